@@ -1,0 +1,34 @@
+/**
+ * The one Hono app. Every runtime (local lab, Lambda entries, tests, benchmarks) builds it here and chooses which
+ * areas to mount: the SPEKE Lambda mounts only `speke`, the key-delivery Lambda `delivery` + `license`, the lab all.
+ */
+import type { Hono } from "hono";
+import type { KeyplaneContext } from "./context";
+import { createBaseApp } from "./http/base";
+import type { AppEnv } from "./http/env";
+import type { KeyplaneConfig } from "./config";
+import { spekeRoutes } from "./speke/routes";
+import { deliveryRoutes } from "./delivery/routes";
+import { licenseRoutes } from "./license/routes";
+
+export type Area = "speke" | "delivery" | "license";
+export const ALL_AREAS: readonly Area[] = ["speke", "delivery", "license"];
+
+export interface CreateAppOptions {
+  areas?: readonly Area[];
+  /** Extra routes mounted last (the lab's demo page). */
+  extra?: Hono<AppEnv>[];
+  deliveryDeps?: Parameters<typeof deliveryRoutes>[2];
+  licenseDeps?: Parameters<typeof licenseRoutes>[2];
+}
+
+export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: CreateAppOptions = {}): Hono<AppEnv> {
+  const areas = new Set(opts.areas ?? ALL_AREAS);
+  const app = createBaseApp(ctx);
+  app.get("/healthz", (c) => c.json({ ok: true, areas: [...areas] }));
+  if (areas.has("speke")) app.route("/", spekeRoutes(ctx, config.speke));
+  if (areas.has("delivery")) app.route("/", deliveryRoutes(ctx, config.delivery, opts.deliveryDeps));
+  if (areas.has("license")) app.route("/", licenseRoutes(ctx, config.license, opts.licenseDeps));
+  for (const extra of opts.extra ?? []) app.route("/", extra);
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * The HTTP skeleton every Keyplane app shares: request id, per-request structured logger, a body-size cap (413),
+ * and one place where errors become statuses. Routes throw `KeyplaneError`; anything else is a 500 with no detail.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { randomUUID } from "node:crypto";
+import { isKeyplaneError } from "../errors";
+import type { KeyplaneContext } from "../context";
+import type { AppEnv } from "./env";
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface BaseAppOptions {
+  maxBodyBytes?: number;
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id") ?? c.req.header("x-amzn-requestid");
+    const requestId = incoming && /^[A-Za-z0-9._:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    c.set("requestId", requestId);
+    c.set("log", ctx.logger.child({ requestId }));
+    const started = performance.now();
+    await next();
+    c.header("X-Request-Id", requestId);
+    c.get("log").info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  });
+
+  app.use("*", bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => c.json(errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413),
+  }));
+
+  app.onError((err, c) => {
+    if (isKeyplaneError(err)) {
+      const status = err.status >= 400 && err.status < 600 ? err.status : 500;
+      c.get("log")?.warn("request_failed", { code: err.code, status, ...(err.detail ?? {}) });
+      return c.json(errorBody(err.code, err.expose ? err.message : "Internal error"), status as 400);
+    }
+    c.get("log")?.error("unhandled_error", { error: err });
+    return c.json(errorBody("INTERNAL", "Internal error"), 500);
+  });
+
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route"), 404));
+  return app;
+}

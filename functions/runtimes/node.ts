@@ -1,0 +1,116 @@
+/**
+ * The local lab: the whole key-exchange core on loopback (`npm start`). Seed from `KEY_SEED` or `.keyplane/key-seed`
+ * (generated on first start, mode 0600), optional JSON configuration from `KEYPLANE_CONFIG_FILE`
+ * (default `keyplane.config.json` when present), the demo page and packaged demo media from `lab/`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve, join } from "node:path";
+import type { Hono } from "hono";
+import { createApp } from "../app";
+import { parseKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../config";
+import type { KeyplaneContext } from "../context";
+import { KeyplaneError } from "../errors";
+import { localSeed } from "../keys/seed-source";
+import type { KeySeed } from "../keys/seed";
+import { createLogger, type Logger } from "../log";
+import { listen } from "./listen";
+import { labWebRoutes } from "../../lab/web/routes";
+import { ensureDemoMedia } from "../../lab/demo-media";
+
+export interface StartLabOptions {
+  port?: number;
+  hostname?: string;
+  /** A fixed seed (tests); otherwise `KEY_SEED` or `<dataDir>/key-seed`. */
+  seed?: KeySeed;
+  /** Default `.keyplane` in the working directory. */
+  dataDir?: string;
+  /** Configuration object; otherwise read from `configFile`. */
+  config?: KeyplaneConfigInput;
+  configFile?: string;
+  /** Packages the demo clip into `<dataDir>/media` after start (default true when run by `npm start`). */
+  demoMedia?: boolean;
+  quiet?: boolean;
+  logger?: Logger;
+}
+
+export interface RunningLab {
+  url: string;
+  port: number;
+  config: KeyplaneConfig;
+  seedSource: string;
+  mediaDir: string;
+  close(): Promise<void>;
+}
+
+function readConfigFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new KeyplaneError("CONFIG_INVALID", `Cannot read configuration file ${file}: ${(e as Error).message}`, { status: 500 });
+  }
+}
+
+/** Fills URL knobs that default to the lab's own address (SPEKE key templates point at our key delivery). */
+function withBaseUrl(input: KeyplaneConfigInput, url: string): KeyplaneConfigInput {
+  const speke = { ...(input.speke ?? {}) } as Record<string, unknown>;
+  if (speke.publicBaseUrl === undefined) speke.publicBaseUrl = url;
+  return { ...input, speke: speke as KeyplaneConfigInput["speke"] };
+}
+
+export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> {
+  const dataDir = resolve(opts.dataDir ?? process.env.KEYPLANE_DATA_DIR ?? ".keyplane");
+  const mediaDir = join(dataDir, "media");
+  const logger = opts.logger ?? createLogger({ level: opts.quiet ? "warn" : "info" });
+  const loaded = opts.seed ? { seed: opts.seed, source: "provided" } : localSeed(dataDir);
+  const seedPromise = Promise.resolve(loaded.seed);
+  const ctx: KeyplaneContext = { seed: () => seedPromise, logger, now: Date.now };
+
+  const configFile = opts.configFile ?? process.env.KEYPLANE_CONFIG_FILE ?? (existsSync("keyplane.config.json") ? "keyplane.config.json" : undefined);
+  const input = (opts.config ?? (configFile ? readConfigFile(configFile) : {})) as KeyplaneConfigInput;
+
+  // Listen first (port 0 picks a free one), then build the app with the real URL in its templates.
+  let app: Hono<any> | undefined;
+  const front = { fetch: (req: Request, env?: unknown) => (app ? app.fetch(req, env) : new Response("starting", { status: 503 })) };
+  const server = await listen(front as unknown as Hono<any>, { port: opts.port ?? 8787, hostname: opts.hostname ?? "127.0.0.1" });
+  let config: KeyplaneConfig;
+  try {
+    config = parseKeyplaneConfig(withBaseUrl(input, server.url), configFile ?? "lab configuration");
+    app = createApp(ctx, config, { extra: [labWebRoutes({ mediaDir })] });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+
+  if (opts.demoMedia) {
+    await ensureDemoMedia({ keyServerUrl: server.url, mediaDir, log: (m) => opts.quiet || console.log(`  ${m}`) });
+  }
+  return { url: server.url, port: server.port, config, seedSource: loaded.source, mediaDir, close: () => server.close() };
+}
+
+async function main(): Promise<void> {
+  const port = process.env.PORT ? Number(process.env.PORT) : 8787;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  const lab = await startLab({ port, demoMedia: process.env.KEYPLANE_DEMO_MEDIA !== "0", quiet: false });
+  const u = lab.url;
+  console.log(`
+Keyplane local lab listening on ${u}
+  key seed        ${lab.seedSource}
+  demo page       ${u}/
+  SPEKE           POST ${u}/speke  (X-Speke-Version: 2.0 | 2.1; none = v1)   heartbeat GET ${u}/speke/heartbeat
+  token service   POST ${u}/token
+  ClearKey        POST ${u}/clearkey
+  HLS AES-128     GET  ${u}/hls/key/{kid}
+  license proxy   POST ${u}/license/{vendor}
+  packaged media  ${lab.mediaDir}
+Press Ctrl+C to stop.`);
+  const stop = () => { void lab.close().then(() => process.exit(0)); };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`keyplane: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

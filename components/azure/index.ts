@@ -1,0 +1,5 @@
+export * from "./render";
+export * from "./content-key-policy";
+export * from "./streaming-policy";
+export * from "./protected-locator";
+export * from "./content-protection";

@@ -1,0 +1,172 @@
+/**
+ * End to end on one machine: the lab server (real SPEKE, token service, key delivery) packages a generated clip with
+ * our encryptor, then Debian's Chromium (playwright-core, real time) plays it with Shaka Player through /clearkey and
+ * /hls/key; ffmpeg plays the HLS stream with an Authorization header. Proves: playback with a token, 401 without one,
+ * and a decode failure when the keys come from a server with another seed (the media really is encrypted).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { promises as fs } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { startLab, type RunningLab } from "../../functions/runtimes/node";
+import { KeySeed } from "../../functions/keys/seed";
+import type { PackageResult } from "../../lab/package";
+import { ensureDemoMedia } from "../../lab/demo-media";
+
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"];
+
+interface LabState {
+  /** what a person sees on the page */
+  shown?: { keys: string; errors: string; frames: string; state: string };
+  stream: string | null; hasToken: boolean; keyStatuses: Record<string, string>;
+  errors: { code: number | string | null; message: string }[]; licenseStatuses: number[]; frames: number; state: string; mediaError?: number;
+}
+
+async function token(url: string, kids: string[]): Promise<string> {
+  const r = await fetch(`${url}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ subject: "demo", kids }) });
+  assert.equal(r.status, 200);
+  return ((await r.json()) as { token: string }).token;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = ""; let stderr = "";
+    p.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20000); });
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
+  this.timeout(120_000);
+  let dir: string;
+  let lab: RunningLab;
+  let other: RunningLab;
+  let browser: Browser;
+  let packaged: PackageResult;
+
+  before(async function () {
+    this.timeout(120_000);
+    dir = await fs.mkdtemp(join(tmpdir(), "keyplane-e2e-"));
+    lab = await startLab({ port: 0, seed: KeySeed.generate(), dataDir: join(dir, "a"), quiet: true, demoMedia: true, config: {} });
+    packaged = JSON.parse(await fs.readFile(join(lab.mediaDir, "keyplane.json"), "utf8")) as PackageResult;
+    // the same packaged media served by a lab whose key seed differs: its keys are wrong for this media
+    other = await startLab({ port: 0, seed: KeySeed.generate(), dataDir: join(dir, "b"), quiet: true, demoMedia: false, config: {} });
+    await fs.cp(lab.mediaDir, other.mediaDir, { recursive: true });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lab?.close();
+    await other?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function play(base: string, query: string, done: (s: LabState) => boolean, maxMs = 30_000): Promise<LabState> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/?${query}`);
+      const t0 = Date.now();
+      let s: LabState;
+      for (;;) {
+        await page.waitForTimeout(500);
+        s = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState);
+        if (done(s) || Date.now() - t0 > maxMs) break;
+      }
+      if (s.state === "error") {
+        // let any late frames show up before judging
+        await page.waitForTimeout(1500);
+        s = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState);
+      }
+      s.shown = await page.evaluate(() => ({
+        keys: document.getElementById("keys")!.textContent ?? "", errors: document.getElementById("errors")!.textContent ?? "",
+        frames: document.getElementById("frames")!.textContent ?? "", state: document.getElementById("state")!.textContent ?? "",
+      }));
+      return s;
+    } finally {
+      await page.close();
+    }
+  }
+
+  const finished = (s: LabState) => s.frames >= 100 || s.state === "error";
+
+  for (const stream of ["dash", "hls"] as const) {
+    it(`${stream}: plays at least 100 decoded frames with keys obtained under a token`, async () => {
+      const s = await play(lab.url, `play=${stream}`, finished);
+      assert.deepEqual(s.errors, []);
+      assert.ok(s.frames >= 100, `decoded ${s.frames} frames`);
+      assert.equal(s.hasToken, true);
+      assert.ok(s.licenseStatuses.length > 0 && s.licenseStatuses.every((x) => x === 200), `key requests: ${s.licenseStatuses}`);
+      if (stream === "dash") {
+        const ids = Object.keys(s.keyStatuses).sort();
+        assert.deepEqual(ids, [packaged.kids.video, packaged.kids.audio!].map((k) => k.replace(/-/g, "")).sort());
+        assert.ok(Object.values(s.keyStatuses).every((v) => v === "usable"), JSON.stringify(s.keyStatuses));
+        assert.match(s.shown!.keys, new RegExp(`${packaged.kids.video.replace(/-/g, "")}: usable`));
+      }
+      assert.equal(s.shown!.state, "playing");
+      assert.equal(s.shown!.errors, "");
+    });
+
+    it(`${stream}: without a token the key request gets 401 and no frame is decoded`, async () => {
+      const s = await play(lab.url, `play=${stream}&token=0`, (x) => x.state === "error");
+      assert.equal(s.state, "error");
+      assert.ok(s.licenseStatuses.includes(401), `statuses ${s.licenseStatuses}, errors ${JSON.stringify(s.errors)}`);
+      assert.equal(s.frames, 0);
+      assert.match(s.shown!.errors, /HTTP 401/, "the page shows the refusal");
+    });
+
+    it(`${stream}: keys from a server with another seed fail to decode (the media is really encrypted)`, async () => {
+      const s = await play(other.url, `play=${stream}`, (x) => x.state === "error", 30_000);
+      assert.equal(s.state, "error", `expected a playback error, got ${s.frames} frames`);
+      assert.ok(s.licenseStatuses.includes(200), `the other server did not hand out keys: ${JSON.stringify(s)}`);
+      assert.equal(s.frames, 0);
+      if (stream === "dash") {
+        // Chromium's ClearKey CDM decrypts with the wrong key and the decoder rejects the result
+        assert.ok(s.errors.some((e) => e.code === "MEDIA_ERR_3" || e.code === 3016), JSON.stringify(s.errors));
+        assert.ok(s.errors.some((e) => /DECODE/.test(e.message)), JSON.stringify(s.errors));
+      } else {
+        // AES-128-CBC with the wrong key: WebCrypto's PKCS#7 padding check fails on the first segment
+        assert.ok(s.errors.some((e) => /OperationError/.test(e.message)), JSON.stringify(s.errors));
+      }
+    });
+  }
+
+  it("ensureDemoMedia reuses media already packaged against the same key server", async () => {
+    const logs: string[] = [];
+    const again = await ensureDemoMedia({ keyServerUrl: lab.url, mediaDir: lab.mediaDir, log: (m) => logs.push(m) });
+    assert.deepEqual(again, { dash: packaged.dash, hls: packaged.hls, kids: [packaged.kids.video, packaged.kids.audio, packaged.kids.hls] });
+    assert.match(logs.join("\n"), /already packaged/);
+  });
+
+  function ffmpegFrames(url: string, headers?: string) {
+    const args = ["-hide_banner", "-nostdin", "-loglevel", "error"];
+    if (headers) args.push("-headers", headers);
+    args.push("-i", url, "-map", "0:v:0", "-f", "framemd5", "-");
+    return run("ffmpeg", args).then((r) => ({ ...r, frames: r.stdout.split("\n").filter((l) => /^0,/.test(l)).length }));
+  }
+
+  it("hls: ffmpeg plays the AES-128 stream with -headers \"Authorization: Bearer ...\"", async () => {
+    const t = await token(lab.url, [packaged.kids.hls]);
+    const r = await ffmpegFrames(`${lab.url}/media/${packaged.hls}`, `Authorization: Bearer ${t}\r\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.frames >= 100, `ffmpeg decoded ${r.frames} frames`);
+    assert.equal(r.frames, 8 * 24, "every frame of the generated 8 s, 24 fps clip");
+  });
+
+  it("hls: ffmpeg without the header gets 401 for the key and decodes nothing", async () => {
+    const r = await ffmpegFrames(`${lab.url}/media/${packaged.hls}`);
+    assert.equal(r.frames, 0, r.stderr);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Unable to open key file/);
+    const playlist = await (await fetch(`${lab.url}/media/hls/stream.m3u8`)).text();
+    const keyUri = /#EXT-X-KEY:.*URI="([^"]+)"/.exec(playlist)?.[1];
+    assert.ok(keyUri);
+    assert.equal((await fetch(keyUri)).status, 401);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Key-delivery configuration: where the policies come from, how /token signs, token lifetimes, clock skew, the policy
+ * cache TTL, CORS origins, the entitlement rules file and the replay counter. Loaded from a JSON file
+ * (`KEYPLANE_DELIVERY_CONFIG`) and/or environment variables (Lambda); errors name the bad path.
+ *
+ * With no policy file and no policy env var the delivery runs in LAB mode (see tokens/lab.ts).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { KeyplaneError } from "../errors";
+import { formatIssues } from "../policy/validate";
+import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/verify";
+
+const signingKeySchema = z.discriminatedUnion("alg", [
+  z.object({
+    alg: z.literal("HS256"),
+    keyBase64: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64").refine((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes"),
+    kid: z.string().max(256).optional(),
+  }),
+  z.object({
+    alg: z.enum(["RS256", "ES256"]),
+    privateKeyPem: z.string().includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" }),
+    kid: z.string().max(256).optional(),
+  }),
+]);
+
+export const DEFAULT_POLICY_ENV = "KEYPLANE_DELIVERY_POLICIES";
+
+export const deliveryConfigSchema = z
+  .object({
+    /** Path to a JSON file with `{ policies, bindings, defaultPolicy }` (re-read after policyCacheTtlSeconds). */
+    policyFile: z.string().min(1).optional(),
+    /** Name of an env var holding the same JSON inline (Lambda). Used when policyFile is absent. */
+    policyEnv: z.string().min(1).default(DEFAULT_POLICY_ENV),
+    /** How long loaded policies (and imported keys) are reused before the source is read again. */
+    policyCacheTtlSeconds: z.number().int().min(0).max(86400).default(60),
+    tokenIssuer: z
+      .object({
+        issuer: z.string().min(1).default("keyplane-lab"),
+        audience: z.string().min(1).default("keyplane-lab-player"),
+        /** Absent: lab mode uses the HKDF lab key; otherwise /token is disabled. */
+        signingKey: signingKeySchema.optional(),
+      })
+      .default({ issuer: "keyplane-lab", audience: "keyplane-lab-player" }),
+    /** Default lifetime of tokens from /token. */
+    tokenLifetimeSeconds: z.number().int().positive().default(3600),
+    /** Longest lifetime a /token caller or rule may ask for. */
+    maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(86400),
+    /** Clock skew allowed when checking exp/nbf; at most 120 s. */
+    clockSkewSeconds: z.number().int().min(0).max(MAX_CLOCK_SKEW_SECONDS).default(60),
+    cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).default({ allowOrigins: [] }),
+    /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
+    entitlementsFile: z.string().min(1).optional(),
+    useCounter: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("memory"), maxEntries: z.number().int().positive().default(100_000) }),
+        z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1) }),
+      ])
+      .default({ type: "memory", maxEntries: 100_000 }),
+    /** Largest /clearkey body accepted (bytes). */
+    maxLicenseRequestBytes: z.number().int().positive().max(1024 * 1024).default(64 * 1024),
+  })
+  .superRefine((c, ctx) => {
+    if (c.tokenLifetimeSeconds > c.maxTokenLifetimeSeconds) {
+      ctx.addIssue({ code: "custom", path: ["tokenLifetimeSeconds"], message: "must not exceed maxTokenLifetimeSeconds" });
+    }
+  });
+export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
+export type DeliveryConfigInput = z.input<typeof deliveryConfigSchema>;
+
+function configError(message: string): KeyplaneError {
+  return new KeyplaneError("DELIVERY_CONFIG_INVALID", message, { status: 500, expose: false });
+}
+
+/** Validates a config object; `source` names where it came from in the error. */
+export function parseDeliveryConfig(input: unknown, source = "delivery config"): DeliveryConfig {
+  const r = deliveryConfigSchema.safeParse(input);
+  if (!r.success) throw configError(`Invalid ${source}: ${formatIssues(r.error)}`);
+  return r.data;
+}
+
+export interface LoadDeliveryConfigOptions {
+  /** Environment (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** JSON config file; default env KEYPLANE_DELIVERY_CONFIG. */
+  file?: string;
+  /** Applied last (tests, the integrator). */
+  overrides?: DeliveryConfigInput;
+}
+
+function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === "") return undefined;
+  if (!/^\d+$/.test(v)) throw configError(`Invalid environment: ${name} must be a whole number`);
+  return Number(v);
+}
+
+/**
+ * Builds the config from (lowest to highest precedence) a JSON file, environment variables and overrides.
+ * Environment knobs: KEYPLANE_DELIVERY_CONFIG, KEYPLANE_POLICY_FILE, KEYPLANE_POLICY_ENV, KEYPLANE_ENTITLEMENTS_FILE,
+ * KEYPLANE_TOKEN_ISSUER, KEYPLANE_TOKEN_AUDIENCE, KEYPLANE_TOKEN_SIGNING_KEY (JSON signing key), KEYPLANE_TOKEN_LIFETIME_SECONDS,
+ * KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS, KEYPLANE_CLOCK_SKEW_SECONDS, KEYPLANE_POLICY_CACHE_TTL_SECONDS,
+ * KEYPLANE_CORS_ORIGINS (comma separated), KEYPLANE_USE_COUNTER_TABLE (DynamoDB table name).
+ */
+export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): DeliveryConfig {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.KEYPLANE_DELIVERY_CONFIG;
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw configError(`Cannot read delivery config ${file}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+      fromFile = parsed as Record<string, unknown>;
+    } catch (e) {
+      throw configError(`Invalid delivery config ${file}: not a JSON object (${(e as Error).message})`);
+    }
+  }
+  const merged: Record<string, unknown> = { ...fromFile };
+  const setIf = (k: string, v: unknown) => { if (v !== undefined && v !== "") merged[k] = v; };
+  setIf("policyFile", env.KEYPLANE_POLICY_FILE);
+  setIf("policyEnv", env.KEYPLANE_POLICY_ENV);
+  setIf("entitlementsFile", env.KEYPLANE_ENTITLEMENTS_FILE);
+  setIf("tokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_LIFETIME_SECONDS"));
+  setIf("maxTokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS"));
+  setIf("clockSkewSeconds", intEnv(env, "KEYPLANE_CLOCK_SKEW_SECONDS"));
+  setIf("policyCacheTtlSeconds", intEnv(env, "KEYPLANE_POLICY_CACHE_TTL_SECONDS"));
+  if (env.KEYPLANE_CORS_ORIGINS) merged.cors = { allowOrigins: env.KEYPLANE_CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean) };
+  if (env.KEYPLANE_USE_COUNTER_TABLE) merged.useCounter = { type: "dynamodb", tableName: env.KEYPLANE_USE_COUNTER_TABLE };
+  const issuer = { ...((fromFile.tokenIssuer as Record<string, unknown> | undefined) ?? {}) };
+  if (env.KEYPLANE_TOKEN_ISSUER) issuer.issuer = env.KEYPLANE_TOKEN_ISSUER;
+  if (env.KEYPLANE_TOKEN_AUDIENCE) issuer.audience = env.KEYPLANE_TOKEN_AUDIENCE;
+  if (env.KEYPLANE_TOKEN_SIGNING_KEY) {
+    try {
+      issuer.signingKey = JSON.parse(env.KEYPLANE_TOKEN_SIGNING_KEY);
+    } catch {
+      throw configError("Invalid environment: KEYPLANE_TOKEN_SIGNING_KEY must be JSON like {\"alg\":\"HS256\",\"keyBase64\":\"...\"}");
+    }
+  }
+  if (Object.keys(issuer).length) merged.tokenIssuer = issuer;
+  Object.assign(merged, opts.overrides ?? {});
+  return parseDeliveryConfig(merged, file ? `delivery config (${file} + environment)` : "delivery config (environment)");
+}
+
+/** True when no policy source is configured: the LAB policy and lab entitlements apply. */
+export function isLabMode(config: DeliveryConfig, env: Record<string, string | undefined> = process.env): boolean {
+  return !config.policyFile && !env[config.policyEnv];
+}

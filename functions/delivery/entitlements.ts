@@ -1,0 +1,183 @@
+/**
+ * Who may get which token from POST /token. `Entitlements` is the pluggable hook (on AWS: any function you like);
+ * `RulesEntitlements` is the rules-file implementation used locally:
+ *
+ *   { "auth": { "mode": "open" }                                  // LAB: anyone may call /token
+ *          | { "mode": "clientSecret", "header": "x-keyplane-client-secret",
+ *              "secretSha256": ["<hex SHA-256 of a client secret>"], "secretEnv": "TOKEN_CLIENT_SECRET" },
+ *     "rules": [{ "subjects": ["*" | "<viewer id>"], "kids": ["*" | "<KID>"], "contentIds": ["*" | "<id>"],
+ *                 "maxUses": 5, "lifetimeSeconds": 600, "claims": { "tier": "gold" } }] }
+ *
+ * The first rule matching the subject and covering every requested KID and the content id wins. A request naming
+ * neither KIDs nor a content id asks for an unbound token and needs a rule with `"kids": ["*"]`.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { KeyplaneError } from "../errors";
+import { parseKid } from "../keys/kid";
+import { formatIssues } from "../policy/validate";
+
+export interface EntitlementRequest {
+  subject: string;
+  kids: Buffer[];
+  contentId?: string;
+  tokenType: "Jwt" | "Swt";
+  maxUses?: number;
+  lifetimeSeconds?: number;
+  /** Request headers (client authentication). */
+  header(name: string): string | undefined;
+}
+
+export interface Entitlement {
+  subject: string;
+  /** KIDs the token is bound to (may be empty: an unbound token). */
+  kids: Buffer[];
+  contentId?: string;
+  maxUses?: number;
+  lifetimeSeconds?: number;
+  claims?: Record<string, string | number | boolean>;
+}
+
+export interface Entitlements {
+  /** The entitlement, or undefined when the subject is not entitled (403). Throw 401 for a bad client credential. */
+  decide(request: EntitlementRequest): Promise<Entitlement | undefined>;
+}
+
+const kidOrStar = z.string().refine((s) => {
+  if (s === "*") return true;
+  try {
+    parseKid(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be * or a KID (UUID, 32 hex digits or 22 base64url characters)");
+
+export const entitlementRulesSchema = z.object({
+  auth: z.discriminatedUnion("mode", [
+    z.object({ mode: z.literal("open") }),
+    z.object({
+      mode: z.literal("clientSecret"),
+      header: z.string().regex(/^[A-Za-z0-9-]+$/).default("x-keyplane-client-secret"),
+      secretSha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest")).default([]),
+      secretEnv: z.string().min(1).optional(),
+    }),
+  ]),
+  rules: z
+    .array(
+      z.object({
+        subjects: z.array(z.string().min(1)).min(1),
+        kids: z.array(kidOrStar).default([]),
+        contentIds: z.array(z.string().min(1)).default([]),
+        maxUses: z.number().int().positive().max(1_000_000).optional(),
+        lifetimeSeconds: z.number().int().positive().optional(),
+        claims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      }),
+    )
+    .max(10_000),
+});
+export type EntitlementRules = z.infer<typeof entitlementRulesSchema>;
+export type EntitlementRulesInput = z.input<typeof entitlementRulesSchema>;
+
+/** LAB ONLY: open /token, any subject, every KID and content id. */
+export const LAB_ENTITLEMENT_RULES: EntitlementRulesInput = { auth: { mode: "open" }, rules: [{ subjects: ["*"], kids: ["*"], contentIds: ["*"] }] };
+
+export function parseEntitlementRules(input: unknown, source = "entitlement rules"): EntitlementRules {
+  const r = entitlementRulesSchema.safeParse(input);
+  if (!r.success) throw new KeyplaneError("ENTITLEMENTS_INVALID", `Invalid ${source}: ${formatIssues(r.error)}`, { status: 500, expose: false });
+  return r.data;
+}
+
+export function loadEntitlementRules(path: string): EntitlementRules {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new KeyplaneError("ENTITLEMENTS_INVALID", `Cannot read entitlement rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { status: 500, expose: false });
+  }
+  return parseEntitlementRules(json, path);
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+interface CompiledRule {
+  anySubject: boolean;
+  subjects: Set<string>;
+  anyKid: boolean;
+  kids: Set<string>;
+  anyContent: boolean;
+  contentIds: Set<string>;
+  maxUses?: number;
+  lifetimeSeconds?: number;
+  claims?: Record<string, string | number | boolean>;
+}
+
+export class RulesEntitlements implements Entitlements {
+  private readonly rules: CompiledRule[];
+  private readonly secretDigests: Buffer[];
+  private readonly authHeader: string | undefined;
+
+  constructor(rules: EntitlementRules, env: Record<string, string | undefined> = process.env) {
+    this.rules = rules.rules.map((r) => ({
+      anySubject: r.subjects.includes("*"),
+      subjects: new Set(r.subjects),
+      anyKid: r.kids.includes("*"),
+      kids: new Set(r.kids.filter((k) => k !== "*").map((k) => parseKid(k).toString("hex"))),
+      anyContent: r.contentIds.includes("*"),
+      contentIds: new Set(r.contentIds),
+      ...(r.maxUses !== undefined ? { maxUses: r.maxUses } : {}),
+      ...(r.lifetimeSeconds !== undefined ? { lifetimeSeconds: r.lifetimeSeconds } : {}),
+      ...(r.claims ? { claims: r.claims } : {}),
+    }));
+    if (rules.auth.mode === "clientSecret") {
+      this.authHeader = rules.auth.header;
+      this.secretDigests = rules.auth.secretSha256.map((h) => Buffer.from(h, "hex"));
+      const fromEnv = rules.auth.secretEnv ? env[rules.auth.secretEnv] : undefined;
+      if (fromEnv) for (const s of fromEnv.split(",")) if (s) this.secretDigests.push(sha256(s));
+      if (this.secretDigests.length === 0) {
+        throw new KeyplaneError("ENTITLEMENTS_INVALID", "clientSecret auth needs secretSha256 entries or a set secretEnv", { status: 500, expose: false });
+      }
+    } else {
+      this.secretDigests = [];
+    }
+  }
+
+  static fromFile(path: string, env?: Record<string, string | undefined>): RulesEntitlements {
+    return new RulesEntitlements(loadEntitlementRules(path), env);
+  }
+
+  async decide(req: EntitlementRequest): Promise<Entitlement | undefined> {
+    if (this.authHeader !== undefined) {
+      const given = req.header(this.authHeader);
+      // Compare SHA-256 digests in constant time: equal length, no early exit on content, every digest checked.
+      const d = given ? sha256(given) : undefined;
+      let ok = false;
+      for (const s of this.secretDigests) if (d && timingSafeEqual(d, s)) ok = true;
+      if (!ok) throw new KeyplaneError("CLIENT_UNAUTHORIZED", `A valid ${this.authHeader} header is required`, { status: 401 });
+    }
+    const wantKids = req.kids.map((k) => k.toString("hex"));
+    for (const r of this.rules) {
+      if (!r.anySubject && !r.subjects.has(req.subject)) continue;
+      if (wantKids.length === 0 && req.contentId === undefined && !r.anyKid) continue;
+      if (!wantKids.every((k) => r.anyKid || r.kids.has(k))) continue;
+      if (req.contentId !== undefined && !r.anyContent && !r.contentIds.has(req.contentId)) continue;
+      let maxUses = req.maxUses ?? r.maxUses;
+      if (maxUses !== undefined && r.maxUses !== undefined) maxUses = Math.min(maxUses, r.maxUses);
+      let lifetime = req.lifetimeSeconds ?? r.lifetimeSeconds;
+      if (lifetime !== undefined && r.lifetimeSeconds !== undefined) lifetime = Math.min(lifetime, r.lifetimeSeconds);
+      return {
+        subject: req.subject,
+        kids: req.kids,
+        ...(req.contentId !== undefined ? { contentId: req.contentId } : {}),
+        ...(maxUses !== undefined ? { maxUses } : {}),
+        ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}),
+        ...(r.claims ? { claims: r.claims } : {}),
+      };
+    }
+    return undefined;
+  }
+}
+
+/** Entitles nobody: /token answers 403 (the default outside lab mode when no rules file is configured). */
+export const denyAllEntitlements: Entitlements = { decide: async () => undefined };

@@ -1,0 +1,201 @@
+/**
+ * Key delivery and the token service:
+ *   POST /token          JSON {subject, kids?, contentId?, tokenType?, maxUses?, lifetimeSeconds?} -> {token, tokenType, expiresIn}
+ *   POST /clearkey       W3C ClearKey license: {"kids":[b64url],"type":"temporary"} -> {"keys":[{kty,kid,k}],"type":"temporary"}
+ *   GET  /hls/key/:kid   raw 16-byte AES-128 key (KID as UUID, 32 hex or base64url)
+ * Tokens come from `Authorization: Bearer`, `Bearer=` or `?token=`. Errors are KeyplaneErrors mapped by the base app;
+ * every 401 carries `WWW-Authenticate: Bearer`. Keys come from the seed only; nothing secret is logged.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { KeyplaneContext } from "../context";
+import { KeyplaneError } from "../errors";
+import { cors } from "../http/cors";
+import type { AppEnv } from "../http/env";
+import { kidFromBase64url, parseKid } from "../keys/kid";
+import type { KeySeed } from "../keys/seed";
+import { formatIssues } from "../policy/validate";
+import { DynamoUseCounter } from "../tokens/counter-dynamodb";
+import { MemoryUseCounter, type UseCounter } from "../tokens/counter";
+import { createTokenIssuer, type SigningKeyConfig, type TokenIssuer } from "../tokens/issue";
+import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../tokens/lab";
+import { findToken } from "../tokens/extract";
+import { createKeyAuthorizer } from "./authorize";
+import type { DeliveryConfig } from "./config";
+import { denyAllEntitlements, LAB_ENTITLEMENT_RULES, parseEntitlementRules, RulesEntitlements, type Entitlements } from "./entitlements";
+import { createPolicyStore } from "./policy-store";
+
+export interface DeliveryDeps {
+  useCounter?: UseCounter;
+  entitlements?: Entitlements;
+  /** fetch for OpenID Connect discovery/JWKS. */
+  fetch?: typeof fetch;
+  /** Environment used to find the policy env var (default process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export const MAX_CLEARKEY_KIDS = 64;
+const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
+const NO_STORE = "no-store";
+
+const tokenRequestSchema = z.object({
+  subject: z.string().min(1).max(256),
+  kids: z.array(z.string()).max(MAX_CLEARKEY_KIDS).optional(),
+  contentId: z.string().min(1).max(256).optional(),
+  tokenType: z.enum(["Jwt", "Swt"]).default("Jwt"),
+  maxUses: z.number().int().min(1).max(1_000_000).optional(),
+  lifetimeSeconds: z.number().int().positive().optional(),
+});
+
+function badRequest(code: string, message: string): KeyplaneError {
+  return new KeyplaneError(code, message, { status: 400 });
+}
+
+async function readBody(req: { header(n: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> }, max: number): Promise<string> {
+  const len = Number(req.header("content-length") ?? "0");
+  if (len > max) throw new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${max} bytes`, { status: 413 });
+  const buf = await req.arrayBuffer();
+  if (buf.byteLength > max) throw new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${max} bytes`, { status: 413 });
+  return Buffer.from(buf).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("BODY_INVALID", "Request body must be JSON");
+  }
+}
+
+/**
+ * Content keys derived per KID are reused (bounded, per seed object) so hot KIDs skip the three SHA-256 of the
+ * derivation. They are the same bytes `seed.contentKey(kid)` returns; nothing is persisted.
+ */
+const KEY_CACHE_MAX = 4096;
+const keyCache = new WeakMap<KeySeed, Map<string, Buffer>>();
+function contentKey(seed: KeySeed, kid: Buffer): Buffer {
+  let m = keyCache.get(seed);
+  if (!m) keyCache.set(seed, (m = new Map()));
+  const id = kid.toString("hex");
+  let k = m.get(id);
+  if (!k) {
+    k = seed.contentKey(kid);
+    if (m.size >= KEY_CACHE_MAX) m.clear();
+    m.set(id, k);
+  }
+  return k;
+}
+
+export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const env = deps.env ?? process.env;
+  const store = createPolicyStore(ctx, config, env);
+  const lab = store.mode === "lab";
+  const useCounter = deps.useCounter
+    ?? (config.useCounter.type === "dynamodb" ? new DynamoUseCounter({ tableName: config.useCounter.tableName }) : new MemoryUseCounter({ maxEntries: config.useCounter.maxEntries, now: () => ctx.now() }));
+  const entitlements = deps.entitlements
+    ?? (config.entitlementsFile ? RulesEntitlements.fromFile(config.entitlementsFile, env)
+      : lab ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env) : denyAllEntitlements);
+  const authorizer = createKeyAuthorizer(ctx, config, store, { useCounter, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  if (lab) ctx.logger.warn("delivery_lab_mode", { message: "LAB MODE: no policy file configured; tokens are signed with a key derived from the key seed. Not for production." });
+
+  let issuer: Promise<TokenIssuer | undefined> | undefined;
+  const getIssuer = () => {
+    issuer ??= (async () => {
+      let signing: SigningKeyConfig | undefined = config.tokenIssuer.signingKey;
+      if (!signing && lab) signing = { alg: "HS256", keyBase64: labTokenKey(await ctx.seed()).toString("base64") };
+      if (!signing) return undefined;
+      return createTokenIssuer({
+        issuer: lab && !config.tokenIssuer.signingKey ? LAB_ISSUER : config.tokenIssuer.issuer,
+        audience: lab && !config.tokenIssuer.signingKey ? LAB_AUDIENCE : config.tokenIssuer.audience,
+        signing,
+        defaultLifetimeSeconds: config.tokenLifetimeSeconds,
+        maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
+      });
+    })();
+    issuer.catch(() => { issuer = undefined; });
+    return issuer;
+  };
+
+  // Middleware is scoped to these paths: `app.route("/", ...)` would otherwise apply it to every area's routes.
+  const paths = ["/token", "/clearkey", "/hls/key/*"];
+  for (const p of paths) {
+    // Every 401 tells the client how to authenticate (RFC 6750 §3).
+    app.use(p, async (c, next) => {
+      await next();
+      if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="keyplane"');
+    });
+    if (config.cors.allowOrigins.length > 0) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
+  }
+
+  app.post("/token", async (c) => {
+    const body = parseJson(await readBody(c.req, MAX_TOKEN_REQUEST_BYTES));
+    const r = tokenRequestSchema.safeParse(body);
+    if (!r.success) throw badRequest("TOKEN_REQUEST_INVALID", `Invalid token request: ${formatIssues(r.error)}`);
+    const q = r.data;
+    const kids = (q.kids ?? []).map(parseKid);
+    const iss = await getIssuer();
+    if (!iss) throw new KeyplaneError("TOKEN_SERVICE_DISABLED", "The token service has no signing key configured", { status: 404 });
+    if (q.lifetimeSeconds !== undefined && q.lifetimeSeconds > config.maxTokenLifetimeSeconds) {
+      throw badRequest("TOKEN_LIFETIME_INVALID", `lifetimeSeconds must be at most ${config.maxTokenLifetimeSeconds}`);
+    }
+    const ent = await entitlements.decide({
+      subject: q.subject,
+      kids,
+      tokenType: q.tokenType,
+      ...(q.contentId !== undefined ? { contentId: q.contentId } : {}),
+      ...(q.maxUses !== undefined ? { maxUses: q.maxUses } : {}),
+      ...(q.lifetimeSeconds !== undefined ? { lifetimeSeconds: q.lifetimeSeconds } : {}),
+      header: (n) => c.req.header(n),
+    });
+    if (!ent) throw new KeyplaneError("NOT_ENTITLED", "The subject is not entitled to these keys", { status: 403 });
+    const issued = await iss.issue(q.tokenType, {
+      subject: ent.subject,
+      now: ctx.now(),
+      kids: ent.kids,
+      ...(ent.maxUses !== undefined ? { maxUses: ent.maxUses } : {}),
+      ...(ent.lifetimeSeconds !== undefined ? { lifetimeSeconds: Math.min(ent.lifetimeSeconds, config.maxTokenLifetimeSeconds) } : {}),
+      ...(ent.claims ? { claims: ent.claims } : {}),
+    });
+    c.get("log").info("token_issued", { tokenType: issued.tokenType, kidCount: ent.kids.length, expiresIn: issued.expiresIn });
+    c.header("Cache-Control", NO_STORE);
+    return c.json(issued);
+  });
+
+  app.post("/clearkey", async (c) => {
+    const body = parseJson(await readBody(c.req, config.maxLicenseRequestBytes)) as { kids?: unknown; type?: unknown } | null;
+    if (!body || typeof body !== "object" || !Array.isArray(body.kids) || body.kids.length === 0) {
+      throw badRequest("CLEARKEY_REQUEST_INVALID", 'ClearKey request must be {"kids":["<base64url KID>"],"type":"temporary"}');
+    }
+    if (body.kids.length > MAX_CLEARKEY_KIDS) throw badRequest("CLEARKEY_REQUEST_INVALID", `At most ${MAX_CLEARKEY_KIDS} KIDs per request`);
+    if (body.type !== undefined && body.type !== "temporary") throw badRequest("CLEARKEY_TYPE_UNSUPPORTED", 'Only "temporary" ClearKey licenses are issued');
+    const kids: Buffer[] = [];
+    const seen = new Set<string>();
+    for (const k of body.kids) {
+      if (typeof k !== "string") throw badRequest("KID_INVALID", "Invalid KID: expected 22 base64url characters");
+      const b = kidFromBase64url(k);
+      const hex = b.toString("hex");
+      if (!seen.has(hex)) kids.push(b);
+      seen.add(hex);
+    }
+    const contentId = c.req.query("contentId");
+    const token = findToken(c.req)?.token;
+    await authorizer.authorize({ kids, ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
+    const seed = await ctx.seed();
+    const keys = kids.map((kid) => ({ kty: "oct", kid: kid.toString("base64url"), k: contentKey(seed, kid).toString("base64url") }));
+    c.get("log").info("clearkey_license", { kidCount: kids.length });
+    c.header("Cache-Control", NO_STORE);
+    return c.json({ keys, type: "temporary" });
+  });
+
+  app.get("/hls/key/:kid", async (c) => {
+    const kid = parseKid(c.req.param("kid"));
+    const contentId = c.req.query("contentId");
+    const token = findToken(c.req)?.token;
+    await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
+    const key = contentKey(await ctx.seed(), kid);
+    return c.body(new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
+  });
+
+  return app;
+}

@@ -1,0 +1,324 @@
+/**
+ * Verifies a viewer token against a policy's token restriction (the Azure Media Services model), enforcing every rule:
+ * - JWT: the algorithm is pinned per key type (HS256 symmetric, RS256 RSA/X.509/OIDC JWKS); `alg: none`, HS/RS
+ *   confusion and unknown `crit` are refused; iss and aud must match; `exp` is required; `nbf` honoured; clock skew
+ *   at most 120 s; lifetime capped by `maxTokenLifetimeSeconds`; every segment must be canonical base64url.
+ * - SWT: HMAC-SHA256 with the symmetric keys, constant-time compare of decoded bytes; Issuer, Audience, ExpiresOn.
+ * - Keys: primary first, then each alternate, then the OpenID Connect JWKS (from the configured discovery URL only).
+ * - Claims: required claims (no value = must be present); `urn:microsoft:azure:mediaservices:contentkeyidentifier`
+ *   must equal the requested KID as 16 bytes (UUID, hex or base64url forms accepted); `...:maxuses` is counted on
+ *   the token's decoded signature bytes, so re-encoding a token does not buy extra uses.
+ * Errors are KeyplaneErrors: 401 for a missing/invalid token, 403 for a valid token that does not grant this KID.
+ */
+import { createHash } from "node:crypto";
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type CryptoKey } from "jose";
+import { KeyplaneError } from "../errors";
+import { parseKid } from "../keys/kid";
+import { CONTENT_KEY_IDENTIFIER_CLAIM, MAX_USES_CLAIM, type TokenRestriction, type VerificationKey } from "../policy/model";
+import { decodeCanonicalBase64url } from "./b64url";
+import type { UseCounter } from "./counter";
+import { tokenError } from "./errors";
+import { importVerificationKey, pinnedAlg, type PinnedAlg } from "./keys";
+import { oidcKeySet } from "./oidc";
+import { parseSwt, swtMacMatches } from "./swt";
+
+export { extractToken, findToken, type TokenSource } from "./extract";
+
+/** Clock skew is configurable but never more than this. */
+export const MAX_CLOCK_SKEW_SECONDS = 120;
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+/** Largest `maxuses` value accepted. */
+export const MAX_USES_LIMIT = 1_000_000;
+
+export interface VerifyOptions {
+  /** Current time, milliseconds since the epoch (`ctx.now()`). */
+  now: number;
+  /** The KID being requested (16 bytes). When given, a content key identifier claim must equal it. */
+  kid?: Buffer;
+  /** Further KIDs requested at the same time (multi-key ClearKey requests); each must be bound like `kid`. */
+  kids?: Buffer[];
+  /** Allowed clock skew in seconds; default 60, capped at 120. */
+  skewSeconds?: number;
+  /** Counts uses for tokens with a maxuses claim. Without one, such tokens are refused (fail closed). */
+  useCounter?: UseCounter;
+  /** fetch used for OpenID Connect discovery and JWKS (tests point it at loopback). */
+  fetch?: typeof fetch;
+}
+
+export interface VerifiedToken {
+  tokenType: "Jwt" | "Swt";
+  /** Every claim of the token (SWT values are strings). */
+  claims: Record<string, unknown>;
+  issuer: string;
+  subject?: string;
+  /** Unix seconds. */
+  expiresAt: number;
+  /** Which key verified it: `primary`, `alternate:<index>` or `oidc`. */
+  verifiedBy: string;
+  /** Stable id of this token for replay counting (hash of the decoded signature bytes). Safe to log. */
+  replayId: string;
+  /** KIDs the token is bound to (content key identifier claim), if any. */
+  contentKeyIds?: Buffer[];
+  maxUses?: number;
+  /** The use count after this verification, when maxUses applies. */
+  uses?: number;
+}
+
+/** Verifies `token` under `restriction`; throws a KeyplaneError (401/403) on any failure. */
+export async function verifyViewerToken(token: string, restriction: TokenRestriction, opts: VerifyOptions): Promise<VerifiedToken> {
+  if (typeof token !== "string" || token.length === 0) throw tokenError("TOKEN_MISSING", "A bearer token is required");
+  const skew = clampSkew(opts.skewSeconds);
+  const v = restriction.tokenType === "Swt" ? await verifySwt(token, restriction, opts.now, skew) : await verifyJwt(token, restriction, opts, skew);
+  checkLifetime(v, restriction, opts.now);
+  checkRequiredClaims(v.claims, restriction);
+  const bound = contentKeyIds(v.claims);
+  if (bound) v.contentKeyIds = bound;
+  const wanted = opts.kid ? [opts.kid, ...(opts.kids ?? [])] : (opts.kids ?? []);
+  if (bound && !wanted.every((w) => bound.some((k) => k.equals(w)))) {
+    throw tokenError("TOKEN_KID_MISMATCH", "The token is not valid for the requested key");
+  }
+  const maxUses = parseMaxUses(v.claims);
+  if (maxUses !== undefined) {
+    v.maxUses = maxUses;
+    if (!opts.useCounter) throw new KeyplaneError("USE_COUNTER_MISSING", "Token has a maxuses claim but no replay counter is configured", { status: 500, expose: false });
+    const ttl = Math.max(1, Math.ceil(v.expiresAt - opts.now / 1000) + skew);
+    const uses = await opts.useCounter.increment(v.replayId, ttl);
+    v.uses = uses;
+    if (uses > maxUses) throw tokenError("TOKEN_USES_EXHAUSTED", "The token has been used the maximum number of times", { maxUses });
+  }
+  return v;
+}
+
+export function clampSkew(s: number | undefined): number {
+  const n = s ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (!Number.isFinite(n) || n < 0) return 0;
+  return Math.min(Math.floor(n), MAX_CLOCK_SKEW_SECONDS);
+}
+
+function replayIdFor(kind: string, sig: Buffer): string {
+  return `${kind}:${createHash("sha256").update(sig).digest("base64url")}`;
+}
+
+// ---------- JWT ----------
+
+interface Candidate {
+  name: string;
+  alg: PinnedAlg;
+  key: () => Promise<CryptoKey | JWTVerifyGetKey>;
+}
+
+function candidates(r: TokenRestriction, f: typeof fetch | undefined): Candidate[] {
+  const out: Candidate[] = [];
+  const add = (name: string, k: VerificationKey) => out.push({ name, alg: pinnedAlg(k), key: async () => (await importVerificationKey(k)).key });
+  if (r.primaryVerificationKey) add("primary", r.primaryVerificationKey);
+  r.alternateVerificationKeys.forEach((k, i) => add(`alternate:${i}`, k));
+  const oidc = r.openIdConnectDiscoveryDocument;
+  if (oidc) out.push({ name: "oidc", alg: "RS256", key: () => oidcKeySet(oidc, f ? { fetch: f } : {}) });
+  return out;
+}
+
+async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions, skew: number): Promise<VerifiedToken> {
+  const parts = token.split(".");
+  if (parts.length !== 3) throw tokenError("TOKEN_MALFORMED", "Not a compact JWS (three segments expected)");
+  const [h, p, s] = parts as [string, string, string];
+  const headerBytes = decodeCanonicalBase64url(h);
+  const sig = decodeCanonicalBase64url(s);
+  if (!headerBytes || !sig || !decodeCanonicalBase64url(p)) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
+  let header: { alg?: unknown };
+  try {
+    header = JSON.parse(headerBytes.toString("utf8"));
+  } catch {
+    throw tokenError("TOKEN_MALFORMED", "Token header is not JSON");
+  }
+  if (!header || typeof header !== "object" || typeof header.alg !== "string") throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
+  const alg = header.alg;
+  const usable = candidates(r, opts.fetch).filter((c) => c.alg === alg);
+  if (usable.length === 0) throw tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
+
+  const cached = verifiedCache.get(r)?.get(token);
+  if (cached && cached.until > opts.now) return fromCache(cached, r, opts.now, skew, sig);
+
+  const verifyOpts = {
+    algorithms: [alg],
+    issuer: r.issuer,
+    audience: r.audience,
+    requiredClaims: ["exp"],
+    clockTolerance: skew,
+    currentDate: new Date(opts.now),
+    crit: {},
+  };
+  for (const c of usable) {
+    let payload: JWTPayload;
+    try {
+      const key = await c.key();
+      const res = typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
+      payload = res.payload;
+    } catch (e) {
+      if (e instanceof joseErrors.JWSSignatureVerificationFailed || e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys) continue;
+      throw mapJoseError(e);
+    }
+    const exp = payload.exp;
+    if (typeof exp !== "number") throw tokenError("TOKEN_CLAIM_INVALID", "Token exp is required");
+    remember(r, token, { payload, verifiedBy: c.name, until: Math.min((exp + skew) * 1000, opts.now + VERIFIED_CACHE_MS) });
+    return {
+      tokenType: "Jwt",
+      claims: payload as Record<string, unknown>,
+      issuer: r.issuer,
+      ...(typeof payload.sub === "string" ? { subject: payload.sub } : {}),
+      expiresAt: exp,
+      verifiedBy: c.name,
+      replayId: replayIdFor("jwt", sig),
+    };
+  }
+  throw tokenError("TOKEN_INVALID", "Token signature is not valid");
+}
+
+/**
+ * Tokens whose signature and static claims (alg, crit, iss, aud, exp present) jose has verified under a restriction,
+ * reused for at most 60 s so a player fetching several keys with one token is not re-verified each time. Keyed by the
+ * exact token text (a re-encoded token is a different key and goes through full verification) and by the restriction
+ * object (a policy reload starts afresh). Time claims (exp, nbf) are re-checked on every hit; maxuses is counted on
+ * every request regardless.
+ */
+const VERIFIED_CACHE_MS = 60_000;
+const VERIFIED_CACHE_MAX = 10_000;
+interface CachedJwt {
+  payload: JWTPayload;
+  verifiedBy: string;
+  until: number;
+}
+const verifiedCache = new WeakMap<TokenRestriction, Map<string, CachedJwt>>();
+
+function remember(r: TokenRestriction, token: string, entry: CachedJwt): void {
+  let m = verifiedCache.get(r);
+  if (!m) verifiedCache.set(r, (m = new Map()));
+  if (m.size >= VERIFIED_CACHE_MAX) {
+    const oldest = m.keys().next();
+    if (!oldest.done) m.delete(oldest.value);
+  }
+  m.set(token, entry);
+}
+
+function fromCache(c: CachedJwt, r: TokenRestriction, nowMs: number, skew: number, sig: Buffer): VerifiedToken {
+  const now = Math.floor(nowMs / 1000);
+  const p = c.payload;
+  // Same rules jose applies: expired when exp <= now - tolerance; too early when nbf > now + tolerance.
+  if (typeof p.nbf === "number" && p.nbf > now + skew) throw tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+  if ((p.exp as number) <= now - skew) throw tokenError("TOKEN_EXPIRED", "Token has expired");
+  return {
+    tokenType: "Jwt",
+    claims: p as Record<string, unknown>,
+    issuer: r.issuer,
+    ...(typeof p.sub === "string" ? { subject: p.sub } : {}),
+    expiresAt: p.exp as number,
+    verifiedBy: c.verifiedBy,
+    replayId: replayIdFor("jwt", sig),
+  };
+}
+
+function mapJoseError(e: unknown): KeyplaneError {
+  if (e instanceof KeyplaneError) return e;
+  if (e instanceof joseErrors.JWTExpired) return tokenError("TOKEN_EXPIRED", "Token has expired");
+  if (e instanceof joseErrors.JWTClaimValidationFailed) {
+    if (e.claim === "nbf") return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+    if (e.claim === "exp") return tokenError("TOKEN_CLAIM_INVALID", "Token exp is required");
+    if (e.claim === "iss" || e.claim === "aud") return tokenError("TOKEN_CLAIM_INVALID", `Token ${e.claim} does not match the policy`);
+    return tokenError("TOKEN_CLAIM_INVALID", `Token claim ${e.claim} is not valid`);
+  }
+  if (e instanceof joseErrors.JOSENotSupported) return tokenError("TOKEN_UNSUPPORTED", "Token uses an unsupported feature (crit or algorithm)");
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
+  if (e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid) return tokenError("TOKEN_MALFORMED", "Token is malformed");
+  if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JWKSInvalid) {
+    return new KeyplaneError("OIDC_UNAVAILABLE", "The OpenID Connect key set could not be loaded", { status: 503, cause: e });
+  }
+  if (e instanceof joseErrors.JOSEError) return tokenError("TOKEN_INVALID", "Token is not valid");
+  return new KeyplaneError("TOKEN_VERIFY_FAILED", "Token verification failed", { status: 500, expose: false, cause: e });
+}
+
+// ---------- SWT ----------
+
+async function verifySwt(token: string, r: TokenRestriction, nowMs: number, skew: number): Promise<VerifiedToken> {
+  const parsed = parseSwt(token);
+  const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys];
+  let verifiedBy: string | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (!k || k.type !== "Symmetric") continue;
+    const { secret } = await importVerificationKey(k);
+    if (secret && swtMacMatches(parsed, secret)) {
+      verifiedBy = i === 0 && r.primaryVerificationKey ? "primary" : `alternate:${r.primaryVerificationKey ? i - 1 : i}`;
+      break;
+    }
+  }
+  if (!verifiedBy) throw tokenError("TOKEN_INVALID", "Token signature is not valid");
+  const c = parsed.claims;
+  if (c.Issuer !== r.issuer) throw tokenError("TOKEN_CLAIM_INVALID", "Token Issuer does not match the policy");
+  if (c.Audience !== r.audience) throw tokenError("TOKEN_CLAIM_INVALID", "Token Audience does not match the policy");
+  const expText = c.ExpiresOn;
+  if (expText === undefined || !/^\d{1,12}$/.test(expText)) throw tokenError("TOKEN_CLAIM_INVALID", "Token ExpiresOn is required");
+  const exp = Number(expText);
+  if (nowMs / 1000 - skew >= exp) throw tokenError("TOKEN_EXPIRED", "Token has expired");
+  return { tokenType: "Swt", claims: { ...c }, issuer: r.issuer, expiresAt: exp, verifiedBy, replayId: replayIdFor("swt", parsed.mac) };
+}
+
+// ---------- claims ----------
+
+function checkLifetime(v: VerifiedToken, r: TokenRestriction, nowMs: number): void {
+  const from = typeof v.claims.nbf === "number" ? v.claims.nbf : typeof v.claims.iat === "number" ? v.claims.iat : nowMs / 1000;
+  if (v.expiresAt - from > r.maxTokenLifetimeSeconds) {
+    throw tokenError("TOKEN_CLAIM_INVALID", `Token lifetime exceeds ${r.maxTokenLifetimeSeconds} s`);
+  }
+}
+
+function checkRequiredClaims(claims: Record<string, unknown>, r: TokenRestriction): void {
+  for (const rc of r.requiredClaims) {
+    const v = claims[rc.claimType];
+    if (v === undefined || v === null) throw tokenError("TOKEN_CLAIM_INVALID", `Token lacks required claim ${rc.claimType}`);
+    if (rc.claimValue === undefined) continue;
+    const ok = rc.claimType === CONTENT_KEY_IDENTIFIER_CLAIM
+      ? sameKid(v, rc.claimValue)
+      : (Array.isArray(v) ? v.some((x) => scalarEquals(x, rc.claimValue!)) : scalarEquals(v, rc.claimValue));
+    if (!ok) throw tokenError("TOKEN_CLAIM_INVALID", `Token claim ${rc.claimType} does not have the required value`);
+  }
+}
+
+function scalarEquals(v: unknown, expected: string): boolean {
+  return (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && String(v) === expected;
+}
+
+function sameKid(v: unknown, expected: string): boolean {
+  try {
+    const want = parseKid(expected);
+    return (contentKeyIdsOf(v) ?? []).some((k) => k.equals(want));
+  } catch {
+    return false;
+  }
+}
+
+function contentKeyIdsOf(v: unknown): Buffer[] | undefined {
+  const list = Array.isArray(v) ? v : [v];
+  if (list.length === 0 || list.length > 64) throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not valid");
+  return list.map((x) => {
+    if (typeof x !== "string") throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not valid");
+    try {
+      return parseKid(x);
+    } catch {
+      throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not a KID");
+    }
+  });
+}
+
+/** The KIDs a token is bound to, or undefined when it carries no content key identifier claim. */
+function contentKeyIds(claims: Record<string, unknown>): Buffer[] | undefined {
+  const v = claims[CONTENT_KEY_IDENTIFIER_CLAIM];
+  if (v === undefined || v === null) return undefined;
+  return contentKeyIdsOf(v);
+}
+
+function parseMaxUses(claims: Record<string, unknown>): number | undefined {
+  const v = claims[MAX_USES_CLAIM];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,7}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_USES_LIMIT) throw tokenError("TOKEN_CLAIM_INVALID", "maxuses claim must be a positive integer");
+  return n;
+}

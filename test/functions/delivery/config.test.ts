@@ -1,0 +1,110 @@
+/** Delivery configuration: defaults, file + environment precedence, and errors naming the bad path. */
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadDeliveryConfig, isLabMode } from "../../../functions/delivery/config";
+import { createPolicyStore } from "../../../functions/delivery/policy-store";
+import { parseEntitlementRules, RulesEntitlements } from "../../../functions/delivery/entitlements";
+import { staticContext } from "../../../functions/context";
+import { silentLogger } from "../../../functions/log";
+import { KeyplaneError } from "../../../functions/errors";
+import { seed } from "./fixtures";
+
+const dir = mkdtempSync(join(tmpdir(), "keyplane-cfg-"));
+const message = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof KeyplaneError);
+    return `${e.code}: ${e.message}`;
+  }
+  return assert.fail("expected an error");
+};
+
+describe("delivery config", () => {
+  it("zero config is lab mode with safe defaults", () => {
+    const c = loadDeliveryConfig({ env: {} });
+    assert.equal(c.tokenLifetimeSeconds, 3600);
+    assert.equal(c.clockSkewSeconds, 60);
+    assert.equal(c.policyCacheTtlSeconds, 60);
+    assert.deepEqual(c.cors.allowOrigins, []);
+    assert.equal(c.useCounter.type, "memory");
+    assert.ok(isLabMode(c, {}));
+    assert.ok(!isLabMode(c, { KEYPLANE_DELIVERY_POLICIES: "{}" }));
+  });
+
+  it("reads a JSON file, then environment variables override it", () => {
+    const f = join(dir, "delivery.json");
+    writeFileSync(f, JSON.stringify({ clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } }));
+    const c = loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_CONFIG: f, KEYPLANE_CLOCK_SKEW_SECONDS: "90", KEYPLANE_CORS_ORIGINS: "https://a.example, https://b.example", KEYPLANE_USE_COUNTER_TABLE: "uses" } });
+    assert.equal(c.clockSkewSeconds, 90);
+    assert.equal(c.tokenLifetimeSeconds, 600);
+    assert.equal(c.tokenIssuer.issuer, "https://sts");
+    assert.deepEqual(c.cors.allowOrigins, ["https://a.example", "https://b.example"]);
+    assert.deepEqual(c.useCounter, { type: "dynamodb", tableName: "uses" });
+  });
+
+  it("errors name the bad path", () => {
+    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "300" } })), /DELIVERY_CONFIG_INVALID: .*clockSkewSeconds: /);
+    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "abc" } })), /KEYPLANE_CLOCK_SKEW_SECONDS must be a whole number/);
+    assert.match(message(() => loadDeliveryConfig({ env: {}, overrides: { tokenLifetimeSeconds: 7200, maxTokenLifetimeSeconds: 3600 } })), /tokenLifetimeSeconds: must not exceed/);
+    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) } })), /tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes/);
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "[1,2]");
+    assert.match(message(() => loadDeliveryConfig({ env: {}, file: bad })), /bad\.json: not a JSON object/);
+    assert.match(message(() => loadDeliveryConfig({ env: {}, file: join(dir, "missing.json") })), /Cannot read delivery config .*missing\.json: ENOENT/);
+  });
+});
+
+describe("policy store", () => {
+  const ctx = staticContext(seed, { logger: silentLogger });
+  const open = { policies: [{ name: "o", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] }], defaultPolicy: "o" };
+
+  it("loads policies from the env var (Lambda) and names it in errors", async () => {
+    const c = loadDeliveryConfig({ env: {} });
+    const s = createPolicyStore(ctx, c, { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(open) });
+    assert.equal(s.mode, "env");
+    assert.equal((await s.get()).policyFor({ kid: Buffer.alloc(16) })?.name, "o");
+    const bad = createPolicyStore(ctx, c, { KEYPLANE_DELIVERY_POLICIES: JSON.stringify({ policies: [], defaultPolicy: 1 }) });
+    await assert.rejects(bad.get(), /environment variable KEYPLANE_DELIVERY_POLICIES: policies: .*defaultPolicy/);
+  });
+
+  it("re-reads the policy file after the cache TTL, keeps the last good one on a bad edit", async () => {
+    const f = join(dir, "p.json");
+    writeFileSync(f, JSON.stringify(open));
+    const clock = { t: 0 };
+    const tctx = staticContext(seed, { logger: silentLogger, now: () => clock.t });
+    const s = createPolicyStore(tctx, loadDeliveryConfig({ env: {}, overrides: { policyFile: f, policyCacheTtlSeconds: 10 } }), {});
+    const first = await s.get();
+    writeFileSync(f, JSON.stringify({ ...open, policies: [...open.policies, { ...open.policies[0], name: "p" }], defaultPolicy: "p" }));
+    assert.equal(await s.get(), first, "cached within the TTL");
+    clock.t = 11_000;
+    assert.equal((await s.get()).policyFor({})?.name, "p");
+    writeFileSync(f, "{broken");
+    clock.t = 22_000;
+    assert.equal((await s.get()).policyFor({})?.name, "p");
+  });
+
+  it("fails closed on a bad first load, naming the file and path", async () => {
+    const f = join(dir, "bad-policy.json");
+    writeFileSync(f, JSON.stringify({ policies: [{ name: "x y", options: [] }] }));
+    const s = createPolicyStore(ctx, loadDeliveryConfig({ env: {}, overrides: { policyFile: f } }), {});
+    await assert.rejects(s.get(), /bad-policy\.json: policies\.0\.name: .*policies\.0\.options/);
+  });
+});
+
+describe("entitlement rules", () => {
+  it("validates rules, naming bad paths", () => {
+    assert.match(message(() => parseEntitlementRules({ auth: { mode: "open" }, rules: [{ subjects: ["a"], kids: ["zz"] }] }, "rules.json")), /rules\.json: rules\.0\.kids\.0: must be \* or a KID/);
+    assert.match(message(() => parseEntitlementRules({ auth: { mode: "magic" }, rules: [] })), /auth/);
+    assert.match(message(() => new RulesEntitlements(parseEntitlementRules({ auth: { mode: "clientSecret" }, rules: [] }), {})), /needs secretSha256/);
+  });
+  it("takes client secrets from an environment variable", async () => {
+    const e = new RulesEntitlements(parseEntitlementRules({ auth: { mode: "clientSecret", secretEnv: "S" }, rules: [{ subjects: ["*"], kids: ["*"] }] }), { S: "one,two" });
+    const req = (secret?: string) => ({ subject: "x", kids: [], tokenType: "Jwt" as const, header: (n: string) => (n === "x-keyplane-client-secret" ? secret : undefined) });
+    assert.ok(await e.decide(req("two")));
+    await assert.rejects(e.decide(req("three")), /x-keyplane-client-secret/);
+    await assert.rejects(e.decide(req()), /x-keyplane-client-secret/);
+  });
+});

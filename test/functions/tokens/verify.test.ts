@@ -1,0 +1,133 @@
+/**
+ * verifyViewerToken called directly (the API the license proxy uses), with the RFC 7515 Appendix A.1 known answer.
+ */
+import assert from "node:assert/strict";
+import { createHmac, randomBytes } from "node:crypto";
+import { compactVerify } from "jose";
+import { importVerificationKey } from "../../../functions/tokens/keys";
+import { verifyViewerToken, extractToken, clampSkew, MAX_CLOCK_SKEW_SECONDS } from "../../../functions/tokens/verify";
+import { MemoryUseCounter } from "../../../functions/tokens/counter";
+import { tokenRestrictionSchema, type TokenRestriction } from "../../../functions/policy/model";
+import { KeyplaneError } from "../../../functions/errors";
+
+// RFC 7515 (JWS) Appendix A.1: "Example JWS Using HMAC SHA-256" — the published compact serialization and JWK key.
+const RFC7515_A1_JWS =
+  "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9" +
+  ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ" +
+  ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7515_A1_K = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+/** The payload bytes as printed in RFC 7515 A.1 (with its CRLFs). */
+const RFC7515_A1_PAYLOAD = '{"iss":"joe",\r\n "exp":1300819380,\r\n "http://example.com/is_root":true}';
+const RFC7515_A1_EXP_MS = 1300819380 * 1000;
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof KeyplaneError, `expected a KeyplaneError, got ${String(e)}`);
+    return `${e.status} ${e.code}`;
+  }
+  return "ok";
+}
+
+describe("verifyViewerToken", () => {
+  const a1Restriction: TokenRestriction = tokenRestrictionSchema.parse({
+    type: "Token",
+    issuer: "joe",
+    audience: "urn:any",
+    tokenType: "Jwt",
+    primaryVerificationKey: { type: "Symmetric", keyValue: Buffer.from(RFC7515_A1_K, "base64url").toString("base64") },
+  }) as TokenRestriction;
+
+  describe("RFC 7515 Appendix A.1 known answer", () => {
+    it("the imported symmetric key verifies the published JWS signature (HS256)", async () => {
+      const imported = await importVerificationKey(a1Restriction.primaryVerificationKey!);
+      assert.equal(imported.alg, "HS256");
+      const { payload, protectedHeader } = await compactVerify(RFC7515_A1_JWS, imported.key, { algorithms: [imported.alg] });
+      assert.equal(protectedHeader.alg, "HS256");
+      assert.equal(Buffer.from(payload).toString("utf8"), RFC7515_A1_PAYLOAD);
+    });
+
+    it("the published signature verifies in verifyViewerToken; only the claim rules refuse it (it has no aud)", async () => {
+      // The signature passes at any time; the claim rules (aud is required here, and the example has none) then refuse it.
+      assert.equal(await code(verifyViewerToken(RFC7515_A1_JWS, a1Restriction, { now: RFC7515_A1_EXP_MS - 60_000 })), "401 TOKEN_CLAIM_INVALID");
+      assert.equal(await code(verifyViewerToken(RFC7515_A1_JWS, a1Restriction, { now: Date.now() })), "401 TOKEN_CLAIM_INVALID");
+      // One changed signature character, or another key, and it is a bad signature instead.
+      const tampered = RFC7515_A1_JWS.replace(/\.dB/, ".dC");
+      assert.equal(await code(verifyViewerToken(tampered, a1Restriction, { now: RFC7515_A1_EXP_MS - 60_000 })), "401 TOKEN_INVALID");
+      const otherKey = tokenRestrictionSchema.parse({ ...a1Restriction, primaryVerificationKey: { type: "Symmetric", keyValue: randomBytes(32).toString("base64") } }) as TokenRestriction;
+      assert.equal(await code(verifyViewerToken(RFC7515_A1_JWS, otherKey, { now: RFC7515_A1_EXP_MS - 60_000 })), "401 TOKEN_INVALID");
+    });
+  });
+
+  describe("direct API", () => {
+    const key = randomBytes(32);
+    const r = tokenRestrictionSchema.parse({ type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") } }) as TokenRestriction;
+    const b = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const sign = (p: object) => {
+      const input = `${b({ alg: "HS256" })}.${b(p)}`;
+      return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
+    };
+    const now = Date.now();
+    const t = (s: number) => Math.floor(now / 1000) + s;
+
+    it("returns claims, subject, expiry, the verifying key and a replay id (no token text)", async () => {
+      const token = sign({ iss: "i", aud: "a", sub: "viewer", exp: t(60) });
+      const v = await verifyViewerToken(token, r, { now });
+      assert.equal(v.tokenType, "Jwt");
+      assert.equal(v.subject, "viewer");
+      assert.equal(v.expiresAt, t(60));
+      assert.equal(v.verifiedBy, "primary");
+      assert.match(v.replayId, /^jwt:[A-Za-z0-9_-]{43}$/);
+      assert.ok(!v.replayId.includes(token.split(".")[2]!));
+    });
+
+    it("caps the clock skew at 120 s whatever is configured", async () => {
+      assert.equal(clampSkew(1000), MAX_CLOCK_SKEW_SECONDS);
+      assert.equal(clampSkew(-5), 0);
+      const token = sign({ iss: "i", aud: "a", iat: t(-600), exp: t(-200) });
+      assert.equal(await code(verifyViewerToken(token, r, { now, skewSeconds: 1000 })), "401 TOKEN_EXPIRED");
+      const justExpired = sign({ iss: "i", aud: "a", iat: t(-600), exp: t(-100) });
+      assert.equal(await code(verifyViewerToken(justExpired, r, { now, skewSeconds: 1000 })), "ok");
+      assert.equal(await code(verifyViewerToken(justExpired, r, { now, skewSeconds: 0 })), "401 TOKEN_EXPIRED");
+    });
+
+    it("fails closed on a maxuses token without a counter, counts with one", async () => {
+      const token = sign({ iss: "i", aud: "a", exp: t(60), "urn:microsoft:azure:mediaservices:maxuses": 1 });
+      assert.equal(await code(verifyViewerToken(token, r, { now })), "500 USE_COUNTER_MISSING");
+      const useCounter = new MemoryUseCounter();
+      assert.equal(await code(verifyViewerToken(token, r, { now, useCounter })), "ok");
+      assert.equal(await code(verifyViewerToken(token, r, { now, useCounter })), "403 TOKEN_USES_EXHAUSTED");
+    });
+
+    it("refuses malformed maxuses and content key identifier claims", async () => {
+      for (const bad of [0, -1, 1.5, "x", 10_000_000]) {
+        const token = sign({ iss: "i", aud: "a", exp: t(60), "urn:microsoft:azure:mediaservices:maxuses": bad });
+        assert.equal(await code(verifyViewerToken(token, r, { now, useCounter: new MemoryUseCounter() })), "401 TOKEN_CLAIM_INVALID", String(bad));
+      }
+      const token = sign({ iss: "i", aud: "a", exp: t(60), "urn:microsoft:azure:mediaservices:contentkeyidentifier": "not-a-kid" });
+      assert.equal(await code(verifyViewerToken(token, r, { now, kid: Buffer.alloc(16) })), "401 TOKEN_CLAIM_INVALID");
+    });
+
+    it("refuses an empty token and more than three segments", async () => {
+      assert.equal(await code(verifyViewerToken("", r, { now })), "401 TOKEN_MISSING");
+      assert.equal(await code(verifyViewerToken("a.b.c.d", r, { now })), "401 TOKEN_MALFORMED");
+    });
+  });
+
+  describe("extractToken", () => {
+    const req = (h: Record<string, string>, q: Record<string, string> = {}) => ({ header: (n: string) => h[n.toLowerCase()], query: (n: string) => q[n] });
+    it("reads Authorization: Bearer, Bearer= and ?token=, header first", () => {
+      assert.equal(extractToken(req({ authorization: "Bearer abc.def.ghi" })), "abc.def.ghi");
+      assert.equal(extractToken(req({ authorization: "bearer   abc" })), "abc");
+      assert.equal(extractToken(req({ authorization: "Bearer=a%3Db&c" })), "a%3Db&c");
+      assert.equal(extractToken(req({}, { token: "q" })), "q");
+      assert.equal(extractToken(req({ authorization: "Bearer h" }, { token: "q" })), "h");
+    });
+    it("throws 401 TOKEN_MISSING / TOKEN_MALFORMED", () => {
+      assert.throws(() => extractToken(req({})), (e: KeyplaneError) => e.code === "TOKEN_MISSING" && e.status === 401);
+      assert.throws(() => extractToken(req({ authorization: "Basic x" })), (e: KeyplaneError) => e.code === "TOKEN_MALFORMED" && e.status === 401);
+      assert.throws(() => extractToken(req({ authorization: `Bearer ${"x".repeat(20000)}` })), (e: KeyplaneError) => e.code === "TOKEN_MALFORMED");
+    });
+  });
+});

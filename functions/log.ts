@@ -50,7 +50,8 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const min = LEVELS[opts.level ?? ((process.env.LOG_LEVEL as LogLevel | undefined) ?? "info")] ?? LEVELS.info;
+  const level: LogLevel = opts.level ?? (process.env.LOG_LEVEL && process.env.LOG_LEVEL in LEVELS ? (process.env.LOG_LEVEL as LogLevel) : "info");
+  const min = LEVELS[level];
   const sink = opts.sink ?? ((line: string) => process.stdout.write(line + "\n"));
   const base = opts.base ?? {};
   const write = (level: LogLevel, event: string, fields?: LogFields) => {
@@ -63,7 +64,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     info: (e, f) => write("info", e, f),
     warn: (e, f) => write("warn", e, f),
     error: (e, f) => write("error", e, f),
-    child: (fields) => createLogger({ ...opts, level: opts.level ?? "info", sink, base: { ...base, ...fields } }),
+    child: (fields) => createLogger({ ...opts, level, sink, base: { ...base, ...fields } }),
   };
 }
 

@@ -1,0 +1,10 @@
+export * from "./speke-key-server";
+export * from "./speke-vendor-proxy";
+export * from "./speke-certificate";
+export * from "./certificate-check";
+export * from "./mediapackage-encryption";
+export * from "./mediapackage-v2-origin";
+export * from "./mediapackage-v1-origin";
+export * from "./key-delivery-api";
+export { PACKAGER_SERVICES, type PolicyDocument, type PolicyStatement } from "./iam";
+export { DEFAULT_RUNTIME, DEFAULT_LOG_RETENTION_DAYS, type NodeRuntime } from "./function";

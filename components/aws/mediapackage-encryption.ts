@@ -1,0 +1,57 @@
+/**
+ * The SPEKE v2 encryption contract as MediaPackage accepts it, validated before AWS sees it.
+ *
+ * Presets are written once (`1`..`8` video, `1`..`3` audio, `"SHARED"`, `"UNENCRYPTED"`) and rendered in each API's
+ * spelling: MediaPackage v2 (and MediaConvert) `PRESET_VIDEO_1`, MediaPackage v1 / CloudFormation `PRESET-VIDEO-1`.
+ * Rules (AWS SPEKE v2 "encryption contract" and MediaPackage docs): SHARED must be used on both sides; UNENCRYPTED
+ * cannot be combined with UNENCRYPTED or SHARED; FairPlay needs CBCS (CMAF) or SAMPLE_AES (TS).
+ */
+export type VideoPreset = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | "SHARED" | "UNENCRYPTED";
+export type AudioPreset = 1 | 2 | 3 | "SHARED" | "UNENCRYPTED";
+
+export type DrmSystemName = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "CLEAR_KEY_AES_128" | "IRDETO";
+export const DRM_SYSTEM_NAMES: readonly DrmSystemName[] = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128", "IRDETO"];
+
+/** DRM system ids used by MediaPackage v1 `systemIds` (DASH-IF registry; AWS's id for HLS AES-128). */
+export const SYSTEM_IDS = {
+  WIDEVINE: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",
+  PLAYREADY: "9a04f079-9840-4286-ab92-e65be0885f95",
+  FAIRPLAY: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2",
+  /** MediaPackage v1 HLS AES-128 (AWS-specific id). */
+  AES_128: "81376844-f976-481e-a84e-cc25d39b0b33",
+  IRDETO: "80a6be7e-1448-4c37-9e70-d5aebe04c8d2",
+} as const;
+
+export function assertPresets(where: string, video: VideoPreset, audio: AudioPreset): void {
+  const okVideo = video === "SHARED" || video === "UNENCRYPTED" || (Number.isInteger(video) && (video as number) >= 1 && (video as number) <= 8);
+  const okAudio = audio === "SHARED" || audio === "UNENCRYPTED" || (Number.isInteger(audio) && (audio as number) >= 1 && (audio as number) <= 3);
+  if (!okVideo) throw new Error(`${where}: videoPreset must be 1..8, "SHARED" or "UNENCRYPTED" (got ${String(video)})`);
+  if (!okAudio) throw new Error(`${where}: audioPreset must be 1..3, "SHARED" or "UNENCRYPTED" (got ${String(audio)})`);
+  if ((video === "SHARED") !== (audio === "SHARED")) throw new Error(`${where}: SHARED must be used for both videoPreset and audioPreset`);
+  if (video === "UNENCRYPTED" && audio === "UNENCRYPTED") throw new Error(`${where}: videoPreset and audioPreset cannot both be UNENCRYPTED (drop the encryption block instead)`);
+}
+
+/** MediaPackage v2 / MediaConvert spelling. */
+export function v2VideoPreset(p: VideoPreset): string {
+  return typeof p === "number" ? `PRESET_VIDEO_${p}` : p;
+}
+export function v2AudioPreset(p: AudioPreset): string {
+  return typeof p === "number" ? `PRESET_AUDIO_${p}` : p;
+}
+/** MediaPackage v1 / CloudFormation spelling. */
+export function v1VideoPreset(p: VideoPreset): string {
+  return typeof p === "number" ? `PRESET-VIDEO-${p}` : p;
+}
+export function v1AudioPreset(p: AudioPreset): string {
+  return typeof p === "number" ? `PRESET-AUDIO-${p}` : p;
+}
+
+export function assertDrmSystems(where: string, systems: readonly string[], allowed: readonly string[]): void {
+  if (!Array.isArray(systems) || systems.length === 0) throw new Error(`${where}: drmSystems must list at least one DRM system`);
+  const seen = new Set<string>();
+  for (const s of systems) {
+    if (!allowed.includes(s)) throw new Error(`${where}: DRM system ${s} is not allowed here (allowed: ${allowed.join(", ")})`);
+    if (seen.has(s)) throw new Error(`${where}: DRM system ${s} is listed twice`);
+    seen.add(s);
+  }
+}

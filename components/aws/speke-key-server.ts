@@ -1,0 +1,173 @@
+/**
+ * SpekeKeyServer: Keyplane's SPEKE key server on AWS, replacing the console steps of the AWS SPEKE whitepapers.
+ * Lambda (bundled from functions/runtimes/entries/speke.ts, arm64) behind the AWS_IAM front door; the key seed in
+ * Secrets Manager (generated at create time, or supplied as a Pulumi secret; optional customer KMS key); the function
+ * may read only that secret.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { SpekeConfigInput } from "../../functions/speke/config";
+import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
+import { createSpekeFrontDoor } from "./speke-front-door";
+import type { PolicyStatement } from "./iam";
+
+export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
+
+export interface SpekeKeyServerArgs {
+  /** Base64 key seed (at least 30 bytes). Must be a Pulumi secret. Omit to generate 30 random bytes at create time. */
+  keySeed?: pulumi.Input<string>;
+  /**
+   * Use an existing seed secret (base64 seed, or JSON `{"keySeed": …}`) instead of creating one, e.g. one secret
+   * shared with a KeyDeliveryApi created first. Exclusive with `keySeed`.
+   */
+  existingKeySeedSecretArn?: pulumi.Input<string>;
+  /** Customer managed KMS key of the seed secret. Default: the AWS managed key. */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** SPEKE configuration passed to the function in `KEYPLANE_CONFIG.speke` (templates, PlayReady LA_URL, ...). */
+  speke?: pulumi.Input<SpekeConfigInput>;
+  /** Other role ARNs the resource policy admits (they still need their own execute-api:Invoke permission). */
+  additionalPackagerRoleArns?: pulumi.Input<string>[];
+  /** API Gateway stage name. Default `v1`. */
+  stageName?: string;
+  runtime?: NodeRuntime;
+  memorySize?: number;
+  logRetentionDays?: number;
+  /** SNS topic ARNs notified by the alarms. */
+  alarmActions?: pulumi.Input<string>[];
+  /** p99 latency alarm threshold. Default 2000 ms. */
+  latencyAlarmMs?: number;
+  /** Days Secrets Manager waits before deleting the seed secret. Default 30 (the maximum). */
+  secretRecoveryWindowInDays?: number;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+const STAGE_RE = /^[A-Za-z0-9_]{1,128}$/;
+const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Plan-time seed check (when the value is known): base64 of at least 30 bytes, as the function requires. */
+export function assertKeySeedText(seed: string): string {
+  const t = seed.trim();
+  if (!B64_RE.test(t) || Buffer.from(t, "base64").length < 30) {
+    throw new Error("SpekeKeyServer: keySeed must be base64 of at least 30 bytes (the PlayReady key seed length)");
+  }
+  return t;
+}
+
+export class SpekeKeyServer extends pulumi.ComponentResource {
+  /** `https://…/v1/speke`: the SPEKE URL to give MediaPackage / MediaConvert. */
+  readonly url: pulumi.Output<string>;
+  /** The role MediaPackage / MediaConvert assume (their "SPEKE role ARN"). */
+  readonly packagerRoleArn: pulumi.Output<string>;
+  readonly keySeedSecretArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly restApiId: pulumi.Output<string>;
+  readonly stageName: pulumi.Output<string>;
+  /** Size of the deployed bundle (bytes), known at plan time. */
+  readonly bundleSizeBytes: number;
+
+  constructor(name: string, args: SpekeKeyServerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("keyplane:aws:SpekeKeyServer", name, {}, opts);
+    validateCommon("SpekeKeyServer", args);
+    const stageName = args.stageName ?? "v1";
+    if (!STAGE_RE.test(stageName)) throw new Error(`SpekeKeyServer: stageName "${stageName}" must match ${STAGE_RE}`);
+    if (args.secretRecoveryWindowInDays !== undefined && (args.secretRecoveryWindowInDays < 7 || args.secretRecoveryWindowInDays > 30)) {
+      throw new Error("SpekeKeyServer: secretRecoveryWindowInDays must be between 7 and 30");
+    }
+    if (typeof args.keySeed === "string") {
+      throw new Error("SpekeKeyServer: keySeed must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`), not a plain string");
+    }
+    if (args.existingKeySeedSecretArn !== undefined && args.keySeed !== undefined) {
+      throw new Error("SpekeKeyServer: give keySeed or existingKeySeedSecretArn, not both");
+    }
+    const parent = this;
+    const opt = { parent };
+    const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+
+    let secretArn: pulumi.Output<string>;
+    if (args.existingKeySeedSecretArn !== undefined) {
+      secretArn = pulumi.output(args.existingKeySeedSecretArn);
+    } else {
+      const seedValue: pulumi.Output<string> = args.keySeed !== undefined
+        ? pulumi.secret(pulumi.output(args.keySeed).apply(assertKeySeedText))
+        : pulumi.secret(new random.RandomBytes(`${name}-key-seed`, { length: 30 }, opt).base64);
+      const secret = new aws.secretsmanager.Secret(`${name}-key-seed`, {
+        description: "Keyplane SPEKE key seed (base64). Content keys are derived from it; never log or export it.",
+        recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 30,
+        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
+        tags: args.tags,
+      }, opt);
+      new aws.secretsmanager.SecretVersion(`${name}-key-seed`, { secretId: secret.id, secretString: seedValue }, opt);
+      secretArn = secret.arn;
+    }
+
+    const statements: pulumi.Input<PolicyStatement>[] = [
+      secretArn.apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+    ];
+    if (args.kmsKeyArn) {
+      const region = aws.getRegionOutput({}, opt);
+      statements.push(pulumi.all([args.kmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
+        Sid: "DecryptKeySeedViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+      })));
+    }
+
+    const fnArgs = {
+      entry: SPEKE_ENTRY,
+      description: "Keyplane SPEKE key server",
+      environment: {
+        KEY_SEED_SECRET_ARN: secretArn,
+        KEYPLANE_CONFIG: pulumi.output(args.speke ?? {}).apply((speke) => JSON.stringify({ speke })),
+      },
+      statements,
+      memorySize: args.memorySize ?? 512,
+      timeout: 15,
+      logRetentionDays,
+      ...(args.runtime ? { runtime: args.runtime } : {}),
+      ...(args.tags ? { tags: args.tags } : {}),
+    };
+    const { fn, bundleSizeBytes } = createBundledFunction(`${name}-speke`, fnArgs, parent);
+    this.bundleSizeBytes = bundleSizeBytes;
+
+    const door = createSpekeFrontDoor(name, {
+      backend: { kind: "lambda", fn },
+      description: "Keyplane SPEKE key server",
+      stageName,
+      logRetentionDays,
+      ...(args.additionalPackagerRoleArns ? { additionalPackagerRoleArns: args.additionalPackagerRoleArns } : {}),
+      ...(args.alarmActions ? { alarmActions: args.alarmActions } : {}),
+      ...(args.latencyAlarmMs !== undefined ? { latencyAlarmMs: args.latencyAlarmMs } : {}),
+      ...(args.tags ? { tags: args.tags } : {}),
+    }, parent);
+
+    new aws.cloudwatch.MetricAlarm(`${name}-fn-errors`, {
+      alarmDescription: "SPEKE function errors (unhandled exceptions, timeouts)",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: fn.name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: args.alarmActions ?? [],
+      tags: args.tags,
+    }, opt);
+
+    this.url = door.url;
+    this.packagerRoleArn = door.packagerRole.arn;
+    this.keySeedSecretArn = secretArn;
+    this.functionName = fn.name;
+    this.restApiId = door.api.id;
+    this.stageName = door.stage.stageName;
+    this.registerOutputs({
+      url: this.url,
+      packagerRoleArn: this.packagerRoleArn,
+      keySeedSecretArn: this.keySeedSecretArn,
+      functionName: this.functionName,
+      restApiId: this.restApiId,
+      stageName: this.stageName,
+    });
+  }
+}

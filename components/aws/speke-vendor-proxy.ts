@@ -1,0 +1,175 @@
+/**
+ * SpekeVendorProxy: the same AWS_IAM SPEKE front door as SpekeKeyServer, forwarding to a DRM vendor's SPEKE/CPIX URL
+ * with the vendor credential added as a request header.
+ *
+ * - `mode: "function"` (default): a small Lambda (functions/speke-proxy) reads the credential from Secrets Manager at
+ *   run time. The credential is in Secrets Manager and (as a secret) in Pulumi state, nowhere else.
+ * - `mode: "integration"`: the plain API Gateway HTTP_PROXY integration with a header mapping, as vendors document it.
+ *   The credential then sits in the API definition (visible to anyone with apigateway:GET). Allowed, but the REST API
+ *   is tagged `keyplane:credential-in-api-definition=true` and the policy pack flags it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assertVendorUrl } from "../../functions/speke-proxy/proxy";
+import { credentialHeaderName, vendorHeaders, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
+import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
+import type { PolicyStatement } from "./iam";
+import { createSpekeFrontDoor } from "./speke-front-door";
+
+export const SPEKE_PROXY_ENTRY = "functions/runtimes/entries/speke-proxy.ts";
+/** Tag the policy pack reads: the vendor credential is stored in the API Gateway integration. */
+export const CREDENTIAL_IN_API_TAG = "keyplane:credential-in-api-definition";
+
+export interface SpekeVendorArgs {
+  preset: VendorPreset;
+  /** The vendor's SPEKE endpoint (https). Never put credentials in it. */
+  url: string;
+  /** Credential header name (required for `generic`; overrides the preset's default). */
+  headerName?: string;
+  /** KeyOS: header and value asking KeyOS to override KIDs. */
+  kidOverrideHeaderName?: string;
+  kidOverrideValue?: string;
+  /** Upstream timeout for the proxy function (ms, ≤ 29000). */
+  timeoutMs?: number;
+}
+
+export interface SpekeVendorProxyArgs {
+  vendor: SpekeVendorArgs;
+  /** The vendor credential: `{ key }` (EZDRM, KeyOS, generic) or `{ tenantId, managementKey }` (Axinom). Must be a Pulumi secret. */
+  credential: pulumi.Input<VendorCredential>;
+  mode?: "function" | "integration";
+  kmsKeyArn?: pulumi.Input<string>;
+  additionalPackagerRoleArns?: pulumi.Input<string>[];
+  stageName?: string;
+  runtime?: NodeRuntime;
+  logRetentionDays?: number;
+  alarmActions?: pulumi.Input<string>[];
+  latencyAlarmMs?: number;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export class SpekeVendorProxy extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly packagerRoleArn: pulumi.Output<string>;
+  /** The Secrets Manager secret holding the credential (function mode only). */
+  readonly credentialSecretArn: pulumi.Output<string | undefined>;
+  readonly functionName: pulumi.Output<string | undefined>;
+  readonly restApiId: pulumi.Output<string>;
+  /** Size of the deployed proxy bundle (bytes); 0 in integration mode. */
+  readonly bundleSizeBytes: number = 0;
+
+  constructor(name: string, args: SpekeVendorProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("keyplane:aws:SpekeVendorProxy", name, {}, opts);
+    validateCommon("SpekeVendorProxy", args);
+    const v = args.vendor;
+    if (!v || !VENDOR_PRESETS.includes(v.preset)) throw new Error(`SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")}`);
+    try {
+      assertVendorUrl(v.url);
+      credentialHeaderName(v);
+    } catch (e) {
+      throw new Error(`SpekeVendorProxy: ${(e as Error).message}`);
+    }
+    const mode = args.mode ?? "function";
+    if (mode !== "function" && mode !== "integration") throw new Error(`SpekeVendorProxy: mode must be "function" or "integration"`);
+    if (args.credential === undefined || args.credential === null) throw new Error("SpekeVendorProxy: credential is required");
+    if (!pulumi.Output.isInstance(args.credential)) {
+      throw new Error("SpekeVendorProxy: credential must be a Pulumi secret (pulumi.secret({...}) or config.requireSecretObject)");
+    }
+    if (v.timeoutMs !== undefined && (v.timeoutMs < 100 || v.timeoutMs > 29_000)) throw new Error("SpekeVendorProxy: vendor.timeoutMs must be 100..29000");
+    const parent = this;
+    const opt = { parent };
+    const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    const stageName = args.stageName ?? "v1";
+    const credential = pulumi.secret(args.credential);
+    const headerCfg = {
+      preset: v.preset,
+      ...(v.headerName ? { headerName: v.headerName } : {}),
+      ...(v.kidOverrideHeaderName ? { kidOverrideHeaderName: v.kidOverrideHeaderName } : {}),
+      ...(v.kidOverrideValue ? { kidOverrideValue: v.kidOverrideValue } : {}),
+    };
+    const common = {
+      description: `Keyplane SPEKE proxy to ${v.preset} (${new URL(v.url).host})`,
+      stageName,
+      logRetentionDays,
+      ...(args.additionalPackagerRoleArns ? { additionalPackagerRoleArns: args.additionalPackagerRoleArns } : {}),
+      ...(args.alarmActions ? { alarmActions: args.alarmActions } : {}),
+      ...(args.latencyAlarmMs !== undefined ? { latencyAlarmMs: args.latencyAlarmMs } : {}),
+      ...(args.tags ? { tags: args.tags } : {}),
+    };
+
+    if (mode === "function") {
+      const secret = new aws.secretsmanager.Secret(`${name}-vendor-credential`, {
+        description: `Keyplane: ${v.preset} SPEKE credential, read by the proxy function at run time`,
+        recoveryWindowInDays: 30,
+        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
+        tags: args.tags,
+      }, opt);
+      new aws.secretsmanager.SecretVersion(`${name}-vendor-credential`, {
+        secretId: secret.id,
+        secretString: pulumi.secret(credential.apply((c) => {
+          vendorHeaders(headerCfg, c); // fails the update early if the credential lacks a field the preset needs
+          return JSON.stringify(c);
+        })),
+      }, opt);
+      const statements: pulumi.Input<PolicyStatement>[] = [
+        secret.arn.apply((arn): PolicyStatement => ({ Sid: "ReadVendorCredentialOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+      ];
+      if (args.kmsKeyArn) {
+        const region = aws.getRegionOutput({}, opt);
+        statements.push(pulumi.all([args.kmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
+          Sid: "DecryptViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
+          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+        })));
+      }
+      const { fn, bundleSizeBytes } = createBundledFunction(`${name}-proxy`, {
+        entry: SPEKE_PROXY_ENTRY,
+        description: `Keyplane SPEKE proxy to ${v.preset}`,
+        environment: {
+          VENDOR_CREDENTIAL_SECRET_ARN: secret.arn,
+          KEYPLANE_CONFIG: JSON.stringify({ vendorUrl: v.url, ...headerCfg, ...(v.timeoutMs ? { timeoutMs: v.timeoutMs } : {}) }),
+        },
+        statements,
+        memorySize: 256,
+        timeout: Math.ceil((v.timeoutMs ?? 10_000) / 1000) + 3,
+        logRetentionDays,
+        ...(args.runtime ? { runtime: args.runtime } : {}),
+        ...(args.tags ? { tags: args.tags } : {}),
+      }, parent);
+      this.bundleSizeBytes = bundleSizeBytes;
+      const door = createSpekeFrontDoor(name, { backend: { kind: "lambda", fn }, ...common }, parent);
+      this.url = door.url;
+      this.packagerRoleArn = door.packagerRole.arn;
+      this.credentialSecretArn = secret.arn;
+      this.functionName = fn.name;
+      this.restApiId = door.api.id;
+    } else {
+      const requestParameters = pulumi.secret(credential.apply((c) => {
+        const headers = vendorHeaders(headerCfg, c);
+        const out: Record<string, string> = {};
+        for (const [h, val] of Object.entries(headers)) {
+          if (val.includes("'")) throw new Error(`SpekeVendorProxy: the ${h} value cannot contain a single quote in integration mode`);
+          out[`integration.request.header.${h}`] = `'${val}'`;
+        }
+        // HTTP_PROXY passes the packager's own headers (Content-Type, X-Speke-Version) through unchanged.
+        return out;
+      }));
+      const door = createSpekeFrontDoor(name, {
+        backend: { kind: "http", url: v.url, requestParameters },
+        ...common,
+        apiTags: { [CREDENTIAL_IN_API_TAG]: "true" },
+      }, parent);
+      this.url = door.url;
+      this.packagerRoleArn = door.packagerRole.arn;
+      this.credentialSecretArn = pulumi.output(undefined);
+      this.functionName = pulumi.output(undefined);
+      this.restApiId = door.api.id;
+    }
+    this.registerOutputs({
+      url: this.url,
+      packagerRoleArn: this.packagerRoleArn,
+      credentialSecretArn: this.credentialSecretArn,
+      functionName: this.functionName,
+      restApiId: this.restApiId,
+    });
+  }
+}

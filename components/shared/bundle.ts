@@ -1,0 +1,83 @@
+/**
+ * Bundles a function entry (a file under `functions/`) into one CommonJS file for AWS Lambda with esbuild.
+ *
+ * Choices:
+ * - platform node, target node20, format cjs, minified, no source map: the Lambda runtime loads
+ *   `index.js` and calls the exported `handler`.
+ * - Every dependency is bundled, including `@aws-sdk/*` v3. The Node.js 20/22 Lambda runtimes ship an SDK v3, but its
+ *   version moves under us; bundling pins the exact version we tested (the cost is a larger archive, measured in the
+ *   tests and in docs/readme/aws.md). Pass `external: ["@aws-sdk/*"]` to use the runtime's copy instead.
+ * - The result is cached per process and per (entry, options) so one `pulumi up` bundles each entry once.
+ */
+import { buildSync } from "esbuild";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { KeyplaneError } from "../../functions/errors";
+
+/** The repository root (components/shared/ is two levels below it). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface BundleOptions {
+  /** Module ids left out of the bundle (e.g. `["@aws-sdk/*"]` to use the Lambda runtime's SDK). */
+  external?: string[];
+  /** Extra `define` replacements. */
+  define?: Record<string, string>;
+}
+
+export interface Bundle {
+  /** The bundled CommonJS source. */
+  code: string;
+  /** Its size in bytes (UTF-8). */
+  sizeBytes: number;
+  /** SHA-256 of the code, base64 (a stable fingerprint for logs and tests). */
+  sha256: string;
+}
+
+const cache = new Map<string, Bundle>();
+
+/** Resolves an entry path relative to the repository root (absolute paths are kept). */
+export function resolveEntry(entry: string): string {
+  return path.isAbsolute(entry) ? entry : path.resolve(REPO_ROOT, entry);
+}
+
+/**
+ * Bundles `entry` (e.g. `functions/runtimes/entries/speke.ts`) and returns the code. Throws `BUNDLE_FAILED` with
+ * esbuild's messages when the entry does not build.
+ */
+export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle {
+  const file = resolveEntry(entry);
+  const key = JSON.stringify([file, opts.external ?? [], opts.define ?? {}]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let out;
+  try {
+    out = buildSync({
+      entryPoints: [file],
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      minify: true,
+      write: false,
+      legalComments: "none",
+      logLevel: "silent",
+      external: opts.external ?? [],
+      define: { "process.env.NODE_ENV": '"production"', ...(opts.define ?? {}) },
+      absWorkingDir: REPO_ROOT,
+    });
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const detail = errors.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    throw new KeyplaneError("BUNDLE_FAILED", `Could not bundle ${entry}: ${detail || (e as Error).message}`, { status: 500, cause: e });
+  }
+  const file0 = out.outputFiles[0];
+  if (!file0) throw new KeyplaneError("BUNDLE_FAILED", `esbuild produced no output for ${entry}`, { status: 500 });
+  const code = file0.text;
+  const bundle: Bundle = {
+    code,
+    sizeBytes: Buffer.byteLength(code, "utf8"),
+    sha256: createHash("sha256").update(code).digest("base64"),
+  };
+  cache.set(key, bundle);
+  return bundle;
+}

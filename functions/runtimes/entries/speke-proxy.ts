@@ -1,0 +1,9 @@
+/**
+ * Lambda entry for the vendor SPEKE proxy (bundled by components/aws with esbuild). Configuration from
+ * `KEYPLANE_CONFIG` (vendorUrl, preset, header names); the credential from Secrets Manager
+ * `VENDOR_CREDENTIAL_SECRET_ARN`, read at run time and cached for five minutes.
+ */
+import { createSpekeProxyFromEnv } from "../../speke-proxy/app";
+import { lambdaHandler } from "../lambda";
+
+export const handler = lambdaHandler(createSpekeProxyFromEnv(process.env));

@@ -10,6 +10,7 @@ import type { KeyplaneConfig } from "./config";
 import { spekeRoutes } from "./speke/routes";
 import { deliveryRoutes } from "./delivery/routes";
 import { licenseRoutes } from "./license/routes";
+import { createUseCounter } from "./delivery/use-counter";
 
 export type Area = "speke" | "delivery" | "license";
 export const ALL_AREAS: readonly Area[] = ["speke", "delivery", "license"];
@@ -27,8 +28,11 @@ export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: Cr
   const app = createBaseApp(ctx);
   app.get("/healthz", (c) => c.json({ ok: true, areas: [...areas] }));
   if (areas.has("speke")) app.route("/", spekeRoutes(ctx, config.speke));
-  if (areas.has("delivery")) app.route("/", deliveryRoutes(ctx, config.delivery, opts.deliveryDeps));
-  if (areas.has("license")) app.route("/", licenseRoutes(ctx, config.license, opts.licenseDeps));
+  // One replay counter for every route that checks tokens: a token's `maxuses` covers keys and vendor licenses alike.
+  const useCounter = opts.deliveryDeps?.useCounter ?? opts.licenseDeps?.useCounter
+    ?? (areas.has("delivery") || areas.has("license") ? createUseCounter(ctx, config.delivery) : undefined);
+  if (areas.has("delivery")) app.route("/", deliveryRoutes(ctx, config.delivery, { ...opts.deliveryDeps, ...(useCounter ? { useCounter } : {}) }));
+  if (areas.has("license")) app.route("/", licenseRoutes(ctx, config.license, { ...opts.licenseDeps, ...(useCounter ? { useCounter } : {}) }));
   for (const extra of opts.extra ?? []) app.route("/", extra);
   return app;
 }

@@ -15,8 +15,8 @@ import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
 import type { KeySeed } from "../keys/seed";
 import { formatIssues } from "../policy/validate";
-import { DynamoUseCounter } from "../tokens/counter-dynamodb";
-import { MemoryUseCounter, type UseCounter } from "../tokens/counter";
+import { createUseCounter } from "./use-counter";
+import type { UseCounter } from "../tokens/counter";
 import { createTokenIssuer, type SigningKeyConfig, type TokenIssuer } from "../tokens/issue";
 import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../tokens/lab";
 import { findToken } from "../tokens/extract";
@@ -91,8 +91,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   const env = deps.env ?? process.env;
   const store = createPolicyStore(ctx, config, env);
   const lab = store.mode === "lab";
-  const useCounter = deps.useCounter
-    ?? (config.useCounter.type === "dynamodb" ? new DynamoUseCounter({ tableName: config.useCounter.tableName }) : new MemoryUseCounter({ maxEntries: config.useCounter.maxEntries, now: () => ctx.now() }));
+  const useCounter = deps.useCounter ?? createUseCounter(ctx, config);
   const entitlements = deps.entitlements
     ?? (config.entitlementsFile ? RulesEntitlements.fromFile(config.entitlementsFile, env)
       : lab ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env) : denyAllEntitlements);

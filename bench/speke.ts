@@ -1,0 +1,113 @@
+/**
+ * SPEKE benchmarks: in-process latency with mitata (`handleSpeke`, parse -> keys -> signalling -> XML) and
+ * requests/s + latency over loopback HTTP with autocannon (client in a worker thread, server on the main thread).
+ *   (a) v2, 2 keys, Widevine + PlayReady + FairPlay        target: p50 <= 0.5 ms in-process, >= 3,000 req/s loopback
+ *   (b) v2, preset VIDEO-8 + AUDIO-3 (7 keys), 3 DRM systems
+ *   (c) (a) with content key encryption (RSA-OAEP-wrapped document + MAC keys per response)
+ * Run: `npm run bench -- speke` (env BENCH_SECONDS sets the autocannon duration, default 5).
+ */
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { measure } from "mitata";
+import { staticContext } from "../functions/context";
+import { createBaseApp } from "../functions/http/base";
+import { KeySeed } from "../functions/keys/seed";
+import { silentLogger } from "../functions/log";
+import { listen } from "../functions/runtimes/listen";
+import { parseSpekeConfig } from "../functions/speke/config";
+import { handleSpeke } from "../functions/speke/handler";
+import { spekeRoutes } from "../functions/speke/routes";
+
+const CPIX = "urn:dashif:org:cpix";
+const SYS = { widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", playready: "9a04f079-9840-4286-ab92-e65be0885f95", fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2" };
+const HLS = '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>';
+const CHILDREN: Record<string, string> = {
+  [SYS.widevine]: `<cpix:PSSH/><cpix:ContentProtectionData/>${HLS}`,
+  [SYS.playready]: `<cpix:PSSH/><cpix:ContentProtectionData/>${HLS}<cpix:SmoothStreamingProtectionHeaderData/>`,
+  [SYS.fairplay]: HLS,
+};
+
+function request(tracks: { type: string; filter: string }[], cert?: string): string {
+  const kid = (i: number) => `0f083e4e-b831-4a3d-917e-${(0xbe00 + i).toString(16).padStart(12, "0")}`;
+  let s = `<?xml version="1.0" encoding="UTF-8"?><cpix:CPIX xmlns:cpix="${CPIX}" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" contentId="bench-content" version="2.3">`;
+  if (cert) s += `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList>`;
+  s += "<cpix:ContentKeyList>";
+  tracks.forEach((_, i) => { s += `<cpix:ContentKey kid="${kid(i)}" commonEncryptionScheme="cbcs"/>`; });
+  s += "</cpix:ContentKeyList><cpix:DRMSystemList>";
+  tracks.forEach((_, i) => { for (const id of Object.values(SYS)) s += `<cpix:DRMSystem kid="${kid(i)}" systemId="${id}">${CHILDREN[id]}</cpix:DRMSystem>`; });
+  s += "</cpix:DRMSystemList><cpix:ContentKeyUsageRuleList>";
+  tracks.forEach((t, i) => { s += `<cpix:ContentKeyUsageRule kid="${kid(i)}" intendedTrackType="${t.type}">${t.filter}</cpix:ContentKeyUsageRule>`; });
+  return s + "</cpix:ContentKeyUsageRuleList></cpix:CPIX>";
+}
+
+const TWO_KEYS = [{ type: "VIDEO", filter: "<cpix:VideoFilter/>" }, { type: "AUDIO", filter: "<cpix:AudioFilter/>" }];
+const PRESET_V8_A3 = [
+  { type: "SD+HD1", filter: '<cpix:VideoFilter maxPixels="921600"/>' },
+  { type: "HD2", filter: '<cpix:VideoFilter minPixels="921601" maxPixels="2073600"/>' },
+  { type: "UHD1", filter: '<cpix:VideoFilter minPixels="2073601" maxPixels="8847360"/>' },
+  { type: "UHD2", filter: '<cpix:VideoFilter minPixels="8847361"/>' },
+  { type: "STEREO_AUDIO", filter: '<cpix:AudioFilter maxChannels="2"/>' },
+  { type: "MULTICHANNEL_AUDIO_3_6", filter: '<cpix:AudioFilter minChannels="3" maxChannels="6"/>' },
+  { type: "MULTICHANNEL_AUDIO_7", filter: '<cpix:AudioFilter minChannels="7"/>' },
+];
+
+const fmtMs = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
+
+export async function benchSpeke(): Promise<void> {
+  const cert = readFileSync(join(__dirname, "..", "test", "functions", "cpix", "fixtures", "delivery-rsa2048.cert.pem"), "utf8")
+    .replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const ctx = staticContext(KeySeed.generate(), { logger: silentLogger });
+  const config = parseSpekeConfig({});
+  const scenarios = [
+    { name: "(a) 2 keys, WV+PR+FP", body: request(TWO_KEYS) },
+    { name: "(b) VIDEO-8+AUDIO-3, 7 keys, WV+PR+FP", body: request(PRESET_V8_A3) },
+    { name: "(c) (a) + content key encryption", body: request(TWO_KEYS, cert) },
+  ];
+  for (const s of scenarios) {
+    const r = await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
+    if (r.status !== 200) throw new Error(`${s.name}: status ${r.status}: ${r.body}`);
+  }
+
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (wall-clock numbers are only meaningful on an idle machine)`);
+  console.log("in-process CPU time per request (process.cpuUsage over 2000 sequential requests after 2000 warm-up; robust to a busy machine):");
+  for (const s of scenarios) {
+    const n = 2000;
+    for (let i = 0; i < n; i++) await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
+    const c = process.cpuUsage(c0);
+    const us = (c.user + c.system) / n;
+    console.log(`  ${s.name.padEnd(42)} ${(us / 1000).toFixed(3)} ms CPU/request  => ~${Math.round(1e6 / us)} req/s per core (in-process)`);
+  }
+  console.log("in-process (mitata, handleSpeke):");
+  for (const s of scenarios) {
+    const st = await measure(async () => handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config), { min_cpu_time: 1e9 });
+    console.log(`  ${s.name.padEnd(42)} p50 ${fmtMs(st.p50)}  p99 ${fmtMs(st.p99)}  avg ${fmtMs(st.avg)}  ~${Math.round(1e9 / st.avg)} op/s`);
+  }
+
+  const app = createBaseApp(ctx).route("/", spekeRoutes(ctx, config));
+  const server = await listen(app);
+  const duration = Number(process.env.BENCH_SECONDS ?? 5);
+  console.log(`loopback HTTP (autocannon, 10 connections, ${duration}s, client in a worker thread):`);
+  try {
+    for (const s of scenarios) {
+      const res = await autocannon({
+        url: `${server.url}/speke`, method: "POST", body: s.body, connections: 10, duration, workers: 1,
+        headers: { "content-type": "application/xml", "x-speke-version": "2.0" },
+      });
+      const bad = res.non2xx + res.errors;
+      console.log(`  ${s.name.padEnd(42)} ${Math.round(res.requests.average)} req/s  p50 ${res.latency.p50} ms  p99 ${res.latency.p99} ms${bad ? `  (${bad} errors/non-2xx)` : ""}`);
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+if (require.main === module) {
+  benchSpeke().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The in-process SPEKE entry point (routes and benchmarks call it): body + `X-Speke-Version` -> status, headers,
+ * body. Client errors come back as `text/plain` (the exact SPEKE 422 strings, 400 with a reason, 413); nothing a
+ * caller sends can turn into a 500. Logs carry the content id and counts, never keys, seeds or certificates.
+ */
+import type { KeyplaneContext } from "../context";
+import { isKeyplaneError } from "../errors";
+import type { Logger } from "../log";
+import { buildCpixResponse } from "../cpix/build";
+import { SPEKE_422, unprocessable } from "../cpix/errors";
+import type { SpekeVersion } from "../cpix/model";
+import { parseCpixRequest } from "../cpix/parse";
+import { validateSpekeRequest } from "../cpix/validate";
+import type { SpekeConfig } from "./config";
+import { buildSpekeResponse } from "./respond";
+
+export interface SpekeInput {
+  body: string | Uint8Array;
+  /** The `X-Speke-Version` header: absent means SPEKE v1. */
+  spekeVersion?: string;
+}
+
+export interface SpekeResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+
+/** Maps the `X-Speke-Version` header to a version; anything but absent, `2.0` or `2.1` is a 422. */
+export function resolveSpekeVersion(header: string | undefined): SpekeVersion {
+  if (header === undefined) return "1.0";
+  const v = header.trim();
+  if (v === "2.0") return "2.0";
+  if (v === "2.1") return "2.1";
+  throw unprocessable(SPEKE_422.unsupportedSpekeVersion);
+}
+
+function userAgentHeaders(version: SpekeVersion | undefined, config: SpekeConfig): Record<string, string> {
+  if (version === "2.0" || version === "2.1") return { "X-Speke-Version": version, "X-Speke-User-Agent": config.userAgent };
+  return { "Speke-User-Agent": config.userAgent };
+}
+
+export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, config: SpekeConfig, log: Logger = ctx.logger): Promise<SpekeResult> {
+  let version: SpekeVersion | undefined;
+  let contentId: string | undefined;
+  try {
+    version = resolveSpekeVersion(input.spekeVersion);
+    const req = parseCpixRequest(input.body, version, { maxContentKeys: config.maxContentKeys, maxDrmSystems: config.maxDrmSystems });
+    contentId = req.contentId;
+    validateSpekeRequest(req);
+    const seed = await ctx.seed();
+    const res = buildSpekeResponse(req, seed, config, new Date(ctx.now()));
+    const body = buildCpixResponse(res);
+    log.info("speke_response", {
+      spekeVersion: version, contentId, keyCount: req.contentKeys.length, drmSystemCount: req.drmSystems.length,
+      keyPeriods: req.periods.length, encrypted: req.deliveryData.length > 0, kidOverride: config.kidOverride,
+    });
+    return { status: 200, headers: { "Content-Type": "application/xml", ...userAgentHeaders(version, config) }, body };
+  } catch (e) {
+    if (isKeyplaneError(e) && e.status >= 400 && e.status < 500 && e.expose) {
+      log.warn("speke_rejected", { spekeVersion: version, contentId, status: e.status, code: e.code, reason: e.message });
+      return { status: e.status, headers: { "Content-Type": TEXT, ...userAgentHeaders(version, config) }, body: e.message };
+    }
+    log.error("speke_failed", { spekeVersion: version, contentId, error: e });
+    return { status: 500, headers: { "Content-Type": TEXT }, body: "Internal error" };
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * SPEKE HTTP routes: `POST /speke` and its alias `POST /copyProtection` (SPEKE v1 / v2.0 / v2.1, dispatched on
+ * `X-Speke-Version`), and `GET /speke/heartbeat` (v1 health probe).
+ */
+import { Hono, type Context } from "hono";
+import type { KeyplaneContext } from "../context";
+import type { AppEnv } from "../http/env";
+import type { SpekeConfig } from "./config";
+import { handleSpeke } from "./handler";
+
+export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const post = async (c: Context<AppEnv>) => {
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;
+    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log);
+    return c.body(r.body, r.status as 200, r.headers);
+  };
+  app.post("/speke", post);
+  app.post("/copyProtection", post);
+  app.get("/speke/heartbeat", (c) => c.text("OK", 200, { "Speke-User-Agent": config.userAgent, "Cache-Control": "no-store" }));
+  return app;
+}

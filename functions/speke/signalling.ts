@@ -1,0 +1,119 @@
+/**
+ * Per-DRM-system signalling for one (KID, system) pair of a SPEKE request, built with the functions/drm modules:
+ * Widevine (PSSH, ContentProtectionData, HLS), PlayReady (PSSH, ContentProtectionData, HLS, Smooth Streaming /
+ * v1 ProtectionHeader = the PlayReady Object), FairPlay (skd:// HLS lines, PSSH kept empty), Clear Key AES-128 and
+ * the v1 HLS AES-128 id (key delivery URL), and the W3C common PSSH. Returns base64 text per CPIX element.
+ */
+import { commonPssh } from "../drm/clearkey";
+import { contentProtectionXml } from "../drm/dash";
+import { fairPlayHlsAttributes } from "../drm/fairplay";
+import {
+  expandTemplate, extXKey, extXSessionKey, HLS_KEYFORMATS, playReadyHlsAttributes, widevineHlsAttributes, type HlsKeyAttributes,
+} from "../drm/hls";
+import { chooseHeaderVersion, playReadyAlgId, playReadyObject, playReadyPssh, wrmHeader } from "../drm/playready";
+import { DASHIF_CLEARKEY_SCHEME, drmSystemName, SYSTEM_IDS } from "../drm/systems";
+import { widevinePssh } from "../drm/widevine";
+import type { DrmSystemRequest, DrmSystemResponse } from "../cpix/model";
+import type { SpekeConfig } from "./config";
+
+type Scheme = "cenc" | "cbcs" | "cens" | "cbc1";
+
+export interface KeyContext {
+  /** The KID written in the response (after an optional override). */
+  kid: Buffer;
+  kidText: string;
+  key: Buffer;
+  scheme?: string;
+  explicitIV?: Buffer;
+  contentId?: string;
+  cryptoPeriodIndex?: number;
+  v1: boolean;
+}
+
+const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
+const B64_ONE = b64("1");
+
+function hlsLines(d: DrmSystemRequest, out: DrmSystemResponse, attrs: HlsKeyAttributes): void {
+  if (d.hlsMedia) out.hlsMedia = b64(extXKey(attrs));
+  if (d.hlsMaster) out.hlsMaster = b64(extXSessionKey(attrs));
+  if (d.uriExtXKey) out.uriExtXKey = b64(attrs.uri);
+  if (d.spekeKeyFormat && attrs.keyformat !== undefined) out.spekeKeyFormat = b64(attrs.keyformat);
+  if (d.spekeKeyFormatVersions && attrs.keyformatversions !== undefined) out.spekeKeyFormatVersions = b64(attrs.keyformatversions);
+}
+
+function sampleAesMethod(scheme: Scheme): "SAMPLE-AES" | "SAMPLE-AES-CTR" {
+  return scheme === "cbcs" || scheme === "cbc1" ? "SAMPLE-AES" : "SAMPLE-AES-CTR";
+}
+
+/** Fills the requested children of one DRMSystem. Throws KeyplaneError (4xx) when a value cannot be built. */
+export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: SpekeConfig): DrmSystemResponse {
+  const out: DrmSystemResponse = { kidText: k.kidText, systemId: d.systemId };
+  const scheme = (k.scheme ?? "cenc") as Scheme;
+  const vars = { kid: k.kid, baseUrl: config.publicBaseUrl, ...(k.contentId === undefined ? {} : { contentId: k.contentId }) };
+  switch (drmSystemName(d.systemId)) {
+    case "widevine": {
+      const pssh = widevinePssh({
+        kids: [k.kid],
+        protectionScheme: scheme,
+        ...(config.widevine.provider === undefined ? {} : { provider: config.widevine.provider }),
+        ...(k.contentId === undefined ? {} : { contentId: Buffer.from(k.contentId, "utf8") }),
+        ...(k.cryptoPeriodIndex === undefined ? {} : { cryptoPeriodIndex: k.cryptoPeriodIndex }),
+      });
+      if (d.pssh) out.pssh = pssh.toString("base64");
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.widevine, pssh }));
+      hlsLines(d, out, widevineHlsAttributes(pssh, sampleAesMethod(scheme)));
+      return out;
+    }
+    case "playready": {
+      const version = chooseHeaderVersion({ scheme, kidCount: 1, ...(config.playready.headerVersion ? { configured: config.playready.headerVersion } : {}) });
+      const header = wrmHeader({
+        version,
+        keys: [{ kid: k.kid, key: k.key, algid: playReadyAlgId(scheme) }],
+        ...(config.playready.laUrl === undefined ? {} : { laUrl: config.playready.laUrl }),
+        ...(config.playready.luiUrl === undefined ? {} : { luiUrl: config.playready.luiUrl }),
+      });
+      const pro = playReadyObject(header);
+      const pssh = playReadyPssh({ pro });
+      if (d.pssh) out.pssh = pssh.toString("base64");
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
+      const proB64 = pro.toString("base64");
+      if (d.smoothStreaming) out.smoothStreaming = proB64;
+      if (d.spekeProtectionHeader) out.spekeProtectionHeader = proB64;
+      hlsLines(d, out, playReadyHlsAttributes(pro, sampleAesMethod(scheme)));
+      return out;
+    }
+    case "fairplay": {
+      // FairPlay has no PSSH data: an empty PSSH in the request stays empty; no ContentProtectionData.
+      if (d.pssh) out.pssh = d.psshValue ?? "";
+      hlsLines(d, out, fairPlayHlsAttributes(expandTemplate(config.fairplaySkdTemplate, vars), k.explicitIV));
+      return out;
+    }
+    case "clearKeyAes128":
+    case "hlsAes128": {
+      const uri = expandTemplate(config.hlsKeyUrlTemplate, vars);
+      const attrs: HlsKeyAttributes = { method: "AES-128", uri, keyformat: HLS_KEYFORMATS.identity, keyformatversions: "1" };
+      if (k.explicitIV) attrs.iv = k.explicitIV;
+      if (!k.v1) {
+        // v2 Clear Key: DASH signalling is the DASH-IF ClearKey scheme with the W3C common PSSH and our license URL.
+        const pssh = commonPssh([k.kid]);
+        if (d.pssh) out.pssh = pssh.toString("base64");
+        if (d.contentProtectionData) {
+          out.contentProtectionData = b64(contentProtectionXml({
+            systemId: DASHIF_CLEARKEY_SCHEME, pssh, laUrl: `${config.publicBaseUrl.replace(/\/+$/, "")}/clearkey`,
+          }));
+        }
+      }
+      hlsLines(d, out, attrs);
+      if (d.spekeKeyFormatVersions) out.spekeKeyFormatVersions = B64_ONE;
+      return out;
+    }
+    case "w3cCommon": {
+      const pssh = commonPssh([k.kid]);
+      if (d.pssh) out.pssh = pssh.toString("base64");
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.w3cCommon, pssh }));
+      return out;
+    }
+    default:
+      return out; // unreachable: validate.ts refuses unsupported systems
+  }
+}

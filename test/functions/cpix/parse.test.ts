@@ -1,0 +1,128 @@
+/**
+ * CPIX request parsing: namespace (not prefix) matching, the structural 400s, and the XML security rules
+ * (no DOCTYPE, no entities: XXE and "billion laughs" documents are refused before parsing; size cap 413).
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parseCpixRequest, checkCpixBody } from "../../../functions/cpix/parse";
+import { isKeyplaneError } from "../../../functions/errors";
+
+const DIR = "/work/shared/conformance/speke-requests";
+const CPIX = "urn:dashif:org:cpix";
+
+function status(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (e) {
+    if (isKeyplaneError(e)) return e.status;
+    throw e;
+  }
+  return 200;
+}
+
+const minimal = (inner: string, attrs = ' contentId="c" version="2.3"', prefix = "cpix") =>
+  `<${prefix}:CPIX xmlns:${prefix}="${CPIX}"${attrs}>${inner}</${prefix}:CPIX>`;
+const KID = "0f083e4e-b831-4a3d-917e-ce78076e54aa";
+
+describe("CPIX request parsing", () => {
+  it("reads the AWS sample into the typed model", () => {
+    const r = parseCpixRequest(readFileSync(`${DIR}/v2-general_2_speke_v1_style_implementation.xml`), "2.0");
+    assert.equal(r.contentId, "test_case_speke_v1_style_request");
+    assert.equal(r.version, "2.3");
+    assert.equal(r.contentKeys.length, 1);
+    assert.equal(r.contentKeys[0]!.kid.toString("hex"), "0f083e4eb8314a3d917ece78076e1234");
+    assert.equal(r.contentKeys[0]!.commonEncryptionScheme, "cenc");
+    const d = r.drmSystems[0]!;
+    assert.equal(d.systemId, "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed");
+    assert.deepEqual([d.pssh, d.contentProtectionData, d.hlsMedia, d.hlsMaster, d.smoothStreaming], [true, true, true, true, false]);
+    assert.deepEqual(r.periods, [{ id: "keyPeriod_2a50937e-4f6d-4794-9e77-f9ed86d4443c", index: 0 }]);
+    const u = r.usageRules[0]!;
+    assert.equal(u.intendedTrackType, "ALL");
+    assert.equal(u.videoFilters.length, 1);
+    assert.equal(u.audioFilters.length, 1);
+    assert.deepEqual(u.keyPeriodFilters, ["keyPeriod_2a50937e-4f6d-4794-9e77-f9ed86d4443c"]);
+  });
+
+  it("matches on namespace URI, not prefix", () => {
+    const doc = minimal(`<x:ContentKeyList><x:ContentKey kid="${KID}" commonEncryptionScheme="cbcs"/></x:ContentKeyList>`, ' contentId="c" version="2.3"', "x");
+    assert.equal(parseCpixRequest(doc, "2.0").contentKeys.length, 1);
+    const dflt = `<CPIX xmlns="${CPIX}" contentId="c" version="2.3"><ContentKeyList><ContentKey kid="${KID}"/></ContentKeyList></CPIX>`;
+    assert.equal(parseCpixRequest(dflt, "2.0").contentKeys.length, 1);
+    const wrongNs = `<cpix:CPIX xmlns:cpix="urn:example:not-cpix"/>`;
+    assert.equal(status(() => parseCpixRequest(wrongNs, "2.0")), 400);
+    const foreignChild = minimal(`<o:ContentKeyList xmlns:o="urn:other"/>`);
+    assert.equal(status(() => parseCpixRequest(foreignChild, "2.0")), 400);
+  });
+
+  it("refuses DOCTYPE and entity declarations before parsing (XXE, billion laughs)", () => {
+    const xxe = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>${minimal("&x;")}`;
+    const lol = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>${minimal("&lol2;")}`;
+    const plainDoctype = `<!doctype CPIX>${minimal("")}`;
+    for (const d of [xxe, lol, plainDoctype]) {
+      assert.throws(() => parseCpixRequest(d, "2.0"), (e: unknown) => isKeyplaneError(e) && e.status === 400 && /DOCTYPE|entity/i.test(e.message));
+    }
+    // an undeclared entity reference is malformed XML: 400
+    assert.equal(status(() => parseCpixRequest(minimal("&foo;"), "2.0")), 400);
+  });
+
+  it("returns 413 above the size cap for strings and bytes", () => {
+    const big = minimal(" ".repeat(1024 * 1024));
+    assert.equal(status(() => checkCpixBody(big)), 413);
+    assert.equal(status(() => checkCpixBody(Buffer.from(big))), 413);
+    assert.equal(status(() => checkCpixBody("é".repeat(600 * 1024))), 413, "counts UTF-8 bytes, not characters");
+  });
+
+  it("refuses malformed XML, invalid UTF-8 and empty bodies with 400", () => {
+    for (const b of ["", "   ", "<cpix:CPIX", "not xml", "<a></b>"]) assert.equal(status(() => parseCpixRequest(b, "2.0")), 400, b);
+    assert.equal(status(() => parseCpixRequest(Buffer.from([0x3c, 0xff, 0xfe, 0x3e]), "2.0")), 400);
+  });
+
+  it("refuses missing and malformed attributes with 400", () => {
+    const cases = [
+      minimal(`<cpix:ContentKeyList><cpix:ContentKey/></cpix:ContentKeyList>`),
+      minimal(`<cpix:ContentKeyList><cpix:ContentKey kid="not-a-uuid"/></cpix:ContentKeyList>`),
+      minimal(`<cpix:ContentKeyList><cpix:ContentKey kid="${KID}" explicitIV="AAAA"/></cpix:ContentKeyList>`),
+      minimal(`<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}"/></cpix:DRMSystemList>`),
+      minimal(`<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="widevine"/></cpix:DRMSystemList>`),
+      minimal(`<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"><cpix:HLSSignalingData playlist="other"/></cpix:DRMSystem></cpix:DRMSystemList>`),
+      minimal(`<cpix:ContentKeyUsageRuleList><cpix:ContentKeyUsageRule kid="${KID}"><cpix:VideoFilter maxPixels="lots"/></cpix:ContentKeyUsageRule></cpix:ContentKeyUsageRuleList>`),
+      minimal(`<cpix:ContentKeyUsageRuleList><cpix:ContentKeyUsageRule kid="${KID}"><cpix:KeyPeriodFilter/></cpix:ContentKeyUsageRule></cpix:ContentKeyUsageRuleList>`),
+      minimal(`<cpix:ContentKeyList/><cpix:ContentKeyList/>`),
+      minimal(`<cpix:Bogus/>`),
+      minimal(`<cpix:DeliveryDataList><cpix:DeliveryData/></cpix:DeliveryDataList>`),
+    ];
+    for (const c of cases) assert.equal(status(() => parseCpixRequest(c, "2.0")), 400, c);
+  });
+
+  it("caps the number of content keys and DRM systems", () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `<cpix:ContentKey kid="0f083e4e-b831-4a3d-917e-${i.toString(16).padStart(12, "0")}"/>`).join("");
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:ContentKeyList>${keys(3)}</cpix:ContentKeyList>`), "2.0", { maxContentKeys: 3 })), 200);
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:ContentKeyList>${keys(4)}</cpix:ContentKeyList>`), "2.0", { maxContentKeys: 3 })), 400);
+    const systems = Array.from({ length: 7 }, () => `<cpix:DRMSystem kid="${KID}" systemId="edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"/>`).join("");
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:DRMSystemList>${systems}</cpix:DRMSystemList>`), "2.0", { maxContentKeys: 2, maxDrmSystems: 3 })), 400);
+    const four = Array.from({ length: 4 }, () => `<cpix:DRMSystem kid="${KID}" systemId="edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"/>`).join("");
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:DRMSystemList>${four}</cpix:DRMSystemList>`), "2.0", { maxContentKeys: 64, maxDrmSystems: 3 })), 400, "per-KID cap");
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:DRMSystemList>${four}</cpix:DRMSystemList>`), "2.0", { maxContentKeys: 64, maxDrmSystems: 4 })), 200);
+  });
+});
+
+describe("CPIX parsing of pathological text", () => {
+  it("rejects long whitespace runs in base64 fields without catastrophic backtracking", () => {
+    const pssh = " ".repeat(300_000) + "!";
+    const doc = minimal(`<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"><cpix:PSSH>${pssh}</cpix:PSSH></cpix:DRMSystem></cpix:DRMSystemList>`);
+    assert.equal(status(() => parseCpixRequest(doc, "2.0")), 400);
+    const iv = minimal(`<cpix:ContentKeyList><cpix:ContentKey kid="${KID}" explicitIV="${"A ".repeat(200_000)}!"/></cpix:ContentKeyList>`);
+    assert.equal(status(() => parseCpixRequest(iv, "2.0")), 400);
+  });
+
+  it("handles deep nesting and many attributes inside the size cap with a 4xx", () => {
+    const deep = minimal("<cpix:ContentKeyList>" + "<x:a xmlns:x=\"urn:x\">".repeat(10_000) + "</x:a>".repeat(10_000) + "</cpix:ContentKeyList>");
+    const s = status(() => parseCpixRequest(deep, "2.0"));
+    assert.ok(s === 200 || s === 400);
+    // too many tags for any legitimate CPIX document: refused before a DOM is built
+    const flood = minimal("<cpix:ContentKeyList>" + "<a/>".repeat(40_000) + "</cpix:ContentKeyList>");
+    assert.throws(() => parseCpixRequest(flood, "2.0"), (e: unknown) => isKeyplaneError(e) && e.status === 400 && /markup/.test(e.message));
+    const attrs = Array.from({ length: 5000 }, (_, i) => ` a${i}="1"`).join("");
+    assert.equal(status(() => parseCpixRequest(minimal(`<cpix:ContentKeyList><cpix:ContentKey${attrs}/></cpix:ContentKeyList>`), "2.0")), 400);
+  });
+});

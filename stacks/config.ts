@@ -1,0 +1,159 @@
+/**
+ * Typed, validated stack configuration (`keyplane:*` keys of Pulumi.<stack>.yaml). Errors name the exact key, e.g.
+ * `keyplane:aws.mediaPackage.rotationSeconds: must be >= 300`. Secrets (key seed, vendor credential, token key) are
+ * never part of this parsed object: the program reads them with `requireSecret*` so they stay Pulumi secrets.
+ */
+import { z } from "zod";
+import { KeyplaneError } from "../functions/errors";
+
+export const PROJECT = "keyplane";
+export const COMPOSITIONS = ["aws-live", "aws-vendor", "azure-vod", "multi-cloud"] as const;
+export type Composition = (typeof COMPOSITIONS)[number];
+
+const DRM_SYSTEMS = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128"] as const;
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const name = (max = 63) => z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").max(max, `at most ${max} characters`);
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/$.?#][^\s]*$/i, "must be an https:// URL");
+const origin = z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/, "must be an origin like https://player.example.com (no path, no *)");
+
+const videoPreset = z.union([z.number().int().min(1, "must be 1..8").max(8, "must be 1..8"), z.enum(["SHARED", "UNENCRYPTED"])]);
+const audioPreset = z.union([z.number().int().min(1, "must be 1..3").max(3, "must be 1..3"), z.enum(["SHARED", "UNENCRYPTED"])]);
+
+const endpointSchema = z.object({
+  name: name(256),
+  container: z.enum(["CMAF", "TS"]),
+  method: z.enum(["CENC", "CBCS", "AES_128", "SAMPLE_AES"]),
+  drmSystems: z.array(z.enum(DRM_SYSTEMS)).min(1, "must list at least one DRM system"),
+  hlsManifests: z.array(name(256)).optional(),
+  dashManifests: z.array(name(256)).optional(),
+  segmentDurationSeconds: z.number().int().min(1).max(30).optional(),
+});
+
+export const awsSchema = z.object({
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like eu-west-1").optional(),
+  logRetentionDays: z.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")}`).default(90),
+  alarmTopicArn: z.string().startsWith("arn:aws:sns:", "must be an SNS topic ARN").optional(),
+  mediaPackage: z.object({
+    channelGroupName: name(256),
+    channelName: name(256),
+    inputType: z.enum(["HLS", "CMAF"]).default("CMAF"),
+    rotationSeconds: z.number().int("must be a whole number of seconds").min(300, "must be >= 300").max(31_536_000, "must be <= 31536000"),
+    videoPreset: videoPreset.default(3),
+    audioPreset: audioPreset.default(1),
+    endpoints: z.array(endpointSchema).min(1, "must list at least one endpoint"),
+  }),
+  keyDelivery: z
+    .object({
+      corsAllowOrigins: z.array(origin).min(1, "must list the player origins"),
+      throttle: z.object({ burstLimit: z.number().int().min(1).max(5000).optional(), rateLimit: z.number().positive().max(10000).optional() }).optional(),
+    })
+    .optional(),
+  vendor: z
+    .object({
+      preset: z.enum(["ezdrm", "keyos", "axinom", "generic"]),
+      url: httpsUrl,
+      headerName: z.string().min(1).optional(),
+      mode: z.enum(["function", "integration"]).default("function"),
+    })
+    .optional(),
+});
+
+export const contentProtectionSchema = z.object({
+  /** "token" (default) or "open" (dev only: the policy pack refuses it elsewhere). */
+  restriction: z.enum(["token", "open"]).default("token"),
+  issuer: z.string().min(1, "must not be empty").optional(),
+  audience: z.string().min(1, "must not be empty").optional(),
+  tokenType: z.enum(["Jwt", "Swt"]).default("Jwt"),
+  /** JWT verification by OpenID Connect discovery (no key in config); otherwise the secret `keyplane:tokenKey` (base64, >= 32 bytes). */
+  openIdConnectDiscoveryDocument: httpsUrl.optional(),
+  maxTokenLifetimeSeconds: z.number().int().min(60, "must be >= 60").max(86400, "must be <= 86400").default(3600),
+  drm: z.array(z.enum(["ClearKey", "Widevine", "PlayReady"])).min(1, "must list at least one DRM").default(["ClearKey", "Widevine", "PlayReady"]),
+  playReadySecurityLevel: z.enum(["SL150", "SL2000", "SL3000"]).default("SL2000"),
+  playReadyAllowTestDevices: z.boolean().default(false),
+  widevineSecurityLevel: z.number().int().min(1, "must be 1..5").max(5, "must be 1..5").default(1),
+});
+
+export const azureSchema = z.object({
+  resourceGroupName: z.string().min(1).max(90),
+  location: z.string().min(1).optional(),
+  account: z.union([z.object({ create: z.object({ name: z.string().regex(/^[a-z0-9]{3,24}$/, "3-24 lowercase letters and digits") }) }), z.object({ existing: z.object({ name: z.string().min(1) }) })]),
+  /** License / key URLs players use (AMS custom acquisition URL templates); default: the AMS-issued licenses. */
+  licenseUrls: z.object({ playReady: httpsUrl.optional(), widevine: httpsUrl.optional(), clearKey: httpsUrl.optional() }).default({}),
+  assets: z.array(z.object({ name: name(260), existingAsset: z.boolean().default(false), alternativeMediaId: z.string().optional() })).min(1, "must list at least one asset"),
+});
+
+export const stackSettingsSchema = z
+  .object({
+    environment: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "lowercase letters, digits and -"),
+    composition: z.enum(COMPOSITIONS),
+    tags: z.record(z.string(), z.string()).default({}),
+    aws: awsSchema.optional(),
+    azure: azureSchema.optional(),
+    contentProtection: contentProtectionSchema.default(contentProtectionSchema.parse({})),
+  })
+  .superRefine((s, ctx) => {
+    const needsAws = s.composition === "aws-live" || s.composition === "aws-vendor" || s.composition === "multi-cloud";
+    const needsAzure = s.composition === "azure-vod" || s.composition === "multi-cloud";
+    if (needsAws && !s.aws) ctx.addIssue({ code: "custom", path: ["aws"], message: `is required for composition ${s.composition}` });
+    if (needsAzure && !s.azure) ctx.addIssue({ code: "custom", path: ["azure"], message: `is required for composition ${s.composition}` });
+    if (s.composition === "aws-vendor" && s.aws && !s.aws.vendor) ctx.addIssue({ code: "custom", path: ["aws", "vendor"], message: "is required for composition aws-vendor" });
+    if ((s.composition === "aws-live" || s.composition === "multi-cloud") && s.aws && !s.aws.keyDelivery) ctx.addIssue({ code: "custom", path: ["aws", "keyDelivery"], message: `is required for composition ${s.composition}` });
+    const cp = s.contentProtection;
+    if (cp.restriction === "token") {
+      if (!cp.issuer) ctx.addIssue({ code: "custom", path: ["contentProtection", "issuer"], message: "is required for a token restriction" });
+      if (!cp.audience) ctx.addIssue({ code: "custom", path: ["contentProtection", "audience"], message: "is required for a token restriction" });
+      if (cp.openIdConnectDiscoveryDocument && cp.tokenType === "Swt") ctx.addIssue({ code: "custom", path: ["contentProtection", "openIdConnectDiscoveryDocument"], message: "applies to JWT only" });
+    }
+  });
+
+export type StackSettings = z.infer<typeof stackSettingsSchema>;
+export type AwsSettings = z.infer<typeof awsSchema>;
+export type AzureSettings = z.infer<typeof azureSchema>;
+export type ContentProtectionSettings = z.infer<typeof contentProtectionSchema>;
+
+/** The config keys this schema reads (besides the secrets keySeed, tokenKey, vendorCredential). */
+export const SETTINGS_KEYS = ["environment", "composition", "tags", "aws", "azure", "contentProtection"] as const;
+/** Secret config keys (set with `pulumi config set --secret`). */
+export const SECRET_KEYS = ["keySeed", "tokenKey", "vendorCredential"] as const;
+
+/** `["aws","mediaPackage","endpoints",0,"name"]` -> `keyplane:aws.mediaPackage.endpoints[0].name`. */
+export function configKeyPath(path: readonly PropertyKey[], project = PROJECT): string {
+  const [head, ...rest] = path;
+  let out = `${project}:${String(head ?? "")}`;
+  for (const p of rest) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+/**
+ * Validate raw settings (already JSON-decoded per key). Throws KeyplaneError `stack_config_invalid` whose message
+ * lists one line per problem, each naming the full config key.
+ */
+export function parseStackSettings(raw: Record<string, unknown>, project = PROJECT): StackSettings {
+  const unknownKeys = Object.keys(raw).filter((k) => !(SETTINGS_KEYS as readonly string[]).includes(k) && !(SECRET_KEYS as readonly string[]).includes(k));
+  const r = stackSettingsSchema.safeParse(raw);
+  const lines = unknownKeys.map((k) => `${project}:${k}: unknown setting (known: ${[...SETTINGS_KEYS, ...SECRET_KEYS].join(", ")})`);
+  if (!r.success) {
+    for (const issue of r.error.issues) {
+      const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+      lines.push(`${configKeyPath(issue.path, project)}: ${message}`);
+    }
+  }
+  if (lines.length > 0 || !r.success) throw new KeyplaneError("stack_config_invalid", lines.join("\n"), { detail: { keys: lines.map((l) => l.split(":").slice(0, 2).join(":")) } });
+  return r.data;
+}
+
+/** Decode the flat `project:key` -> string map Pulumi hands a program into JSON values for `parseStackSettings`. */
+export function rawSettingsFromConfig(all: Record<string, string>, project = PROJECT): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (!k.startsWith(`${project}:`)) continue;
+    const key = k.slice(project.length + 1);
+    if ((SECRET_KEYS as readonly string[]).includes(key)) continue;
+    try {
+      out[key] = JSON.parse(v) as unknown;
+    } catch {
+      out[key] = v;
+    }
+  }
+  return out;
+}

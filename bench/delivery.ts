@@ -37,7 +37,7 @@ export async function benchDelivery(): Promise<void> {
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
   const ctx = staticContext(KeySeed.generate(), { logger: silentLogger });
   const app = createBaseApp(ctx);
-  app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ tokenLifetimeSeconds: 3600 }), { env: {} }));
+  app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ lab: true, tokenLifetimeSeconds: 3600 }), { env: {} }));
   const server = await listen(app);
   try {
     const res = await fetch(`${server.url}/token`, { method: "POST", body: JSON.stringify({ subject: "bench", kids: [KID] }) });

@@ -3,7 +3,8 @@
  * cache TTL, CORS origins, the entitlement rules file and the replay counter. Loaded from a JSON file
  * (`KEYPLANE_DELIVERY_CONFIG`) and/or environment variables (Lambda); errors name the bad path.
  *
- * With no policy file and no policy env var the delivery runs in LAB mode (see tokens/lab.ts).
+ * With `lab: true` (set by the local lab only) and no policy file or policy env var, the delivery runs in LAB mode
+ * (see tokens/lab.ts); without `lab`, a missing policy source is refused at start-up.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
@@ -57,6 +58,11 @@ export const deliveryConfigSchema = z
         z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1) }),
       ])
       .default({ type: "memory", maxEntries: 100_000 }),
+    /**
+     * LAB ONLY. With no policy source, serve the seed-derived lab policy (tokens/lab.ts) and lab entitlements. Set by
+     * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).
+     */
+    lab: z.boolean().default(false),
     /** Largest /clearkey body accepted (bytes). */
     maxLicenseRequestBytes: z.number().int().positive().max(1024 * 1024).default(64 * 1024),
   })
@@ -147,7 +153,12 @@ export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): Delive
   return parseDeliveryConfig(merged, file ? `delivery config (${file} + environment)` : "delivery config (environment)");
 }
 
-/** True when no policy source is configured: the LAB policy and lab entitlements apply. */
-export function isLabMode(config: DeliveryConfig, env: Record<string, string | undefined> = process.env): boolean {
+/** True when no policy source is configured. */
+export function hasNoPolicySource(config: DeliveryConfig, env: Record<string, string | undefined> = process.env): boolean {
   return !config.policyFile && !env[config.policyEnv];
+}
+
+/** True when the LAB policy and lab entitlements apply: lab explicitly enabled and no policy source configured. */
+export function isLabMode(config: DeliveryConfig, env: Record<string, string | undefined> = process.env): boolean {
+  return config.lab && hasNoPolicySource(config, env);
 }

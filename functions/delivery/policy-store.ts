@@ -82,6 +82,9 @@ export function createPolicyStore(ctx: KeyplaneContext, config: DeliveryConfig, 
       },
     };
   }
+  if (!config.lab) {
+    throw new KeyplaneError("POLICY_SOURCE_MISSING", `Key delivery has no content key policies: set policyFile (KEYPLANE_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`, { status: 500, expose: false });
+  }
   let lab: Promise<PolicyIndex> | undefined;
   return {
     mode: "lab",

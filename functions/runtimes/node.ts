@@ -50,11 +50,16 @@ function readConfigFile(file: string): unknown {
   }
 }
 
-/** Fills URL knobs that default to the lab's own address (SPEKE key templates point at our key delivery). */
+/**
+ * Lab defaults: URL knobs point at the lab's own address (SPEKE key templates point at our key delivery), and key
+ * delivery may fall back to the seed-derived lab policy when no policy file is configured.
+ */
 function withBaseUrl(input: KeyplaneConfigInput, url: string): KeyplaneConfigInput {
   const speke = { ...(input.speke ?? {}) } as Record<string, unknown>;
   if (speke.publicBaseUrl === undefined) speke.publicBaseUrl = url;
-  return { ...input, speke: speke as KeyplaneConfigInput["speke"] };
+  const delivery = { ...(input.delivery ?? {}) } as Record<string, unknown>;
+  if (delivery.lab === undefined) delivery.lab = true;
+  return { ...input, speke: speke as KeyplaneConfigInput["speke"], delivery: delivery as KeyplaneConfigInput["delivery"] };
 }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> {

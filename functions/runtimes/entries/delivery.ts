@@ -5,14 +5,14 @@
  */
 import { createApp } from "../../app";
 import { configFromEnv } from "../../config";
-import { isLabMode, loadDeliveryConfig } from "../../delivery/config";
+import { hasNoPolicySource, loadDeliveryConfig } from "../../delivery/config";
 import { KeyplaneError } from "../../errors";
 import { lambdaContext, lambdaHandler } from "../lambda";
 
 function build() {
   const base = configFromEnv();
-  const delivery = loadDeliveryConfig({ overrides: {} });
-  if (isLabMode(delivery)) {
+  const delivery = loadDeliveryConfig({ overrides: { lab: false } });
+  if (hasNoPolicySource(delivery)) {
     throw new KeyplaneError("CONFIG_INVALID", `Key delivery on Lambda needs policies: set ${delivery.policyEnv} (JSON) or KEYPLANE_POLICY_FILE; the lab policy is for the local lab only`, { status: 500 });
   }
   return createApp(lambdaContext(), { ...base, delivery }, { areas: ["delivery", "license"] });

@@ -23,15 +23,19 @@ const message = (f: () => unknown) => {
 };
 
 describe("delivery config", () => {
-  it("zero config is lab mode with safe defaults", () => {
+  it("zero config has safe defaults and is not lab mode", () => {
     const c = loadDeliveryConfig({ env: {} });
     assert.equal(c.tokenLifetimeSeconds, 3600);
     assert.equal(c.clockSkewSeconds, 60);
     assert.equal(c.policyCacheTtlSeconds, 60);
     assert.deepEqual(c.cors.allowOrigins, []);
     assert.equal(c.useCounter.type, "memory");
-    assert.ok(isLabMode(c, {}));
-    assert.ok(!isLabMode(c, { KEYPLANE_DELIVERY_POLICIES: "{}" }));
+    // Lab mode is opt-in: zero config without `lab` has no policies and must not fall back to the lab policy.
+    assert.equal(c.lab, false);
+    assert.ok(!isLabMode(c, {}));
+    const lab = loadDeliveryConfig({ env: {}, overrides: { lab: true } });
+    assert.ok(isLabMode(lab, {}));
+    assert.ok(!isLabMode(lab, { KEYPLANE_DELIVERY_POLICIES: "{}" }));
   });
 
   it("reads a JSON file, then environment variables override it", () => {
@@ -60,6 +64,11 @@ describe("delivery config", () => {
 describe("policy store", () => {
   const ctx = staticContext(seed, { logger: silentLogger });
   const open = { policies: [{ name: "o", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] }], defaultPolicy: "o" };
+
+  it("refuses to start without a policy source unless lab mode is on (fail closed)", () => {
+    assert.throws(() => createPolicyStore(ctx, loadDeliveryConfig({ env: {} }), {}), (e: unknown) => (e as { code?: string }).code === "POLICY_SOURCE_MISSING");
+    assert.equal(createPolicyStore(ctx, loadDeliveryConfig({ env: {}, overrides: { lab: true } }), {}).mode, "lab");
+  });
 
   it("loads policies from the env var (Lambda) and names it in errors", async () => {
     const c = loadDeliveryConfig({ env: {} });

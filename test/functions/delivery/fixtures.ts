@@ -40,7 +40,7 @@ export async function startDelivery(config: DeliveryConfigInput, deps: DeliveryD
   const clock = { now: startMs };
   const ctx = staticContext(seed, { logger: createLogger({ level: "debug", sink: (l) => logs.push(l) }), now: () => clock.now });
   const app = createBaseApp(ctx);
-  app.route("/", deliveryRoutes(ctx, parseDeliveryConfig(config), { env: {}, ...deps }));
+  app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ lab: true, ...config }), { env: {}, ...deps }));
   const l: Listening = await listen(app);
   return { url: l.url, ctx, logs, clock, close: () => l.close() };
 }

@@ -30,7 +30,7 @@ describe("HLS AES-128 through /hls/key with ffmpeg", function () {
     dir = mkdtempSync(join(tmpdir(), "keyplane-hls-"));
     const ctx = staticContext(seed, { logger: createLogger({ sink: (l) => logs.push(l) }) });
     const app = createBaseApp(ctx);
-    app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({}), { env: {} }));
+    app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ lab: true }), { env: {} }));
     // Test-only static media route.
     app.get("/media/:name", (c) => {
       const name = c.req.param("name");

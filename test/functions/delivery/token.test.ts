@@ -181,7 +181,7 @@ describe("delivery middleware scope and CORS", () => {
   it("applies CORS and WWW-Authenticate to the delivery paths only", async () => {
     const ctx = staticContext(seed, { logger: silentLogger });
     const app = createBaseApp(ctx);
-    app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ cors: { allowOrigins: ["https://player.example"] } }), { env: {} }));
+    app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ lab: true, cors: { allowOrigins: ["https://player.example"] } }), { env: {} }));
     app.get("/other", () => { throw new KeyplaneError("OTHER", "other area", { status: 401 }); });
     const l = await listen(app);
     try {

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SPEKE_ENTRY } from "../../../components/aws/speke-key-server";
 import { bundleFunction } from "../../../components/shared/bundle";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
-const DIR = "/work/shared/conformance/speke-requests";
+const DIR = SPEKE_REQUESTS_DIR;
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]>; body: string; isBase64Encoded?: boolean }>;

@@ -10,8 +10,9 @@ import { handleSpeke } from "../../../functions/speke/handler";
 import {
   FAIRPLAY_CHILDREN, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, config, contentKeys, kidN, parseXml, plainKey, testContext, v2Request, xsdErrors,
 } from "../speke/helpers";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
-const DIR = "/work/shared/conformance/speke-requests";
+const DIR = SPEKE_REQUESTS_DIR;
 const SAMPLES = readdirSync(DIR).map((f) => readFileSync(`${DIR}/${f}`, "utf8"));
 const ctx = testContext();
 const cfg = config();

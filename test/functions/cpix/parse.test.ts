@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseCpixRequest, checkCpixBody } from "../../../functions/cpix/parse";
 import { isKeyplaneError } from "../../../functions/errors";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
-const DIR = "/work/shared/conformance/speke-requests";
+const DIR = SPEKE_REQUESTS_DIR;
 const CPIX = "urn:dashif:org:cpix";
 
 function status(fn: () => unknown): number {

@@ -11,8 +11,9 @@ import { startLab, type RunningLab } from "../../../functions/runtimes/node";
 import { KeySeed } from "../../../functions/keys/seed";
 import { kidFromUuid, kidToBase64url } from "../../../functions/keys/kid";
 import { createLogger } from "../../../functions/log";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
-const CONFORMANCE = join(__dirname, "../../../../shared/conformance/speke-requests");
+const CONFORMANCE = SPEKE_REQUESTS_DIR;
 const CPIX = "urn:dashif:org:cpix";
 const PSKC = "urn:ietf:params:xml:ns:keyprov:pskc";
 // Microsoft's published PlayReady test key seed.

@@ -14,6 +14,7 @@ import {
   FAIRPLAY_CHILDREN, NS, PLAYREADY_CHILDREN, SYS, TEST_SEED_B64, WIDEVINE_CHILDREN, b64text, config, contentKeys, drmSystems, kidN, kids,
   parseXml, path, plainKey, testContext, text, v2Request, xsdErrors, type El,
 } from "./helpers";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
 const FIX = join(__dirname, "..", "cpix", "fixtures");
 const pemBody = (pem: string) => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
@@ -94,7 +95,7 @@ describe("SPEKE content key encryption", () => {
   });
 
   it("encrypts a SPEKE v1 request too", async () => {
-    const body = readFileSync("/work/shared/conformance/speke-requests/v1-server_api_body.xml", "utf8")
+    const body = readFileSync(join(SPEKE_REQUESTS_DIR, "v1-server_api_body.xml"), "utf8")
       .replace("<cpix:ContentKeyList>", `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data xmlns:ds="${NS.ds}"><ds:X509Certificate>${CERT_2048}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList><cpix:ContentKeyList>`);
     const r = await speke(body, config(), null);
     assert.equal(r.status, 200, r.body);

@@ -8,8 +8,9 @@ import { staticContext, type KeyplaneContext } from "../../../functions/context"
 import { KeySeed } from "../../../functions/keys/seed";
 import { createLogger } from "../../../functions/log";
 import { parseSpekeConfig, type SpekeConfig, type SpekeConfigInput } from "../../../functions/speke/config";
+import { CONFORMANCE_DIR } from "../../support/shared";
 
-export const CONFORMANCE = "/work/shared/conformance";
+export const CONFORMANCE = CONFORMANCE_DIR;
 export const XSD = `${CONFORMANCE}/cpix-xsd/cpix.xsd`;
 /** Microsoft's published PlayReady test key seed. */
 export const TEST_SEED_B64 = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";

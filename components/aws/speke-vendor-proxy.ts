@@ -1,17 +1,20 @@
 /**
  * SpekeVendorProxy: the same AWS_IAM SPEKE front door as SpekeKeyServer, forwarding to a DRM vendor's SPEKE/CPIX URL
- * with the vendor credential added as a request header.
+ * with the vendor credential added as the vendor documents it (presets and their sources: functions/speke-proxy/presets.ts):
+ * a request header (Axinom `Authorization: Basic …`; KeyOS / generic: the header you name) or query parameters
+ * (EZDRM `u` / `p`).
  *
  * - `mode: "function"` (default): a small Lambda (functions/speke-proxy) reads the credential from Secrets Manager at
  *   run time. The credential is in Secrets Manager and (as a secret) in Pulumi state, nowhere else.
- * - `mode: "integration"`: the plain API Gateway HTTP_PROXY integration with a header mapping, as vendors document it.
- *   The credential then sits in the API definition (visible to anyone with apigateway:GET). Allowed, but the REST API
- *   is tagged `keyplane:credential-in-api-definition=true` and the policy pack flags it.
+ * - `mode: "integration"`: the plain API Gateway HTTP_PROXY integration with static request parameter mappings
+ *   (`integration.request.header.<name>`, or `integration.request.querystring.u` / `.p` for EZDRM), as vendors document
+ *   it. The credential then sits in the API definition (visible to anyone with apigateway:GET). Allowed, but the REST
+ *   API is tagged `keyplane:credential-in-api-definition=true` and the policy pack flags it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assertVendorUrl } from "../../functions/speke-proxy/proxy";
-import { credentialHeaderName, vendorHeaders, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
+import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
 import { createSpekeFrontDoor } from "./speke-front-door";
@@ -22,11 +25,12 @@ export const CREDENTIAL_IN_API_TAG = "keyplane:credential-in-api-definition";
 
 export interface SpekeVendorArgs {
   preset: VendorPreset;
-  /** The vendor's SPEKE endpoint (https). Never put credentials in it. */
+  /** The vendor's SPEKE endpoint (https). Never put credentials in it (EZDRM: no `u` / `p` parameters). */
   url: string;
-  /** Credential header name (required for `generic`; overrides the preset's default). */
+  /** Credential header name: required for `keyos` and `generic` (no public default); for `ezdrm` switches from the
+   * documented `u` / `p` query parameters to the (unverified) header variant carrying `key`. */
   headerName?: string;
-  /** KeyOS: header and value asking KeyOS to override KIDs. */
+  /** KeyOS: header (required, no public default) and value asking KeyOS to override KIDs. */
   kidOverrideHeaderName?: string;
   kidOverrideValue?: string;
   /** Upstream timeout for the proxy function (ms, ≤ 29000). */
@@ -35,7 +39,8 @@ export interface SpekeVendorArgs {
 
 export interface SpekeVendorProxyArgs {
   vendor: SpekeVendorArgs;
-  /** The vendor credential: `{ key }` (EZDRM, KeyOS, generic) or `{ tenantId, managementKey }` (Axinom). Must be a Pulumi secret. */
+  /** The vendor credential: `{ username, password }` (EZDRM), `{ tenantId, managementKey }` (Axinom), `{ key }` (KeyOS,
+   * generic, EZDRM header variant). Must be a Pulumi secret. */
   credential: pulumi.Input<VendorCredential>;
   mode?: "function" | "integration";
   kmsKeyArn?: pulumi.Input<string>;
@@ -64,8 +69,9 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
     const v = args.vendor;
     if (!v || !VENDOR_PRESETS.includes(v.preset)) throw new Error(`SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")}`);
     try {
-      assertVendorUrl(v.url);
-      credentialHeaderName(v);
+      const url = assertVendorUrl(v.url);
+      credentialTransport(v);
+      assertNoCredentialInUrl(url, v);
     } catch (e) {
       throw new Error(`SpekeVendorProxy: ${(e as Error).message}`);
     }
@@ -107,7 +113,7 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       new aws.secretsmanager.SecretVersion(`${name}-vendor-credential`, {
         secretId: secret.id,
         secretString: pulumi.secret(credential.apply((c) => {
-          vendorHeaders(headerCfg, c); // fails the update early if the credential lacks a field the preset needs
+          vendorRequestParams(headerCfg, c); // fails the update early if the credential lacks a field the preset needs
           return JSON.stringify(c);
         })),
       }, opt);
@@ -144,12 +150,15 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       this.restApiId = door.api.id;
     } else {
       const requestParameters = pulumi.secret(credential.apply((c) => {
-        const headers = vendorHeaders(headerCfg, c);
+        const params = vendorRequestParams(headerCfg, c);
         const out: Record<string, string> = {};
-        for (const [h, val] of Object.entries(headers)) {
-          if (val.includes("'")) throw new Error(`SpekeVendorProxy: the ${h} value cannot contain a single quote in integration mode`);
-          out[`integration.request.header.${h}`] = `'${val}'`;
-        }
+        const put = (where: "header" | "querystring", name: string, val: string) => {
+          // The message names the mapping, never the value.
+          if (val.includes("'")) throw new Error(`SpekeVendorProxy: the ${where} ${name} value cannot contain a single quote in integration mode`);
+          out[`integration.request.${where}.${name}`] = `'${val}'`;
+        };
+        for (const [h, val] of Object.entries(params.headers)) put("header", h, val);
+        for (const [q, val] of Object.entries(params.query)) put("querystring", q, val);
         // HTTP_PROXY passes the packager's own headers (Content-Type, X-Speke-Version) through unchanged.
         return out;
       }));

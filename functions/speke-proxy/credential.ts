@@ -2,7 +2,7 @@
  * Loads the vendor credential at run time: env `VENDOR_CREDENTIAL` (tests, local lab) wins over Secrets Manager
  * `VENDOR_CREDENTIAL_SECRET_ARN`. Cached for `ttlMs` so a rotated secret is picked up without a redeploy.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { secretsManagerReader, type SecretsManagerSend } from "../aws/secrets";
 import { KeyplaneError } from "../errors";
 import { parseVendorCredential, type VendorCredential } from "./presets";
 
@@ -12,7 +12,7 @@ export const DEFAULT_CREDENTIAL_TTL_MS = 5 * 60 * 1000;
 
 export interface CredentialLoaderOptions {
   env?: Record<string, string | undefined>;
-  client?: Pick<SecretsManagerClient, "send">;
+  client?: SecretsManagerSend;
   ttlMs?: number;
   now?: () => number;
 }
@@ -22,15 +22,15 @@ export function vendorCredentialLoader(opts: CredentialLoaderOptions = {}): () =
   const ttl = opts.ttlMs ?? DEFAULT_CREDENTIAL_TTL_MS;
   const now = opts.now ?? Date.now;
   let cached: { at: number; value: Promise<VendorCredential> } | undefined;
+  // One reader (and so one SDK client) for the loader's lifetime; SecretBinary is accepted as UTF-8 text.
+  const reader = secretsManagerReader({ ...(opts.client ? { client: opts.client } : {}), binaryAsText: true });
 
   const load = async (): Promise<VendorCredential> => {
     const inline = env[VENDOR_CREDENTIAL_ENV];
     if (inline) return parseVendorCredential(inline);
     const arn = env[VENDOR_CREDENTIAL_SECRET_ARN_ENV];
     if (!arn) throw new KeyplaneError("VENDOR_CREDENTIAL_MISSING", `Set ${VENDOR_CREDENTIAL_SECRET_ARN_ENV} (or ${VENDOR_CREDENTIAL_ENV} locally)`, { status: 500, expose: false });
-    const client = opts.client ?? new SecretsManagerClient({});
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    const text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString("utf8") : undefined);
+    const text = await reader.getSecretString(arn);
     if (!text) throw new KeyplaneError("VENDOR_CREDENTIAL_MISSING", "The vendor credential secret has no value", { status: 500, expose: false });
     return parseVendorCredential(text);
   };

@@ -1,15 +1,18 @@
 /**
  * The vendor SPEKE proxy: API Gateway (AWS_IAM) → this function → the DRM vendor's SPEKE/CPIX URL, with the vendor
- * credential added as a header. The credential is read at run time (Secrets Manager), so it never sits in the API
- * definition, the Lambda configuration or the Pulumi state in clear.
+ * credential added as a header or, for vendors that document it so (EZDRM `u`/`p`), as query parameters appended per
+ * request. The credential is read at run time (Secrets Manager), so it never sits in the API definition, the Lambda
+ * configuration or the Pulumi state in clear; logs name the vendor host and the credential's header/parameter names only.
  *
  * The CPIX body and the SPEKE headers pass through unchanged; the vendor's status and body come back unchanged (its
  * 4xx/422 texts matter to the packager). Upstream failures become 502/504 with stable codes and no vendor detail.
  */
 import { Hono, type Context } from "hono";
 import { KeyplaneError } from "../errors";
+import { DEFAULT_MAX_BODY_BYTES } from "../http/base";
+import { readBodyCapped, readStreamCapped } from "../http/body";
 import type { AppEnv } from "../http/env";
-import { credentialHeaderName, vendorHeaders, type VendorCredential, type VendorHeaderConfig } from "./presets";
+import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorHeaderConfig } from "./presets";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_UPSTREAM_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -46,33 +49,18 @@ export function assertVendorUrl(raw: string, allowInsecureLoopback = false): URL
 }
 
 async function readCapped(res: Response, cap: number): Promise<ArrayBuffer> {
-  const declared = Number(res.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > cap) {
-    await res.body?.cancel();
-    throw new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 });
-  }
-  if (!res.body) return new ArrayBuffer(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel();
-      throw new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 });
-    }
-    chunks.push(value);
-  }
-  const all = Buffer.concat(chunks);
+  const all = await readStreamCapped(res.body, res.headers.get("content-length"), cap, {
+    tooLarge: () => new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 }),
+  });
   return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
 }
 
 /** The proxy routes: `POST /speke` and `POST /copyProtection`, both forwarded to `vendorUrl`. */
 export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig): Hono<AppEnv> {
   const target = assertVendorUrl(config.vendorUrl, config.allowInsecureLoopback ?? false);
-  const headerName = credentialHeaderName(config); // validates the preset and names at start-up
+  const transport = credentialTransport(config); // validates the preset and names at start-up
+  assertNoCredentialInUrl(target, config);
+  const credentialIn = transport.kind === "header" ? `header:${transport.name}` : `query:${transport.names.join(",")}`;
   const timeoutMs = config.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const cap = config.maxResponseBytes ?? DEFAULT_MAX_UPSTREAM_RESPONSE_BYTES;
   const doFetch = deps.fetch ?? fetch;
@@ -80,7 +68,7 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
 
   const forward = async (c: Context<AppEnv>) => {
     const log = c.get("log");
-    const body = new Uint8Array(await c.req.arrayBuffer());
+    const body = new Uint8Array(await readBodyCapped(c.req.raw, DEFAULT_MAX_BODY_BYTES));
     if (body.byteLength === 0) throw new KeyplaneError("SPEKE_EMPTY_BODY", "Empty request body", { status: 400 });
     const headers = new Headers();
     for (const h of FORWARDED_REQUEST_HEADERS) {
@@ -88,13 +76,16 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
       if (v !== undefined) headers.set(h, v);
     }
     if (!headers.has("content-type")) headers.set("content-type", "application/xml");
-    const injected = vendorHeaders(config, await deps.credential());
-    for (const [k, v] of Object.entries(injected)) headers.set(k, v);
+    const injected = vendorRequestParams(config, await deps.credential());
+    for (const [k, v] of Object.entries(injected.headers)) headers.set(k, v);
+    // A fresh URL per request: the credential parameters never touch `target` (logged by host only).
+    const url = new URL(target);
+    for (const [k, v] of Object.entries(injected.query)) url.searchParams.set(k, v);
 
     const started = performance.now();
     let res: Response;
     try {
-      res = await doFetch(target, { method: "POST", headers, body, redirect: "error", signal: AbortSignal.timeout(timeoutMs) });
+      res = await doFetch(url, { method: "POST", headers, body, redirect: "error", signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const timedOut = (e as Error).name === "TimeoutError" || (e as Error).name === "AbortError";
       log.warn("vendor_request_failed", { vendorHost: target.host, timedOut, error: (e as Error).name });
@@ -102,7 +93,7 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
       throw new KeyplaneError("UPSTREAM_UNAVAILABLE", "The key provider could not be reached", { status: 502 });
     }
     const out = await readCapped(res, cap);
-    log.info("vendor_response", { vendorHost: target.host, status: res.status, bytes: out.byteLength, credentialHeader: headerName, ms: Math.round(performance.now() - started) });
+    log.info("vendor_response", { vendorHost: target.host, status: res.status, bytes: out.byteLength, vendorAuthVia: credentialIn, ms: Math.round(performance.now() - started) });
     const resHeaders = new Headers();
     for (const h of FORWARDED_RESPONSE_HEADERS) {
       const v = res.headers.get(h);

@@ -35,7 +35,8 @@ describe("components/aws bundled SPEKE proxy handler", function () {
 
   it("maps an unreachable vendor to 502 UPSTREAM_UNAVAILABLE for a REST proxy event", async () => {
     process.env.KEYPLANE_CONFIG = JSON.stringify({ vendorUrl: "https://127.0.0.1:1/speke", preset: "ezdrm", timeoutMs: 2000 });
-    process.env.VENDOR_CREDENTIAL = "ez-key";
+    // EZDRM takes its account credentials as the `u` / `p` query parameters (Unified Streaming and Qencode EZDRM docs).
+    process.env.VENDOR_CREDENTIAL = JSON.stringify({ username: "ez-user", password: "ez-key" });
     const handler = load();
     const res = await handler({
       resource: "/speke", path: "/speke", httpMethod: "POST",
@@ -49,6 +50,7 @@ describe("components/aws bundled SPEKE proxy handler", function () {
     const body = res.isBase64Encoded ? Buffer.from(res.body, "base64").toString() : res.body;
     assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, "UPSTREAM_UNAVAILABLE");
     assert.ok(!body.includes("ez-key"));
+    assert.ok(!body.includes("ez-user"));
   });
 
   it("fails at cold start on a bad configuration", () => {

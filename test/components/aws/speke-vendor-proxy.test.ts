@@ -44,10 +44,12 @@ describe("components/aws SpekeVendorProxy", function () {
     assert.ok(vp.bundleSizeBytes > 0 && vp.bundleSizeBytes < 1.5 * 1024 * 1024, `proxy bundle ${vp.bundleSizeBytes} bytes (budget 1.5 MiB)`);
   });
 
-  it("integration mode: HTTP_PROXY with the header mapping, secret in state and tagged for the policy pack", async () => {
+  // EZDRM documents u= (account username or email) and p= (account password) on
+  // https://cpix.ezdrm.com/KeyGenerator/cpix.aspx (Unified Streaming "EZDRM"; Qencode "EZDRM - Widevine").
+  it("integration mode (EZDRM): HTTP_PROXY with u/p mapped as integration query parameters, secret in state and tagged for the policy pack", async () => {
     const vp = new SpekeVendorProxy("vi", {
-      vendor: { preset: "ezdrm", url: "https://speke.vendor.example/speke/v2" },
-      credential: pulumi.secret({ key: "ez-key" }),
+      vendor: { preset: "ezdrm", url: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?c=live-1" },
+      credential: pulumi.secret({ username: "ops@example.com", password: "ez-pass" }),
       mode: "integration",
     });
     await settle(vp);
@@ -57,14 +59,45 @@ describe("components/aws SpekeVendorProxy", function () {
     assert.equal(ints.length, 2);
     for (const i of ints) {
       assert.equal(i.inputs.type, "HTTP_PROXY");
-      assert.equal(i.inputs.uri, "https://speke.vendor.example/speke/v2");
+      assert.equal(i.inputs.uri, "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?c=live-1");
       assert.ok(isSecretValue(i.inputs.requestParameters), "the mapped credential is secret in state");
-      assert.deepEqual(reveal(i.inputs.requestParameters), { "integration.request.header.X-EZDRM-Key": "'ez-key'" });
+      assert.deepEqual(reveal(i.inputs.requestParameters), {
+        "integration.request.querystring.u": "'ops@example.com'",
+        "integration.request.querystring.p": "'ez-pass'",
+      });
     }
     const api = ofType(rec, "aws:apigateway/restApi:RestApi")[0]!;
     assert.equal((reveal(api.inputs.tags) as Record<string, string>)[CREDENTIAL_IN_API_TAG], "true");
     for (const m of ofType(rec, "aws:apigateway/method:Method")) assert.equal(m.inputs.authorization, "AWS_IAM");
     assert.equal(await value(vp.functionName), undefined);
+  });
+
+  it("integration mode (header presets): the named header is mapped; Axinom's documented Authorization header", async () => {
+    const vp = new SpekeVendorProxy("vk", {
+      vendor: { preset: "keyos", url: "https://speke.vendor.example/speke/v2", headerName: "X-Onboarding-UserKey" },
+      credential: pulumi.secret({ key: "user-key" }),
+      mode: "integration",
+    });
+    await settle(vp);
+    for (const i of ofType(rec, "aws:apigateway/integration:Integration")) {
+      assert.deepEqual(reveal(i.inputs.requestParameters), { "integration.request.header.X-Onboarding-UserKey": "'user-key'" });
+    }
+    const api = ofType(rec, "aws:apigateway/restApi:RestApi")[0]!;
+    assert.equal((reveal(api.inputs.tags) as Record<string, string>)[CREDENTIAL_IN_API_TAG], "true");
+  });
+
+  it("function mode (EZDRM): the u/p credential goes to Secrets Manager, the function config holds only the URL", async () => {
+    const vp = new SpekeVendorProxy("ve", {
+      vendor: { preset: "ezdrm", url: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx" },
+      credential: pulumi.secret({ username: "ops@example.com", password: "ez-pass" }),
+    });
+    await settle(vp);
+    const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
+    const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
+    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx", preset: "ezdrm" });
+    assert.ok(!JSON.stringify(env).includes("ez-pass"));
+    const sv = ofType(rec, "aws:secretsmanager/secretVersion:SecretVersion")[0]!;
+    assert.deepEqual(JSON.parse(reveal(sv.inputs.secretString) as string), { username: "ops@example.com", password: "ez-pass" });
   });
 
   it("refuses invalid arguments with clear errors", () => {
@@ -75,5 +108,9 @@ describe("components/aws SpekeVendorProxy", function () {
     assert.throws(() => new SpekeVendorProxy("b4", { vendor: { preset: "ezdrm", url: "https://v.example" }, credential: { key: "plain" } }), /must be a Pulumi secret/);
     assert.throws(() => new SpekeVendorProxy("b5", { vendor: { preset: "ezdrm", url: "https://v.example" }, credential: cred, mode: "direct" as never }), /mode must be/);
     assert.throws(() => new SpekeVendorProxy("b6", { vendor: { preset: "ezdrm", url: "https://u:p@v.example" }, credential: cred }), /credentials/);
+    // No public source names the KeyOS SPEKE headers: no guessed default.
+    assert.throws(() => new SpekeVendorProxy("b7", { vendor: { preset: "keyos", url: "https://v.example" }, credential: cred }), /keyos preset needs a headerName.*unverified/);
+    assert.throws(() => new SpekeVendorProxy("b8", { vendor: { preset: "keyos", url: "https://v.example", headerName: "X-U", kidOverrideValue: "1" }, credential: cred }), /kidOverrideHeaderName/);
+    assert.throws(() => new SpekeVendorProxy("b9", { vendor: { preset: "ezdrm", url: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?u=me" }, credential: cred }), /must not carry the "u" credential parameter/);
   });
 });

@@ -4,15 +4,16 @@ import { Hono } from "hono";
 import { createSpekeProxyApp } from "../../../functions/speke-proxy/app";
 import { parseSpekeProxyConfig } from "../../../functions/speke-proxy/config";
 import { vendorCredentialLoader } from "../../../functions/speke-proxy/credential";
-import { parseVendorCredential, vendorHeaders } from "../../../functions/speke-proxy/presets";
+import { credentialTransport, parseVendorCredential, vendorHeaders, vendorRequestParams } from "../../../functions/speke-proxy/presets";
 import { assertVendorUrl } from "../../../functions/speke-proxy/proxy";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
+import { SPEKE_REQUESTS_DIR } from "../../support/shared";
 
-const CONFORMANCE = "/work/shared/conformance/speke-requests";
+const CONFORMANCE = SPEKE_REQUESTS_DIR;
 const V2_REQUEST = readFileSync(`${CONFORMANCE}/v2-general_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml`, "utf8");
 
-interface Seen { method: string; path: string; headers: Record<string, string>; body: string }
+interface Seen { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string }
 
 /** A stand-in vendor on loopback: records what arrives and answers like a SPEKE v2 server would. */
 async function fakeVendor(answer: (seen: Seen) => Response | Promise<Response>): Promise<{ server: Listening; seen: Seen[] }> {
@@ -21,7 +22,7 @@ async function fakeVendor(answer: (seen: Seen) => Response | Promise<Response>):
   app.all("*", async (c) => {
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((v, k) => { headers[k] = v; });
-    const s: Seen = { method: c.req.method, path: c.req.path, headers, body: await c.req.text() };
+    const s: Seen = { method: c.req.method, path: c.req.path, query: { ...c.req.query() }, headers, body: await c.req.text() };
     seen.push(s);
     return answer(s);
   });
@@ -39,7 +40,8 @@ describe("speke-proxy", () => {
     })));
     servers.push(vendor.server);
     const lines: string[] = [];
-    const config = parseSpekeProxyConfig(JSON.stringify({ vendorUrl: `${vendor.server.url}/api/SpekeV2`, preset, ...extra }));
+    const { urlPath = "/api/SpekeV2", ...rest } = extra;
+    const config = parseSpekeProxyConfig(JSON.stringify({ vendorUrl: `${vendor.server.url}${String(urlPath)}`, preset, ...rest }));
     config.allowInsecureLoopback = true;
     const app = createSpekeProxyApp({ credential: vendorCredentialLoader({ env: { VENDOR_CREDENTIAL: credential } }) }, config, createLogger({ sink: (l) => lines.push(l), level: "debug" }));
     const proxy = await listen(app);
@@ -47,8 +49,12 @@ describe("speke-proxy", () => {
     return { vendor, proxy, lines };
   }
 
-  it("forwards the CPIX body and SPEKE headers, adds the EZDRM credential header, and never logs it", async () => {
-    const { vendor, proxy, lines } = await setup("ezdrm", "ez-secret-123");
+  // EZDRM documents its CPIX endpoint with the account in the query string:
+  // https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?k=KeyID&u=USERNAME&p=PASSWORD&c=RESOURCENAME
+  // (Unified Streaming "EZDRM"; Qencode "EZDRM - Widevine": u= account username or email, p= account password).
+  it("EZDRM: forwards the CPIX body and SPEKE headers, adds u/p query parameters server-side, and never logs them", async () => {
+    const cred = JSON.stringify({ username: "ops@example.com", password: "ez-secret-123" });
+    const { vendor, proxy, lines } = await setup("ezdrm", cred, { urlPath: "/KeyGenerator/cpix.aspx?c=live-1" });
     const res = await fetch(`${proxy.url}/speke`, {
       method: "POST",
       headers: { "Content-Type": "application/xml", "X-Speke-Version": "2.0", Authorization: "AWS4-HMAC-SHA256 Credential=AKIA/x", "X-Amz-Security-Token": "tok" },
@@ -61,16 +67,46 @@ describe("speke-proxy", () => {
     assert.match(await res.text(), /<!-- filled -->/);
     assert.equal(vendor.seen.length, 1);
     const s = vendor.seen[0]!;
-    assert.equal(s.path, "/api/SpekeV2");
+    assert.equal(s.path, "/KeyGenerator/cpix.aspx");
+    assert.deepEqual(s.query, { c: "live-1", u: "ops@example.com", p: "ez-secret-123" });
     assert.equal(s.body, V2_REQUEST);
-    assert.equal(s.headers["x-ezdrm-key"], "ez-secret-123");
     assert.equal(s.headers["x-speke-version"], "2.0");
+    assert.equal(s.headers["x-ezdrm-key"], undefined, "no unverified header is invented");
     assert.equal(s.headers["authorization"], undefined, "the packager's SigV4 signature is not forwarded");
     assert.equal(s.headers["x-amz-security-token"], undefined);
     assert.ok(lines.length > 0);
-    assert.ok(!lines.join("\n").includes("ez-secret-123"), "credential must not appear in logs");
+    const log = lines.join("\n");
+    assert.ok(!log.includes("ez-secret-123"), "password must not appear in logs");
+    assert.ok(!log.includes("ops%40example.com") && !log.includes("ops@example.com"), "username must not appear in logs");
+    assert.match(log, /"vendorAuthVia":"query:u,p"/);
+
+    // A second request gets the same parameters once (the configured URL is never mutated).
+    await (await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST })).text();
+    assert.deepEqual(vendor.seen[1]!.query, { c: "live-1", u: "ops@example.com", p: "ez-secret-123" });
   });
 
+  it("EZDRM: a credential without the password fails closed with no secret in the error body or logs", async () => {
+    const { vendor, proxy, lines } = await setup("ezdrm", JSON.stringify({ username: "ops@example.com", key: "legacy-key-9" }));
+    const res = await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST });
+    assert.equal(res.status, 500);
+    const body = await res.text();
+    for (const secret of ["ops@example.com", "legacy-key-9"]) {
+      assert.ok(!body.includes(secret), "no secret in the error body");
+      assert.ok(!lines.join("\n").includes(secret), "no secret in logs");
+    }
+    assert.equal(vendor.seen.length, 0);
+  });
+
+  it("EZDRM header variant (unverified header name): only with an explicit headerName, carrying key", async () => {
+    const { vendor, proxy } = await setup("ezdrm", "ez-key-1", { headerName: "X-Onboarding-Header" });
+    await (await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST })).text();
+    assert.equal(vendor.seen[0]!.headers["x-onboarding-header"], "ez-key-1");
+    assert.deepEqual(vendor.seen[0]!.query, {});
+  });
+
+  // docs.axinom.com "Key Service > SPEKE" (authorization header as for the Management API) and Unified Streaming "Axinom":
+  // curl 'https://key-server-management.axprod.net/api/SpekeV2' -H 'Authorization: Basic <Credentials>',
+  // Credentials = base64 of "<tenant ID>:<Key service management key>".
   it("Axinom: Authorization Basic base64(tenantId:managementKey) as Axinom documents", async () => {
     const { vendor, proxy } = await setup("axinom", JSON.stringify({ tenantId: "6f2a0c55-tenant", managementKey: "mgmt-key" }));
     const res = await fetch(`${proxy.url}/copyProtection`, { method: "POST", headers: { "content-type": "application/xml" }, body: V2_REQUEST });
@@ -80,14 +116,25 @@ describe("speke-proxy", () => {
     assert.equal(Buffer.from(auth.slice(6), "base64").toString("utf8"), "6f2a0c55-tenant:mgmt-key");
   });
 
-  it("KeyOS: user key header plus the optional KID override header", async () => {
-    const { vendor, proxy } = await setup("keyos", JSON.stringify({ key: "user-key-1" }), { kidOverrideValue: "true" });
+  // BuyDRM publishes neither the KeyOS SPEKE URL nor its header names (go.buydrm.com "Deploying KeyOS with AWS Elemental
+  // Media Services": the SPEKE URL is in the KeyOS account Wiki). The names below are the test's own, as an operator
+  // would copy them from onboarding material.
+  it("KeyOS: the user key and KID override headers are the ones configured (no unverified defaults)", async () => {
+    const { vendor, proxy } = await setup("keyos", JSON.stringify({ key: "user-key-1" }), { headerName: "X-Onboarding-UserKey", kidOverrideHeaderName: "X-Onboarding-Kid", kidOverrideValue: "true" });
     // A byte body makes fetch send no Content-Type at all.
     await (await fetch(`${proxy.url}/speke`, { method: "POST", body: new TextEncoder().encode(V2_REQUEST) })).text();
     const h = vendor.seen[0]!.headers;
-    assert.equal(h["x-keyos-userkey"], "user-key-1");
-    assert.equal(h["x-keyos-kid-override"], "true");
+    assert.equal(h["x-onboarding-userkey"], "user-key-1");
+    assert.equal(h["x-onboarding-kid"], "true");
+    assert.equal(h["x-keyos-userkey"], undefined);
     assert.equal(h["content-type"], "application/xml", "a missing content type defaults to application/xml");
+  });
+
+  it("KeyOS without headerName (or a KID override value without its header) is refused at start-up, saying why", () => {
+    assert.throws(() => createSpekeProxyApp({ credential: async () => ({ key: "k" }) }, { vendorUrl: "https://keyos.example/speke", preset: "keyos" }),
+      /keyos preset needs a headerName.*unverified/);
+    assert.throws(() => credentialTransport({ preset: "keyos", headerName: "X-U", kidOverrideValue: "1" }), /kidOverrideHeaderName.*unverified/);
+    assert.throws(() => credentialTransport({ preset: "axinom", kidOverrideValue: "1" }), /only used by the keyos preset/);
   });
 
   it("passes the vendor's 422 SPEKE error through unchanged", async () => {
@@ -117,15 +164,18 @@ describe("speke-proxy", () => {
     await dead.close();
     const config = parseSpekeProxyConfig(JSON.stringify({ vendorUrl: `${url}/speke`, preset: "ezdrm" }));
     config.allowInsecureLoopback = true;
-    const proxy = await listen(createSpekeProxyApp({ credential: async () => ({ key: "k" }) }, config, createLogger({ sink: () => undefined })));
+    const lines: string[] = [];
+    const proxy = await listen(createSpekeProxyApp({ credential: async () => ({ username: "u1", password: "pw-unreachable-7" }) }, config, createLogger({ sink: (l) => lines.push(l), level: "debug" })));
     servers.push(proxy);
     const res = await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST });
     assert.equal(res.status, 502);
-    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "UPSTREAM_UNAVAILABLE");
+    const body = await res.text();
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, "UPSTREAM_UNAVAILABLE");
+    assert.ok(!body.includes("pw-unreachable-7") && !lines.join("\n").includes("pw-unreachable-7"), "the query credential is in neither the error nor the logs");
   });
 
   it("refuses an empty body and unknown routes without calling the vendor", async () => {
-    const { vendor, proxy } = await setup("ezdrm", "k");
+    const { vendor, proxy } = await setup("ezdrm", JSON.stringify({ username: "u", password: "p" }));
     assert.equal((await fetch(`${proxy.url}/speke`, { method: "POST" })).status, 400);
     assert.equal((await fetch(`${proxy.url}/other`, { method: "POST", body: "x" })).status, 404);
     assert.equal(vendor.seen.length, 0);
@@ -145,11 +195,21 @@ describe("speke-proxy", () => {
     assert.throws(() => vendorHeaders({ preset: "generic", headerName: "Host" }, { key: "k" }), /reserved/);
     assert.throws(() => vendorHeaders({ preset: "generic", headerName: "X-Key" }, { key: "a\r\nInjected: 1" }), /control characters/);
     assert.throws(() => vendorHeaders({ preset: "axinom" }, { key: "k" }), /tenantId/);
+    // EZDRM: u/p belong in the secret, never in the URL (the error names the parameter, not its value).
+    assert.throws(() => createSpekeProxyApp({ credential: async () => ({}) }, { vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?c=x&p=hunter2", preset: "ezdrm" }),
+      (e: Error) => /must not carry the "p" credential parameter/.test(e.message) && !e.message.includes("hunter2"));
+    assert.doesNotThrow(() => createSpekeProxyApp({ credential: async () => ({}) }, { vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?c=x&m=1", preset: "ezdrm" }));
+    assert.deepEqual(credentialTransport({ preset: "ezdrm" }), { kind: "query", names: ["u", "p"] });
+    assert.deepEqual(credentialTransport({ preset: "axinom" }), { kind: "header", name: "Authorization" });
+    assert.deepEqual(vendorRequestParams({ preset: "ezdrm" }, { username: "a b&c", password: "p=1" }), { headers: {}, query: { u: "a b&c", p: "p=1" } });
+    assert.throws(() => vendorRequestParams({ preset: "ezdrm" }, { username: "u", password: "a\nb" }), /control characters/);
   });
 
   it("credential parsing: JSON object or a bare string, with the env fallback winning over Secrets Manager", async () => {
     assert.deepEqual(parseVendorCredential(" abc "), { key: "abc" });
     assert.deepEqual(parseVendorCredential('{"tenantId":"t","managementKey":"m"}'), { tenantId: "t", managementKey: "m" });
+    assert.deepEqual(parseVendorCredential('{"username":"u","password":"p"}'), { username: "u", password: "p" });
+    assert.throws(() => parseVendorCredential('{"password":7}'), /password must be a string/);
     assert.throws(() => parseVendorCredential('{"key":1}'), /must be a string/);
     let calls = 0;
     const load = vendorCredentialLoader({ env: { VENDOR_CREDENTIAL: "from-env", VENDOR_CREDENTIAL_SECRET_ARN: "arn:x" }, client: { send: async () => { calls++; return {}; } } as never });

@@ -4,6 +4,7 @@
  * never part of this parsed object: the program reads them with `requireSecret*` so they stay Pulumi secrets.
  */
 import { z } from "zod";
+import { checkSpekeCertificate } from "../components/aws/certificate-check";
 import { KeyplaneError } from "../functions/errors";
 
 export const PROJECT = "keyplane";
@@ -29,6 +30,94 @@ const endpointSchema = z.object({
   segmentDurationSeconds: z.number().int().min(1).max(30).optional(),
 });
 
+/** MediaPackage v1 DRM systems per package type and method (mirrors mp1AllowedSystems in components/aws). */
+const MP1_DRM = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "AES_128"] as const;
+function mp1Allowed(type: string, method?: string): string[] {
+  if (type === "HLS") return method === "SAMPLE_AES" ? ["FAIRPLAY"] : ["AES_128"];
+  if (type === "CMAF") return method === "AES_CTR" ? ["WIDEVINE", "PLAYREADY"] : ["FAIRPLAY", "WIDEVINE", "PLAYREADY"];
+  if (type === "DASH") return ["WIDEVINE", "PLAYREADY"];
+  return ["PLAYREADY"];
+}
+const mp1Encryption = {
+  method: z.enum(["AES_128", "SAMPLE_AES", "AES_CTR"]).optional(),
+  drmSystems: z.array(z.enum(MP1_DRM)).min(1, "must list at least one DRM system"),
+  /** SPEKE v2 encryption contract; overrides the block's presets (not for MSS). */
+  videoPreset: videoPreset.optional(),
+  audioPreset: audioPreset.optional(),
+};
+const mp1EndpointSchema = z.object({
+  id: name(256),
+  type: z.enum(["HLS", "DASH", "CMAF", "MSS"]),
+  ...mp1Encryption,
+  /** SPEKE v1 (no presets) only: MediaPackage v1 requires 0 with an encryption contract. */
+  keyRotationIntervalSeconds: z.number().int("must be a whole number of seconds").min(0, "must be >= 0").optional(),
+  segmentDurationSeconds: z.number().int().min(1).max(30).optional(),
+  startoverWindowSeconds: z.number().int().min(0).max(1_209_600).optional(),
+});
+const mp1VodSchema = z.object({ id: name(256), type: z.enum(["HLS", "DASH", "CMAF", "MSS"]), ...mp1Encryption });
+
+/**
+ * Presets an MP1 endpoint ends up with: its own, else the block's. MSS never takes presets; VOD configurations use
+ * only their own (the policy pack's v1 rotation check does not yet tell VOD packaging configurations apart).
+ */
+export function mp1Presets(block: { videoPreset?: unknown; audioPreset?: unknown }, e: { type: string; videoPreset?: unknown; audioPreset?: unknown }, vod = false) {
+  if (e.type === "MSS" || vod) return { videoPreset: e.videoPreset, audioPreset: e.audioPreset };
+  return { videoPreset: e.videoPreset ?? block.videoPreset, audioPreset: e.audioPreset ?? block.audioPreset };
+}
+
+const mediaPackageV1Schema = z
+  .object({
+    /** Live channel id (required with endpoints). */
+    channelId: name(256).optional(),
+    /** Default SPEKE v2 encryption contract for HLS / DASH / CMAF endpoints and VOD configurations; omit both for SPEKE v1. */
+    videoPreset: videoPreset.optional(),
+    audioPreset: audioPreset.optional(),
+    endpoints: z.array(mp1EndpointSchema).default([]),
+    vod: z.object({ packagingGroupId: name(256).optional(), configurations: z.array(mp1VodSchema).min(1, "must list at least one packaging configuration") }).optional(),
+  })
+  .superRefine((mp, ctx) => {
+    if (mp.endpoints.length === 0 && !mp.vod) ctx.addIssue({ code: "custom", path: ["endpoints"], message: "must list at least one endpoint (or set vod)" });
+    if (mp.endpoints.length > 0 && !mp.channelId) ctx.addIssue({ code: "custom", path: ["channelId"], message: "is required with live endpoints" });
+    const check = (path: (string | number)[], e: z.infer<typeof mp1VodSchema> & { keyRotationIntervalSeconds?: number }, vod = false) => {
+      const issue = (p: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path: [...path, ...p], message });
+      if (e.type === "HLS" && e.method && e.method !== "AES_128" && e.method !== "SAMPLE_AES") issue(["method"], "HLS takes AES_128 or SAMPLE_AES");
+      if (e.type === "CMAF" && e.method && e.method !== "SAMPLE_AES" && e.method !== "AES_CTR") issue(["method"], "CMAF takes SAMPLE_AES (cbcs) or AES_CTR (cenc)");
+      if ((e.type === "DASH" || e.type === "MSS") && e.method) issue(["method"], `${e.type} has no method choice (always cenc)`);
+      const allowed = mp1Allowed(e.type, e.method);
+      e.drmSystems.forEach((d, j) => {
+        if (!allowed.includes(d)) issue(["drmSystems", j], `${d} is not allowed for ${e.type}${e.method ? ` ${e.method}` : ""} (allowed: ${allowed.join(", ")})`);
+      });
+      if (new Set(e.drmSystems).size !== e.drmSystems.length) issue(["drmSystems"], "lists a DRM system twice");
+      if (e.type === "MSS" && (e.videoPreset !== undefined || e.audioPreset !== undefined)) issue(["videoPreset"], "MSS does not take an encryption contract (SPEKE v2 presets)");
+      const p = mp1Presets(mp, e, vod);
+      if ((p.videoPreset === undefined) !== (p.audioPreset === undefined)) issue(["audioPreset"], "set both videoPreset and audioPreset (here or on aws.mediaPackageV1), or neither");
+      if (p.videoPreset !== undefined && p.audioPreset !== undefined) {
+        if ((p.videoPreset === "SHARED") !== (p.audioPreset === "SHARED")) issue(["videoPreset"], "SHARED must be used for both videoPreset and audioPreset");
+        if (p.videoPreset === "UNENCRYPTED" && p.audioPreset === "UNENCRYPTED") issue(["videoPreset"], "videoPreset and audioPreset cannot both be UNENCRYPTED");
+        if (e.keyRotationIntervalSeconds !== undefined && e.keyRotationIntervalSeconds !== 0) issue(["keyRotationIntervalSeconds"], "must be 0 with presets (MediaPackage v1 requires it with a SPEKE v2 encryption contract)");
+      }
+    };
+    mp.endpoints.forEach((e, i) => check(["endpoints", i], e));
+    mp.vod?.configurations.forEach((c, i) => check(["vod", "configurations", i], c, true));
+  });
+
+const pem = z.string().trim().regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "must be a PEM certificate (-----BEGIN CERTIFICATE-----)");
+const spekeCertificateSchema = z.strictObject(
+  {
+    /** PEM certificate (public). The private key is the secret `keyplane:spekePrivateKey`, never plain config. */
+    certificatePem: pem.superRefine((c, ctx) => {
+      try {
+        checkSpekeCertificate(c);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message.replace(/^SpekeCertificate: /, "") });
+      }
+    }),
+    certificateChain: pem.optional(),
+    alarmDaysBeforeExpiry: z.number().int().min(1, "must be 1..365").max(365, "must be 1..365").default(30),
+  },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown setting ${iss.keys.join(", ")}${iss.keys.some((k) => /key/i.test(k)) ? " (the private key is the secret keyplane:spekePrivateKey: pulumi config set --secret spekePrivateKey < key.pem)" : ""}` : undefined) },
+);
+
 export const awsSchema = z.object({
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like eu-west-1").optional(),
   logRetentionDays: z.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")}`).default(90),
@@ -41,7 +130,11 @@ export const awsSchema = z.object({
     videoPreset: videoPreset.default(3),
     audioPreset: audioPreset.default(1),
     endpoints: z.array(endpointSchema).min(1, "must list at least one endpoint"),
-  }),
+  }).optional(),
+  /** MediaPackage v1 origin (live and/or VOD) against the same SPEKE server as `mediaPackage`. */
+  mediaPackageV1: mediaPackageV1Schema.optional(),
+  /** SPEKE content key encryption certificate (imported into ACM, expiry watchdog); used by every MediaPackage key provider. */
+  spekeCertificate: spekeCertificateSchema.optional(),
   keyDelivery: z
     .object({
       corsAllowOrigins: z.array(origin).min(1, "must list the player origins"),
@@ -97,6 +190,7 @@ export const stackSettingsSchema = z
     if (needsAws && !s.aws) ctx.addIssue({ code: "custom", path: ["aws"], message: `is required for composition ${s.composition}` });
     if (needsAzure && !s.azure) ctx.addIssue({ code: "custom", path: ["azure"], message: `is required for composition ${s.composition}` });
     if (s.composition === "aws-vendor" && s.aws && !s.aws.vendor) ctx.addIssue({ code: "custom", path: ["aws", "vendor"], message: "is required for composition aws-vendor" });
+    if (needsAws && s.aws && !s.aws.mediaPackage && !s.aws.mediaPackageV1) ctx.addIssue({ code: "custom", path: ["aws", "mediaPackage"], message: `is required for composition ${s.composition} (or aws.mediaPackageV1)` });
     if ((s.composition === "aws-live" || s.composition === "multi-cloud") && s.aws && !s.aws.keyDelivery) ctx.addIssue({ code: "custom", path: ["aws", "keyDelivery"], message: `is required for composition ${s.composition}` });
     const cp = s.contentProtection;
     if (cp.restriction === "token") {
@@ -114,7 +208,7 @@ export type ContentProtectionSettings = z.infer<typeof contentProtectionSchema>;
 /** The config keys this schema reads (besides the secrets keySeed, tokenKey, vendorCredential). */
 export const SETTINGS_KEYS = ["environment", "composition", "tags", "aws", "azure", "contentProtection"] as const;
 /** Secret config keys (set with `pulumi config set --secret`). */
-export const SECRET_KEYS = ["keySeed", "tokenKey", "vendorCredential"] as const;
+export const SECRET_KEYS = ["keySeed", "tokenKey", "vendorCredential", "spekePrivateKey"] as const;
 
 /** `["aws","mediaPackage","endpoints",0,"name"]` -> `keyplane:aws.mediaPackage.endpoints[0].name`. */
 export function configKeyPath(path: readonly PropertyKey[], project = PROJECT): string {

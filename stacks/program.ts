@@ -9,6 +9,7 @@ import type * as AwsVendor from "./compositions/aws-vendor";
 import type * as AzureVod from "./compositions/azure-vod";
 import { parseStackSettings, rawSettingsFromConfig, type StackSettings } from "./config";
 import { buildContentKeyPolicy } from "./policy";
+import { SECRET_PLACEHOLDER } from "./review/stack-config";
 
 /** Compositions are loaded on demand so an AWS-only stack never loads the Azure SDK (and vice versa). */
 function load<T>(path: string): T {
@@ -45,15 +46,25 @@ export async function keyplaneProgram(): Promise<Record<string, unknown>> {
     throw new KeyplaneError("stack_config_invalid", `invalid stack configuration:\n  ${project}:keySeed: is required for composition ${settings.composition} (pulumi config set --secret keySeed <base64 of >= 30 bytes>)`);
   }
 
+  // The SPEKE content key encryption private key: a Pulumi secret, never part of the parsed settings.
+  const spekePrivateKey = cfg.getSecret("spekePrivateKey");
+  if (settings.aws?.spekeCertificate && !spekePrivateKey) {
+    throw new KeyplaneError("stack_config_invalid", `invalid stack configuration:\n  ${project}:spekePrivateKey: is required with ${project}:aws.spekeCertificate (pulumi config set --secret spekePrivateKey < key.pem)`);
+  }
+  // The offline review cannot decrypt `secure:` values: its placeholder cannot match the certificate, so only the
+  // certificate itself is checked there (RSA 2048, expiry, policy pack); `pulumi preview` and ACM check the key.
+  const checkPrivateKey = pulumi.runtime.getConfig(`${project}:spekePrivateKey`) !== SECRET_PLACEHOLDER;
+  const certInputs = spekePrivateKey ? { spekePrivateKey, checkPrivateKey } : {};
+
   const outputs: Record<string, unknown> = { environment: settings.environment, composition: settings.composition };
   if ((settings.composition === "aws-live" || settings.composition === "multi-cloud") && settings.aws) {
     const { awsLive } = load<typeof AwsLive>("./compositions/aws-live");
-    outputs.aws = awsLive(name, { aws: settings.aws, policy, tags, ...(keySeed ? { keySeed } : {}) });
+    outputs.aws = awsLive(name, { aws: settings.aws, policy, tags, ...(keySeed ? { keySeed } : {}), ...certInputs });
   }
   if (settings.composition === "aws-vendor" && settings.aws) {
     const { awsVendor } = load<typeof AwsVendor>("./compositions/aws-vendor");
     const credential = cfg.requireSecretObject<{ key?: string; tenantId?: string; managementKey?: string }>("vendorCredential");
-    outputs.aws = awsVendor(name, { aws: settings.aws, credential, tags });
+    outputs.aws = awsVendor(name, { aws: settings.aws, credential, tags, ...certInputs });
   }
   if ((settings.composition === "azure-vod" || settings.composition === "multi-cloud") && settings.azure && keySeed) {
     const { azureVod } = load<typeof AzureVod>("./compositions/azure-vod");

@@ -20,6 +20,11 @@ export interface SpekeCertificateArgs {
   privateKey: pulumi.Input<string>;
   /** PEM chain of intermediates, if any. */
   certificateChain?: pulumi.Input<string>;
+  /**
+   * Check at plan time that privateKey matches the certificate (default true). Turn off only where the key cannot be
+   * known, e.g. the offline review with a placeholder for an encrypted `secure:` value; ACM still refuses a mismatch.
+   */
+  checkPrivateKey?: boolean;
   /** Alarm when fewer days remain. Default 30. */
   alarmDaysBeforeExpiry?: number;
   /** EventBridge schedule of the watchdog. Default `rate(1 day)`. */
@@ -58,7 +63,8 @@ export class SpekeCertificate extends pulumi.ComponentResource {
     const parent = this;
     const opt = { parent };
 
-    const checked = pulumi.all([args.certificateBody, args.privateKey]).apply(([c, k]) => checkSpekeCertificate(c, k));
+    const checkKey = args.checkPrivateKey ?? true;
+    const checked = pulumi.all([args.certificateBody, args.privateKey]).apply(([c, k]) => checkSpekeCertificate(c, checkKey ? k : undefined));
     const certificate = new aws.acm.Certificate(`${name}-cert`, {
       certificateBody: pulumi.all([args.certificateBody, checked]).apply(([c]) => c),
       privateKey: pulumi.secret(args.privateKey),

@@ -1,17 +1,20 @@
 /**
  * Live on AWS with Keyplane's own key exchange: SPEKE key server (AWS_IAM front door, seed in Secrets Manager),
- * key delivery / token / license API enforcing the stack's content key policy, and a MediaPackage v2 origin whose
- * encrypted endpoints call our SPEKE server.
+ * key delivery / token / license API enforcing the stack's content key policy, and MediaPackage v2 and/or v1 origins
+ * whose encrypted endpoints call our SPEKE server (with content key encryption when a certificate is configured).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KeyDeliveryApi, MediaPackageV2Origin, SpekeKeyServer } from "../../components/aws";
+import { KeyDeliveryApi, SpekeKeyServer } from "../../components/aws";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import type { AwsSettings } from "../config";
-import { mediaPackageEndpoints } from "./mediapackage";
+import { mediaPackageOrigins } from "./mediapackage";
 
 export interface AwsLiveInputs {
   aws: AwsSettings;
   keySeed?: pulumi.Output<string>;
+  /** The secret `keyplane:spekePrivateKey` (with `aws.spekeCertificate`). */
+  spekePrivateKey?: pulumi.Output<string>;
+  checkPrivateKey?: boolean;
   policy: ContentKeyPolicyInput;
   tags: Record<string, string>;
 }
@@ -36,12 +39,12 @@ export function awsLive(name: string, i: AwsLiveInputs) {
     ...(alarmActions ? { alarmActions } : {}),
     tags: i.tags,
   });
-  const origin = new MediaPackageV2Origin(`${name}-origin`, {
-    channelGroupName: i.aws.mediaPackage.channelGroupName,
-    channelName: i.aws.mediaPackage.channelName,
-    inputType: i.aws.mediaPackage.inputType,
+  const origins = mediaPackageOrigins(name, {
+    aws: i.aws,
     speke: { url: keyServer.url, roleArn: keyServer.packagerRoleArn },
-    endpoints: mediaPackageEndpoints(i.aws),
+    ...(i.spekePrivateKey ? { spekePrivateKey: i.spekePrivateKey } : {}),
+    ...(i.checkPrivateKey === false ? { checkPrivateKey: false } : {}),
+    ...(alarmActions ? { alarmActions } : {}),
     tags: i.tags,
   });
   return {
@@ -51,7 +54,6 @@ export function awsLive(name: string, i: AwsLiveInputs) {
     clearKeyLicenseUrl: delivery.clearKeyLicenseUrl,
     hlsKeyUrlTemplate: delivery.hlsKeyUrlTemplate,
     tokenUrl: delivery.tokenUrl,
-    ingestEndpointUrls: origin.ingestEndpointUrls,
-    playbackUrls: origin.playbackUrls,
+    ...origins,
   };
 }

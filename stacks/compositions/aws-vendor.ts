@@ -1,16 +1,19 @@
 /**
  * Live on AWS with a DRM vendor's key server: the same AWS_IAM SPEKE front door forwarding to the vendor with the
- * credential (a Pulumi secret, stored in Secrets Manager) added by the proxy function, and a MediaPackage v2 origin.
+ * credential (a Pulumi secret, stored in Secrets Manager) added by the proxy function, and MediaPackage v2 and/or v1
+ * origins (content key encryption with `aws.spekeCertificate`, if the vendor supports it).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MediaPackageV2Origin, SpekeVendorProxy } from "../../components/aws";
+import { SpekeVendorProxy } from "../../components/aws";
 import type { AwsSettings } from "../config";
-import { mediaPackageEndpoints } from "./mediapackage";
+import { mediaPackageOrigins } from "./mediapackage";
 
 export interface AwsVendorInputs {
   aws: AwsSettings;
   /** `{ key }` or `{ tenantId, managementKey }`, from the secret `keyplane:vendorCredential`. */
   credential: pulumi.Output<{ key?: string; tenantId?: string; managementKey?: string }>;
+  spekePrivateKey?: pulumi.Output<string>;
+  checkPrivateKey?: boolean;
   tags: Record<string, string>;
 }
 
@@ -25,13 +28,13 @@ export function awsVendor(name: string, i: AwsVendorInputs) {
     ...(i.aws.alarmTopicArn ? { alarmActions: [i.aws.alarmTopicArn] } : {}),
     tags: i.tags,
   });
-  const origin = new MediaPackageV2Origin(`${name}-origin`, {
-    channelGroupName: i.aws.mediaPackage.channelGroupName,
-    channelName: i.aws.mediaPackage.channelName,
-    inputType: i.aws.mediaPackage.inputType,
+  const origins = mediaPackageOrigins(name, {
+    aws: i.aws,
     speke: { url: proxy.url, roleArn: proxy.packagerRoleArn },
-    endpoints: mediaPackageEndpoints(i.aws),
+    ...(i.spekePrivateKey ? { spekePrivateKey: i.spekePrivateKey } : {}),
+    ...(i.checkPrivateKey === false ? { checkPrivateKey: false } : {}),
+    ...(i.aws.alarmTopicArn ? { alarmActions: [i.aws.alarmTopicArn] } : {}),
     tags: i.tags,
   });
-  return { spekeUrl: proxy.url, ingestEndpointUrls: origin.ingestEndpointUrls, playbackUrls: origin.playbackUrls };
+  return { spekeUrl: proxy.url, ...origins };
 }

@@ -12,6 +12,8 @@ export interface RecordedResource {
   urn: string;
   custom: boolean;
   props: Record<string, unknown>;
+  /** Top-level inputs that are (or contain) Pulumi secrets, as the engine would keep them in state. */
+  secretInputs: string[];
 }
 
 export interface RecordOptions {
@@ -50,6 +52,15 @@ export function plainInputs(v: unknown, depth = 0): unknown {
   if (typeof sig === "string" && ASSET_SIGS.has(sig)) return "[asset]";
   if (sig === RESOURCE_SIG) return typeof o.urn === "string" ? o.urn : "[resource]";
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainInputs(x, depth + 1)]));
+}
+
+/** Whether a serialized input is, or contains, a secret. */
+export function containsSecret(v: unknown, depth = 0): boolean {
+  if (depth > 64 || typeof v !== "object" || v === null) return false;
+  if (Array.isArray(v)) return v.some((x) => containsSecret(x, depth + 1));
+  const o = v as Record<string, unknown>;
+  if (o[SIG] === SECRET_SIG) return true;
+  return Object.values(o).some((x) => containsSecret(x, depth + 1));
 }
 
 function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
@@ -100,7 +111,8 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
       {
         newResource(args) {
           const inputs = plainInputs(args.inputs ?? {}) as Record<string, unknown>;
-          resources.push({ type: args.type, name: args.name, urn: `urn:pulumi:${opts.stack}::${opts.project}::${args.type}::${args.name}`, custom: args.custom !== false, props: inputs });
+          const secretInputs = Object.entries((args.inputs ?? {}) as Record<string, unknown>).filter(([, v]) => containsSecret(v)).map(([k]) => k);
+          resources.push({ type: args.type, name: args.name, urn: `urn:pulumi:${opts.stack}::${opts.project}::${args.type}::${args.name}`, custom: args.custom !== false, props: inputs, secretInputs });
           return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs, region) };
         },
         call(args) {

@@ -10,6 +10,7 @@ import type * as AzureVod from "./compositions/azure-vod";
 import { parseStackSettings, rawSettingsFromConfig, type StackSettings } from "./config";
 import { buildContentKeyPolicy } from "./policy";
 import { SECRET_PLACEHOLDER } from "./review/stack-config";
+import type { VendorCredential } from "../functions/speke-proxy/presets";
 
 /** Compositions are loaded on demand so an AWS-only stack never loads the Azure SDK (and vice versa). */
 function load<T>(path: string): T {
@@ -63,7 +64,7 @@ export async function keyplaneProgram(): Promise<Record<string, unknown>> {
   }
   if (settings.composition === "aws-vendor" && settings.aws) {
     const { awsVendor } = load<typeof AwsVendor>("./compositions/aws-vendor");
-    const credential = cfg.requireSecretObject<{ key?: string; tenantId?: string; managementKey?: string }>("vendorCredential");
+    const credential = cfg.requireSecretObject<VendorCredential>("vendorCredential");
     outputs.aws = awsVendor(name, { aws: settings.aws, credential, tags, ...certInputs });
   }
   if ((settings.composition === "azure-vod" || settings.composition === "multi-cloud") && settings.azure && keySeed) {

@@ -41,7 +41,9 @@ export const mediaPackageKeyRotation: RuleDefinition = {
         }
       } else {
         const contract = get(b.encryption, ["spekeKeyProvider", "encryptionContractConfiguration"]);
-        if (isRecord(contract) && v !== 0 && !b.path.startsWith("mssPackage")) {
+        // VOD packaging configurations have no key rotation (no keyRotationIntervalSeconds field): nothing to check.
+        const vod = resource.type === "aws-native:mediapackage:PackagingConfiguration";
+        if (isRecord(contract) && v !== 0 && !vod && !b.path.startsWith("mssPackage")) {
           out.push({ rule: this.name, path, message: `MediaPackage v1 with an encryption contract needs keyRotationIntervalSeconds = 0 (found ${v === undefined ? "unset, default 60" : String(v)})` });
         }
       }

@@ -22,8 +22,10 @@ export const CREDENTIAL_IN_API_TAG = "keyplane:credential-in-api-definition";
 
 /** Request parameter / header names that carry a credential: the names above, or vendor key headers (X-EZDRM-Key, X-KeyOS-UserKey). */
 function credentialHeader(name: string): boolean {
-  return CREDENTIAL_NAME.test(name) || /key$/i.test(name);
+  return CREDENTIAL_NAME.test(name) || /key$/i.test(name) || CREDENTIAL_QUERY.test(name);
 }
+/** Query-string credentials mapped in an integration (EZDRM's SPEKE endpoint takes the account as `u` and `p`). */
+const CREDENTIAL_QUERY = /\.querystring\.(u|p|user|username|pass|password|key|token|secret)$/i;
 
 function credentialParams(params: unknown, base: string, literal: (v: unknown) => v is string, rule: string): Violation[] {
   if (!isRecord(params)) return [];
@@ -36,7 +38,7 @@ function credentialParams(params: unknown, base: string, literal: (v: unknown) =
 
 export const noVendorCredentialsInApi: RuleDefinition = {
   name: "keyplane-no-vendor-credentials-in-api",
-  description: "DRM vendor credentials (API keys, auth tokens, communication keys, X-EZDRM-Key / X-KeyOS-UserKey headers) must not appear as literals in API Gateway definitions: integration request parameters, OpenAPI bodies, stage variables, or APIs tagged keyplane:credential-in-api-definition=true. The proxy function reads them from Secrets Manager.",
+  description: "DRM vendor credentials (API keys, auth tokens, communication keys, vendor key headers, EZDRM `u`/`p` query parameters) must not appear as literals in API Gateway definitions: integration request parameters, OpenAPI bodies, stage variables, or APIs tagged keyplane:credential-in-api-definition=true. The proxy function reads them from Secrets Manager.",
   enforcementLevel: "mandatory",
   configKeys: [],
   check(resource) {

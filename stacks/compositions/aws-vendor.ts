@@ -7,11 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { SpekeVendorProxy } from "../../components/aws";
 import type { AwsSettings } from "../config";
 import { mediaPackageOrigins } from "./mediapackage";
+import type { VendorCredential } from "../../functions/speke-proxy/presets";
 
 export interface AwsVendorInputs {
   aws: AwsSettings;
-  /** `{ key }` or `{ tenantId, managementKey }`, from the secret `keyplane:vendorCredential`. */
-  credential: pulumi.Output<{ key?: string; tenantId?: string; managementKey?: string }>;
+  /** `{ username, password }` (EZDRM), `{ tenantId, managementKey }` (Axinom) or `{ key }`, from the secret `keyplane:vendorCredential`. */
+  credential: pulumi.Output<VendorCredential>;
   spekePrivateKey?: pulumi.Output<string>;
   checkPrivateKey?: boolean;
   tags: Record<string, string>;

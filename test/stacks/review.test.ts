@@ -84,7 +84,7 @@ describe("stacks/review (child process)", function () {
   it("fails a vendor stack whose credential sits in the API definition", () => {
     const r = runs.integ!;
     assert.equal(r.code, 1, r.stderr + r.stdout);
-    assert.match(r.stdout, /\[mandatory\] keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/integration:Integration "keyplane-prod-vendor-speke-integration" at requestParameters\["integration\.request\.header\.X-EZDRM-Key"\]/);
+    assert.match(r.stdout, /\[mandatory\] keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/integration:Integration "keyplane-prod-vendor-speke-integration" at requestParameters\["integration\.request\.querystring\.p"\]/);
     assert.match(r.stdout, /keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/restApi:RestApi/);
     // The credential value itself is never printed.
     assert.doesNotMatch(r.stdout, /00112233445566778899aabbccddeeff/);

@@ -37,6 +37,13 @@ describe("policies/rules/mediapackage", () => {
       assert.equal(run(mediaPackageKeyRotation, v1(60)).length, 1);
       assert.match(run(mediaPackageKeyRotation, v1(undefined))[0]?.message ?? "", /unset, default 60/);
     });
+    it("does not ask VOD packaging configurations (no keyRotationIntervalSeconds in the v1 VOD API) for a rotation", () => {
+      const vod = res("aws-native:mediapackage:PackagingConfiguration", {
+        packagingGroupId: "g",
+        dashPackage: { dashManifests: [{}], encryption: { spekeKeyProvider: { url: "https://k/speke", roleArn: "arn:aws:iam::1:role/r", systemIds: ["edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"], encryptionContractConfiguration: { presetSpeke20Audio: "PRESET-AUDIO-1", presetSpeke20Video: "PRESET-VIDEO-1" } } } },
+      });
+      assert.deepEqual(run(mediaPackageKeyRotation, vod), []);
+    });
   });
 
   describe("keyplane-mediapackage-presets", () => {

@@ -13,6 +13,12 @@ describe("policies/rules/secrets", () => {
       assert.equal(v.length, 1);
       assert.match(v[0]?.path ?? "", /X-Api-Key/);
     });
+    it("fails EZDRM account credentials mapped as literal `u` / `p` query parameters (EZDRM CPIX URL parameters per Unified Streaming / Qencode docs), passes mapped-through ones", () => {
+      const v = run(noVendorCredentialsInApi, res("aws:apigateway/integration:Integration", { requestParameters: { "integration.request.querystring.u": "'me@example.com'", "integration.request.querystring.p": "'s3cret'", "integration.request.querystring.c": "'resource-1'" } }));
+      assert.deepEqual(v.map((x) => x.path).sort(), ['requestParameters["integration.request.querystring.p"]', 'requestParameters["integration.request.querystring.u"]']);
+      assert.deepEqual(run(noVendorCredentialsInApi, res("aws:apigateway/integration:Integration", { requestParameters: { "integration.request.querystring.u": "method.request.querystring.u" } })), []);
+    });
+
     it("fails the EZDRM key header (vendor docs: X-EZDRM-Key style header) injected as a literal, and a REST API tagged as carrying the credential", () => {
       assert.equal(run(noVendorCredentialsInApi, res("aws:apigateway/integration:Integration", { requestParameters: { "integration.request.header.X-EZDRM-Key": "'0f1e2d3c'" } })).length, 1);
       const v = run(noVendorCredentialsInApi, res("aws:apigateway/restApi:RestApi", { name: "proxy", tags: { "keyplane:credential-in-api-definition": "true" } }));

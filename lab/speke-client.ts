@@ -5,7 +5,7 @@
 import type { Element } from "@xmldom/xmldom";
 import { KeyplaneError } from "../functions/errors";
 import { kidFromUuid, kidToUuid } from "../functions/keys/kid";
-import { parseXmlStrict, xmlAttr } from "../functions/drm/xml";
+import { parseXmlStrict, xmlAttr } from "../functions/xml/strict";
 
 export const CPIX_NS = "urn:dashif:org:cpix";
 export const PSKC_NS = "urn:ietf:params:xml:ns:keyprov:pskc";

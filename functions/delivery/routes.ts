@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
+import { readBodyCapped, type BufferedBodySource } from "../http/body";
 import { cors } from "../http/cors";
 import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
@@ -51,12 +52,8 @@ function badRequest(code: string, message: string): KeyplaneError {
   return new KeyplaneError(code, message, { status: 400 });
 }
 
-async function readBody(req: { header(n: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> }, max: number): Promise<string> {
-  const len = Number(req.header("content-length") ?? "0");
-  if (len > max) throw new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${max} bytes`, { status: 413 });
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > max) throw new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${max} bytes`, { status: 413 });
-  return Buffer.from(buf).toString("utf8");
+async function readBody(req: BufferedBodySource, max: number): Promise<string> {
+  return (await readBodyCapped(req, max)).toString("utf8");
 }
 
 function parseJson(text: string): unknown {

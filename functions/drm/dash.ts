@@ -8,7 +8,7 @@
 import { KeyplaneError } from "../errors";
 import { kidToUuid } from "../keys/kid";
 import { DASHIF_CLEARKEY_SCHEME, normalizeSystemId, SYSTEM_IDS } from "./systems";
-import { xmlAttr, xmlText } from "./xml";
+import { xmlAttr, xmlText } from "../xml/strict";
 
 export const MPD_NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
 export const CENC_NAMESPACE = "urn:mpeg:cenc:2013";

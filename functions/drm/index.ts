@@ -6,4 +6,4 @@ export * from "./clearkey";
 export * from "./fairplay";
 export * from "./hls";
 export * from "./dash";
-export { xmlText, xmlAttr } from "./xml";
+export { xmlText, xmlAttr } from "../xml/strict";

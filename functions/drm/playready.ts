@@ -13,7 +13,7 @@ import { KeyplaneError } from "../errors";
 import { assertKid, fromLittleEndianGuid, KID_LENGTH, toLittleEndianGuid } from "../keys/kid";
 import { buildPssh, parsePssh, type PsshBox } from "./pssh";
 import { SYSTEM_IDS } from "./systems";
-import { parseXmlStrict, xmlAttr, xmlText } from "./xml";
+import { parseXmlStrict, xmlAttr, xmlText } from "../xml/strict";
 
 export type PlayReadyHeaderVersion = "4.0.0.0" | "4.1.0.0" | "4.2.0.0" | "4.3.0.0";
 export type PlayReadyAlgId = "AESCTR" | "AESCBC";

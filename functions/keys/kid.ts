@@ -2,6 +2,7 @@
  * Key IDs (KIDs). A KID is 16 bytes in big-endian UUID order everywhere in Keyplane (CPIX, PSSH KID lists, ClearKey,
  * Widevine). PlayReady alone uses the little-endian GUID form (first 4, next 2, next 2 bytes reversed).
  */
+import { decodeCanonicalBase64url } from "../encoding/base64url";
 import { KeyplaneError } from "../errors";
 
 export const KID_LENGTH = 16;
@@ -28,8 +29,8 @@ export function kidFromHex(hex: string): Buffer {
 /** Parses unpadded base64url (22 characters, as W3C ClearKey uses) into 16 bytes. Rejects non-canonical encodings. */
 export function kidFromBase64url(s: string): Buffer {
   if (typeof s !== "string" || !B64URL_KID_RE.test(s)) throw invalid("expected 22 base64url characters");
-  const b = Buffer.from(s, "base64url");
-  if (b.length !== KID_LENGTH || b.toString("base64url") !== s) throw invalid("non-canonical base64url");
+  const b = decodeCanonicalBase64url(s);
+  if (!b || b.length !== KID_LENGTH) throw invalid("non-canonical base64url");
   return b;
 }
 

@@ -5,6 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { secretsManagerReader, type SecretValueReader } from "../aws/secrets";
 import { KeyplaneError } from "../errors";
 import { KeySeed } from "./seed";
 
@@ -56,10 +57,7 @@ export function localSeed(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   return seedFromEnv(env) ?? seedFromDataDir(dataDir);
 }
 
-/** Minimal shape of the Secrets Manager client we use, so the loader stays testable without AWS. */
-export interface SecretValueReader {
-  getSecretString(secretId: string): Promise<string | undefined>;
-}
+export type { SecretValueReader } from "../aws/secrets";
 
 /**
  * Reads the seed from a Secrets Manager secret. The secret string is either the base64 seed itself or JSON
@@ -81,23 +79,11 @@ export async function seedFromSecret(secretId: string, reader: SecretValueReader
   return { seed: KeySeed.fromBase64(value), source: `secretsmanager ${secretId}` };
 }
 
-/** The AWS SDK v3 implementation of `SecretValueReader` (loaded lazily so local runs never import the SDK). */
-export async function secretsManagerReader(): Promise<SecretValueReader> {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-  const client = new SecretsManagerClient({});
-  return {
-    async getSecretString(secretId: string) {
-      const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      return out.SecretString;
-    },
-  };
-}
-
 /** Lambda: `KEY_SEED` (tests, local emulation) wins, else `KEY_SEED_SECRET_ARN` through Secrets Manager. */
 export async function lambdaSeed(env: NodeJS.ProcessEnv = process.env, reader?: SecretValueReader): Promise<LoadedSeed> {
   const fromEnv = seedFromEnv(env);
   if (fromEnv) return fromEnv;
   const arn = env.KEY_SEED_SECRET_ARN;
   if (!arn) throw new KeyplaneError("KEY_SEED_MISSING", "Set KEY_SEED_SECRET_ARN (or KEY_SEED) for the key server", { status: 500, expose: false });
-  return seedFromSecret(arn, reader ?? (await secretsManagerReader()));
+  return seedFromSecret(arn, reader ?? secretsManagerReader());
 }

@@ -8,10 +8,12 @@
  * tokens published in github.com/Axinom/public-test-vectors. The proxy lists only the KIDs the viewer is entitled to
  * and keeps each message short-lived (`expiration_date`).
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { compactVerify } from "jose";
 import { KeyplaneError } from "../errors";
 import { kidToUuid } from "../keys/kid";
-import { signCompactHmac } from "./jws";
+import { decodeCanonicalBase64url } from "../encoding/base64url";
+import { signJwtHmac } from "./jws";
 
 export const AXINOM_HEADER = "X-AxDRM-Message";
 export const AXINOM_COM_KEY_BYTES = 32;
@@ -65,16 +67,16 @@ export function buildAxinomMessage(input: AxinomMessageInput): AxinomLicenseServ
 }
 
 /** Signs a License Service Message: header `{"alg":"HS256","typ":"JWT"}`, HMAC-SHA256 with the communication key bytes. */
-export function signAxinomMessage(msg: AxinomLicenseServiceMessage, comKey: Uint8Array): string {
+export async function signAxinomMessage(msg: AxinomLicenseServiceMessage, comKey: Uint8Array): Promise<string> {
   if (comKey.length !== AXINOM_COM_KEY_BYTES) {
     throw new KeyplaneError("SECRET_INVALID", `Axinom communication key must be ${AXINOM_COM_KEY_BYTES} bytes`, { status: 500, expose: false });
   }
-  return signCompactHmac("HS256", JSON.stringify({ alg: "HS256", typ: "JWT" }), JSON.stringify(msg), comKey);
+  return signJwtHmac("HS256", { typ: "JWT" }, msg, comKey);
 }
 
 /** The request header for one license request. */
-export function axinomCredential(input: AxinomMessageInput, comKey: Uint8Array): Record<string, string> {
-  return { [AXINOM_HEADER]: signAxinomMessage(buildAxinomMessage(input), comKey) };
+export async function axinomCredential(input: AxinomMessageInput, comKey: Uint8Array): Promise<Record<string, string>> {
+  return { [AXINOM_HEADER]: await signAxinomMessage(buildAxinomMessage(input), comKey) };
 }
 
 export interface DecodedAxinomMessage {
@@ -104,19 +106,15 @@ export function decodeAxinomMessage(jwt: string): DecodedAxinomMessage {
   return { header: header as Record<string, unknown>, payload: p, kidIds };
 }
 
-/** Constant-time HS256 check of an `X-AxDRM-Message` with communication key bytes (header must say HS256). */
-export function verifyAxinomSignature(jwt: string, comKey: Uint8Array): boolean {
+/** HS256 check of an `X-AxDRM-Message` with communication key bytes, by jose (header must say HS256; the signature
+ * segment must be canonical base64url so one message has one accepted spelling). */
+export async function verifyAxinomSignature(jwt: string, comKey: Uint8Array): Promise<boolean> {
   const parts = jwt.split(".");
-  if (parts.length !== 3) return false;
-  let header: { alg?: unknown };
+  if (parts.length !== 3 || !decodeCanonicalBase64url(parts[2]!)) return false;
   try {
-    header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as { alg?: unknown };
+    await compactVerify(jwt, comKey, { algorithms: ["HS256"] });
+    return true;
   } catch {
     return false;
   }
-  if (header?.alg !== "HS256") return false;
-  const given = Buffer.from(parts[2]!, "base64url");
-  if (given.toString("base64url") !== parts[2]) return false;
-  const expected = createHmac("sha256", comKey).update(`${parts[0]}.${parts[1]}`, "ascii").digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

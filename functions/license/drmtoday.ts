@@ -10,7 +10,7 @@
  *     `optData` and `crt` are SERIALISED JSON strings: optData = {"merchant": ...}, crt = [Customer Rights Token, ...].
  */
 import { randomBytes } from "node:crypto";
-import { signCompactHmac, type HmacJwsAlg } from "./jws";
+import { signJwtHmac, type HmacJwsAlg } from "./jws";
 
 export const DRMTODAY_HEADER = "x-dt-auth-token";
 
@@ -47,13 +47,12 @@ export function upfrontTokenClaims(input: UpfrontTokenInput): UpfrontTokenClaims
   };
 }
 
-export function signUpfrontToken(input: UpfrontTokenInput, sharedSecret: Uint8Array): string {
-  const header = JSON.stringify({ alg: input.alg, kid: input.secretId, typ: "JWT" });
-  return signCompactHmac(input.alg, header, JSON.stringify(upfrontTokenClaims(input)), sharedSecret);
+export async function signUpfrontToken(input: UpfrontTokenInput, sharedSecret: Uint8Array): Promise<string> {
+  return signJwtHmac(input.alg, { kid: input.secretId, typ: "JWT" }, upfrontTokenClaims(input), sharedSecret);
 }
 
-export function drmtodayCredential(input: UpfrontTokenInput, sharedSecret: Uint8Array): Record<string, string> {
-  return { [DRMTODAY_HEADER]: signUpfrontToken(input, sharedSecret) };
+export async function drmtodayCredential(input: UpfrontTokenInput, sharedSecret: Uint8Array): Promise<Record<string, string>> {
+  return { [DRMTODAY_HEADER]: await signUpfrontToken(input, sharedSecret) };
 }
 
 /** CRT entries with `assetId` set from the viewer's token (when the config names the claim). */

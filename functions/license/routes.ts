@@ -22,6 +22,7 @@ import { axinomCredential } from "./axinom";
 import { readChallenge } from "./challenge";
 import { licenseConfigSchema, type LicenseConfig, type VendorConfig } from "./config";
 import { crtForViewer, drmtodayCredential } from "./drmtoday";
+import { HMAC_MIN_KEY_BYTES } from "./jws";
 import { entitledKids } from "./entitlement";
 import { licenseError } from "./errors";
 import { decodeSecretBytes, defaultSecretResolver, describeSecretRef, type SecretResolver } from "./secrets";
@@ -55,7 +56,7 @@ async function resolveCredentials(v: VendorConfig, secrets: SecretResolver): Pro
     case "drmtoday": {
       const text = await secrets.resolve(v.sharedSecret);
       const sharedSecret = decodeSecretBytes(text, v.sharedSecretEncoding, `DRMtoday shared secret ${describeSecretRef(v.sharedSecret)}`);
-      const min = v.alg === "HS256" ? 32 : v.alg === "HS384" ? 48 : 64;
+      const min = HMAC_MIN_KEY_BYTES[v.alg];
       if (sharedSecret.length < min) throw licenseError("LICENSE_CONFIG_INVALID", `The DRMtoday shared secret must be at least ${min} bytes for ${v.alg}`, { ref: describeSecretRef(v.sharedSecret) });
       return { kind: "drmtoday", sharedSecret };
     }
@@ -71,7 +72,7 @@ async function resolveCredentials(v: VendorConfig, secrets: SecretResolver): Pro
   }
 }
 
-function credentialHeaders(v: VendorConfig, creds: ResolvedCredentials, kids: Buffer[], claims: Record<string, unknown>, now: number): Record<string, string> {
+async function credentialHeaders(v: VendorConfig, creds: ResolvedCredentials, kids: Buffer[], claims: Record<string, unknown>, now: number): Promise<Record<string, string>> {
   if (v.kind === "axinom" && creds.kind === "axinom") {
     return axinomCredential({ comKeyId: v.comKeyId, kids, now, ttlSeconds: v.messageTtlSeconds, ...(v.license ? { license: v.license } : {}) }, creds.comKey);
   }
@@ -151,7 +152,7 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
       if (vendor.forward.has(name.toLowerCase())) headers.set(name, value);
     });
     if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
-    for (const [name, value] of Object.entries(credentialHeaders(v, creds, kids, claims, now))) headers.set(name, value);
+    for (const [name, value] of Object.entries(await credentialHeaders(v, creds, kids, claims, now))) headers.set(name, value);
 
     log.info("license_request", { vendor: vendor.name, kind: v.kind, kids: kids.map(kidToUuid), challengeBytes: challenge.length });
     // 5. upstream, streamed back

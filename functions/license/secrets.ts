@@ -3,7 +3,8 @@
  * environment variables (`{ env }`), AWS Secrets Manager (`{ secretsManagerArn }`), or an in-memory map (tests).
  * Errors name the reference (variable name or ARN), never the value.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { secretsManagerReader, type SecretsManagerSend } from "../aws/secrets";
+import { decodeCanonicalBase64url } from "../encoding/base64url";
 import { KeyplaneError } from "../errors";
 import type { SecretRef } from "./config";
 
@@ -67,17 +68,15 @@ export function memorySecretResolver(values: Record<string, string>): SecretReso
 }
 
 /** Resolves `{ secretsManagerArn }` with GetSecretValue (SecretString only); `{ env }` references go to `env`. */
-export function awsSecretsManagerResolver(opts: { client?: SecretsManagerClient; env?: NodeJS.ProcessEnv } = {}): SecretResolver {
-  let client = opts.client;
+export function awsSecretsManagerResolver(opts: { client?: SecretsManagerSend; env?: NodeJS.ProcessEnv } = {}): SecretResolver {
+  const reader = secretsManagerReader(opts.client ? { client: opts.client } : {});
   const envResolver = envSecretResolver(opts.env ?? process.env);
   return {
     async resolve(ref) {
       if ("env" in ref) return envResolver.resolve(ref);
-      client ??= new SecretsManagerClient({});
       let text: string | undefined;
       try {
-        const out = await client.send(new GetSecretValueCommand({ SecretId: ref.secretsManagerArn }));
-        text = out.SecretString;
+        text = await reader.getSecretString(ref.secretsManagerArn);
       } catch (e) {
         throw secretUnavailable(ref, `GetSecretValue failed (${(e as Error).name})`, e);
       }
@@ -119,8 +118,8 @@ export function decodeSecretBytes(text: string, encoding: SecretEncoding, what: 
         const b = Buffer.from(t, "base64");
         if (b.toString("base64") === t) return b;
       } else if (B64URL_RE.test(t)) {
-        const b = Buffer.from(t, "base64url");
-        if (b.toString("base64url") === t) return b;
+        const b = decodeCanonicalBase64url(t);
+        if (b) return b;
       }
       throw fail("base64");
     }

@@ -68,7 +68,7 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
 
   const forward = async (c: Context<AppEnv>) => {
     const log = c.get("log");
-    const body = new Uint8Array(await readBodyCapped(c.req.raw, DEFAULT_MAX_BODY_BYTES));
+    const body = new Uint8Array(await readBodyCapped(c.req, DEFAULT_MAX_BODY_BYTES));
     if (body.byteLength === 0) throw new KeyplaneError("SPEKE_EMPTY_BODY", "Empty request body", { status: 400 });
     const headers = new Headers();
     for (const h of FORWARDED_REQUEST_HEADERS) {

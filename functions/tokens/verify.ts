@@ -15,7 +15,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey,
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { CONTENT_KEY_IDENTIFIER_CLAIM, MAX_USES_CLAIM, type TokenRestriction, type VerificationKey } from "../policy/model";
-import { decodeCanonicalBase64url } from "./b64url";
+import { decodeCanonicalBase64url } from "../encoding/base64url";
 import type { UseCounter } from "./counter";
 import { tokenError } from "./errors";
 import { importVerificationKey, pinnedAlg, type PinnedAlg } from "./keys";

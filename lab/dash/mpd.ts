@@ -4,7 +4,7 @@
  * `dashif:Laurl`, and any ContentProtection elements the key server returned (e.g. Widevine with `cenc:pssh`).
  */
 import { kidToUuid } from "../../functions/keys/kid";
-import { parseXmlStrict, xmlAttr, xmlText } from "../../functions/drm/xml";
+import { parseXmlStrict, xmlAttr, xmlText } from "../../functions/xml/strict";
 import type { TrackInfo } from "../mp4/track";
 
 export const DASHIF_CLEARKEY_SCHEME = "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e";

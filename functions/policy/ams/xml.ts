@@ -1,8 +1,9 @@
 /**
- * Safe XML loading for AMS documents: size-capped, no DTD, no entity declarations, any parser error or warning is fatal.
+ * Safe XML loading for AMS documents (the shared strict parser with the AMS error code and byte cap) and DOM helpers.
  */
-import { DOMParser, type Document, type Element } from "@xmldom/xmldom";
+import type { Document, Element } from "@xmldom/xmldom";
 import { KeyplaneError } from "../../errors";
+import { parseXmlStrict } from "../../xml/strict";
 
 /** AMS token templates are a few KiB; anything beyond this is refused before parsing. */
 export const MAX_AMS_XML_BYTES = 64 * 1024;
@@ -11,27 +12,9 @@ export function amsXmlError(message: string, cause?: unknown): KeyplaneError {
   return new KeyplaneError("AMS_XML_INVALID", message, { status: 400, cause });
 }
 
-/** Parses XML text, refusing DTDs, entity declarations, oversize input and malformed documents. */
+/** Parses XML text, refusing DTDs, entity declarations, oversize input and malformed documents (functions/xml/strict.ts). */
 export function parseAmsXml(text: string): Document {
-  if (typeof text !== "string") throw amsXmlError("AMS XML must be a string");
-  if (Buffer.byteLength(text, "utf8") > MAX_AMS_XML_BYTES) throw amsXmlError(`AMS XML is larger than ${MAX_AMS_XML_BYTES} bytes`);
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw amsXmlError("AMS XML must not contain a DTD or entity declarations");
-  let doc: Document;
-  try {
-    doc = new DOMParser({
-      onError: (level, msg) => {
-        throw amsXmlError(`AMS XML is not well-formed (${level}): ${msg.split("\n")[0]}`);
-      },
-    }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
-  } catch (e) {
-    if (e instanceof KeyplaneError) throw e;
-    const inner = (e as { cause?: unknown })?.cause;
-    if (inner instanceof KeyplaneError) throw inner;
-    throw amsXmlError(`AMS XML is not well-formed: ${e instanceof Error ? e.message.split("\n")[0] : "parse error"}`, e);
-  }
-  if (!doc.documentElement) throw amsXmlError("AMS XML has no root element");
-  if (doc.doctype) throw amsXmlError("AMS XML must not contain a DTD");
-  return doc;
+  return parseXmlStrict(text, { code: "AMS_XML_INVALID", maxBytes: MAX_AMS_XML_BYTES, label: "AMS XML" });
 }
 
 /** Element children of `parent` (any namespace) whose local name is `name`. */

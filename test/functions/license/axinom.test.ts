@@ -39,9 +39,9 @@ describe("license/axinom: X-AxDRM-Message", () => {
     assert.deepEqual(d.kidIds, PUBLISHED_V7_MULTIKEY_KIDS);
   });
 
-  it("writes the same header bytes and the same envelope/entitlement shape as Axinom's published message", () => {
+  it("writes the same header bytes and the same envelope/entitlement shape as Axinom's published message", async () => {
     const published = decodeAxinomMessage(PUBLISHED_V7_MULTIKEY);
-    const ours = signAxinomMessage(
+    const ours = await signAxinomMessage(
       buildAxinomMessage({ comKeyId: published.payload.com_key_id as string, kids: PUBLISHED_V7_MULTIKEY_KIDS.map(kidFromUuid), now: NOW, ttlSeconds: 60 }),
       DOC_COM_KEY,
     );
@@ -57,7 +57,7 @@ describe("license/axinom: X-AxDRM-Message", () => {
   });
 
   it("signs with the communication key BYTES: jose verifies with the decoded key, not with its base64 text", async () => {
-    const hdr = axinomCredential({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid("7459975d-b2f8-48ed-a325-56e4f34d19c7")], now: Date.now(), ttlSeconds: 60 }, DOC_COM_KEY);
+    const hdr = await axinomCredential({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid("7459975d-b2f8-48ed-a325-56e4f34d19c7")], now: Date.now(), ttlSeconds: 60 }, DOC_COM_KEY);
     const jwt = hdr[AXINOM_HEADER]!;
     const { payload } = await jwtVerify(jwt, DOC_COM_KEY, { algorithms: ["HS256"] });
     assert.equal((payload as any).com_key_id, DOC_COM_KEY_ID);
@@ -72,19 +72,19 @@ describe("license/axinom: X-AxDRM-Message", () => {
     assert.equal(axinomDate(NOW + 999), "2026-11-25T12:00:00Z");
   });
 
-  it("verifyAxinomSignature: accepts our message, refuses a tampered one, another key, and the published vector under the docs' sample key", () => {
-    const jwt = signAxinomMessage(buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[1]!)], now: NOW, ttlSeconds: 60 }), DOC_COM_KEY);
-    assert.equal(verifyAxinomSignature(jwt, DOC_COM_KEY), true);
+  it("verifyAxinomSignature: accepts our message, refuses a tampered one, another key, and the published vector under the docs' sample key", async () => {
+    const jwt = await signAxinomMessage(buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[1]!)], now: NOW, ttlSeconds: 60 }), DOC_COM_KEY);
+    assert.equal(await verifyAxinomSignature(jwt, DOC_COM_KEY), true);
     const [h, p, s] = jwt.split(".") as [string, string, string];
     const tampered = `${h}.${Buffer.from(Buffer.from(p, "base64url").toString().replace("90953e09", "00000000")).toString("base64url")}.${s}`;
-    assert.equal(verifyAxinomSignature(tampered, DOC_COM_KEY), false);
-    assert.equal(verifyAxinomSignature(jwt, Buffer.alloc(32, 1)), false);
-    assert.equal(verifyAxinomSignature(PUBLISHED_V7_MULTIKEY, DOC_COM_KEY), false);
+    assert.equal(await verifyAxinomSignature(tampered, DOC_COM_KEY), false);
+    assert.equal(await verifyAxinomSignature(jwt, Buffer.alloc(32, 1)), false);
+    assert.equal(await verifyAxinomSignature(PUBLISHED_V7_MULTIKEY, DOC_COM_KEY), false);
   });
 
-  it("refuses an empty entitlement and a communication key that is not 32 bytes", () => {
+  it("refuses an empty entitlement and a communication key that is not 32 bytes", async () => {
     assert.throws(() => buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [], now: NOW, ttlSeconds: 60 }), (e: unknown) => e instanceof KeyplaneError && e.status === 403);
     const m = buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[0]!)], now: NOW, ttlSeconds: 60 });
-    assert.throws(() => signAxinomMessage(m, Buffer.alloc(16)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
+    await assert.rejects(signAxinomMessage(m, Buffer.alloc(16)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
   });
 });

@@ -16,7 +16,7 @@ const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 describe("license/drmtoday: x-dt-auth-token", () => {
   for (const alg of ["HS256", "HS384", "HS512"] as const) {
     it(`${alg}: verifies with the shared secret bytes; header and claims as documented`, async () => {
-      const t = signUpfrontToken({ merchant: "your-merchant-id", crt: [{ assetId: "your-asset-id", profile: { purchase: {} } }], secretId: "secret-1", alg, now: Date.now(), ttlSeconds: 60 }, GUIDE_SECRET);
+      const t = await signUpfrontToken({ merchant: "your-merchant-id", crt: [{ assetId: "your-asset-id", profile: { purchase: {} } }], secretId: "secret-1", alg, now: Date.now(), ttlSeconds: 60 }, GUIDE_SECRET);
       assert.deepEqual(decodeProtectedHeader(t), { alg, kid: "secret-1", typ: "JWT" });
       const { payload } = await jwtVerify(t, GUIDE_SECRET, { algorithms: [alg] });
       assert.equal(typeof payload.jti, "string");
@@ -38,8 +38,8 @@ describe("license/drmtoday: x-dt-auth-token", () => {
     assert.notEqual(a.jti, b.jti);
   });
 
-  it("puts the token in the x-dt-auth-token header", () => {
-    const h = drmtodayCredential({ merchant: "m", crt: [{ assetId: "a" }], secretId: "k", alg: "HS256", now: NOW, ttlSeconds: 30 }, GUIDE_SECRET);
+  it("puts the token in the x-dt-auth-token header", async () => {
+    const h = await drmtodayCredential({ merchant: "m", crt: [{ assetId: "a" }], secretId: "k", alg: "HS256", now: NOW, ttlSeconds: 30 }, GUIDE_SECRET);
     assert.deepEqual(Object.keys(h), [DRMTODAY_HEADER]);
     assert.equal(DRMTODAY_HEADER, "x-dt-auth-token");
   });

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { jwtVerify } from "jose";
+import { createHmac } from "node:crypto";
+import { CompactSign, compactVerify, decodeProtectedHeader, jwtVerify } from "jose";
 import { KeyplaneError } from "../../../functions/errors";
-import { signCompactHmac, signJwtHmac } from "../../../functions/license/jws";
+import { signJwtHmac } from "../../../functions/license/jws";
 
-describe("license/jws: compact HMAC JWS", () => {
-  it("reproduces RFC 7515 Appendix A.1 (JWS using HMAC SHA-256) exactly", () => {
+describe("license/jws: HMAC JWTs signed with jose", () => {
+  it("RFC 7515 Appendix A.1 (JWS using HMAC SHA-256): jose with the decoded JWK key verifies the published JWS and re-signs its signing input", async () => {
     // RFC 7515 A.1: the header octets include CR LF and a space; the key is the JWK `k` of A.1.
     const header = Buffer.from([123, 34, 116, 121, 112, 34, 58, 34, 74, 87, 84, 34, 44, 13, 10, 32, 34, 97, 108, 103, 34, 58, 34, 72, 83, 50, 53, 54, 34, 125]);
     const payload = Buffer.from([
@@ -19,21 +20,37 @@ describe("license/jws: compact HMAC JWS", () => {
       "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ" +
       "." +
       "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    assert.equal(signCompactHmac("HS256", header, payload, key), expected);
+    // The published JWS verifies with the key bytes decoded from `k`, and its payload is the RFC's exact octets.
+    const verified = await compactVerify(expected, key, { algorithms: ["HS256"] });
+    assert.deepEqual(Buffer.from(verified.payload), payload);
+    assert.equal(expected.split(".")[0], header.toString("base64url"), "the RFC's header segment is its exact header octets");
+    // jose re-serialises a protected header with JSON.stringify (no CR LF), so it cannot emit the RFC's header octets;
+    // over its own header and the RFC's exact payload octets, its signature is the HMAC the RFC specifies.
+    const ours = await new CompactSign(payload).setProtectedHeader({ typ: "JWT", alg: "HS256" }).sign(key);
+    const [h, p, sig] = ours.split(".") as [string, string, string];
+    assert.equal(p, expected.split(".")[1], "payload octets unchanged");
+    assert.equal(sig, createHmac("sha256", key).update(`${h}.${p}`, "ascii").digest("base64url"));
   });
 
   it("HS384 and HS512 tokens verify with jose (an independent implementation)", async () => {
     for (const [alg, len] of [["HS384", 48], ["HS512", 64]] as const) {
       const key = Buffer.alloc(len, 7);
-      const jwt = signJwtHmac(alg, { typ: "JWT" }, { sub: "x", exp: Math.floor(Date.now() / 1000) + 60 }, key);
+      const jwt = await signJwtHmac(alg, { typ: "JWT" }, { sub: "x", exp: Math.floor(Date.now() / 1000) + 60 }, key);
       const { payload, protectedHeader } = await jwtVerify(jwt, key, { algorithms: [alg] });
       assert.equal(payload.sub, "x");
       assert.equal(protectedHeader.alg, alg);
     }
   });
 
-  it("refuses keys shorter than the hash output (RFC 7518 §3.2)", () => {
-    assert.throws(() => signCompactHmac("HS256", "{}", "{}", Buffer.alloc(31)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
-    assert.throws(() => signCompactHmac("HS512", "{}", "{}", Buffer.alloc(32)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
+  it("writes alg first, then the caller's header members in order; a caller's alg cannot override", async () => {
+    const key = Buffer.alloc(32, 1);
+    const jwt = await signJwtHmac("HS256", { kid: "k1", typ: "JWT", alg: "none" }, { a: 1 }, key);
+    assert.equal(Buffer.from(jwt.split(".")[0]!, "base64url").toString(), '{"alg":"HS256","kid":"k1","typ":"JWT"}');
+    assert.deepEqual(decodeProtectedHeader(jwt), { alg: "HS256", kid: "k1", typ: "JWT" });
+  });
+
+  it("refuses keys shorter than the hash output (RFC 7518 §3.2)", async () => {
+    await assert.rejects(signJwtHmac("HS256", {}, {}, Buffer.alloc(31)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
+    await assert.rejects(signJwtHmac("HS512", {}, {}, Buffer.alloc(32)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
   });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { jwtVerify, decodeProtectedHeader, errors } from "jose";
 import { createTokenIssuer } from "../../../functions/tokens/issue";
-import { decodeCanonicalBase64url } from "../../../functions/tokens/b64url";
+import { decodeCanonicalBase64url } from "../../../functions/encoding/base64url";
 
 describe("createTokenIssuer", () => {
   const now = Date.now();

@@ -1,5 +1,5 @@
 /**
- * Strict base64url (RFC 4648 §5, no padding). Base64url is malleable: the last character of a segment may carry unused
+ * Strict base64url (RFC 4648 §5, no padding), the one canonical decoder: tokens, vendor JWS signatures, KIDs, secrets. Base64url is malleable: the last character of a segment may carry unused
  * bits, so two different strings can decode to the same bytes. Anything that counts or compares tokens decodes first,
  * and non-canonical encodings are refused outright.
  */

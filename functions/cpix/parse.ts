@@ -42,6 +42,7 @@ interface XNode {
   nodeValue: string | null;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
+  getAttributeNode(name: string): { value: string | null } | null;
 }
 
 const ELEMENT = 1;
@@ -108,7 +109,8 @@ function textOf(el: XNode): string {
 }
 
 function attr(el: XNode, name: string): string | undefined {
-  return el.hasAttribute(name) ? (el.getAttribute(name) ?? "") : undefined;
+  const node = el.getAttributeNode(name); // one attribute scan instead of hasAttribute + getAttribute
+  return node === null ? undefined : (node.value ?? "");
 }
 
 function requiredAttr(el: XNode, name: string): string {

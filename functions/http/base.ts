@@ -2,7 +2,7 @@
  * The HTTP skeleton every Keyplane app shares: request id, per-request structured logger, a body-size cap (413),
  * and one place where errors become statuses. Routes throw `KeyplaneError`; anything else is a 500 with no detail.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { randomUUID } from "node:crypto";
 import { isKeyplaneError } from "../errors";
@@ -39,10 +39,20 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
     });
   });
 
-  app.use("*", bodyLimit({
-    maxSize: maxBody,
-    onError: (c) => c.json(errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413),
-  }));
+  const tooLarge = (c: Context<AppEnv>) => c.json(errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
+  const streamingLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+  // Same decision as hono's bodyLimit, without touching `c.req.raw.body` when the answer is already known: on
+  // @hono/node-server that getter materialises a full web Request + ReadableStream per request and pushes the route's
+  // `arrayBuffer()` off the direct-read fast path. GET/HEAD carry no body; a Content-Length without
+  // Transfer-Encoding is checked as hono does; anything else (chunked uploads) is counted by hono's bodyLimit.
+  app.use("*", (c, next) => {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    const headers = c.req.raw.headers;
+    const length = headers.get("content-length");
+    if (length !== null && !headers.has("transfer-encoding")) return parseInt(length || "0", 10) > maxBody ? Promise.resolve(tooLarge(c)) : next();
+    return streamingLimit(c, next);
+  });
 
   app.onError((err, c) => {
     if (isKeyplaneError(err)) {

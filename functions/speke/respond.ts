@@ -12,7 +12,7 @@ import type { ContentKeyResponse, CpixResponse, DeliveryDataResponse, DrmSystemR
 import type { SpekeConfig } from "./config";
 import { deliveryCertificate } from "./delivery-certs";
 import { overrideKid } from "./kid-override";
-import { signalDrmSystem, type KeyContext } from "./signalling";
+import { signalDrmSystemCached, type KeyContext } from "./signalling";
 
 interface KeyEntry {
   kid: Buffer;
@@ -94,7 +94,7 @@ export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: Spe
     if (e.explicitIV !== undefined) k.explicitIV = e.explicitIV;
     if (e.cryptoPeriodIndex !== undefined) k.cryptoPeriodIndex = e.cryptoPeriodIndex;
     if (req.contentId !== undefined) k.contentId = req.contentId;
-    const out = signalDrmSystem(d, k, config);
+    const out = signalDrmSystemCached(d, k, config, seed);
     if (d.id !== undefined) out.id = d.id;
     if (d.name !== undefined) out.name = d.name;
     return out;

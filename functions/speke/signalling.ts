@@ -117,3 +117,44 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
       return out; // unreachable: validate.ts refuses unsupported systems
   }
 }
+
+/**
+ * Signalling is a pure function of (seed, config, system, KID, scheme, IV, content id, period index, version, the
+ * requested children): encoders ask for the same KIDs again and again (every segment packager restart, every
+ * rendition, every live key period re-request), so the base64 values are kept in a small LRU. The cache is scoped
+ * to the `KeySeed` object and the `SpekeConfig` object (WeakMaps: a new seed or config starts empty, never shares
+ * entries), holds only public signalling (PSSH boxes, PlayReady objects, HLS lines; no content keys), and errors
+ * are never cached.
+ */
+const SIGNALLING_CACHE_MAX = 2048;
+type SignallingLru = Map<string, Readonly<DrmSystemResponse>>;
+const signallingCaches = new WeakMap<object, WeakMap<SpekeConfig, SignallingLru>>();
+
+function signallingKey(d: DrmSystemRequest, k: KeyContext): string {
+  const flags = (d.pssh ? 1 : 0) | (d.contentProtectionData ? 2 : 0) | (d.uriExtXKey ? 4 : 0) | (d.hlsMedia ? 8 : 0) |
+    (d.hlsMaster ? 16 : 0) | (d.smoothStreaming ? 32 : 0) | (d.spekeKeyFormat ? 64 : 0) | (d.spekeKeyFormatVersions ? 128 : 0) |
+    (d.spekeProtectionHeader ? 256 : 0) | (k.v1 ? 512 : 0);
+  // The content key is not part of the key: it is seed.contentKey(kid), and the cache is per seed object.
+  // Every variable part but the last has a fixed alphabet without "\n"; the content id (free text) comes last.
+  return `${d.systemId}\n${k.kid.toString("hex")}\n${k.scheme ?? "-"}\n${k.explicitIV?.toString("hex") ?? "-"}\n` +
+    `${k.cryptoPeriodIndex ?? "-"}\n${flags}\n${d.psshValue ?? "-"}\n${k.contentId === undefined ? "-" : `=${k.contentId}`}`;
+}
+
+/** `signalDrmSystem` with the per-(seed, config) LRU described above; returns a fresh object the caller may extend. */
+export function signalDrmSystemCached(d: DrmSystemRequest, k: KeyContext, config: SpekeConfig, seed: object): DrmSystemResponse {
+  let byConfig = signallingCaches.get(seed);
+  if (!byConfig) signallingCaches.set(seed, (byConfig = new WeakMap()));
+  let lru = byConfig.get(config);
+  if (!lru) byConfig.set(config, (lru = new Map()));
+  const key = signallingKey(d, k);
+  const hit = lru.get(key);
+  if (hit) {
+    lru.delete(key);
+    lru.set(key, hit);
+    return { ...hit, kidText: k.kidText };
+  }
+  const out = signalDrmSystem(d, k, config);
+  if (lru.size >= SIGNALLING_CACHE_MAX) lru.delete(lru.keys().next().value!);
+  lru.set(key, Object.freeze({ ...out }));
+  return out;
+}

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SpekeConfigInput } from "../../functions/speke/config";
+import { KeySeed } from "../../functions/keys/seed";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import { createSpekeFrontDoor } from "./speke-front-door";
 import type { PolicyStatement } from "./iam";
@@ -43,15 +44,14 @@ export interface SpekeKeyServerArgs {
 }
 
 const STAGE_RE = /^[A-Za-z0-9_]{1,128}$/;
-const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Plan-time seed check (when the value is known): base64 of at least 30 bytes, as the function requires. */
+/** Plan-time seed check (when the value is known): the same validation the function applies at run time. */
 export function assertKeySeedText(seed: string): string {
-  const t = seed.trim();
-  if (!B64_RE.test(t) || Buffer.from(t, "base64").length < 30) {
-    throw new Error("SpekeKeyServer: keySeed must be base64 of at least 30 bytes (the PlayReady key seed length)");
+  try {
+    KeySeed.fromBase64(seed);
+  } catch (e) {
+    throw new Error(`SpekeKeyServer: keySeed must be base64 of at least 30 bytes (the PlayReady key seed length): ${(e as Error).message}`);
   }
-  return t;
+  return seed.trim();
 }
 
 export class SpekeKeyServer extends pulumi.ComponentResource {

@@ -39,6 +39,9 @@ describe("local lab (functions/runtimes/node.ts)", function () {
     assert.deepEqual(health.areas.sort(), ["delivery", "license", "speke"]);
     const hb = await fetch(`${lab.url}/speke/heartbeat`);
     assert.equal(hb.status, 200);
+    assert.match(hb.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    const echoed = await fetch(`${lab.url}/healthz`, { headers: { "X-Request-Id": "client-abc.1" } });
+    assert.equal(echoed.headers.get("x-request-id"), "client-abc.1");
     const page = await fetch(`${lab.url}/`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-type") ?? "", /text\/html/);

@@ -89,7 +89,8 @@ describe("local lab (functions/runtimes/node.ts)", function () {
   it("logs one structured line per request with a request id, never a key", async () => {
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.event === "request");
     assert.ok(lines.length >= 5);
-    for (const r of lines) assert.match(String(r.requestId), /^[0-9a-f-]{36}$/);
+    for (const r of lines) assert.match(String(r.requestId), /^(?:[0-9a-f-]{36}|client-abc\.1)$/);
+    assert.ok(lines.some((r) => r.requestId === "client-abc.1"), "a caller's X-Request-Id is carried into the log");
     const all = logs.join("\n");
     const kid = kidFromUuid("00000000-0000-0000-0000-000000000000");
     assert.ok(!all.includes(SEED.contentKey(kid).toString("base64")));

@@ -10,18 +10,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { contentKeyPolicyFromArm, contentKeyPolicyToArm, ODATA } from "../../../../functions/policy/ams";
 import { parseContentKeyPolicy, type ContentKeyPolicyInput } from "../../../../functions/policy";
-import { isKeyplaneError } from "../../../../functions/errors";
+import { throwsKeyplaneError } from "../../../support/assert";
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as { properties: { options: unknown[] } };
 
-function rejects(fn: () => unknown, code: string, re?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isKeyplaneError(e), `expected a KeyplaneError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (re) assert.match(e.message, re);
-    return true;
-  });
-}
+const rejects = throwsKeyplaneError;
 
 describe("functions/policy/ams: v3 ARM JSON import and render", () => {
   it("PlayReady + open restriction example: imports into the model and renders back to the same ARM JSON", () => {

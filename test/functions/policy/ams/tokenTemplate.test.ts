@@ -14,18 +14,11 @@ import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
 import { parseTokenRestrictionTemplate } from "../../../../functions/policy/ams";
 import { CONTENT_KEY_IDENTIFIER_CLAIM } from "../../../../functions/policy";
-import { isKeyplaneError } from "../../../../functions/errors";
+import { throwsKeyplaneError } from "../../../support/assert";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8").trim();
 
-function rejects(fn: () => unknown, code: string, re?: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isKeyplaneError(e), `expected a KeyplaneError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (re) assert.match(e.message, re);
-    return true;
-  });
-}
+const rejects = throwsKeyplaneError;
 
 describe("functions/policy/ams: v2 TokenRestrictionTemplate import", () => {
   it("reads the SWT template from the AMS docs (symmetric primary + alternate, contentkeyidentifier claim with i:nil)", () => {

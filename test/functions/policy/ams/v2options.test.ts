@@ -8,13 +8,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { contentKeyPolicyFromV2Options, contentKeyPolicyToArm, type V2AuthorizationPolicyOption } from "../../../../functions/policy/ams";
-import { isKeyplaneError } from "../../../../functions/errors";
+import { throwsKeyplaneError } from "../../../support/assert";
 
 const option = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as V2AuthorizationPolicyOption;
 
-function rejects(fn: () => unknown, code: string, re: RegExp): void {
-  assert.throws(fn, (e: unknown) => isKeyplaneError(e) && e.code === code && re.test(e.message));
-}
+const rejects = throwsKeyplaneError;
 
 describe("functions/policy/ams: v2 authorization policy options import", () => {
   it("maps the docs' open and SWT-token BaselineHttp options to ClearKey options with the same restrictions", () => {

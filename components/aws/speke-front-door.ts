@@ -33,6 +33,17 @@ export interface FrontDoorArgs {
   apiTags?: Record<string, string>;
 }
 
+/** The optional front-door settings both SPEKE components expose, copied from their args (unset ones left out). */
+export type FrontDoorOptions = Pick<FrontDoorArgs, "additionalPackagerRoleArns" | "alarmActions" | "latencyAlarmMs" | "tags">;
+export function frontDoorOptions(args: FrontDoorOptions): FrontDoorOptions {
+  return {
+    ...(args.additionalPackagerRoleArns ? { additionalPackagerRoleArns: args.additionalPackagerRoleArns } : {}),
+    ...(args.alarmActions ? { alarmActions: args.alarmActions } : {}),
+    ...(args.latencyAlarmMs !== undefined ? { latencyAlarmMs: args.latencyAlarmMs } : {}),
+    ...(args.tags ? { tags: args.tags } : {}),
+  };
+}
+
 export interface FrontDoor {
   api: aws.apigateway.RestApi;
   stage: aws.apigateway.Stage;

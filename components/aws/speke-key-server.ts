@@ -10,7 +10,7 @@ import * as random from "@pulumi/random";
 import type { SpekeConfigInput } from "../../functions/speke/config";
 import { KeySeed } from "../../functions/keys/seed";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
-import { createSpekeFrontDoor } from "./speke-front-door";
+import { createSpekeFrontDoor, frontDoorOptions } from "./speke-front-door";
 import type { PolicyStatement } from "./iam";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
@@ -134,10 +134,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       description: "Keyplane SPEKE key server",
       stageName,
       logRetentionDays,
-      ...(args.additionalPackagerRoleArns ? { additionalPackagerRoleArns: args.additionalPackagerRoleArns } : {}),
-      ...(args.alarmActions ? { alarmActions: args.alarmActions } : {}),
-      ...(args.latencyAlarmMs !== undefined ? { latencyAlarmMs: args.latencyAlarmMs } : {}),
-      ...(args.tags ? { tags: args.tags } : {}),
+      ...frontDoorOptions(args),
     }, parent);
 
     new aws.cloudwatch.MetricAlarm(`${name}-fn-errors`, {

@@ -17,7 +17,7 @@ import { assertVendorUrl } from "../../functions/speke-proxy/proxy";
 import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
-import { createSpekeFrontDoor } from "./speke-front-door";
+import { createSpekeFrontDoor, frontDoorOptions } from "./speke-front-door";
 
 export const SPEKE_PROXY_ENTRY = "functions/runtimes/entries/speke-proxy.ts";
 /** Tag the policy pack reads: the vendor credential is stored in the API Gateway integration. */
@@ -97,10 +97,7 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       description: `Keyplane SPEKE proxy to ${v.preset} (${new URL(v.url).host})`,
       stageName,
       logRetentionDays,
-      ...(args.additionalPackagerRoleArns ? { additionalPackagerRoleArns: args.additionalPackagerRoleArns } : {}),
-      ...(args.alarmActions ? { alarmActions: args.alarmActions } : {}),
-      ...(args.latencyAlarmMs !== undefined ? { latencyAlarmMs: args.latencyAlarmMs } : {}),
-      ...(args.tags ? { tags: args.tags } : {}),
+      ...frontDoorOptions(args),
     };
 
     if (mode === "function") {

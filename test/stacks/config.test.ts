@@ -5,18 +5,11 @@ import { contentKeyPolicySchema } from "../../functions/policy/model";
 import { configKeyPath, parseStackSettings, rawSettingsFromConfig } from "../../stacks/config";
 import { buildContentKeyPolicy } from "../../stacks/policy";
 import { parseStackConfig } from "../../stacks/review/stack-config";
+import { errorOf } from "../support/assert";
 
 const ROOT = join(__dirname, "..", "..");
 const raw = (file: string) => rawSettingsFromConfig(parseStackConfig(readFileSync(join(ROOT, file), "utf8"), "keyplane", file).values);
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail("expected an error");
-}
 
 describe("stacks/config", () => {
   for (const file of ["Pulumi.prod.yaml", "Pulumi.dev.yaml", "stacks/examples/Pulumi.vendor.yaml", "stacks/examples/Pulumi.azure.yaml", "stacks/examples/Pulumi.multi.yaml"]) {

@@ -16,20 +16,13 @@ import type { RecordedResource } from "../../stacks/review/record";
 import type { ReviewResult } from "../../stacks/review/report";
 import { review } from "../../stacks/review/run";
 import { parseStackConfig, SECRET_PLACEHOLDER } from "../../stacks/review/stack-config";
+import { errorOf } from "../support/assert";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLE = "stacks/examples/Pulumi.mediapackage.yaml";
 const exampleText = readFileSync(join(ROOT, EXAMPLE), "utf8");
 const raw = (text: string) => rawSettingsFromConfig(parseStackConfig(text, "keyplane", EXAMPLE).values) as Record<string, any>;
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail("expected an error");
-}
 
 function makeCert(dir: string, name: string, bits: number): { cert: string; key: string } {
   const key = join(dir, `${name}.key`), cert = join(dir, `${name}.pem`);

@@ -10,3 +10,13 @@ export function throwsKeyplaneError(fn: () => unknown, code: string, re?: RegExp
     return true;
   });
 }
+
+/** The message of the error `fn` throws; fails the test when it throws nothing. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return assert.fail("expected an error");
+}

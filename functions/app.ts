@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { KeyplaneContext } from "./context";
 import { createBaseApp } from "./http/base";
+import { reply } from "./http/reply";
 import type { AppEnv } from "./http/env";
 import type { KeyplaneConfig } from "./config";
 import { spekeRoutes } from "./speke/routes";
@@ -26,7 +27,8 @@ export interface CreateAppOptions {
 export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: CreateAppOptions = {}): Hono<AppEnv> {
   const areas = new Set(opts.areas ?? ALL_AREAS);
   const app = createBaseApp(ctx);
-  app.get("/healthz", (c) => c.json({ ok: true, areas: [...areas] }));
+  const health = JSON.stringify({ ok: true, areas: [...areas] });
+  app.get("/healthz", (c) => reply(c, health, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" }));
   if (areas.has("speke")) app.route("/", spekeRoutes(ctx, config.speke));
   // One replay counter for every route that checks tokens: a token's `maxuses` covers keys and vendor licenses alike.
   const useCounter = opts.deliveryDeps?.useCounter ?? opts.licenseDeps?.useCounter

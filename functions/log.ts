@@ -11,6 +11,8 @@ export interface Logger {
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** True when a line at `level` would be written (lets hot paths skip building fields for a line nobody sees). */
+  enabled(level: LogLevel): boolean;
 }
 
 /** Field names (case-insensitive, substring match) whose values are never written. */
@@ -51,21 +53,46 @@ export interface LoggerOptions {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level: LogLevel = opts.level ?? (process.env.LOG_LEVEL && process.env.LOG_LEVEL in LEVELS ? (process.env.LOG_LEVEL as LogLevel) : "info");
-  const min = LEVELS[level];
   const sink = opts.sink ?? ((line: string) => process.stdout.write(line + "\n"));
-  const base = opts.base ?? {};
-  const write = (level: LogLevel, event: string, fields?: LogFields) => {
-    if (LEVELS[level] < min) return;
-    const rec = redact({ ...base, ...fields }) as LogFields;
-    sink(JSON.stringify({ time: new Date().toISOString(), level, event, ...rec }));
-  };
-  return {
-    debug: (e, f) => write("debug", e, f),
-    info: (e, f) => write("info", e, f),
-    warn: (e, f) => write("warn", e, f),
-    error: (e, f) => write("error", e, f),
-    child: (fields) => createLogger({ ...opts, level, sink, base: { ...base, ...fields } }),
-  };
+  return new JsonLogger(LEVELS[level], sink, opts.base ?? {});
+}
+
+/** One per request (via `child`), so construction is three field stores; the work happens only for lines written. */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly min: number,
+    private readonly sink: (line: string) => void,
+    private readonly base: LogFields,
+  ) {}
+
+  enabled(level: LogLevel): boolean {
+    return LEVELS[level] >= this.min;
+  }
+
+  debug(event: string, fields?: LogFields): void {
+    if (this.min <= LEVELS.debug) this.write("debug", event, fields);
+  }
+
+  info(event: string, fields?: LogFields): void {
+    if (this.min <= LEVELS.info) this.write("info", event, fields);
+  }
+
+  warn(event: string, fields?: LogFields): void {
+    if (this.min <= LEVELS.warn) this.write("warn", event, fields);
+  }
+
+  error(event: string, fields?: LogFields): void {
+    if (this.min <= LEVELS.error) this.write("error", event, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.min, this.sink, { ...this.base, ...fields });
+  }
+
+  private write(level: LogLevel, event: string, fields?: LogFields): void {
+    const rec = redact({ ...this.base, ...fields }) as LogFields;
+    this.sink(JSON.stringify({ time: new Date().toISOString(), level, event, ...rec }));
+  }
 }
 
 /** A logger that writes nothing (benchmarks). */

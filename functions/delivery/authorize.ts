@@ -48,6 +48,7 @@ export function createKeyAuthorizer(
           kid: kids[0]!,
           kids: kids.slice(1),
           skewSeconds: config.clockSkewSeconds,
+          verifiedTokenCacheSeconds: config.verifiedTokenCacheSeconds,
           useCounter: deps.useCounter,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         });

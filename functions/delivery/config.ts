@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { KeyplaneError } from "../errors";
 import { formatIssues } from "../policy/validate";
-import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/verify";
+import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verify";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.object({
@@ -49,6 +49,11 @@ export const deliveryConfigSchema = z
     maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(86400),
     /** Clock skew allowed when checking exp/nbf; at most 120 s. */
     clockSkewSeconds: z.number().int().min(0).max(MAX_CLOCK_SKEW_SECONDS).default(60),
+    /**
+     * How long a token whose signature verified is remembered so a player's next key request with the same token skips
+     * the signature check (exp, nbf, KID binding and maxuses are still checked every time). 0 turns it off.
+     */
+    verifiedTokenCacheSeconds: z.number().int().min(0).max(MAX_VERIFIED_TOKEN_CACHE_SECONDS).default(DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS),
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).default({ allowOrigins: [] }),
     /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
     entitlementsFile: z.string().min(1).optional(),
@@ -135,6 +140,7 @@ export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): Delive
   setIf("tokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_LIFETIME_SECONDS"));
   setIf("maxTokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS"));
   setIf("clockSkewSeconds", intEnv(env, "KEYPLANE_CLOCK_SKEW_SECONDS"));
+  setIf("verifiedTokenCacheSeconds", intEnv(env, "KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS"));
   setIf("policyCacheTtlSeconds", intEnv(env, "KEYPLANE_POLICY_CACHE_TTL_SECONDS"));
   if (env.KEYPLANE_CORS_ORIGINS) merged.cors = { allowOrigins: env.KEYPLANE_CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean) };
   if (env.KEYPLANE_USE_COUNTER_TABLE) merged.useCounter = { type: "dynamodb", tableName: env.KEYPLANE_USE_COUNTER_TABLE };

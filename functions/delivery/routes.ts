@@ -4,7 +4,7 @@
  *   POST /clearkey       W3C ClearKey license: {"kids":[b64url],"type":"temporary"} -> {"keys":[{kty,kid,k}],"type":"temporary"}
  *   GET  /hls/key/:kid   raw 16-byte AES-128 key (KID as UUID, 32 hex or base64url)
  * Tokens come from `Authorization: Bearer`, `Bearer=` or `?token=`. Errors are KeyplaneErrors mapped by the base app;
- * every 401 carries `WWW-Authenticate: Bearer`. Keys come from the seed only; nothing secret is logged.
+ * every 401 for a refused token carries `WWW-Authenticate: Bearer` (added by the base app). Keys come from the seed only; nothing secret is logged.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -12,6 +12,7 @@ import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
 import { readBodyCapped, type BufferedBodySource } from "../http/body";
 import { cors } from "../http/cors";
+import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
 import type { KeySeed } from "../keys/seed";
@@ -115,14 +116,8 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
 
   // Middleware is scoped to these paths: `app.route("/", ...)` would otherwise apply it to every area's routes.
   const paths = ["/token", "/clearkey", "/hls/key/*"];
-  for (const p of paths) {
-    // Every 401 tells the client how to authenticate (RFC 6750 §3).
-    app.use(p, async (c, next) => {
-      await next();
-      if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="keyplane"');
-    });
-    if (config.cors.allowOrigins.length > 0) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
-  }
+  // (Every 401 from a refused token carries `WWW-Authenticate: Bearer`: the base app's error handler adds it.)
+  if (config.cors.allowOrigins.length > 0) for (const p of paths) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
 
   app.post("/token", async (c) => {
     const body = parseJson(await readBody(c.req, MAX_TOKEN_REQUEST_BYTES));
@@ -154,8 +149,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
       ...(ent.claims ? { claims: ent.claims } : {}),
     });
     c.get("log").info("token_issued", { tokenType: issued.tokenType, kidCount: ent.kids.length, expiresIn: issued.expiresIn });
-    c.header("Cache-Control", NO_STORE);
-    return c.json(issued);
+    return replyJson(c, issued, 200, { "Cache-Control": NO_STORE });
   });
 
   app.post("/clearkey", async (c) => {
@@ -180,8 +174,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     const seed = await ctx.seed();
     const keys = kids.map((kid) => ({ kty: "oct", kid: kid.toString("base64url"), k: contentKey(seed, kid).toString("base64url") }));
     c.get("log").info("clearkey_license", { kidCount: kids.length });
-    c.header("Cache-Control", NO_STORE);
-    return c.json({ keys, type: "temporary" });
+    return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });
 
   app.get("/hls/key/:kid", async (c) => {
@@ -190,7 +183,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     const token = findToken(c.req)?.token;
     await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
     const key = contentKey(await ctx.seed(), kid);
-    return c.body(new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
+    return reply(c, new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
   });
 
   return app;

@@ -8,8 +8,10 @@ import { randomUUID } from "node:crypto";
 import { isKeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "./env";
+import { hasRequestId, replyJson } from "./reply";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keyplane"' };
 
 export interface BaseAppOptions {
   maxBodyBytes?: number;
@@ -23,53 +25,66 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
   const app = new Hono<AppEnv>();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
+  const tooLarge = (c: Context<AppEnv>) => replyJson(c, errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
+  const streamingLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+
+  // One middleware for everything every request needs (each extra middleware layer costs a closure and a promise).
   app.use("*", async (c, next) => {
     const incoming = c.req.header("x-request-id") ?? c.req.header("x-amzn-requestid");
     const requestId = incoming && /^[A-Za-z0-9._:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     c.set("requestId", requestId);
-    c.set("log", ctx.logger.child({ requestId }));
+    const log = ctx.logger.child({ requestId });
+    c.set("log", log);
     const started = performance.now();
-    await next();
-    // Set on the finished response directly: `c.header()` after `next()` rebuilds the Response (about 3x the cost of
-    // a small request on @hono/node-server). Responses with immutable headers (proxied upstream answers) fall back.
-    try {
-      c.res.headers.set("X-Request-Id", requestId);
-    } catch {
-      c.header("X-Request-Id", requestId);
-    }
-    c.get("log").info("request", {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-    });
-  });
 
-  const tooLarge = (c: Context<AppEnv>) => c.json(errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
-  const streamingLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
-  // Same decision as hono's bodyLimit, without touching `c.req.raw.body` when the answer is already known: on
-  // @hono/node-server that getter materialises a full web Request + ReadableStream per request and pushes the route's
-  // `arrayBuffer()` off the direct-read fast path. GET/HEAD carry no body; a Content-Length without
-  // Transfer-Encoding is checked as hono does; anything else (chunked uploads) is counted by hono's bodyLimit.
-  app.use("*", (c, next) => {
+    // Body cap: the same decision as hono's bodyLimit, without touching `c.req.raw.body` when the answer is already
+    // known (on @hono/node-server that getter materialises a web Request + ReadableStream per request and pushes the
+    // route's `arrayBuffer()` off the direct-read fast path). GET/HEAD carry no body; a Content-Length without
+    // Transfer-Encoding is checked as hono does; anything else (chunked uploads) is counted by hono's bodyLimit.
     const method = c.req.method;
-    if (method === "GET" || method === "HEAD") return next();
-    const headers = c.req.raw.headers;
-    const length = headers.get("content-length");
-    if (length !== null && !headers.has("transfer-encoding")) return parseInt(length || "0", 10) > maxBody ? Promise.resolve(tooLarge(c)) : next();
-    return streamingLimit(c, next);
+    if (method === "GET" || method === "HEAD") {
+      await next();
+    } else {
+      const headers = c.req.raw.headers;
+      const length = headers.get("content-length");
+      if (length === null || headers.has("transfer-encoding")) await streamingLimit(c, next);
+      else if (parseInt(length || "0", 10) > maxBody) c.res = tooLarge(c);
+      else await next();
+    }
+
+    const res = c.res;
+    // Responses from reply.ts carry the id already (and keep their fast plain-object headers). Otherwise set it on the
+    // finished response directly: `c.header()` after `next()` rebuilds the Response. Responses with immutable headers
+    // (proxied upstream answers) fall back to that.
+    if (!hasRequestId(res)) {
+      try {
+        res.headers.set("X-Request-Id", requestId);
+      } catch {
+        c.header("X-Request-Id", requestId);
+      }
+    }
+    if (log.enabled("info")) {
+      log.info("request", {
+        method,
+        path: c.req.path,
+        status: res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+    }
   });
 
   app.onError((err, c) => {
     if (isKeyplaneError(err)) {
       const status = err.status >= 400 && err.status < 600 ? err.status : 500;
       c.get("log")?.warn("request_failed", { code: err.code, status, ...(err.detail ?? {}) });
-      return c.json(errorBody(err.code, err.expose ? err.message : "Internal error"), status as 400);
+      // A refused bearer token tells the client how to authenticate (RFC 6750 §3).
+      const challenge = status === 401 && err.code.startsWith("TOKEN_") ? BEARER_CHALLENGE : undefined;
+      return replyJson(c, errorBody(err.code, err.expose ? err.message : "Internal error"), status, challenge);
     }
     c.get("log")?.error("unhandled_error", { error: err });
-    return c.json(errorBody("INTERNAL", "Internal error"), 500);
+    return replyJson(c, errorBody("INTERNAL", "Internal error"), 500);
   });
 
-  app.notFound((c) => c.json(errorBody("NOT_FOUND", "No such route"), 404));
+  app.notFound((c) => replyJson(c, errorBody("NOT_FOUND", "No such route"), 404));
   return app;
 }

@@ -3,7 +3,7 @@
  * algorithm each key type may verify: HS256 for symmetric keys, RS256 for RSA and X.509. The token never chooses.
  */
 import { importJWK, importX509, type CryptoKey } from "jose";
-import { webcrypto } from "node:crypto";
+import { createSecretKey, webcrypto, type KeyObject } from "node:crypto";
 import { KeyplaneError } from "../errors";
 import type { VerificationKey } from "../policy/model";
 
@@ -14,6 +14,8 @@ export interface ImportedKey {
   key: CryptoKey;
   /** Raw bytes of a symmetric key (for SWT HMAC); undefined for public keys. */
   secret?: Buffer;
+  /** The symmetric key as a node:crypto KeyObject (HS256 on Node's HMAC, see hs256.ts); undefined for public keys. */
+  secretKey?: KeyObject;
 }
 
 export function pinnedAlg(k: VerificationKey): PinnedAlg {
@@ -41,7 +43,7 @@ async function doImport(k: VerificationKey): Promise<ImportedKey> {
       case "Symmetric": {
         const secret = Buffer.from(k.keyValue, "base64");
         const key = await webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify", "sign"]);
-        return { alg: "HS256", key: key as CryptoKey, secret };
+        return { alg: "HS256", key: key as CryptoKey, secret, secretKey: createSecretKey(secret) };
       }
       case "Rsa": {
         const jwk = { kty: "RSA", n: b64ToB64url(k.modulus), e: b64ToB64url(k.exponent) };

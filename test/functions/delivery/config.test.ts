@@ -43,6 +43,8 @@ describe("delivery config", () => {
     writeFileSync(f, JSON.stringify({ clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } }));
     const c = loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_CONFIG: f, KEYPLANE_CLOCK_SKEW_SECONDS: "90", KEYPLANE_CORS_ORIGINS: "https://a.example, https://b.example", KEYPLANE_USE_COUNTER_TABLE: "uses" } });
     assert.equal(c.clockSkewSeconds, 90);
+    assert.equal(c.verifiedTokenCacheSeconds, 60);
+    assert.equal(loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "0" } }).verifiedTokenCacheSeconds, 0);
     assert.equal(c.tokenLifetimeSeconds, 600);
     assert.equal(c.tokenIssuer.issuer, "https://sts");
     assert.deepEqual(c.cors.allowOrigins, ["https://a.example", "https://b.example"]);
@@ -51,6 +53,7 @@ describe("delivery config", () => {
 
   it("errors name the bad path", () => {
     assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "300" } })), /DELIVERY_CONFIG_INVALID: .*clockSkewSeconds: /);
+    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "301" } })), /DELIVERY_CONFIG_INVALID: .*verifiedTokenCacheSeconds: /);
     assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "abc" } })), /KEYPLANE_CLOCK_SKEW_SECONDS must be a whole number/);
     assert.match(message(() => loadDeliveryConfig({ env: {}, overrides: { tokenLifetimeSeconds: 7200, maxTokenLifetimeSeconds: 3600 } })), /tokenLifetimeSeconds: must not exceed/);
     assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) } })), /tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes/);

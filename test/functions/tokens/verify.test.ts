@@ -109,6 +109,37 @@ describe("verifyViewerToken", () => {
       assert.equal(await code(verifyViewerToken(token, r, { now, kid: Buffer.alloc(16) })), "401 TOKEN_CLAIM_INVALID");
     });
 
+    it("remembers a verified token for verifiedTokenCacheSeconds (0 = re-verify the signature every time); entries never outlive the token", async () => {
+      // Observable through the restriction: swap its key after the first verification. A cache hit still accepts the
+      // token (its signature was verified under this restriction); with the cache off the new key refuses it.
+      const mk = () => tokenRestrictionSchema.parse({ type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") } }) as TokenRestriction;
+      const other = { type: "Symmetric" as const, keyValue: randomBytes(32).toString("base64") };
+      const token = sign({ iss: "i", aud: "a", exp: t(120) });
+
+      const cached = mk();
+      assert.equal(await code(verifyViewerToken(token, cached, { now })), "ok");
+      cached.primaryVerificationKey = other;
+      assert.equal(await code(verifyViewerToken(token, cached, { now })), "ok");
+      // An entry never outlives the token: past exp (+ skew) the signature is checked again, and the new key refuses it.
+      assert.equal(await code(verifyViewerToken(token, cached, { now: now + 300_000 })), "401 TOKEN_INVALID");
+
+      const uncached = mk();
+      assert.equal(await code(verifyViewerToken(token, uncached, { now, verifiedTokenCacheSeconds: 0 })), "ok");
+      uncached.primaryVerificationKey = other;
+      assert.equal(await code(verifyViewerToken(token, uncached, { now, verifiedTokenCacheSeconds: 0 })), "401 TOKEN_INVALID");
+    });
+
+    it("a token refused on its claims is not remembered as verified", async () => {
+      const r2 = tokenRestrictionSchema.parse({
+        type: "Token", issuer: "i", audience: "a", tokenType: "Jwt",
+        primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") },
+        requiredClaims: [{ claimType: "tier", claimValue: "gold" }],
+      }) as TokenRestriction;
+      const token = sign({ iss: "i", aud: "a", exp: t(120), tier: "silver" });
+      assert.equal(await code(verifyViewerToken(token, r2, { now })), "401 TOKEN_CLAIM_INVALID");
+      assert.equal(await code(verifyViewerToken(token, r2, { now })), "401 TOKEN_CLAIM_INVALID");
+    });
+
     it("refuses an empty token and more than three segments", async () => {
       assert.equal(await code(verifyViewerToken("", r, { now })), "401 TOKEN_MISSING");
       assert.equal(await code(verifyViewerToken("a.b.c.d", r, { now })), "401 TOKEN_MALFORMED");

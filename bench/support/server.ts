@@ -1,0 +1,31 @@
+/**
+ * The benchmark server: the real app from functions/app.ts (`createApp`, the same code the lab and the Lambda entries
+ * run), started in its own process by bench/support/child.ts so the load generator never shares its CPU.
+ * Input (environment): BENCH_AREAS (comma-separated areas), BENCH_CONFIG (JSON KeyplaneConfigInput), KEY_SEED.
+ * Output: one JSON line `{"url": "..."}` on stdout once listening. Logging is at `warn` (no per-request info line),
+ * as a production deployment would set LOG_LEVEL=warn under load.
+ */
+import { createApp, type Area } from "../../functions/app";
+import { parseKeyplaneConfig } from "../../functions/config";
+import { staticContext } from "../../functions/context";
+import { KeySeed } from "../../functions/keys/seed";
+import { createLogger } from "../../functions/log";
+import { listen } from "../../functions/runtimes/listen";
+
+async function main(): Promise<void> {
+  const seed = KeySeed.fromBase64(process.env.KEY_SEED ?? "");
+  const areas = (process.env.BENCH_AREAS ?? "speke,delivery").split(",") as Area[];
+  const config = parseKeyplaneConfig(JSON.parse(process.env.BENCH_CONFIG ?? "{}"), "BENCH_CONFIG");
+  const logger = createLogger({ level: "error", sink: (line) => process.stderr.write(`${line}\n`) });
+  const app = createApp(staticContext(seed, { logger }), config, { areas, deliveryDeps: { env: {} } });
+  const server = await listen(app);
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

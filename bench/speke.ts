@@ -1,10 +1,12 @@
 /**
  * SPEKE benchmarks: in-process latency with mitata (`handleSpeke`, parse -> keys -> signalling -> XML) and
- * requests/s + latency over loopback HTTP with autocannon (client in a worker thread, server on the main thread).
+ * requests/s + latency over loopback HTTP with autocannon against the real app in its own process, pinned to one CPU
+ * (bench/support/child.ts, esbuild-bundled like the Lambda). Besides requests/s it prints the server's own CPU time per
+ * request (from /proc): 1e6 / that = the requests/s one core sustains, whatever the load generator manages.
  *   (a) v2, 2 keys, Widevine + PlayReady + FairPlay        target: p50 <= 0.5 ms in-process, >= 3,000 req/s loopback
  *   (b) v2, preset VIDEO-8 + AUDIO-3 (7 keys), 3 DRM systems
  *   (c) (a) with content key encryption (RSA-OAEP-wrapped document + MAC keys per response)
- * Run: `npm run bench -- speke` (env BENCH_SECONDS sets the autocannon duration, default 5).
+ * Run: `npm run bench -- speke` (env BENCH_SECONDS sets the autocannon duration, default 5; BENCH_CONNECTIONS, default 10).
  */
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -12,13 +14,11 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { measure } from "mitata";
 import { staticContext } from "../functions/context";
-import { createBaseApp } from "../functions/http/base";
 import { KeySeed } from "../functions/keys/seed";
 import { silentLogger } from "../functions/log";
-import { listen } from "../functions/runtimes/listen";
 import { parseSpekeConfig } from "../functions/speke/config";
 import { handleSpeke } from "../functions/speke/handler";
-import { spekeRoutes } from "../functions/speke/routes";
+import { startServerProcess } from "./support/child";
 
 const CPIX = "urn:dashif:org:cpix";
 const SYS = { widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", playready: "9a04f079-9840-4286-ab92-e65be0885f95", fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2" };
@@ -29,7 +29,7 @@ const CHILDREN: Record<string, string> = {
   [SYS.fairplay]: HLS,
 };
 
-function request(tracks: { type: string; filter: string }[], cert?: string): string {
+export function request(tracks: { type: string; filter: string }[], cert?: string): string {
   const kid = (i: number) => `0f083e4e-b831-4a3d-917e-${(0xbe00 + i).toString(16).padStart(12, "0")}`;
   let s = `<?xml version="1.0" encoding="UTF-8"?><cpix:CPIX xmlns:cpix="${CPIX}" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" contentId="bench-content" version="2.3">`;
   if (cert) s += `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList>`;
@@ -42,8 +42,8 @@ function request(tracks: { type: string; filter: string }[], cert?: string): str
   return s + "</cpix:ContentKeyUsageRuleList></cpix:CPIX>";
 }
 
-const TWO_KEYS = [{ type: "VIDEO", filter: "<cpix:VideoFilter/>" }, { type: "AUDIO", filter: "<cpix:AudioFilter/>" }];
-const PRESET_V8_A3 = [
+export const TWO_KEYS = [{ type: "VIDEO", filter: "<cpix:VideoFilter/>" }, { type: "AUDIO", filter: "<cpix:AudioFilter/>" }];
+export const PRESET_V8_A3 = [
   { type: "SD+HD1", filter: '<cpix:VideoFilter maxPixels="921600"/>' },
   { type: "HD2", filter: '<cpix:VideoFilter minPixels="921601" maxPixels="2073600"/>' },
   { type: "UHD1", filter: '<cpix:VideoFilter minPixels="2073601" maxPixels="8847360"/>' },
@@ -58,7 +58,8 @@ const fmtMs = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
 export async function benchSpeke(): Promise<void> {
   const cert = readFileSync(join(__dirname, "..", "test", "functions", "cpix", "fixtures", "delivery-rsa2048.cert.pem"), "utf8")
     .replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
-  const ctx = staticContext(KeySeed.generate(), { logger: silentLogger });
+  const seed = KeySeed.generate();
+  const ctx = staticContext(seed, { logger: silentLogger });
   const config = parseSpekeConfig({});
   const scenarios = [
     { name: "(a) 2 keys, WV+PR+FP", body: request(TWO_KEYS) },
@@ -87,18 +88,22 @@ export async function benchSpeke(): Promise<void> {
     console.log(`  ${s.name.padEnd(42)} p50 ${fmtMs(st.p50)}  p99 ${fmtMs(st.p99)}  avg ${fmtMs(st.avg)}  ~${Math.round(1e9 / st.avg)} op/s`);
   }
 
-  const app = createBaseApp(ctx).route("/", spekeRoutes(ctx, config));
-  const server = await listen(app);
+  const server = await startServerProcess({ areas: ["speke"], seedBase64: seed.exportBase64() });
   const duration = Number(process.env.BENCH_SECONDS ?? 5);
-  console.log(`loopback HTTP (autocannon, 10 connections, ${duration}s, client in a worker thread):`);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  console.log(`loopback HTTP (autocannon, ${connections} connections, ${duration}s after a 1s warm-up; ${server.placement}):`);
   try {
     for (const s of scenarios) {
-      const res = await autocannon({
-        url: `${server.url}/speke`, method: "POST", body: s.body, connections: 10, duration, workers: 1,
-        headers: { "content-type": "application/xml", "x-speke-version": "2.0" },
-      });
+      const opts = { url: `${server.url}/speke`, method: "POST" as const, body: s.body, connections, headers: { "content-type": "application/xml", "x-speke-version": "2.0" } };
+      await autocannon({ ...opts, duration: 1 });
+      const cpu0 = server.cpuMs();
+      const res = await autocannon({ ...opts, duration });
+      const cpu1 = server.cpuMs();
       const bad = res.non2xx + res.errors;
-      console.log(`  ${s.name.padEnd(42)} ${Math.round(res.requests.average)} req/s  p50 ${res.latency.p50} ms  p99 ${res.latency.p99} ms${bad ? `  (${bad} errors/non-2xx)` : ""}`);
+      const done = res.requests.total;
+      const cpu = cpu0 !== undefined && cpu1 !== undefined && done > 0 ? ((cpu1 - cpu0) * 1000) / done : undefined;
+      const perCore = cpu === undefined ? "" : `  server ${(cpu / 1000).toFixed(3)} ms CPU/request => ~${Math.round(1e6 / cpu)} req/s per core`;
+      console.log(`  ${s.name.padEnd(42)} ${Math.round(res.requests.average)} req/s  p50 ${res.latency.p50} ms  p99 ${res.latency.p99} ms${perCore}${bad ? `  (${bad} errors/non-2xx)` : ""}`);
     }
   } finally {
     await server.close();

@@ -12,6 +12,8 @@ export interface ContentKeyRequest {
   kid: Buffer;
   /** The `kid` attribute as written in the request. */
   kidText: string;
+  /** `kid` as 32 lowercase hex digits: the one map key for "same KID" (computed once, at parse time). */
+  kidHex: string;
   /** `cenc`, `cbc1`, `cens` or `cbcs`; may be absent in v1. */
   commonEncryptionScheme?: string;
   /** base64 text of `explicitIV`, echoed back. */
@@ -26,6 +28,8 @@ export interface ContentKeyRequest {
 export interface DrmSystemRequest {
   kid: Buffer;
   kidText: string;
+  /** `kid` as 32 lowercase hex digits: the one map key for "same KID" (computed once, at parse time). */
+  kidHex: string;
   /** Lowercase UUID. */
   systemId: string;
   pssh: boolean;
@@ -64,6 +68,8 @@ export interface BitrateFilter { minBitrate?: string; maxBitrate?: string }
 export interface UsageRuleRequest {
   kid: Buffer;
   kidText: string;
+  /** `kid` as 32 lowercase hex digits: the one map key for "same KID" (computed once, at parse time). */
+  kidHex: string;
   /** `ContentKeyUsageRule@id`, echoed. */
   id?: string;
   intendedTrackType?: string;
@@ -129,7 +135,7 @@ export interface DrmSystemResponse {
   spekeProtectionHeader?: string;
 }
 
-export interface UsageRuleResponse extends Omit<UsageRuleRequest, "kid"> {}
+export interface UsageRuleResponse extends Omit<UsageRuleRequest, "kid" | "kidHex"> {}
 
 export interface DeliveryDataResponse {
   certificate: string;

@@ -1,18 +1,19 @@
 /**
- * CPIX request parsing: bytes -> size and content checks -> DOM (@xmldom/xmldom, no DTD, no entities, errors throw)
- * -> the typed `SpekeRequest`. Elements are matched on namespace URI + local name, never on prefix. Structural
+ * CPIX request parsing: bytes -> size and content checks -> element tree (functions/xml/tree.ts: strict XML 1.0 +
+ * Namespaces, no DTD, only the predefined entities, errors throw) -> the typed `SpekeRequest`. Elements are matched on
+ * namespace URI + local name, never on prefix; attributes are read only when they have no namespace. Structural
  * problems (unknown namespace, missing attributes, bad KIDs, too many elements) are 400s; SPEKE semantic rules and the
  * exact 422s live in validate.ts.
  */
-import { DOMParser } from "@xmldom/xmldom";
 import { kidFromUuid } from "../keys/kid";
-import { normalizeSystemId } from "../drm/systems";
+import { normalizeSystemId, SYSTEM_IDS } from "../drm/systems";
 import { badRequest, tooLarge } from "./errors";
 import type {
   AudioFilter, BitrateFilter, ContentKeyPeriodRequest, ContentKeyRequest, DeliveryDataRequest, DrmSystemRequest,
   SpekeRequest, SpekeVersion, UsageRuleRequest, VideoFilter,
 } from "./model";
 import { NS } from "./namespaces";
+import { attribute, parseXmlTree, XmlSyntaxError, type XmlElement } from "../xml/tree";
 
 export const CPIX_MAX_BYTES = 1024 * 1024;
 
@@ -32,22 +33,11 @@ export interface CpixParseLimits {
 
 export const CPIX_MAX_MARKUP = 32768;
 
-// Minimal DOM surface we use (xmldom's types are wide; this keeps the walk cheap and typed).
-interface XNode {
-  nodeType: number;
-  firstChild: XNode | null;
-  nextSibling: XNode | null;
-  namespaceURI: string | null;
-  localName: string | null;
-  nodeValue: string | null;
-  getAttribute(name: string): string | null;
-  hasAttribute(name: string): boolean;
-  getAttributeNode(name: string): { value: string | null } | null;
-}
+/** The element tree the walk below reads (namespace URI + local name, attributes without namespace, element children, text). */
+type XNode = XmlElement;
 
-const ELEMENT = 1;
-const TEXT = 3;
-const CDATA = 4;
+/** Element nesting allowed in a request (CPIX itself needs about 10 levels; ds:Signature and extensions a few more). */
+export const CPIX_MAX_DEPTH = 64;
 
 const FORBIDDEN_MARKUP = /<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
 const INT_RE = /^\s*[+-]?\d{1,18}\s*$/;
@@ -58,16 +48,10 @@ const WS_RE = /\s+/g;
 function isBase64(s: string): boolean {
   return B64_RE.test(s.replace(WS_RE, ""));
 }
+/** Registered system ids already in canonical form (the common case) skip normalisation. */
+const KNOWN_SYSTEM_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_IDS));
 const NCNAME_RE = /^[A-Za-z_][\w.-]*$/;
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-let lastParseError = "";
-function parseErrorHandler(level: string, message: string): never | void {
-  if (level === "warning") return;
-  lastParseError = String(message).split("\n")[0]!.slice(0, 160);
-  throw new Error(lastParseError);
-}
-const PARSER = new DOMParser({ onError: parseErrorHandler, locator: false } as ConstructorParameters<typeof DOMParser>[0]);
 
 /** Bytes or text -> XML text, with the size cap and the DTD / entity ban applied before any parsing. */
 export function checkCpixBody(body: string | Uint8Array, maxBytes = CPIX_MAX_BYTES, maxMarkup = CPIX_MAX_MARKUP): string {
@@ -94,24 +78,16 @@ export function checkCpixBody(body: string | Uint8Array, maxBytes = CPIX_MAX_BYT
 }
 
 function elements(parent: XNode): XNode[] {
-  const out: XNode[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === ELEMENT) out.push(n);
-  return out;
+  return parent.children;
 }
 
 function textOf(el: XNode): string {
-  let s = "";
-  for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === TEXT || n.nodeType === CDATA) s += n.nodeValue ?? "";
-    else if (n.nodeType === ELEMENT) throw badRequest(`Unexpected element inside ${el.localName}`);
-  }
-  return s.trim();
+  if (el.children.length > 0) throw badRequest(`Unexpected element inside ${el.localName}`);
+  return el.text.trim();
 }
 
-function attr(el: XNode, name: string): string | undefined {
-  const node = el.getAttributeNode(name); // one attribute scan instead of hasAttribute + getAttribute
-  return node === null ? undefined : (node.value ?? "");
-}
+/** An attribute in no namespace (`kid`, never `x:kid`). */
+const attr = attribute;
 
 function requiredAttr(el: XNode, name: string): string {
   const v = attr(el, name);
@@ -119,13 +95,28 @@ function requiredAttr(el: XNode, name: string): string {
   return v.trim();
 }
 
-function parseKidAttr(el: XNode): { kid: Buffer; kidText: string } {
+interface ParsedKid { kid: Buffer; kidText: string; kidHex: string }
+
+/**
+ * KIDs already parsed in the current request, by attribute text: a request names each KID in its ContentKey, every
+ * DRMSystem and every usage rule. Entries of one request share the (never mutated) KID Buffer. Cleared after each
+ * parse, so nothing outlives the request.
+ */
+const kidsInRequest = new Map<string, ParsedKid>();
+
+function parseKidAttr(el: XNode): ParsedKid {
   const kidText = requiredAttr(el, "kid");
+  const seen = kidsInRequest.get(kidText);
+  if (seen !== undefined) return { kid: seen.kid, kidText, kidHex: seen.kidHex };
+  let kid: Buffer;
   try {
-    return { kid: kidFromUuid(kidText), kidText };
+    kid = kidFromUuid(kidText);
   } catch {
     throw badRequest(`Invalid ${el.localName}@kid: expected a UUID`);
   }
+  const parsed = { kid, kidText, kidHex: kid.toString("hex") };
+  kidsInRequest.set(kidText, parsed);
+  return parsed;
 }
 
 function isCpix(el: XNode, name: string): boolean {
@@ -170,7 +161,7 @@ function listChildren(list: XNode, name: string, max: number, what: string): XNo
 }
 
 function parseContentKey(el: XNode): ContentKeyRequest {
-  const { kid, kidText } = parseKidAttr(el);
+  const { kid, kidText, kidHex } = parseKidAttr(el);
   const scheme = attr(el, "commonEncryptionScheme");
   const ivAttr = attr(el, "explicitIV");
   const explicitIV = ivAttr === undefined || ivAttr.trim() === "" ? undefined : ivAttr; // empty = absent (some v1 encoders)
@@ -184,6 +175,7 @@ function parseContentKey(el: XNode): ContentKeyRequest {
   return compact({
     kid,
     kidText,
+    kidHex,
     id: attr(el, "id"),
     commonEncryptionScheme: scheme === undefined ? undefined : scheme.trim(),
     explicitIV: explicitIV?.replace(/\s+/g, ""),
@@ -192,12 +184,12 @@ function parseContentKey(el: XNode): ContentKeyRequest {
 }
 
 function parseDrmSystem(el: XNode): DrmSystemRequest {
-  const { kid, kidText } = parseKidAttr(el);
+  const { kid, kidText, kidHex } = parseKidAttr(el);
   const rawSystemId = requiredAttr(el, "systemId");
-  const systemId = normalizeSystemId(rawSystemId);
+  const systemId = KNOWN_SYSTEM_IDS.has(rawSystemId) ? rawSystemId : normalizeSystemId(rawSystemId);
   if (systemId === undefined) throw badRequest("Invalid DRMSystem@systemId: expected a UUID");
   const d: DrmSystemRequest = {
-    kid, kidText, systemId,
+    kid, kidText, kidHex, systemId,
     pssh: false, contentProtectionData: false, uriExtXKey: false, hlsMedia: false, hlsMaster: false,
     smoothStreaming: false, hdsSignalingData: false,
     spekeKeyFormat: false, spekeKeyFormatVersions: false, spekeProtectionHeader: false,
@@ -266,10 +258,10 @@ function parsePeriod(el: XNode): ContentKeyPeriodRequest {
 }
 
 function parseUsageRule(el: XNode): UsageRuleRequest {
-  const { kid, kidText } = parseKidAttr(el);
+  const { kid, kidText, kidHex } = parseKidAttr(el);
   const tt = attr(el, "intendedTrackType");
   const r: UsageRuleRequest = {
-    kid, kidText,
+    kid, kidText, kidHex,
     keyPeriodFilters: [], labelFilters: [], videoFilters: [], audioFilters: [], bitrateFilters: [],
   };
   if (tt !== undefined) r.intendedTrackType = tt.trim();
@@ -317,15 +309,26 @@ export function parseCpixRequest(body: string | Uint8Array, spekeVersion: SpekeV
   const maxKeys = limits.maxContentKeys ?? 64;
   const maxSystems = maxKeys * (limits.maxDrmSystems ?? 16);
   const text = checkCpixBody(body, limits.maxBytes ?? CPIX_MAX_BYTES, limits.maxMarkup ?? Math.max(CPIX_MAX_MARKUP, maxSystems * 16));
-  let doc: { documentElement: XNode | null };
-  lastParseError = "";
+  let root: XNode;
   try {
-    doc = PARSER.parseFromString(text, "text/xml") as unknown as { documentElement: XNode | null };
-  } catch {
-    throw badRequest(lastParseError ? `Malformed XML: ${lastParseError}` : "Malformed XML");
+    root = parseXmlTree(text, { maxDepth: CPIX_MAX_DEPTH });
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) throw badRequest(`Malformed XML: ${e.message}`);
+    throw e;
   }
-  const root = doc.documentElement;
-  if (!root) throw badRequest("Malformed XML: no root element");
+  try {
+    return readRequest(root, spekeVersion, limits, maxKeys, maxSystems);
+  } finally {
+    kidsInRequest.clear();
+  }
+}
+
+function seen(req: SpekeRequest, k: keyof SpekeRequest["lists"], el: XNode): void {
+  if (req.lists[k]) throw badRequest(`Duplicate ${el.localName}`);
+  req.lists[k] = true;
+}
+
+function readRequest(root: XNode, spekeVersion: SpekeVersion, limits: CpixParseLimits, maxKeys: number, maxSystems: number): SpekeRequest {
   if (root.localName !== "CPIX" || root.namespaceURI !== NS.cpix) {
     throw badRequest(`Root element must be CPIX in namespace ${NS.cpix}`);
   }
@@ -347,23 +350,19 @@ export function parseCpixRequest(body: string | Uint8Array, spekeVersion: SpekeV
       if (el.namespaceURI === NS.ds) continue; // ds:Signature is allowed by the schema; we do not verify or echo it
       throw badRequest(`Unknown element ${el.localName} in namespace ${el.namespaceURI ?? "(none)"}`);
     }
-    const seen = (k: keyof SpekeRequest["lists"]) => {
-      if (req.lists[k]) throw badRequest(`Duplicate ${el.localName}`);
-      req.lists[k] = true;
-    };
     switch (el.localName) {
       case "ContentKeyList":
-        seen("contentKeys");
+        seen(req, "contentKeys", el);
         for (const c of listChildren(el, "ContentKey", maxKeys, "ContentKey elements")) req.contentKeys.push(parseContentKey(c));
         break;
       case "DRMSystemList":
-        seen("drmSystems");
+        seen(req, "drmSystems", el);
         {
           const perKid = new Map<string, number>();
           const maxPerKey = limits.maxDrmSystems ?? 16;
           for (const c of listChildren(el, "DRMSystem", maxSystems, "DRMSystem elements")) {
             const d = parseDrmSystem(c);
-            const h = d.kid.toString("hex");
+            const h = d.kidHex;
             const n = (perKid.get(h) ?? 0) + 1;
             if (n > maxPerKey) throw badRequest(`Too many DRMSystem elements for KID ${d.kidText} (max ${maxPerKey})`);
             perKid.set(h, n);
@@ -372,15 +371,15 @@ export function parseCpixRequest(body: string | Uint8Array, spekeVersion: SpekeV
         }
         break;
       case "ContentKeyPeriodList":
-        seen("periods");
+        seen(req, "periods", el);
         for (const c of listChildren(el, "ContentKeyPeriod", limits.maxPeriods ?? 1024, "ContentKeyPeriod elements")) req.periods.push(parsePeriod(c));
         break;
       case "ContentKeyUsageRuleList":
-        seen("usageRules");
+        seen(req, "usageRules", el);
         for (const c of listChildren(el, "ContentKeyUsageRule", maxKeys * 4, "ContentKeyUsageRule elements")) req.usageRules.push(parseUsageRule(c));
         break;
       case "DeliveryDataList":
-        seen("deliveryData");
+        seen(req, "deliveryData", el);
         for (const c of listChildren(el, "DeliveryData", limits.maxDeliveryData ?? 4, "DeliveryData elements")) req.deliveryData.push(parseDeliveryData(c));
         break;
       case "UpdateHistoryItemList":

@@ -2,7 +2,7 @@
  * SPEKE semantic rules over the typed request: the exact v2 422s first (in the order AWS documents them), then 400s
  * with a reason for every other inconsistency. Pure: no XML, no keys.
  */
-import { drmSystemName, type DrmSystemName } from "../drm/systems";
+import { drmSystemName, SYSTEM_IDS, type DrmSystemName } from "../drm/systems";
 import { badRequest, SPEKE_422, unprocessable } from "./errors";
 import { CPIX_VERSION_FOR, type SpekeRequest } from "./model";
 
@@ -19,14 +19,15 @@ const TRACK_TYPE_RE = /^[A-Z0-9][A-Z0-9_+-]{0,39}$/;
 /** DRM systems we can fill; anything else (Irdeto, unknown ids) is refused rather than echoed empty. */
 export const SUPPORTED_SYSTEMS: ReadonlySet<DrmSystemName> = new Set(["widevine", "playready", "fairplay", "clearKeyAes128", "hlsAes128", "w3cCommon"]);
 
+/** Canonical system id -> name (parse.ts normalises ids, so this map answers the common case without a regex). */
+const SYSTEM_NAMES: ReadonlyMap<string, DrmSystemName> = new Map(
+  (Object.entries(SYSTEM_IDS) as [DrmSystemName, string][]).map(([name, id]) => [id, name]),
+);
+
 export const MAX_CONTENT_ID = 1024;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 function isWellFormed(s: string): boolean {
   return !LONE_SURROGATE.test(s);
-}
-
-function hex(b: Buffer): string {
-  return b.toString("hex");
 }
 
 /** Throws the first SPEKE violation as a KeyplaneError (422 exact strings, else 400). */
@@ -57,21 +58,21 @@ export function validateSpekeRequest(req: SpekeRequest): void {
 
   const keys = new Map<string, SpekeRequest["contentKeys"][number]>();
   for (const k of req.contentKeys) {
-    const h = hex(k.kid);
+    const h = k.kidHex;
     if (keys.has(h)) throw badRequest(`Duplicate ContentKey@kid ${k.kidText}`);
     keys.set(h, k);
   }
 
   const perKey = new Map<string, Set<string>>();
   for (const d of req.drmSystems) {
-    const key = keys.get(hex(d.kid));
+    const key = keys.get(d.kidHex);
     if (!key) throw badRequest(`DRMSystem@kid ${d.kidText} does not match any ContentKey`);
-    const name = drmSystemName(d.systemId);
+    const name = SYSTEM_NAMES.get(d.systemId) ?? drmSystemName(d.systemId);
     if (!name || !SUPPORTED_SYSTEMS.has(name)) throw badRequest(`Unsupported DRMSystem@systemId ${d.systemId}`);
-    const seen = perKey.get(hex(d.kid)) ?? new Set<string>();
+    const seen = perKey.get(d.kidHex) ?? new Set<string>();
     if (seen.has(d.systemId)) throw badRequest(`Duplicate DRMSystem ${d.systemId} for KID ${d.kidText}`);
     seen.add(d.systemId);
-    perKey.set(hex(d.kid), seen);
+    perKey.set(d.kidHex, seen);
     if (name === "fairplay" && key.commonEncryptionScheme !== undefined && key.commonEncryptionScheme !== "cbcs") {
       throw badRequest(`FairPlay requires commonEncryptionScheme cbcs; KID ${key.kidText} uses ${key.commonEncryptionScheme}`);
     }
@@ -110,8 +111,8 @@ export function validateSpekeRequest(req: SpekeRequest): void {
   }
   const ruled = new Set<string>();
   for (const r of req.usageRules) {
-    if (!keys.has(hex(r.kid))) throw badRequest(`ContentKeyUsageRule@kid ${r.kidText} does not match any ContentKey`);
-    ruled.add(hex(r.kid));
+    if (!keys.has(r.kidHex)) throw badRequest(`ContentKeyUsageRule@kid ${r.kidText} does not match any ContentKey`);
+    ruled.add(r.kidHex);
     const tt = r.intendedTrackType;
     if (v2) {
       if (tt === undefined || tt === "") throw badRequest(`Missing ContentKeyUsageRule@intendedTrackType for KID ${r.kidText}`);

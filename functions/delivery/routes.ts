@@ -15,7 +15,6 @@ import { cors } from "../http/cors";
 import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
-import type { KeySeed } from "../keys/seed";
 import { formatIssues } from "../policy/validate";
 import { createUseCounter } from "./use-counter";
 import type { UseCounter } from "../tokens/counter";
@@ -63,25 +62,6 @@ function parseJson(text: string): unknown {
   } catch {
     throw badRequest("BODY_INVALID", "Request body must be JSON");
   }
-}
-
-/**
- * Content keys derived per KID are reused (bounded, per seed object) so hot KIDs skip the three SHA-256 of the
- * derivation. They are the same bytes `seed.contentKey(kid)` returns; nothing is persisted.
- */
-const KEY_CACHE_MAX = 4096;
-const keyCache = new WeakMap<KeySeed, Map<string, Buffer>>();
-function contentKey(seed: KeySeed, kid: Buffer): Buffer {
-  let m = keyCache.get(seed);
-  if (!m) keyCache.set(seed, (m = new Map()));
-  const id = kid.toString("hex");
-  let k = m.get(id);
-  if (!k) {
-    k = seed.contentKey(kid);
-    if (m.size >= KEY_CACHE_MAX) m.clear();
-    m.set(id, k);
-  }
-  return k;
 }
 
 export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): Hono<AppEnv> {
@@ -172,7 +152,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     const token = findToken(c.req)?.token;
     await authorizer.authorize({ kids, ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
     const seed = await ctx.seed();
-    const keys = kids.map((kid) => ({ kty: "oct", kid: kid.toString("base64url"), k: contentKey(seed, kid).toString("base64url") }));
+    const keys = kids.map((kid) => ({ kty: "oct", kid: kid.toString("base64url"), k: seed.contentKey(kid).toString("base64url") }));
     c.get("log").info("clearkey_license", { kidCount: kids.length });
     return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });
@@ -182,7 +162,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     const contentId = c.req.query("contentId");
     const token = findToken(c.req)?.token;
     await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
-    const key = contentKey(await ctx.seed(), kid);
+    const key = (await ctx.seed()).contentKey(kid);
     return reply(c, new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
   });
 

@@ -29,10 +29,20 @@ export function deriveContentKey(seed: Uint8Array, kid: Uint8Array): Buffer {
 }
 
 const SEED = Symbol("seed");
+const DERIVED = Symbol("derived");
+
+/**
+ * Derived content keys remembered per seed object: a content key is a pure function of (seed, KID) and packagers and
+ * players ask for the same KIDs on every request of a stream, so the three SHA-256 run once per KID. Bounded (cleared
+ * when full), private to the seed object (a rotated seed starts empty), handed out as copies. No added exposure: the
+ * object already holds the seed, which derives every one of these keys.
+ */
+const DERIVED_KEYS_MAX = 4096;
 
 /** A validated key seed. Holds the bytes privately; prints as `[KeySeed redacted]`. */
 export class KeySeed {
   private readonly [SEED]: Buffer;
+  private readonly [DERIVED] = new Map<string, Buffer>();
 
   private constructor(bytes: Buffer) {
     this[SEED] = bytes;
@@ -68,7 +78,14 @@ export class KeySeed {
 
   /** The 16-byte content key for a KID (big-endian UUID bytes). */
   contentKey(kid: Uint8Array): Buffer {
-    return deriveContentKey(this[SEED], kid);
+    const id = Buffer.from(kid.buffer, kid.byteOffset, kid.byteLength).toString("hex");
+    let key = this[DERIVED].get(id);
+    if (key === undefined) {
+      key = deriveContentKey(this[SEED], kid);
+      if (this[DERIVED].size >= DERIVED_KEYS_MAX) this[DERIVED].clear();
+      this[DERIVED].set(id, key);
+    }
+    return Buffer.from(key);
   }
 
   /** The base64 text, for writing to a 0600 file or a secret store only. */

@@ -1,7 +1,8 @@
 /**
  * The SPEKE core: a validated `SpekeRequest` + the key seed -> the `CpixResponse` model. Keys come only from
- * `seed.contentKey(kid)`; with KID override on, the overridden KID is used everywhere (ContentKey, DRMSystem, usage
- * rules, PSSH, WRMHEADER, key URLs) and the key is derived from it. Content keys are encrypted whenever the request
+ * `seed.contentKey(kid)` (derived once per seed object and KID, see keys/seed.ts); with KID override on, the
+ * overridden KID is used everywhere (ContentKey, DRMSystem, usage rules, PSSH, WRMHEADER, key URLs) and the key is
+ * derived from it. Content keys are encrypted whenever the request
  * carries DeliveryData.
  */
 import type { KeySeed } from "../keys/seed";
@@ -17,6 +18,7 @@ import { signalDrmSystemCached, type KeyContext } from "./signalling";
 interface KeyEntry {
   kid: Buffer;
   kidText: string;
+  kidHex: string;
   key: Buffer;
   scheme?: string;
   explicitIV?: Buffer;
@@ -36,23 +38,24 @@ export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: Spe
     for (const r of req.usageRules) {
       for (const id of r.keyPeriodFilters) {
         const i = byId.get(id);
-        if (i !== undefined && i <= 0xffffffff) periodIndex.set(r.kid.toString("hex"), i);
+        if (i !== undefined && i <= 0xffffffff) periodIndex.set(r.kidHex, i);
       }
     }
   }
 
   const keys = new Map<string, KeyEntry>();
   for (const ck of req.contentKeys) {
-    const h = ck.kid.toString("hex");
+    const h = ck.kidHex;
     const kid = override ? overrideKid(contentId, ck.kid) : ck.kid;
-    const e: KeyEntry = { kid, kidText: override ? kidToUuid(kid) : ck.kidText, key: seed.contentKey(kid) };
+    const kidHex = override ? kid.toString("hex") : h;
+    const e: KeyEntry = { kid, kidText: override ? kidToUuid(kid) : ck.kidText, kidHex, key: seed.contentKey(kid) };
     if (ck.commonEncryptionScheme !== undefined) e.scheme = ck.commonEncryptionScheme;
     if (ck.explicitIV !== undefined) e.explicitIV = Buffer.from(ck.explicitIV, "base64");
     const pi = periodIndex.get(h);
     if (pi !== undefined) e.cryptoPeriodIndex = pi;
     keys.set(h, e);
   }
-  const entry = (kid: Buffer): KeyEntry => keys.get(kid.toString("hex"))!; // validate.ts guarantees presence
+  const entry = (kidHex: string): KeyEntry => keys.get(kidHex)!; // validate.ts guarantees presence
 
   let encryptor: ContentKeyEncryptor | undefined;
   const deliveryData: DeliveryDataResponse[] = [];
@@ -71,7 +74,7 @@ export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: Spe
   }
 
   const contentKeys: ContentKeyResponse[] = req.contentKeys.map((ck) => {
-    const e = entry(ck.kid);
+    const e = entry(ck.kidHex);
     const r: ContentKeyResponse = {
       kidText: e.kidText,
       value: encryptor
@@ -88,8 +91,8 @@ export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: Spe
   });
 
   const drmSystems: DrmSystemResponse[] = req.drmSystems.map((d) => {
-    const e = entry(d.kid);
-    const k: KeyContext = { kid: e.kid, kidText: override ? e.kidText : d.kidText, key: e.key, v1 };
+    const e = entry(d.kidHex);
+    const k: KeyContext = { kid: e.kid, kidText: override ? e.kidText : d.kidText, kidHex: e.kidHex, key: e.key, v1 };
     if (e.scheme !== undefined) k.scheme = e.scheme;
     if (e.explicitIV !== undefined) k.explicitIV = e.explicitIV;
     if (e.cryptoPeriodIndex !== undefined) k.cryptoPeriodIndex = e.cryptoPeriodIndex;
@@ -100,7 +103,7 @@ export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: Spe
     return out;
   });
 
-  const usageRules = req.usageRules.map(({ kid, ...rest }) => (override ? { ...rest, kidText: entry(kid).kidText } : rest));
+  const usageRules = req.usageRules.map(({ kid: _kid, kidHex, ...rest }) => (override ? { ...rest, kidText: entry(kidHex).kidText } : rest));
 
   const res: CpixResponse = {
     spekeVersion: req.spekeVersion,

@@ -5,6 +5,7 @@
 import { Hono, type Context } from "hono";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "../http/env";
+import { reply } from "../http/reply";
 import type { SpekeConfig } from "./config";
 import { handleSpeke } from "./handler";
 
@@ -14,7 +15,7 @@ export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig): Hono<App
     const body = new Uint8Array(await c.req.arrayBuffer());
     const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;
     const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log);
-    return c.body(r.body, r.status as 200, r.headers);
+    return reply(c, r.body, r.status, r.headers);
   };
   app.post("/speke", post);
   app.post("/copyProtection", post);

@@ -22,6 +22,8 @@ export interface KeyContext {
   /** The KID written in the response (after an optional override). */
   kid: Buffer;
   kidText: string;
+  /** `kid` as 32 lowercase hex digits. */
+  kidHex: string;
   key: Buffer;
   scheme?: string;
   explicitIV?: Buffer;
@@ -136,7 +138,7 @@ function signallingKey(d: DrmSystemRequest, k: KeyContext): string {
     (d.spekeProtectionHeader ? 256 : 0) | (k.v1 ? 512 : 0);
   // The content key is not part of the key: it is seed.contentKey(kid), and the cache is per seed object.
   // Every variable part but the last has a fixed alphabet without "\n"; the content id (free text) comes last.
-  return `${d.systemId}\n${k.kid.toString("hex")}\n${k.scheme ?? "-"}\n${k.explicitIV?.toString("hex") ?? "-"}\n` +
+  return `${d.systemId}\n${k.kidHex}\n${k.scheme ?? "-"}\n${k.explicitIV?.toString("hex") ?? "-"}\n` +
     `${k.cryptoPeriodIndex ?? "-"}\n${flags}\n${d.psshValue ?? "-"}\n${k.contentId === undefined ? "-" : `=${k.contentId}`}`;
 }
 

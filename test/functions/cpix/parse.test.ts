@@ -107,6 +107,69 @@ describe("CPIX request parsing", () => {
   });
 });
 
+describe("CPIX request parsing: XML rules of the request reader", () => {
+  const malformed = (doc: string, why: RegExp) =>
+    assert.throws(() => parseCpixRequest(doc, "2.0"), (e: unknown) => isKeyplaneError(e) && e.status === 400 && /^Malformed XML: /.test(e.message) && why.test(e.message), doc.slice(0, 200));
+  const ck = (attrs = "") => `<cpix:ContentKey kid="${KID}"${attrs}/>`;
+
+  it("finds CPIX elements whose namespace is declared on an inner element or as the default namespace", () => {
+    const inner = `<r:CPIX xmlns:r="${CPIX}" contentId="c" version="2.3"><k:ContentKeyList xmlns:k="${CPIX}"><k:ContentKey kid="${KID}"/></k:ContentKeyList></r:CPIX>`;
+    assert.equal(parseCpixRequest(inner, "2.0").contentKeys.length, 1);
+    const dflt = minimal(`<ContentKeyList xmlns="${CPIX}"><ContentKey kid="${KID}"/></ContentKeyList>`);
+    assert.equal(parseCpixRequest(dflt, "2.0").contentKeys.length, 1);
+  });
+
+  it("follows prefix rebinding: a cpix: prefix bound to another URI is not CPIX", () => {
+    const rebound = minimal(`<cpix:ContentKeyList><cpix:ContentKey xmlns:cpix="urn:other" kid="${KID}"/>${ck()}</cpix:ContentKeyList>`);
+    assert.equal(parseCpixRequest(rebound, "2.0").contentKeys.length, 1, "the foreign element is skipped as an extension");
+    const list = minimal(`<cpix:ContentKeyList xmlns:cpix="urn:other"/>`);
+    assert.throws(() => parseCpixRequest(list, "2.0"), (e: unknown) => isKeyplaneError(e) && e.status === 400 && /Unknown element ContentKeyList in namespace urn:other/.test(e.message));
+  });
+
+  it("reads attributes without namespace only, with entities and character references decoded", () => {
+    const r = parseCpixRequest(minimal(`<cpix:ContentKeyList>${ck()}</cpix:ContentKeyList>`, ' contentId="a&amp;b &lt;c&gt; &#233;&#x1F600;" version="2.3"'), "2.0");
+    assert.equal(r.contentId, "a&b <c> é\u{1F600}");
+    const prefixed = minimal(`<cpix:ContentKeyList><cpix:ContentKey xmlns:x="urn:x" x:kid="${KID}"/></cpix:ContentKeyList>`);
+    assert.throws(() => parseCpixRequest(prefixed, "2.0"), (e: unknown) => isKeyplaneError(e) && /Missing ContentKey@kid/.test(e.message));
+  });
+
+  it("treats KIDs written in different case as the same KID everywhere in the request", () => {
+    const upper = KID.toUpperCase();
+    const doc = minimal(`<cpix:ContentKeyList><cpix:ContentKey kid="${upper}"/></cpix:ContentKeyList>` +
+      `<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="EDEF8BA9-79D6-4ACE-A3C8-27DCD51D21ED"/></cpix:DRMSystemList>`);
+    const r = parseCpixRequest(doc, "2.0");
+    assert.equal(r.contentKeys[0]!.kidText, upper, "the text is kept as written");
+    assert.equal(r.contentKeys[0]!.kidHex, KID.replace(/-/g, ""));
+    assert.equal(r.drmSystems[0]!.kidHex, r.contentKeys[0]!.kidHex);
+    assert.deepEqual(r.drmSystems[0]!.kid, r.contentKeys[0]!.kid);
+    assert.equal(r.drmSystems[0]!.systemId, "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", "system ids are normalised");
+  });
+
+  it("reads CDATA sections and character references in element text", () => {
+    const pssh = (inner: string) => minimal(`<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="94ce86fb-07ff-4f43-adb8-93d2fa968ca2"><cpix:PSSH>${inner}</cpix:PSSH></cpix:DRMSystem></cpix:DRMSystemList>`);
+    assert.equal(parseCpixRequest(pssh("<![CDATA[AAAA]]>BBBB"), "2.0").drmSystems[0]!.psshValue, "AAAABBBB");
+    assert.equal(parseCpixRequest(pssh("&#65;&#x41;AA"), "2.0").drmSystems[0]!.psshValue, "AAAA");
+  });
+
+  it("answers 400 Malformed XML for documents that are not well-formed", () => {
+    malformed(minimal("<cpix:ContentKeyList></cpix:ContentKey>"), /does not match/);
+    malformed(minimal("&nbsp;"), /Undefined entity/);
+    malformed(minimal("", ' contentId="c" contentId="d" version="2.3"'), /Duplicate attribute contentId/);
+    malformed(minimal("", ' contentId="<" version="2.3"'), /"<" is not allowed/);
+    malformed(minimal("", " contentId=c version=\"2.3\""), /must be quoted/);
+    malformed(minimal("<q:ContentKeyList/>"), /Unbound namespace prefix q/);
+    malformed(minimal("<![CDATA[x"), /Unterminated CDATA/);
+    malformed(minimal("") + "<cpix:CPIX/>", /Only one root/);
+    malformed(minimal("\u0001"), /not allowed in XML/);
+  });
+
+  it("bounds element nesting (64 levels) with a 400", () => {
+    const deep = (n: number) => minimal("<cpix:UpdateHistoryItemList>" + "<x:a xmlns:x=\"urn:x\">".repeat(n) + "</x:a>".repeat(n) + "</cpix:UpdateHistoryItemList>");
+    assert.equal(status(() => parseCpixRequest(deep(60), "2.0")), 200);
+    malformed(deep(70), /nested deeper than 64/);
+  });
+});
+
 describe("CPIX parsing of pathological text", () => {
   it("rejects long whitespace runs in base64 fields without catastrophic backtracking", () => {
     const pssh = " ".repeat(300_000) + "!";

@@ -38,6 +38,17 @@ describe("keys/seed: PlayReady key-seed derivation", () => {
     assert.equal(s.contentKey(a).length, 16);
   });
 
+  it("a remembered key is handed out as a copy: changing it changes nothing for the next caller", () => {
+    const s = KeySeed.fromBase64(TEST_SEED);
+    const kid = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");
+    const first = s.contentKey(kid);
+    first.fill(0);
+    assert.equal(s.contentKey(kid).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
+    // A KID passed as a view into a larger buffer is read at its offset, not from the buffer's start.
+    const backing = Buffer.concat([Buffer.alloc(7, 0xaa), kid, Buffer.alloc(5)]);
+    assert.equal(s.contentKey(backing.subarray(7, 23)).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
+  });
+
   it("accepts url-safe base64 of the same bytes", () => {
     const bytes = Buffer.alloc(30, 0xfb);
     const kid = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");

@@ -15,6 +15,9 @@ import {
   parseXml, path, plainKey, testContext, text, v2Request, xsdErrors, type El,
 } from "./helpers";
 import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { staticContext } from "../../../functions/context";
+import { KeySeed } from "../../../functions/keys/seed";
+import { silentLogger } from "../../../functions/log";
 
 const FIX = join(__dirname, "..", "cpix", "fixtures");
 const pemBody = (pem: string) => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
@@ -299,7 +302,12 @@ describe("SPEKE logs over HTTP", () => {
         body: v2Request({ contentId: "http-log", keys: [{ kid: kidN(701) }], systems: ALL3.slice(0, 1) }),
       });
       assert.equal(res.status, 200);
-      await res.text();
+      assert.equal(res.headers.get("x-request-id"), "req-abc-123", "the caller's request id comes back");
+      assert.equal(res.headers.get("content-type"), "application/xml");
+      assert.equal(res.headers.get("x-speke-version"), "2.0");
+      const text = await res.text();
+      assert.equal(res.headers.get("content-length"), String(Buffer.byteLength(text)));
+      assert.ok(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>'));
     } finally {
       await server.close();
     }
@@ -307,5 +315,43 @@ describe("SPEKE logs over HTTP", () => {
     assert.ok(line);
     assert.equal(line.requestId, "req-abc-123");
     assert.equal(line.contentId, "http-log");
+  });
+});
+
+describe("SPEKE content keys across requests", () => {
+  const req = (n: number, count = 1) => v2Request({ contentId: "keys", keys: Array.from({ length: count }, (_, i) => ({ kid: kidN(n + i) })), systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }] });
+  const keysOf = async (ctx: ReturnType<typeof testContext>, body: string, cfg = config()) => {
+    const r = await handleSpeke({ body, spekeVersion: "2.0" }, ctx, cfg);
+    assert.equal(r.status, 200, r.body);
+    return contentKeys(parseXml(r.body)).map((ck) => plainKey(ck).toString("hex"));
+  };
+  const derived = (seed: KeySeed, n: number) => seed.contentKey(Buffer.from(kidN(n).replace(/-/g, ""), "hex")).toString("hex");
+
+  it("answers every request with the seed's key for each KID, the first time and every time after", async () => {
+    const ctx = testContext();
+    const seed = KeySeed.fromBase64(TEST_SEED_B64);
+    for (let round = 0; round < 3; round++) assert.deepEqual(await keysOf(ctx, req(900, 3)), [derived(seed, 900), derived(seed, 901), derived(seed, 902)]);
+    // more distinct KIDs than any bound a key memo could have, then the first ones again
+    for (let i = 0; i < 1100; i += 50) assert.deepEqual(await keysOf(ctx, req(10_000 + i, 50)), Array.from({ length: 50 }, (_, j) => derived(seed, 10_000 + i + j)));
+    assert.deepEqual(await keysOf(ctx, req(900, 3)), [derived(seed, 900), derived(seed, 901), derived(seed, 902)]);
+  });
+
+  it("never answers with another seed's key for the same KID", async () => {
+    const other = KeySeed.generate();
+    const a = await keysOf(testContext(), req(950));
+    const b = await keysOf(staticContext(other, { logger: silentLogger }), req(950));
+    assert.deepEqual(b, [derived(other, 950)]);
+    assert.notDeepEqual(a, b);
+    assert.deepEqual(await keysOf(testContext(), req(950)), a);
+  });
+
+  it("derives the key of the overridden KID when KID override is on", async () => {
+    const seed = KeySeed.fromBase64(TEST_SEED_B64);
+    const r = await handleSpeke({ body: req(960), spekeVersion: "2.0" }, testContext(), config({ kidOverride: true }));
+    const ck = contentKeys(parseXml(r.body))[0]!;
+    const kid = ck.getAttribute("kid")!;
+    assert.notEqual(kid, kidN(960));
+    assert.equal(plainKey(ck).toString("hex"), seed.contentKey(Buffer.from(kid.replace(/-/g, ""), "hex")).toString("hex"));
+    assert.deepEqual(await keysOf(testContext(), req(960)), [derived(seed, 960)], "the plain KID still gets its own key");
   });
 });

@@ -10,49 +10,19 @@
  *   - the app's /healthz, for the framework floor on this machine.
  * Besides requests/s, the server's own CPU time per request (from /proc) is printed: 1e6 / that = the requests/s one
  * core sustains, independent of how fast the load generator is. Target (issue 3): >= 8,000 ClearKey licenses/s.
- * Run alone with `npm run bench -- delivery` (BENCH_SECONDS, BENCH_CONNECTIONS to tune).
+ * Every figure is the median of BENCH_ROUNDS rounds (bench/support/load.ts), after a reference row for the machine.
+ * Run alone with `npm run bench -- delivery` (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS to tune).
  */
-import autocannon from "autocannon";
 import { cpus, loadavg } from "node:os";
 import { KeySeed } from "../functions/keys/seed";
 import { createTokenIssuer } from "../functions/tokens/issue";
 import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../functions/tokens/lab";
-import { startServerProcess, type ServerProcess } from "./support/child";
+import { startServerProcess } from "./support/child";
+import { calibrate, formatHeader, formatRow, measureLoad, rounds, seconds, type LoadResult } from "./support/load";
 
 const KID = "6a2f0c1e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
 
-interface Result {
-  name: string;
-  requests: number;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  serverCpuUsPerRequest?: number;
-}
-
-async function fire(server: ServerProcess, name: string, opts: autocannon.Options): Promise<Result> {
-  const cpu0 = server.cpuMs();
-  const r = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-  const cpu1 = server.cpuMs();
-  const done = r.requests.total;
-  return {
-    name,
-    requests: done,
-    requestsPerSecond: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    ...(cpu0 !== undefined && cpu1 !== undefined && done > 0 ? { serverCpuUsPerRequest: ((cpu1 - cpu0) * 1000) / done } : {}),
-  };
-}
-
 export async function benchDelivery(): Promise<void> {
-  const duration = Number(process.env.BENCH_SECONDS ?? 5);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
   const seed = KeySeed.generate();
   // Tokens exactly as the lab's /token issues them (same issuer, key and claims), minted here so minting costs the
@@ -68,9 +38,9 @@ export async function benchDelivery(): Promise<void> {
   });
   const hlsKey = (token: string) => ({ method: "GET" as const, path: `/hls/key/${KID}`, headers: { authorization: `Bearer ${token}` } });
 
+  const rows: LoadResult[] = [await calibrate(connections)];
   // Two servers: with the verified-token cache off, every request runs the full signature + claims check (what a
-  // player's first request for a token costs); with the default 60 s cache, what its next requests cost.
-  const rows: Result[] = [];
+  // player's first request with a token costs); with the default 60 s cache, what its further requests cost.
   let placement = "";
   for (const cacheSeconds of [0, 60]) {
     const server = await startServerProcess({
@@ -80,24 +50,20 @@ export async function benchDelivery(): Promise<void> {
     });
     placement = server.placement;
     try {
-      const base = { url: server.url, duration, connections };
-      await fire(server, "warmup", { ...base, duration: 2, requests: [clearkey(tokens[0]!)] });
-      const label = cacheSeconds === 0 ? "signature checked every request (cache off)" : "same token again (verified-token cache)";
-      if (cacheSeconds === 0) rows.push(await fire(server, "floor: GET /healthz (base app, no crypto)", { ...base, url: `${server.url}/healthz` }));
-      rows.push(await fire(server, `clearkey, ${label}`, { ...base, requests: [clearkey(tokens[0]!)] }));
-      rows.push(await fire(server, `hls key, ${label}`, { ...base, requests: [hlsKey(tokens[1]!)] }));
+      const base = { url: server.url, connections };
+      const label = cacheSeconds === 0 ? "signature checked on every request (cache off)" : "same token again (verified-token cache)";
+      if (cacheSeconds === 0) rows.push(await measureLoad(server, "floor: GET /healthz (base app, no crypto)", { ...base, url: `${server.url}/healthz` }));
+      rows.push(await measureLoad(server, `ClearKey license, ${label}`, { ...base, requests: [clearkey(tokens[0]!)] }));
+      rows.push(await measureLoad(server, `HLS key, ${label}`, { ...base, requests: [hlsKey(tokens[1]!)] }));
     } finally {
       await server.close();
     }
   }
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs; ${placement}`);
-  console.log(`key delivery over loopback, ${duration}s per run, ${connections} connections (autocannon), lab policy (HS256 JWT, KID-bound):`);
-  console.log(`  ${"scenario".padEnd(58)} ${"req/s".padStart(7)}  ${"p50".padStart(6)}  ${"p99".padStart(6)}  server CPU/request => req/s per core`);
-  for (const r of rows) {
-    const cpu = r.serverCpuUsPerRequest === undefined ? "n/a" : `${r.serverCpuUsPerRequest.toFixed(1)} µs => ${Math.round(1e6 / r.serverCpuUsPerRequest)}`;
-    const bad = r.non2xx + r.errors > 0 ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : "";
-    console.log(`  ${r.name.padEnd(58)} ${String(r.requestsPerSecond).padStart(7)}  ${`${r.p50} ms`.padStart(6)}  ${`${r.p99} ms`.padStart(6)}  ${cpu}${bad}`);
-  }
+  console.log(`key delivery over loopback: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up;`);
+  console.log("lab policy (HS256 JWT bound to the KID); server logs at error level; target >= 8,000 ClearKey licenses/s on one core");
+  console.log(formatHeader(60));
+  for (const r of rows) console.log(formatRow(r, 60));
 }
 
 if (require.main === module) {

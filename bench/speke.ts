@@ -11,7 +11,6 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { measure } from "mitata";
 import { staticContext } from "../functions/context";
 import { KeySeed } from "../functions/keys/seed";
@@ -19,6 +18,7 @@ import { silentLogger } from "../functions/log";
 import { parseSpekeConfig } from "../functions/speke/config";
 import { handleSpeke } from "../functions/speke/handler";
 import { startServerProcess } from "./support/child";
+import { calibrate, formatHeader, formatRow, measureLoad, rounds, seconds, type LoadResult } from "./support/load";
 
 const CPIX = "urn:dashif:org:cpix";
 const SYS = { widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", playready: "9a04f079-9840-4286-ab92-e65be0885f95", fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2" };
@@ -88,26 +88,19 @@ export async function benchSpeke(): Promise<void> {
     console.log(`  ${s.name.padEnd(42)} p50 ${fmtMs(st.p50)}  p99 ${fmtMs(st.p99)}  avg ${fmtMs(st.avg)}  ~${Math.round(1e9 / st.avg)} op/s`);
   }
 
-  const server = await startServerProcess({ areas: ["speke"], seedBase64: seed.exportBase64() });
-  const duration = Number(process.env.BENCH_SECONDS ?? 5);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-  console.log(`loopback HTTP (autocannon, ${connections} connections, ${duration}s after a 1s warm-up; ${server.placement}):`);
+  const rows: LoadResult[] = [await calibrate(connections)];
+  const server = await startServerProcess({ areas: ["speke"], seedBase64: seed.exportBase64() });
   try {
     for (const s of scenarios) {
-      const opts = { url: `${server.url}/speke`, method: "POST" as const, body: s.body, connections, headers: { "content-type": "application/xml", "x-speke-version": "2.0" } };
-      await autocannon({ ...opts, duration: 1 });
-      const cpu0 = server.cpuMs();
-      const res = await autocannon({ ...opts, duration });
-      const cpu1 = server.cpuMs();
-      const bad = res.non2xx + res.errors;
-      const done = res.requests.total;
-      const cpu = cpu0 !== undefined && cpu1 !== undefined && done > 0 ? ((cpu1 - cpu0) * 1000) / done : undefined;
-      const perCore = cpu === undefined ? "" : `  server ${(cpu / 1000).toFixed(3)} ms CPU/request => ~${Math.round(1e6 / cpu)} req/s per core`;
-      console.log(`  ${s.name.padEnd(42)} ${Math.round(res.requests.average)} req/s  p50 ${res.latency.p50} ms  p99 ${res.latency.p99} ms${perCore}${bad ? `  (${bad} errors/non-2xx)` : ""}`);
+      rows.push(await measureLoad(server, s.name, { url: `${server.url}/speke`, method: "POST", body: s.body, connections, headers: { "content-type": "application/xml", "x-speke-version": "2.0" } }));
     }
   } finally {
     await server.close();
   }
+  console.log(`loopback HTTP: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up; ${server.placement}; target (a) >= 3,000 req/s on one core`);
+  console.log(formatHeader(42));
+  for (const r of rows) console.log(formatRow(r, 42));
 }
 
 if (require.main === module) {

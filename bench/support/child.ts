@@ -24,6 +24,8 @@ export interface ServerProcessOptions {
   areas: string[];
   config?: unknown;
   seedBase64: string;
+  /** Serve plain node:http "ok" instead of the app (the machine's reference point, see load.ts `calibrate`). */
+  plain?: boolean;
 }
 
 function hasTaskset(): boolean {
@@ -55,6 +57,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
       KEY_SEED: opts.seedBase64,
       BENCH_AREAS: opts.areas.join(","),
       BENCH_CONFIG: JSON.stringify(opts.config ?? {}),
+      BENCH_PLAIN: opts.plain ? "1" : "",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -8,8 +8,9 @@
  *     "rules": [{ "subjects": ["*" | "<viewer id>"], "kids": ["*" | "<KID>"], "contentIds": ["*" | "<id>"],
  *                 "maxUses": 5, "lifetimeSeconds": 600, "claims": { "tier": "gold" } }] }
  *
- * The first rule matching the subject and covering every requested KID and the content id wins. A request naming
- * neither KIDs nor a content id asks for an unbound token and needs a rule with `"kids": ["*"]`.
+ * The first rule matching the subject and covering every requested KID and the content id wins. A request naming no
+ * KIDs asks for an unbound token (it opens every key its policy allows) and needs a rule with `"kids": ["*"]`, even
+ * when it names a content id: tokens are bound to KIDs, and a content id only narrows which rules match.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -159,7 +160,9 @@ export class RulesEntitlements implements Entitlements {
     const wantKids = req.kids.map((k) => k.toString("hex"));
     for (const r of this.rules) {
       if (!r.anySubject && !r.subjects.has(req.subject)) continue;
-      if (wantKids.length === 0 && req.contentId === undefined && !r.anyKid) continue;
+      // A token names the KIDs it opens; a token naming none opens every key, so only a rule that says so (`"kids":
+      // ["*"]`) may issue one, whatever content id the request names (a content id narrows rules, it binds nothing).
+      if (wantKids.length === 0 && !r.anyKid) continue;
       if (!wantKids.every((k) => r.anyKid || r.kids.has(k))) continue;
       if (req.contentId !== undefined && !r.anyContent && !r.contentIds.has(req.contentId)) continue;
       let maxUses = req.maxUses ?? r.maxUses;

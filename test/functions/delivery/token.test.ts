@@ -120,7 +120,8 @@ describe("POST /token", function () {
         auth: { mode: "clientSecret", secretSha256: [createHash("sha256").update(secret).digest("hex")] },
         rules: [
           { subjects: ["alice"], kids: [KID], maxUses: 3, lifetimeSeconds: 300 },
-          { subjects: ["bob"], contentIds: ["movie-1"], claims: { tier: "gold" } },
+          { subjects: ["bob"], contentIds: ["movie-1"], kids: [KID], claims: { tier: "gold" } },
+          { subjects: ["carol"], contentIds: ["movie-1"], kids: ["*"] },
         ],
       }));
       srv = await startDelivery({ entitlementsFile: join(dir, "rules.json") });
@@ -144,10 +145,17 @@ describe("POST /token", function () {
       assert.equal((await post(srv, { subject: "mallory", kids: [KID] }, h)).status, 403);
       assert.equal((await post(srv, { subject: "alice", kids: ["00000000-0000-4000-8000-000000000000"] }, h)).status, 403);
       assert.equal((await post(srv, { subject: "alice" }, h)).status, 403, "unbound tokens need kids: [*]");
-      assert.equal((await post(srv, { subject: "bob", contentId: "movie-2" }, h)).status, 403);
-      const bob = await post(srv, { subject: "bob", contentId: "movie-1" }, h);
+      assert.equal((await post(srv, { subject: "bob", contentId: "movie-2", kids: [KID] }, h)).status, 403);
+      const bob = await post(srv, { subject: "bob", contentId: "movie-1", kids: [KID] }, h);
       assert.equal(bob.status, 200);
       assert.equal(decodeJwt(bob.json.token).tier, "gold");
+      // A content id alone would mean a token for every key: a rule scoped to movie-1's KIDs must not issue one...
+      assert.equal((await post(srv, { subject: "bob", contentId: "movie-1" }, h)).status, 403, "content id alone never unbinds");
+      // ...only a rule that explicitly allows any key does.
+      const carol = await post(srv, { subject: "carol", contentId: "movie-1" }, h);
+      assert.equal(carol.status, 200);
+      assert.equal(decodeJwt(carol.json.token)["urn:microsoft:azure:mediaservices:contentkeyidentifier"], undefined);
+      assert.equal((await post(srv, { subject: "carol", contentId: "movie-2" }, h)).status, 403);
     });
   });
 

@@ -42,7 +42,8 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
   writeFileSync(file, bundleFunction("bench/support/server.ts").code);
 
   const n = cpus().length;
-  const pin = n >= 2 && hasTaskset();
+  const taskset = hasTaskset();
+  const pin = n >= 2 && taskset;
   const serverCpu = n - 1;
   if (pin && !pinnedSelf) {
     // The load generator (this process and its autocannon workers) stays off the server's CPU.
@@ -76,7 +77,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
   const tick = 100; // USER_HZ on Linux
   return {
     url,
-    placement: pin ? `server process pinned to CPU ${serverCpu}, load generator on CPU${n > 2 ? `s 0-${n - 2}` : " 0"}` : `server in its own process (not pinned: ${n} CPU, taskset ${hasTaskset() ? "present" : "missing"})`,
+    placement: pin ? `server process pinned to CPU ${serverCpu}, load generator on CPU${n > 2 ? `s 0-${n - 2}` : " 0"}` : `server in its own process (not pinned: ${n} CPU, taskset ${taskset ? "present" : "missing"})`,
     cpuMs() {
       try {
         const fields = readFileSync(statFile, "utf8").split(") ")[1]!.split(" ");

@@ -6,7 +6,7 @@
  * exact 422s live in validate.ts.
  */
 import { kidFromUuid } from "../keys/kid";
-import { normalizeSystemId, SYSTEM_IDS } from "../drm/systems";
+import { normalizeSystemId } from "../drm/systems";
 import { badRequest, tooLarge } from "./errors";
 import type {
   AudioFilter, BitrateFilter, ContentKeyPeriodRequest, ContentKeyRequest, DeliveryDataRequest, DrmSystemRequest,
@@ -48,8 +48,6 @@ const WS_RE = /\s+/g;
 function isBase64(s: string): boolean {
   return B64_RE.test(s.replace(WS_RE, ""));
 }
-/** Registered system ids already in canonical form (the common case) skip normalisation. */
-const KNOWN_SYSTEM_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_IDS));
 const NCNAME_RE = /^[A-Za-z_][\w.-]*$/;
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -186,7 +184,7 @@ function parseContentKey(el: XNode): ContentKeyRequest {
 function parseDrmSystem(el: XNode): DrmSystemRequest {
   const { kid, kidText, kidHex } = parseKidAttr(el);
   const rawSystemId = requiredAttr(el, "systemId");
-  const systemId = KNOWN_SYSTEM_IDS.has(rawSystemId) ? rawSystemId : normalizeSystemId(rawSystemId);
+  const systemId = normalizeSystemId(rawSystemId);
   if (systemId === undefined) throw badRequest("Invalid DRMSystem@systemId: expected a UUID");
   const d: DrmSystemRequest = {
     kid, kidText, kidHex, systemId,

@@ -2,7 +2,7 @@
  * SPEKE semantic rules over the typed request: the exact v2 422s first (in the order AWS documents them), then 400s
  * with a reason for every other inconsistency. Pure: no XML, no keys.
  */
-import { drmSystemName, SYSTEM_IDS, type DrmSystemName } from "../drm/systems";
+import { drmSystemName, type DrmSystemName } from "../drm/systems";
 import { badRequest, SPEKE_422, unprocessable } from "./errors";
 import { CPIX_VERSION_FOR, type SpekeRequest } from "./model";
 
@@ -18,11 +18,6 @@ const TRACK_TYPE_RE = /^[A-Z0-9][A-Z0-9_+-]{0,39}$/;
 
 /** DRM systems we can fill; anything else (Irdeto, unknown ids) is refused rather than echoed empty. */
 export const SUPPORTED_SYSTEMS: ReadonlySet<DrmSystemName> = new Set(["widevine", "playready", "fairplay", "clearKeyAes128", "hlsAes128", "w3cCommon"]);
-
-/** Canonical system id -> name (parse.ts normalises ids, so this map answers the common case without a regex). */
-const SYSTEM_NAMES: ReadonlyMap<string, DrmSystemName> = new Map(
-  (Object.entries(SYSTEM_IDS) as [DrmSystemName, string][]).map(([name, id]) => [id, name]),
-);
 
 export const MAX_CONTENT_ID = 1024;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -67,7 +62,7 @@ export function validateSpekeRequest(req: SpekeRequest): void {
   for (const d of req.drmSystems) {
     const key = keys.get(d.kidHex);
     if (!key) throw badRequest(`DRMSystem@kid ${d.kidText} does not match any ContentKey`);
-    const name = SYSTEM_NAMES.get(d.systemId) ?? drmSystemName(d.systemId);
+    const name = drmSystemName(d.systemId);
     if (!name || !SUPPORTED_SYSTEMS.has(name)) throw badRequest(`Unsupported DRMSystem@systemId ${d.systemId}`);
     const seen = perKey.get(d.kidHex) ?? new Set<string>();
     if (seen.has(d.systemId)) throw badRequest(`Duplicate DRMSystem ${d.systemId} for KID ${d.kidText}`);

@@ -31,6 +31,7 @@ const BY_ID: ReadonlyMap<string, DrmSystemName> = new Map(
 /** Normalises a system id (case-insensitive, optional `urn:uuid:` prefix) to the lowercase UUID form, or undefined. */
 export function normalizeSystemId(systemId: string): string | undefined {
   if (typeof systemId !== "string") return undefined;
+  if (BY_ID.has(systemId)) return systemId; // a registered id already in canonical form: the common case, no regex
   let s = systemId.trim().toLowerCase();
   if (s.startsWith("urn:uuid:")) s = s.slice(9);
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s) ? s : undefined;
@@ -38,6 +39,8 @@ export function normalizeSystemId(systemId: string): string | undefined {
 
 /** The Keyplane name of a known DRM system id (case-insensitive; `urn:uuid:` prefix allowed), else undefined. */
 export function drmSystemName(systemId: string): DrmSystemName | undefined {
+  const known = BY_ID.get(systemId);
+  if (known !== undefined) return known;
   const s = normalizeSystemId(systemId);
   return s === undefined ? undefined : BY_ID.get(s);
 }

@@ -2,8 +2,7 @@
  * The SPEKE core: a validated `SpekeRequest` + the key seed -> the `CpixResponse` model. Keys come only from
  * `seed.contentKey(kid)` (derived once per seed object and KID, see keys/seed.ts); with KID override on, the
  * overridden KID is used everywhere (ContentKey, DRMSystem, usage rules, PSSH, WRMHEADER, key URLs) and the key is
- * derived from it. Content keys are encrypted whenever the request
- * carries DeliveryData.
+ * derived from it. Content keys are encrypted whenever the request carries DeliveryData.
  */
 import type { KeySeed } from "../keys/seed";
 import { kidToUuid } from "../keys/kid";
@@ -15,15 +14,8 @@ import { deliveryCertificate } from "./delivery-certs";
 import { overrideKid } from "./kid-override";
 import { signalDrmSystemCached, type KeyContext } from "./signalling";
 
-interface KeyEntry {
-  kid: Buffer;
-  kidText: string;
-  kidHex: string;
-  key: Buffer;
-  scheme?: string;
-  explicitIV?: Buffer;
-  cryptoPeriodIndex?: number;
-}
+/** One content key of the response: what signalling needs, less the per-request fields. */
+type KeyEntry = Omit<KeyContext, "contentId" | "v1">;
 
 export function buildSpekeResponse(req: SpekeRequest, seed: KeySeed, config: SpekeConfig, now: Date): CpixResponse {
   const v1 = req.spekeVersion === "1.0";

@@ -3,20 +3,17 @@
  * algorithm each key type may verify: HS256 for symmetric keys, RS256 for RSA and X.509. The token never chooses.
  */
 import { importJWK, importX509, type CryptoKey } from "jose";
-import { createSecretKey, webcrypto, type KeyObject } from "node:crypto";
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { KeyplaneError } from "../errors";
 import type { VerificationKey } from "../policy/model";
 
 export type PinnedAlg = "HS256" | "RS256";
 
-export interface ImportedKey {
-  alg: PinnedAlg;
-  key: CryptoKey;
-  /** Raw bytes of a symmetric key (for SWT HMAC); undefined for public keys. */
-  secret?: Buffer;
-  /** The symmetric key as a node:crypto KeyObject (HS256 on Node's HMAC, see hs256.ts); undefined for public keys. */
-  secretKey?: KeyObject;
-}
+/**
+ * Symmetric keys become node:crypto KeyObjects (JWT HS256 and SWT MACs run on Node's HMAC, see hs256.ts; jose accepts
+ * them too); public keys become the CryptoKeys jose's `jwtVerify` uses.
+ */
+export type ImportedKey = { alg: "HS256"; key: KeyObject } | { alg: "RS256"; key: CryptoKey };
 
 export function pinnedAlg(k: VerificationKey): PinnedAlg {
   return k.type === "Symmetric" ? "HS256" : "RS256";
@@ -41,9 +38,7 @@ async function doImport(k: VerificationKey): Promise<ImportedKey> {
   try {
     switch (k.type) {
       case "Symmetric": {
-        const secret = Buffer.from(k.keyValue, "base64");
-        const key = await webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify", "sign"]);
-        return { alg: "HS256", key: key as CryptoKey, secret, secretKey: createSecretKey(secret) };
+        return { alg: "HS256", key: createSecretKey(Buffer.from(k.keyValue, "base64")) };
       }
       case "Rsa": {
         const jwk = { kty: "RSA", n: b64ToB64url(k.modulus), e: b64ToB64url(k.exponent) };

@@ -4,7 +4,7 @@
  * everything before that parameter. Verification compares decoded MAC bytes in constant time and refuses
  * non-canonical base64 (so one token cannot be re-encoded into "another").
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual, type KeyObject } from "node:crypto";
 import { tokenError } from "./errors";
 
 const MAC_PARAM = "&HMACSHA256=";
@@ -76,7 +76,7 @@ export function parseSwt(token: string): ParsedSwt {
 }
 
 /** Constant-time check of the SWT MAC with one key. */
-export function swtMacMatches(parsed: ParsedSwt, key: Uint8Array): boolean {
+export function swtMacMatches(parsed: ParsedSwt, key: Uint8Array | KeyObject): boolean {
   const expected = createHmac("sha256", key).update(parsed.unsigned, "utf8").digest();
   return timingSafeEqual(expected, parsed.mac);
 }

@@ -10,7 +10,7 @@
  *   the token's decoded signature bytes, so re-encoding a token does not buy extra uses.
  * Errors are KeyplaneErrors: 401 for a missing/invalid token, 403 for a valid token that does not grant this KID.
  */
-import { createHash, type KeyObject } from "node:crypto";
+import { createHash, KeyObject } from "node:crypto";
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type CryptoKey } from "jose";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
@@ -118,19 +118,12 @@ function replayIdFor(kind: string, sig: Buffer): string {
 interface Candidate {
   name: string;
   alg: PinnedAlg;
-  key: () => Promise<CryptoKey | JWTVerifyGetKey>;
-  /** Symmetric keys only: the key for the node:crypto HS256 path (hs256.ts). */
-  hmacKey?: () => Promise<KeyObject | undefined>;
+  key: () => Promise<CryptoKey | KeyObject | JWTVerifyGetKey>;
 }
 
 function candidates(r: TokenRestriction, f: typeof fetch | undefined): Candidate[] {
   const out: Candidate[] = [];
-  const add = (name: string, k: VerificationKey) => out.push({
-    name,
-    alg: pinnedAlg(k),
-    key: async () => (await importVerificationKey(k)).key,
-    ...(k.type === "Symmetric" ? { hmacKey: async () => (await importVerificationKey(k)).secretKey } : {}),
-  });
+  const add = (name: string, k: VerificationKey) => out.push({ name, alg: pinnedAlg(k), key: async () => (await importVerificationKey(k)).key });
   if (r.primaryVerificationKey) add("primary", r.primaryVerificationKey);
   r.alternateVerificationKeys.forEach((k, i) => add(`alternate:${i}`, k));
   const oidc = r.openIdConnectDiscoveryDocument;
@@ -143,7 +136,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
   const cacheMs = verifiedCacheMs(opts.verifiedTokenCacheSeconds);
   if (cacheMs > 0) {
     const cached = recall(r, token);
-    if (cached && cached.until > opts.now) return fromCache(cached, r, opts.now, skew);
+    if (cached && cached.until > opts.now) return fromCache(cached, opts.now, skew);
   }
   const parts = token.split(".");
   if (parts.length !== 3) throw tokenError("TOKEN_MALFORMED", "Not a compact JWS (three segments expected)");
@@ -173,12 +166,12 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
   for (const c of usable) {
     let payload: JWTPayload;
     try {
-      if (alg === "HS256" && c.hmacKey) {
-        const hmacKey = await c.hmacKey();
-        if (!hmacKey || !hs256SignatureMatches(`${h}.${p}`, sig, hmacKey)) continue;
+      const key = await c.key();
+      if (key instanceof KeyObject) {
+        // HS256 (the only algorithm a symmetric key verifies): MAC on node:crypto, header and claims through jose.
+        if (!hs256SignatureMatches(`${h}.${p}`, sig, key)) continue;
         payload = validateVerifiedJwt(h, header, p, claimOpts);
       } else {
-        const key = await c.key();
         const res = typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
         payload = res.payload;
       }
@@ -190,28 +183,29 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
     if (typeof exp !== "number") throw tokenError("TOKEN_CLAIM_INVALID", "Token exp is required");
     const claims = payload as Record<string, unknown>;
     const extracted = checkClaims(claims, exp, r, opts.now);
-    const replayId = replayIdFor("jwt", sig);
-    if (cacheMs > 0) remember(r, token, { payload, verifiedBy: c.name, until: Math.min((exp + skew) * 1000, opts.now + cacheMs), replayId, ...extracted });
-    return {
+    const verified: VerifiedToken = {
       tokenType: "Jwt",
       claims,
       issuer: r.issuer,
       ...(typeof payload.sub === "string" ? { subject: payload.sub } : {}),
       expiresAt: exp,
       verifiedBy: c.name,
-      replayId,
+      replayId: replayIdFor("jwt", sig),
       ...extracted,
     };
+    if (cacheMs > 0) remember(r, token, { verified, until: Math.min((exp + skew) * 1000, opts.now + cacheMs) });
+    return { ...verified };
   }
   throw tokenError("TOKEN_INVALID", "Token signature is not valid");
 }
 
 /**
- * Tokens whose signature and static claims (alg, crit, iss, aud, exp present) jose has verified under a restriction,
- * reused for a short while (default 60 s, `verifiedTokenCacheSeconds`) so a player fetching several keys with one token is not re-verified each time. Keyed by the
- * exact token text (a re-encoded token is a different key and goes through full verification) and by the restriction
- * object (a policy reload starts afresh). Time claims (exp, nbf) are re-checked on every hit; maxuses is counted on
- * every request regardless.
+ * Tokens whose signature and static claims (alg, crit, iss, aud, exp present, lifetime, required claims, KID and
+ * maxuses claim shapes) verified under a restriction, reused for a short while (default 60 s,
+ * `verifiedTokenCacheSeconds`) so a player fetching several keys with one token is not re-verified each time. Keyed by
+ * the exact token text (a re-encoded token is a different key and goes through full verification) and by the
+ * restriction object (a policy reload starts afresh). Time claims (exp, nbf) are re-checked on every hit; the KID
+ * binding and maxuses are checked on every request regardless.
  */
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS = 60;
 export const MAX_VERIFIED_TOKEN_CACHE_SECONDS = 300;
@@ -221,12 +215,9 @@ function verifiedCacheMs(seconds: number | undefined): number {
   return Number.isFinite(s) && s > 0 ? Math.min(s, MAX_VERIFIED_TOKEN_CACHE_SECONDS) * 1000 : 0;
 }
 interface CachedJwt {
-  payload: JWTPayload;
-  verifiedBy: string;
+  /** The result of the full verification (never handed out itself: callers get copies). */
+  verified: VerifiedToken;
   until: number;
-  replayId: string;
-  contentKeyIds?: Buffer[];
-  maxUses?: number;
 }
 /**
  * Two generations per restriction: lookups try the current map, then the previous one; when the current map is full
@@ -255,23 +246,13 @@ function remember(r: TokenRestriction, token: string, entry: CachedJwt): void {
   g.current.set(token, entry);
 }
 
-function fromCache(c: CachedJwt, r: TokenRestriction, nowMs: number, skew: number): VerifiedToken {
+function fromCache(c: CachedJwt, nowMs: number, skew: number): VerifiedToken {
   const now = Math.floor(nowMs / 1000);
-  const p = c.payload;
+  const { claims, expiresAt } = c.verified;
   // Same rules jose applies: expired when exp <= now - tolerance; too early when nbf > now + tolerance.
-  if (typeof p.nbf === "number" && p.nbf > now + skew) throw tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
-  if ((p.exp as number) <= now - skew) throw tokenError("TOKEN_EXPIRED", "Token has expired");
-  return {
-    tokenType: "Jwt",
-    claims: p as Record<string, unknown>,
-    issuer: r.issuer,
-    ...(typeof p.sub === "string" ? { subject: p.sub } : {}),
-    expiresAt: p.exp as number,
-    verifiedBy: c.verifiedBy,
-    replayId: c.replayId,
-    ...(c.contentKeyIds ? { contentKeyIds: c.contentKeyIds } : {}),
-    ...(c.maxUses !== undefined ? { maxUses: c.maxUses } : {}),
-  };
+  if (typeof claims.nbf === "number" && claims.nbf > now + skew) throw tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+  if (expiresAt <= now - skew) throw tokenError("TOKEN_EXPIRED", "Token has expired");
+  return { ...c.verified };
 }
 
 function mapJoseError(e: unknown): KeyplaneError {
@@ -302,8 +283,8 @@ async function verifySwt(token: string, r: TokenRestriction, nowMs: number, skew
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (!k || k.type !== "Symmetric") continue;
-    const { secret } = await importVerificationKey(k);
-    if (secret && swtMacMatches(parsed, secret)) {
+    const imported = await importVerificationKey(k);
+    if (imported.alg === "HS256" && swtMacMatches(parsed, imported.key)) {
       verifiedBy = i === 0 && r.primaryVerificationKey ? "primary" : `alternate:${r.primaryVerificationKey ? i - 1 : i}`;
       break;
     }

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
-import { readBodyCapped, type BufferedBodySource } from "../http/body";
+import { readRequestBody } from "../http/body";
 import { cors } from "../http/cors";
 import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
@@ -50,10 +50,6 @@ const tokenRequestSchema = z.object({
 
 function badRequest(code: string, message: string): KeyplaneError {
   return new KeyplaneError(code, message, { status: 400 });
-}
-
-async function readBody(req: BufferedBodySource, max: number): Promise<string> {
-  return (await readBodyCapped(req, max)).toString("utf8");
 }
 
 function parseJson(text: string): unknown {
@@ -100,7 +96,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   if (config.cors.allowOrigins.length > 0) for (const p of paths) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
 
   app.post("/token", async (c) => {
-    const body = parseJson(await readBody(c.req, MAX_TOKEN_REQUEST_BYTES));
+    const body = parseJson((await readRequestBody(c, MAX_TOKEN_REQUEST_BYTES)).toString("utf8"));
     const r = tokenRequestSchema.safeParse(body);
     if (!r.success) throw badRequest("TOKEN_REQUEST_INVALID", `Invalid token request: ${formatIssues(r.error)}`);
     const q = r.data;
@@ -133,7 +129,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   });
 
   app.post("/clearkey", async (c) => {
-    const body = parseJson(await readBody(c.req, config.maxLicenseRequestBytes)) as { kids?: unknown; type?: unknown } | null;
+    const body = parseJson((await readRequestBody(c, config.maxLicenseRequestBytes)).toString("utf8")) as { kids?: unknown; type?: unknown } | null;
     if (!body || typeof body !== "object" || !Array.isArray(body.kids) || body.kids.length === 0) {
       throw badRequest("CLEARKEY_REQUEST_INVALID", 'ClearKey request must be {"kids":["<base64url KID>"],"type":"temporary"}');
     }

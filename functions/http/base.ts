@@ -1,19 +1,20 @@
 /**
- * The HTTP skeleton every Keyplane app shares: request id, per-request structured logger, a body-size cap (413),
+ * The HTTP skeleton every Keyplane app shares: request id, per-request structured logger, a body-size ceiling (413),
  * and one place where errors become statuses. Routes throw `KeyplaneError`; anything else is a 500 with no detail.
  */
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { randomUUID } from "node:crypto";
 import { isKeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "./env";
+import { declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
 import { hasRequestId, replyJson } from "./reply";
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keyplane"' };
 
 export interface BaseAppOptions {
+  /** The ceiling for every request body (default 1 MiB); routes may ask for less (functions/http/body.ts). */
   maxBodyBytes?: number;
 }
 
@@ -26,7 +27,7 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const tooLarge = (c: Context<AppEnv>) => replyJson(c, errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
-  const streamingLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+  const customCeiling = maxBody !== DEFAULT_MAX_BODY_BYTES;
 
   // One middleware for everything every request needs (each extra middleware layer costs a closure and a promise).
   app.use("*", async (c, next) => {
@@ -37,19 +38,17 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
     c.set("log", log);
     const started = performance.now();
 
-    // Body cap: the same decision as hono's bodyLimit, without touching `c.req.raw.body` when the answer is already
-    // known (on @hono/node-server that getter materialises a web Request + ReadableStream per request and pushes the
-    // route's `arrayBuffer()` off the direct-read fast path). GET/HEAD carry no body; a Content-Length without
-    // Transfer-Encoding is checked as hono does; anything else (chunked uploads) is counted by hono's bodyLimit.
+    // Body ceiling: a declared Content-Length over it is refused here, before any route runs. The body itself is not
+    // wrapped: the route's one reader (`readRequestBody`) counts what actually arrives (chunked uploads, lying
+    // lengths) against the smaller of its own cap and this ceiling.
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") {
       await next();
+    } else if (declaredLengthExceeds(c.req.header("content-length"), maxBody)) {
+      c.res = tooLarge(c);
     } else {
-      const headers = c.req.raw.headers;
-      const length = headers.get("content-length");
-      if (length === null || headers.has("transfer-encoding")) await streamingLimit(c, next);
-      else if (parseInt(length || "0", 10) > maxBody) c.res = tooLarge(c);
-      else await next();
+      if (customCeiling) c.set("maxBodyBytes", maxBody);
+      await next();
     }
 
     const res = c.res;

@@ -2,8 +2,19 @@
  * Capped body reading, for requests (and the upstream responses a proxy buffers): a declared `Content-Length` over the
  * cap is refused before reading; the body is then streamed and counted, and reading stops (the stream is cancelled) as
  * soon as the count passes the cap, so a missing or lying `Content-Length` cannot make us buffer more than the cap.
+ *
+ * Routes read their request body with `readRequestBody(c, cap)` and nothing else touches it (the base app checks a
+ * declared `Content-Length` only, and does not wrap the body): so every body has exactly one reader, and that reader
+ * counts. On Node (@hono/node-server hands the app `{ incoming, outgoing }` as its env) that reader is node's own
+ * `IncomingMessage`, read directly: no web `Request`, no `ReadableStream`, no ArrayBuffer copy. Elsewhere (Lambda,
+ * `app.request()` in tests) it is the web request.
  */
+import type { Context } from "hono";
+import type { IncomingMessage } from "node:http";
 import { KeyplaneError } from "../errors";
+
+/** The ceiling for any request body, whatever a route asks for (the base app's default `maxBodyBytes`). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ReadCappedOptions {
   /** The error to throw when the cap is passed (default KeyplaneError BODY_TOO_LARGE, 413). */
@@ -48,30 +59,76 @@ export async function readStreamCapped(
   return Buffer.concat(chunks, total);
 }
 
-/**
- * A request that buffers its own body (Hono's `c.req`): on @hono/node-server its `arrayBuffer()` reads the socket
- * directly, while touching `c.req.raw.body` materialises a web stream per request. Chunked bodies behind the base app
- * are already cut off at its body cap (functions/http/base.ts), so buffering then counting is bounded there.
- */
-export interface BufferedBodySource {
-  header(name: string): string | undefined;
-  arrayBuffer(): Promise<ArrayBuffer>;
+/** Reads a web `Request` body of at most `maxBytes`; throws BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise. */
+export function readBodyCapped(req: Request, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
+  return readStreamCapped(req.body, req.headers.get("content-length"), maxBytes, opts);
+}
+
+/** Node's request stream, when the app is served by @hono/node-server (it passes `{ incoming, outgoing }` as env). */
+export function nodeIncoming(env: unknown): IncomingMessage | undefined {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming && typeof incoming.on === "function" && typeof incoming.readableDidRead === "boolean" ? incoming : undefined;
+}
+
+function bodyUnreadable(detail: string, cause?: unknown): KeyplaneError {
+  return new KeyplaneError("BODY_UNREADABLE", "The request body could not be read", { status: 400, detail: { reason: detail }, ...(cause ? { cause } : {}) });
 }
 
 /**
- * Reads a request body of at most `maxBytes`; throws BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise.
- * A web `Request` is streamed and counted; a `BufferedBodySource` (Hono's `c.req`, the hot-path choice) is checked on
- * `Content-Length` first and on its actual length after buffering.
+ * Reads node's request stream with a cap: a declared `Content-Length` over the cap is refused before reading; the
+ * chunks are counted and reading stops at the first byte over the cap (the rest is left to the server adapter, which
+ * drains a bounded amount after the response and then closes the connection). A client that disconnects mid-body
+ * gets BODY_UNREADABLE (400) rather than a promise that never settles. A stream someone already read is refused.
  */
-export async function readBodyCapped(req: Request | BufferedBodySource, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
-  if (!isBuffered(req)) return readStreamCapped(req.body, req.headers.get("content-length"), maxBytes, opts);
+export function readIncomingCapped(incoming: IncomingMessage, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
   const tooLarge = opts.tooLarge ?? bodyTooLarge;
-  if (declaredLengthExceeds(req.header("content-length"), maxBytes)) throw tooLarge(maxBytes);
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > maxBytes) throw tooLarge(maxBytes);
-  return Buffer.from(buf);
+  if (declaredLengthExceeds(incoming.headers["content-length"], maxBytes)) return Promise.reject(tooLarge(maxBytes));
+  if (incoming.readableDidRead || incoming.destroyed) return Promise.reject(bodyUnreadable("already read"));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const stop = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+      incoming.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        stop();
+        incoming.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (e: unknown) => {
+      stop();
+      reject(bodyUnreadable("client error", e));
+    };
+    const onClose = () => {
+      stop();
+      reject(bodyUnreadable("connection closed before the body ended"));
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+    incoming.on("close", onClose);
+  });
 }
 
-function isBuffered(req: Request | BufferedBodySource): req is BufferedBodySource {
-  return typeof (req as BufferedBodySource).header === "function";
+/**
+ * The one way routes read a request body: at most `maxBytes` (and never more than the app's body ceiling), counted
+ * whatever `Content-Length` says; BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise.
+ */
+export function readRequestBody(c: Context, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
+  const ceiling = (c.get("maxBodyBytes") as number | undefined) ?? DEFAULT_MAX_BODY_BYTES;
+  const cap = Math.min(maxBytes, ceiling);
+  const incoming = nodeIncoming(c.env);
+  return incoming ? readIncomingCapped(incoming, cap, opts) : readBodyCapped(c.req.raw, cap, opts);
 }

@@ -3,11 +3,12 @@
  * (functions/http/body.ts: `Content-Length` over the cap is refused before reading; a streamed body is counted and cut
  * off at the cap). An empty challenge is refused.
  */
-import { readBodyCapped } from "../http/body";
+import type { Context } from "hono";
+import { readRequestBody } from "../http/body";
 import { licenseError } from "./errors";
 
-export async function readChallenge(req: Request, maxBytes: number): Promise<Buffer> {
-  const challenge = await readBodyCapped(req, maxBytes, {
+export async function readChallenge(c: Context, maxBytes: number): Promise<Buffer> {
+  const challenge = await readRequestBody(c, maxBytes, {
     tooLarge: (max) => licenseError("CHALLENGE_TOO_LARGE", `License challenge exceeds ${max} bytes`),
   });
   if (challenge.length === 0) throw licenseError("CHALLENGE_MISSING", "The license challenge (request body) is empty");

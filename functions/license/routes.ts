@@ -138,7 +138,7 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
     const assetEntitles = v.kind === "drmtoday" && v.assetIdClaim !== undefined;
     const kids = entitledKids(claims, v.kids, { required: !assetEntitles });
     // 3. the challenge
-    const challenge = await readChallenge(c.req.raw, v.maxChallengeBytes);
+    const challenge = await readChallenge(c, v.maxChallengeBytes);
     // 4. the vendor credential
     let creds: ResolvedCredentials;
     try {

@@ -9,8 +9,7 @@
  */
 import { Hono, type Context } from "hono";
 import { KeyplaneError } from "../errors";
-import { DEFAULT_MAX_BODY_BYTES } from "../http/base";
-import { readBodyCapped, readStreamCapped } from "../http/body";
+import { DEFAULT_MAX_BODY_BYTES, readRequestBody, readStreamCapped } from "../http/body";
 import type { AppEnv } from "../http/env";
 import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorHeaderConfig } from "./presets";
 
@@ -68,7 +67,7 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
 
   const forward = async (c: Context<AppEnv>) => {
     const log = c.get("log");
-    const body = new Uint8Array(await readBodyCapped(c.req, DEFAULT_MAX_BODY_BYTES));
+    const body = new Uint8Array(await readRequestBody(c, DEFAULT_MAX_BODY_BYTES));
     if (body.byteLength === 0) throw new KeyplaneError("SPEKE_EMPTY_BODY", "Empty request body", { status: 400 });
     const headers = new Headers();
     for (const h of FORWARDED_REQUEST_HEADERS) {

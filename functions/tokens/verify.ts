@@ -15,7 +15,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey,
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { CONTENT_KEY_IDENTIFIER_CLAIM, MAX_USES_CLAIM, type TokenRestriction, type VerificationKey } from "../policy/model";
-import { decodeCanonicalBase64url } from "../encoding/base64url";
+import { decodeCanonicalBase64url, isCanonicalBase64url } from "../encoding/base64url";
 import type { UseCounter } from "./counter";
 import { tokenError } from "./errors";
 import { hs256SignatureMatches, validateVerifiedJwt } from "./hs256";
@@ -141,17 +141,10 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
   const parts = token.split(".");
   if (parts.length !== 3) throw tokenError("TOKEN_MALFORMED", "Not a compact JWS (three segments expected)");
   const [h, p, s] = parts as [string, string, string];
-  const headerBytes = decodeCanonicalBase64url(h);
   const sig = decodeCanonicalBase64url(s);
-  if (!headerBytes || !sig || !decodeCanonicalBase64url(p)) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(headerBytes.toString("utf8"));
-  } catch {
-    throw tokenError("TOKEN_MALFORMED", "Token header is not JSON");
-  }
-  if (!header || typeof header !== "object" || Array.isArray(header) || typeof header.alg !== "string") throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
-  const alg = header.alg;
+  if (!sig || !isCanonicalBase64url(p)) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
+  const header = protectedHeader(h);
+  const alg = header.alg as string;
   const usable = candidates(r, opts.fetch).filter((c) => c.alg === alg);
   if (usable.length === 0) throw tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
 
@@ -162,7 +155,6 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
     clockTolerance: skew,
     currentDate: new Date(opts.now),
   };
-  const verifyOpts = { ...claimOpts, algorithms: [alg], crit: {} };
   for (const c of usable) {
     let payload: JWTPayload;
     try {
@@ -172,6 +164,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
         if (!hs256SignatureMatches(`${h}.${p}`, sig, key)) continue;
         payload = validateVerifiedJwt(h, header, p, claimOpts);
       } else {
+        const verifyOpts = { ...claimOpts, algorithms: [alg], crit: {} };
         const res = typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
         payload = res.payload;
       }
@@ -197,6 +190,33 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
     return { ...verified };
   }
   throw tokenError("TOKEN_INVALID", "Token signature is not valid");
+}
+
+/**
+ * The parsed protected header of a JWS, by its exact (canonical) segment. A deployment sees a handful of distinct
+ * headers (`{"alg":"HS256","typ":"JWT"}` and a `kid` or two), so each is decoded and parsed once; the result is frozen
+ * and only read. Anything else about the header (`crit`, `b64`) is still checked per token by jose.
+ */
+const HEADER_CACHE_MAX = 64;
+const headerCache = new Map<string, Readonly<Record<string, unknown>>>();
+function protectedHeader(segment: string): Readonly<Record<string, unknown>> {
+  const cached = headerCache.get(segment);
+  if (cached) return cached;
+  const bytes = decodeCanonicalBase64url(segment);
+  if (!bytes) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw tokenError("TOKEN_MALFORMED", "Token header is not JSON");
+  }
+  if (!header || typeof header !== "object" || Array.isArray(header) || typeof (header as { alg?: unknown }).alg !== "string") {
+    throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
+  }
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+  const frozen = Object.freeze(header as Record<string, unknown>);
+  headerCache.set(segment, frozen);
+  return frozen;
 }
 
 /**

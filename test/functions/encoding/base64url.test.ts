@@ -15,3 +15,28 @@ describe("encoding/base64url: canonical decoding", () => {
     assert.equal(isCanonicalBase64url("Zm9vYg"), true);
   });
 });
+
+describe("encoding/base64url: the canonical check agrees with Node's own encoder", () => {
+  it("for every string of up to 3 characters and 20,000 random longer ones: canonical iff decode-then-encode gives it back", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // The oracle: Node's base64url encoder (an independent implementation) reproduces exactly the canonical strings.
+    const oracle = (s: string) => Buffer.from(Buffer.from(s, "base64url").toString("base64url")).toString() === s;
+    const check = (s: string) => assert.equal(isCanonicalBase64url(s), oracle(s), JSON.stringify(s));
+    check("");
+    for (const a of alphabet) {
+      check(a);
+      for (const b of alphabet) {
+        check(a + b);
+        for (const c of alphabet) check(a + b + c);
+      }
+    }
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      let s = "";
+      const n = 4 + (next() % 40);
+      for (let j = 0; j < n; j++) s += alphabet[next() % 64];
+      check(s);
+    }
+  });
+});

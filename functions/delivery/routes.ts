@@ -135,20 +135,22 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     }
     if (body.kids.length > MAX_CLEARKEY_KIDS) throw badRequest("CLEARKEY_REQUEST_INVALID", `At most ${MAX_CLEARKEY_KIDS} KIDs per request`);
     if (body.type !== undefined && body.type !== "temporary") throw badRequest("CLEARKEY_TYPE_UNSUPPORTED", 'Only "temporary" ClearKey licenses are issued');
+    // Canonical base64url is one spelling per KID (kidFromBase64url refuses the others), so the text itself dedupes
+    // and is the license's `kid` as given.
     const kids: Buffer[] = [];
-    const seen = new Set<string>();
+    const kidTexts: string[] = [];
     for (const k of body.kids) {
       if (typeof k !== "string") throw badRequest("KID_INVALID", "Invalid KID: expected 22 base64url characters");
       const b = kidFromBase64url(k);
-      const hex = b.toString("hex");
-      if (!seen.has(hex)) kids.push(b);
-      seen.add(hex);
+      if (kidTexts.includes(k)) continue;
+      kids.push(b);
+      kidTexts.push(k);
     }
     const contentId = c.req.query("contentId");
     const token = findToken(c.req)?.token;
     await authorizer.authorize({ kids, ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
     const seed = await ctx.seed();
-    const keys = kids.map((kid) => ({ kty: "oct", kid: kid.toString("base64url"), k: seed.contentKey(kid).toString("base64url") }));
+    const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
     c.get("log").info("clearkey_license", { kidCount: kids.length });
     return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });

@@ -20,15 +20,22 @@ export type HeaderRecord = Record<string, string>;
 /** A response with `headers` plus `X-Request-Id`. */
 export function reply(c: Context<AppEnv>, body: string | Uint8Array<ArrayBuffer> | null, status: number, headers: HeaderRecord): Response {
   const requestId = c.get("requestId");
-  if (!requestId) return new Response(body, { status, headers });
-  const res: Marked = new Response(body, { status, headers: { ...headers, "X-Request-Id": requestId } });
-  res[REQUEST_ID_SET] = true;
-  return res;
+  return requestId ? marked(body, status, { ...headers, "X-Request-Id": requestId }) : new Response(body, { status, headers });
 }
 
-/** `reply` with a JSON body and `Content-Type: application/json`. */
+/** `reply` with a JSON body and `Content-Type: application/json` (one header object, built once). */
 export function replyJson(c: Context<AppEnv>, value: unknown, status = 200, headers: HeaderRecord = {}): Response {
-  return reply(c, JSON.stringify(value), status, { "Content-Type": "application/json", ...headers });
+  const body = JSON.stringify(value);
+  const requestId = c.get("requestId");
+  return requestId
+    ? marked(body, status, { "Content-Type": "application/json", ...headers, "X-Request-Id": requestId })
+    : new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+function marked(body: string | Uint8Array<ArrayBuffer> | null, status: number, headers: HeaderRecord): Response {
+  const res: Marked = new Response(body, { status, headers });
+  res[REQUEST_ID_SET] = true;
+  return res;
 }
 
 /** True when `res` was made by `reply` (its request id header is already set). */

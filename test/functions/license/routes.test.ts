@@ -317,6 +317,11 @@ describe("license/routes: POST /license/:vendor", () => {
     const big = await post("axinom", randomBytes(4097), { authorization: `Bearer ${token}` });
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as any).error.code, "CHALLENGE_TOO_LARGE");
+    // A chunked upload (no Content-Length) is counted as it arrives and cut off at the same cap.
+    const chunked = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < 5; i++) c.enqueue(randomBytes(1024)); c.close(); } });
+    const streamed = await fetch(`${srv.url}/license/axinom`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: chunked, duplex: "half" } as RequestInit);
+    assert.equal(streamed.status, 413);
+    assert.equal(((await streamed.json()) as any).error.code, "CHALLENGE_TOO_LARGE");
     const unknown = await post("nosuchvendor", "x");
     assert.equal(unknown.status, 404);
     assert.equal(upstream.seen.length, 0);

@@ -282,6 +282,32 @@ describe("delivery routes over loopback", function () {
     });
   });
 
+  describe("the same token again (verified-token cache, on by default)", () => {
+    it("keeps every rule: other KIDs, expiry and the policy's key requirements still refuse it", async () => {
+      const kid = b64url(kidBytes(KID.hs));
+      const t = hs256(H, claims(KID.hs), K1);
+      for (let i = 0; i < 3; i++) {
+        const r = await clearkey([kid], t);
+        assert.equal(r.status, 200, `request ${i + 1}`);
+        assert.equal(r.json.keys[0].k, b64url(seed.contentKey(kidBytes(KID.hs))));
+      }
+      assert.equal((await hlsKey(KID.hs, t)).status, 200, "the HLS route answers from the same verification");
+      const other = await hlsKey(KID.hs2, t);
+      assert.deepEqual([other.status, other.code], [403, "TOKEN_KID_MISMATCH"], "bound to one KID, asked for its sibling");
+      const both = await clearkey([kid, b64url(kidBytes(KID.hs2))], t);
+      assert.equal(both.status, 403, "one bound KID among two is not enough");
+      assert.equal((await hlsKey(KID.claims, t)).status, 401, "another policy's restriction never reuses it");
+      const saved = srv.clock.now;
+      try {
+        srv.clock.now += 700_000; // past exp (600 s) + the 60 s skew
+        const late = await clearkey([kid], t);
+        assert.deepEqual([late.status, late.json.error.code], [401, "TOKEN_EXPIRED"]);
+      } finally {
+        srv.clock.now = saved;
+      }
+    });
+  });
+
   describe("maxuses", () => {
     it("counts uses and refuses once exhausted (403)", async () => {
       const t = hs256(H, claims(KID.hs, { [MAXUSES]: 2, jti: "m1" }), K1);

@@ -11,12 +11,14 @@
  * Besides requests/s, the server's own CPU time per request (from /proc) is printed: 1e6 / that = the requests/s one
  * core sustains, independent of how fast the load generator is. Target (issue 3): >= 8,000 ClearKey licenses/s.
  * Every figure is the median of BENCH_ROUNDS rounds (bench/support/load.ts), after a reference row for the machine.
+ * Then the same requests through the Lambda adapter in-process (bench/delivery-lambda.ts): the handler's own CPU.
  * Run alone with `npm run bench -- delivery` (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS to tune).
  */
 import { cpus, loadavg } from "node:os";
 import { KeySeed } from "../functions/keys/seed";
 import { createTokenIssuer } from "../functions/tokens/issue";
 import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../functions/tokens/lab";
+import { benchDeliveryLambda } from "./delivery-lambda";
 import { startServerProcess } from "./support/child";
 import { calibrate, formatHeader, formatRow, measureLoad, rounds, seconds, type LoadResult } from "./support/load";
 
@@ -64,6 +66,10 @@ export async function benchDelivery(): Promise<void> {
   console.log("lab policy (HS256 JWT bound to the KID); server logs at error level; target >= 8,000 ClearKey licenses/s on one core");
   console.log(formatHeader(60));
   for (const r of rows) console.log(formatRow(r, 60));
+  await benchDeliveryLambda(seed, [
+    { name: "ClearKey license", ...clearkey(tokens[0]!) },
+    { name: "HLS key", ...hlsKey(tokens[1]!) },
+  ]);
 }
 
 if (require.main === module) {

@@ -2,6 +2,10 @@
  * Decides whether a request may have the keys for some KIDs: finds the policy governing each KID (or content id),
  * takes its ClearKey/AES-128 options, and passes if one is open or the token satisfies one token restriction.
  * KIDs governed by the same policy are checked with one verification (so one request = one use of a maxuses token).
+ *
+ * A player's further requests with the same token are answered from the verified-token cache without waiting
+ * (`recallVerifiedToken`: only when the full check would certainly pass); everything else, including every refusal,
+ * goes through `verifyViewerToken`.
  */
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
@@ -9,7 +13,7 @@ import { optionsFor } from "../policy/bindings";
 import type { ContentKeyPolicy, TokenRestriction } from "../policy/model";
 import type { UseCounter } from "../tokens/counter";
 import { tokenError } from "../tokens/errors";
-import { verifyViewerToken, type VerifiedToken } from "../tokens/verify";
+import { recallVerifiedToken, verifyViewerToken, type VerifiedToken, type VerifyOptions } from "../tokens/verify";
 import type { DeliveryConfig } from "./config";
 import type { PolicyStore } from "./policy-store";
 
@@ -26,32 +30,74 @@ export interface KeyAuthorizer {
   authorize(req: AuthorizeRequest): Promise<VerifiedToken[]>;
 }
 
+/** What a policy asks of a ClearKey/AES-128 key request, worked out once per policy object. */
+interface KeyAccess {
+  /** No option delivers ClearKey/AES-128 keys. */
+  none: boolean;
+  /** Some option is open (no token needed). */
+  open: boolean;
+  /** The token restrictions, in option order, by token type. */
+  Jwt: TokenRestriction[];
+  Swt: TokenRestriction[];
+}
+
+const accessByPolicy = new WeakMap<ContentKeyPolicy, KeyAccess>();
+function keyAccess(policy: ContentKeyPolicy): KeyAccess {
+  let a = accessByPolicy.get(policy);
+  if (!a) {
+    const options = optionsFor(policy, "ClearKey");
+    const tokens = options.map((o) => o.restriction).filter((r): r is TokenRestriction => r.type === "Token");
+    a = {
+      none: options.length === 0,
+      open: options.some((o) => o.restriction.type === "Open"),
+      Jwt: tokens.filter((r) => r.tokenType === "Jwt"),
+      Swt: tokens.filter((r) => r.tokenType === "Swt"),
+    };
+    accessByPolicy.set(policy, a);
+  }
+  return a;
+}
+
 export function createKeyAuthorizer(
   ctx: KeyplaneContext,
   config: DeliveryConfig,
   store: PolicyStore,
   deps: { useCounter: UseCounter; fetch?: typeof fetch },
 ): KeyAuthorizer {
+  const verifyOptions = (kids: Buffer[]): VerifyOptions => ({
+    now: ctx.now(),
+    kid: kids[0]!,
+    kids: kids.slice(1),
+    skewSeconds: config.clockSkewSeconds,
+    verifiedTokenCacheSeconds: config.verifiedTokenCacheSeconds,
+    useCounter: deps.useCounter,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+
+  /** A cached verification that certainly passes, or undefined (then `verifyOne` decides). */
+  const recallOne = (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): VerifiedToken | undefined => {
+    const access = keyAccess(policy);
+    if (!token || access.none || access.open || access.Jwt.length === 0 || !JWT_SHAPE.test(token)) return undefined;
+    const opts = verifyOptions(kids);
+    for (const r of access.Jwt) {
+      const hit = recallVerifiedToken(token, r, opts);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+
   const verifyOne = async (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): Promise<VerifiedToken | undefined> => {
-    const options = optionsFor(policy, "ClearKey");
-    if (options.length === 0) throw new KeyplaneError("KEY_NOT_AUTHORIZED", "The policy for this key does not deliver ClearKey/AES-128 keys", { status: 403 });
-    if (options.some((o) => o.restriction.type === "Open")) return undefined;
+    const access = keyAccess(policy);
+    if (access.none) throw new KeyplaneError("KEY_NOT_AUTHORIZED", "The policy for this key does not deliver ClearKey/AES-128 keys", { status: 403 });
+    if (access.open) return undefined;
     if (!token) throw tokenError("TOKEN_MISSING", "A bearer token is required (Authorization: Bearer <token>, Bearer=<token> or ?token=)");
     const kind = JWT_SHAPE.test(token) ? "Jwt" : "Swt";
-    const restrictions = options.map((o) => o.restriction).filter((r): r is TokenRestriction => r.type === "Token" && r.tokenType === kind);
+    const restrictions = access[kind];
     if (restrictions.length === 0) throw tokenError("TOKEN_INVALID", `This key does not accept ${kind} tokens`);
     let first: unknown;
     for (const r of restrictions) {
       try {
-        return await verifyViewerToken(token, r, {
-          now: ctx.now(),
-          kid: kids[0]!,
-          kids: kids.slice(1),
-          skewSeconds: config.clockSkewSeconds,
-          verifiedTokenCacheSeconds: config.verifiedTokenCacheSeconds,
-          useCounter: deps.useCounter,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        });
+        return await verifyViewerToken(token, r, verifyOptions(kids));
       } catch (e) {
         // A token that verified but does not grant this key is final; otherwise try the next option.
         if (e instanceof KeyplaneError && e.status === 403) throw e;
@@ -63,7 +109,7 @@ export function createKeyAuthorizer(
 
   return {
     async authorize(req) {
-      const index = await store.get();
+      const index = store.current() ?? (await store.get());
       const groups = new Map<ContentKeyPolicy, Buffer[]>();
       for (const kid of req.kids) {
         const p = index.policyFor({ kid, ...(req.contentId !== undefined ? { contentId: req.contentId } : {}) });
@@ -74,7 +120,7 @@ export function createKeyAuthorizer(
       }
       const verified: VerifiedToken[] = [];
       for (const [policy, kids] of groups) {
-        const v = await verifyOne(req.token, policy, kids);
+        const v = recallOne(req.token, policy, kids) ?? (await verifyOne(req.token, policy, kids));
         if (v) verified.push(v);
       }
       return verified;

@@ -15,6 +15,8 @@ export const MAX_POLICY_FILE_BYTES = 4 * 1024 * 1024;
 export interface PolicyStore {
   /** The current policies (cached for the configured TTL). */
   get(): Promise<PolicyIndex>;
+  /** The same policies without waiting, when `get()` would answer from memory right now; otherwise undefined. */
+  current(): PolicyIndex | undefined;
   readonly mode: "file" | "env" | "lab";
 }
 
@@ -42,6 +44,9 @@ export function createPolicyStore(ctx: KeyplaneContext, config: DeliveryConfig, 
     };
     return {
       mode: "file",
+      current() {
+        return current && ctx.now() - current.at < ttlMs ? current.index : undefined;
+      },
       get() {
         const now = ctx.now();
         if (current && now - current.at < ttlMs) return Promise.resolve(current.index);
@@ -68,6 +73,9 @@ export function createPolicyStore(ctx: KeyplaneContext, config: DeliveryConfig, 
     let index: PolicyIndex | undefined;
     return {
       mode: "env",
+      current() {
+        return index;
+      },
       async get() {
         if (!index) {
           let json: unknown;
@@ -86,10 +94,14 @@ export function createPolicyStore(ctx: KeyplaneContext, config: DeliveryConfig, 
     throw new KeyplaneError("POLICY_SOURCE_MISSING", `Key delivery has no content key policies: set policyFile (KEYPLANE_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`, { status: 500, expose: false });
   }
   let lab: Promise<PolicyIndex> | undefined;
+  let labIndex: PolicyIndex | undefined;
   return {
     mode: "lab",
+    current() {
+      return labIndex;
+    },
     get() {
-      lab ??= ctx.seed().then((s) => new PolicyIndex(labPolicies(s)));
+      lab ??= ctx.seed().then((s) => (labIndex = new PolicyIndex(labPolicies(s))));
       lab.catch(() => { lab = undefined; });
       return lab;
     },

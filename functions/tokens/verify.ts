@@ -75,11 +75,7 @@ export async function verifyViewerToken(token: string, restriction: TokenRestric
   if (typeof token !== "string" || token.length === 0) throw tokenError("TOKEN_MISSING", "A bearer token is required");
   const skew = clampSkew(opts.skewSeconds);
   const v = restriction.tokenType === "Swt" ? await verifySwt(token, restriction, opts.now, skew) : await verifyJwt(token, restriction, opts, skew);
-  const bound = v.contentKeyIds;
-  if (bound) {
-    const wanted = opts.kid ? [opts.kid, ...(opts.kids ?? [])] : (opts.kids ?? []);
-    if (!wanted.every((w) => bound.some((k) => k.equals(w)))) throw tokenError("TOKEN_KID_MISMATCH", "The token is not valid for the requested key");
-  }
+  if (!bindingHolds(v, opts)) throw tokenError("TOKEN_KID_MISMATCH", "The token is not valid for the requested key");
   const maxUses = v.maxUses;
   if (maxUses !== undefined) {
     if (!opts.useCounter) throw new KeyplaneError("USE_COUNTER_MISSING", "Token has a maxuses claim but no replay counter is configured", { status: 500, expose: false });
@@ -89,6 +85,30 @@ export async function verifyViewerToken(token: string, restriction: TokenRestric
     if (uses > maxUses) throw tokenError("TOKEN_USES_EXHAUSTED", "The token has been used the maximum number of times", { maxUses });
   }
   return v;
+}
+
+/**
+ * The synchronous answer for the exact token text verified under `restriction` a moment ago (the verified-token
+ * cache), when `verifyViewerToken` would certainly accept it: still within its time claims, bound to every requested
+ * KID, and without `maxuses` (counting a use needs the asynchronous counter). In every other case (not cached, cache
+ * off, SWT, expired, not yet valid, wrong KID, maxuses) it returns undefined and the caller runs `verifyViewerToken`,
+ * which gives the exact verdict and error. It never accepts what `verifyViewerToken` would refuse.
+ */
+export function recallVerifiedToken(token: string, restriction: TokenRestriction, opts: VerifyOptions): VerifiedToken | undefined {
+  if (restriction.tokenType !== "Jwt" || verifiedCacheMs(opts.verifiedTokenCacheSeconds) === 0) return undefined;
+  const cached = recall(restriction, token);
+  if (!cached || cached.until <= opts.now) return undefined;
+  const v = cached.verified;
+  if (v.maxUses !== undefined || timeClaimsError(v, opts.now, clampSkew(opts.skewSeconds)) || !bindingHolds(v, opts)) return undefined;
+  return { ...v };
+}
+
+/** True when the token names no KIDs, or names every requested one (byte compare). */
+function bindingHolds(v: VerifiedToken, opts: VerifyOptions): boolean {
+  const bound = v.contentKeyIds;
+  if (!bound) return true;
+  const wanted = opts.kid ? [opts.kid, ...(opts.kids ?? [])] : (opts.kids ?? []);
+  return wanted.every((w) => bound.some((k) => k.equals(w)));
 }
 
 /**
@@ -267,12 +287,18 @@ function remember(r: TokenRestriction, token: string, entry: CachedJwt): void {
 }
 
 function fromCache(c: CachedJwt, nowMs: number, skew: number): VerifiedToken {
-  const now = Math.floor(nowMs / 1000);
-  const { claims, expiresAt } = c.verified;
-  // Same rules jose applies: expired when exp <= now - tolerance; too early when nbf > now + tolerance.
-  if (typeof claims.nbf === "number" && claims.nbf > now + skew) throw tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
-  if (expiresAt <= now - skew) throw tokenError("TOKEN_EXPIRED", "Token has expired");
+  const err = timeClaimsError(c.verified, nowMs, skew);
+  if (err) throw err;
   return { ...c.verified };
+}
+
+/** The time-claim check on a cached verification, by the rules jose applies: expired when exp <= now - tolerance, too early when nbf > now + tolerance. */
+function timeClaimsError(v: VerifiedToken, nowMs: number, skew: number): KeyplaneError | undefined {
+  const now = Math.floor(nowMs / 1000);
+  const nbf = v.claims.nbf;
+  if (typeof nbf === "number" && nbf > now + skew) return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+  if (v.expiresAt <= now - skew) return tokenError("TOKEN_EXPIRED", "Token has expired");
+  return undefined;
 }
 
 function mapJoseError(e: unknown): KeyplaneError {

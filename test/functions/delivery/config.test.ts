@@ -88,10 +88,13 @@ describe("policy store", () => {
     const clock = { t: 0 };
     const tctx = staticContext(seed, { logger: silentLogger, now: () => clock.t });
     const s = createPolicyStore(tctx, loadDeliveryConfig({ env: {}, overrides: { policyFile: f, policyCacheTtlSeconds: 10 } }), {});
+    assert.equal(s.current(), undefined, "nothing in memory before the first load");
     const first = await s.get();
+    assert.equal(s.current(), first, "current() answers from memory within the TTL");
     writeFileSync(f, JSON.stringify({ ...open, policies: [...open.policies, { ...open.policies[0], name: "p" }], defaultPolicy: "p" }));
     assert.equal(await s.get(), first, "cached within the TTL");
     clock.t = 11_000;
+    assert.equal(s.current(), undefined, "past the TTL current() defers to get(), which re-reads");
     assert.equal((await s.get()).policyFor({})?.name, "p");
     writeFileSync(f, "{broken");
     clock.t = 22_000;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
 import { compactVerify } from "jose";
 import { importVerificationKey } from "../../../functions/tokens/keys";
-import { verifyViewerToken, extractToken, clampSkew, MAX_CLOCK_SKEW_SECONDS } from "../../../functions/tokens/verify";
+import { verifyViewerToken, recallVerifiedToken, extractToken, clampSkew, MAX_CLOCK_SKEW_SECONDS } from "../../../functions/tokens/verify";
 import { MemoryUseCounter } from "../../../functions/tokens/counter";
 import { tokenRestrictionSchema, type TokenRestriction } from "../../../functions/policy/model";
 import { KeyplaneError } from "../../../functions/errors";
@@ -127,6 +127,33 @@ describe("verifyViewerToken", () => {
       assert.equal(await code(verifyViewerToken(token, uncached, { now, verifiedTokenCacheSeconds: 0 })), "ok");
       uncached.primaryVerificationKey = other;
       assert.equal(await code(verifyViewerToken(token, uncached, { now, verifiedTokenCacheSeconds: 0 })), "401 TOKEN_INVALID");
+    });
+
+    it("recallVerifiedToken answers without waiting only where verifyViewerToken would certainly accept", async () => {
+      const mk = () => tokenRestrictionSchema.parse({ type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") } }) as TokenRestriction;
+      const kidA = randomBytes(16);
+      const kidB = randomBytes(16);
+      const bound = sign({ iss: "i", aud: "a", sub: "v", exp: t(120), "urn:microsoft:azure:mediaservices:contentkeyidentifier": kidA.toString("hex") });
+      const rr = mk();
+      assert.equal(recallVerifiedToken(bound, rr, { now, kid: kidA }), undefined, "nothing before the first full verification");
+      const full = await verifyViewerToken(bound, rr, { now, kid: kidA });
+      const hit = recallVerifiedToken(bound, rr, { now, kid: kidA });
+      assert.deepEqual(hit, full, "the same result as the full check");
+      assert.notEqual(hit, recallVerifiedToken(bound, rr, { now, kid: kidA }), "a copy each time");
+      // Every case the full check refuses, or must count, is left to it.
+      assert.equal(recallVerifiedToken(bound, rr, { now, kid: kidB }), undefined, "another KID");
+      assert.equal(await code(verifyViewerToken(bound, rr, { now, kid: kidB })), "403 TOKEN_KID_MISMATCH");
+      assert.equal(recallVerifiedToken(bound, rr, { now, kid: kidA, kids: [kidB] }), undefined, "one of several KIDs unbound");
+      assert.equal(recallVerifiedToken(bound, rr, { now: now + 300_000, kid: kidA }), undefined, "past exp + skew");
+      assert.equal(recallVerifiedToken(bound, rr, { now, kid: kidA, verifiedTokenCacheSeconds: 0 }), undefined, "cache off");
+      assert.equal(recallVerifiedToken(bound, mk(), { now, kid: kidA }), undefined, "another restriction object (a policy reload)");
+      // A re-encoded signature (same bytes, other text) is not the cached token.
+      const [h, p, sg] = bound.split(".") as [string, string, string];
+      assert.equal(recallVerifiedToken(`${h}.${p}.${sg}=`, rr, { now, kid: kidA }), undefined);
+      // A maxuses token verifies, but each use must be counted: never answered from here.
+      const counted = sign({ iss: "i", aud: "a", exp: t(120), "urn:microsoft:azure:mediaservices:maxuses": 5 });
+      assert.equal(await code(verifyViewerToken(counted, rr, { now, useCounter: new MemoryUseCounter() })), "ok");
+      assert.equal(recallVerifiedToken(counted, rr, { now }), undefined);
     });
 
     it("a token refused on its claims is not remembered as verified", async () => {

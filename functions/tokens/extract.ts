@@ -6,6 +6,9 @@
 import { tokenError } from "./errors";
 
 export const MAX_TOKEN_LENGTH = 16 * 1024;
+/** `Bearer <token>` (RFC 6750) or `Bearer=<token>` (legacy AMS players), surrounding whitespace ignored. */
+const BEARER = /^\s*Bearer( +|=)(\S+)\s*$/i;
+const BLANK = /^\s*$/;
 
 /** What `extractToken` needs from a request; Hono's `c.req` satisfies it. */
 export interface TokenSource {
@@ -23,11 +26,10 @@ export interface ExtractedToken {
 /** Finds the viewer token or returns undefined when the request carries none. Throws TOKEN_MALFORMED for an unusable one. */
 export function findToken(req: TokenSource): ExtractedToken | undefined {
   const auth = req.header("authorization");
-  if (auth !== undefined && auth.trim() !== "") {
-    const m = /^Bearer(?: +|=)(\S+)\s*$/i.exec(auth.trim());
+  if (auth !== undefined && !BLANK.test(auth)) {
+    const m = BEARER.exec(auth);
     if (!m) throw tokenError("TOKEN_MALFORMED", "Authorization header must be `Bearer <token>`");
-    const from: TokenLocation = /^Bearer=/i.test(auth.trim()) ? "authorization-legacy" : "authorization";
-    return { token: check(m[1]!), from };
+    return { token: check(m[2]!), from: m[1] === "=" ? "authorization-legacy" : "authorization" };
   }
   const q = req.query("token");
   if (q !== undefined && q !== "") return { token: check(q), from: "query" };

@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
   seedBase64: string;
   /** Serve plain node:http "ok" instead of the app (the machine's reference point, see load.ts `calibrate`). */
   plain?: boolean;
+  /** Build the server from another checkout of this repository (bench/ab.ts); default this one. */
+  root?: string;
 }
 
 function hasTaskset(): boolean {
@@ -38,8 +40,10 @@ let pinnedSelf = false;
 export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
   const dir = join(REPO_ROOT, ".keyplane", "bench");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "server.cjs");
-  writeFileSync(file, bundleFunction("bench/support/server.ts").code);
+  const bundle = bundleFunction("bench/support/server.ts", opts.root ? { root: opts.root } : {});
+  // One file per distinct build, so two servers built from different checkouts can start side by side.
+  const file = join(dir, `server-${bundle.sha256.replace(/[^A-Za-z0-9]/g, "").slice(0, 12)}.cjs`);
+  writeFileSync(file, bundle.code);
 
   const n = cpus().length;
   const taskset = hasTaskset();

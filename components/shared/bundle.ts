@@ -22,6 +22,8 @@ export interface BundleOptions {
   external?: string[];
   /** Extra `define` replacements. */
   define?: Record<string, string>;
+  /** Another checkout of this repository to bundle from, with its own node_modules (bench/ab.ts compares commits). */
+  root?: string;
 }
 
 export interface Bundle {
@@ -35,9 +37,9 @@ export interface Bundle {
 
 const cache = new Map<string, Bundle>();
 
-/** Resolves an entry path relative to the repository root (absolute paths are kept). */
-export function resolveEntry(entry: string): string {
-  return path.isAbsolute(entry) ? entry : path.resolve(REPO_ROOT, entry);
+/** Resolves an entry path relative to the repository root, or `root` (absolute paths are kept). */
+export function resolveEntry(entry: string, root = REPO_ROOT): string {
+  return path.isAbsolute(entry) ? entry : path.resolve(root, entry);
 }
 
 /**
@@ -45,7 +47,8 @@ export function resolveEntry(entry: string): string {
  * esbuild's messages when the entry does not build.
  */
 export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle {
-  const file = resolveEntry(entry);
+  const root = opts.root ?? REPO_ROOT;
+  const file = resolveEntry(entry, root);
   const key = JSON.stringify([file, opts.external ?? [], opts.define ?? {}]);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -63,7 +66,7 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
       logLevel: "silent",
       external: opts.external ?? [],
       define: { "process.env.NODE_ENV": '"production"', ...(opts.define ?? {}) },
-      absWorkingDir: REPO_ROOT,
+      absWorkingDir: root,
     });
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];

@@ -6,11 +6,12 @@
  * Tokens come from `Authorization: Bearer`, `Bearer=` or `?token=`. Errors are KeyplaneErrors mapped by the base app;
  * every 401 for a refused token carries `WWW-Authenticate: Bearer` (added by the base app). Keys come from the seed only; nothing secret is logged.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
 import { readRequestBody } from "../http/body";
+import { requestHeader } from "../http/incoming";
 import { cors } from "../http/cors";
 import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
@@ -50,6 +51,11 @@ const tokenRequestSchema = z.object({
 
 function badRequest(code: string, message: string): KeyplaneError {
   return new KeyplaneError(code, message, { status: 400 });
+}
+
+/** The viewer token of a request, if any (Authorization header first, then `?token=`). */
+function viewerToken(c: Context<AppEnv>): string | undefined {
+  return findToken({ header: (name) => requestHeader(c, name), query: (name) => c.req.query(name) })?.token;
 }
 
 function parseJson(text: string): unknown {
@@ -147,7 +153,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
       kidTexts.push(k);
     }
     const contentId = c.req.query("contentId");
-    const token = findToken(c.req)?.token;
+    const token = viewerToken(c);
     await authorizer.authorize({ kids, ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
     const seed = await ctx.seed();
     const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
@@ -158,7 +164,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   app.get("/hls/key/:kid", async (c) => {
     const kid = parseKid(c.req.param("kid"));
     const contentId = c.req.query("contentId");
-    const token = findToken(c.req)?.token;
+    const token = viewerToken(c);
     await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
     const key = (await ctx.seed()).contentKey(kid);
     return reply(c, new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });

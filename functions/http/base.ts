@@ -8,6 +8,7 @@ import { isKeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "./env";
 import { declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
+import { requestHeader } from "./incoming";
 import { hasRequestId, replyJson } from "./reply";
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -31,7 +32,7 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
 
   // One middleware for everything every request needs (each extra middleware layer costs a closure and a promise).
   app.use("*", async (c, next) => {
-    const incoming = c.req.header("x-request-id") ?? c.req.header("x-amzn-requestid");
+    const incoming = requestHeader(c, "x-request-id") ?? requestHeader(c, "x-amzn-requestid");
     const requestId = incoming && /^[A-Za-z0-9._:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     c.set("requestId", requestId);
     const log = ctx.logger.child({ requestId });
@@ -44,7 +45,7 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") {
       await next();
-    } else if (declaredLengthExceeds(c.req.header("content-length"), maxBody)) {
+    } else if (declaredLengthExceeds(requestHeader(c, "content-length"), maxBody)) {
       c.res = tooLarge(c);
     } else {
       if (customCeiling) c.set("maxBodyBytes", maxBody);

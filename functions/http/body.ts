@@ -12,6 +12,7 @@
 import type { Context } from "hono";
 import type { IncomingMessage } from "node:http";
 import { KeyplaneError } from "../errors";
+import { nodeIncoming } from "./incoming";
 
 /** The ceiling for any request body, whatever a route asks for (the base app's default `maxBodyBytes`). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -62,12 +63,6 @@ export async function readStreamCapped(
 /** Reads a web `Request` body of at most `maxBytes`; throws BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise. */
 export function readBodyCapped(req: Request, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
   return readStreamCapped(req.body, req.headers.get("content-length"), maxBytes, opts);
-}
-
-/** Node's request stream, when the app is served by @hono/node-server (it passes `{ incoming, outgoing }` as env). */
-export function nodeIncoming(env: unknown): IncomingMessage | undefined {
-  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return incoming && typeof incoming.on === "function" && typeof incoming.readableDidRead === "boolean" ? incoming : undefined;
 }
 
 function bodyUnreadable(detail: string, cause?: unknown): KeyplaneError {

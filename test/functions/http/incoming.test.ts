@@ -1,0 +1,61 @@
+/**
+ * Request headers read from node's IncomingMessage (`requestHeader`) over real loopback HTTP, compared with what
+ * hono's `c.req.header` (the web Headers view of the same request) answers: same values for single, repeated, missing
+ * and mixed-case headers; and the web-request fallback under `app.request()`.
+ */
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { createBaseApp } from "../../../functions/http/base";
+import { nodeIncoming, requestHeader } from "../../../functions/http/incoming";
+import { replyJson } from "../../../functions/http/reply";
+import { staticContext } from "../../../functions/context";
+import { KeySeed } from "../../../functions/keys/seed";
+import { createLogger } from "../../../functions/log";
+import { listen, type Listening } from "../../../functions/runtimes/listen";
+
+const NAMES = ["authorization", "x-thing", "x-missing", "content-type", "x-mixed"];
+
+function app() {
+  const a = createBaseApp(staticContext(KeySeed.generate(), { logger: createLogger({ level: "error" }) }));
+  a.get("/h", (c) => replyJson(c, {
+    onNode: nodeIncoming(c.env) !== undefined,
+    ours: Object.fromEntries(NAMES.map((n) => [n, requestHeader(c, n) ?? null])),
+    hono: Object.fromEntries(NAMES.map((n) => [n, c.req.header(n) ?? null])),
+  }));
+  return a;
+}
+
+function get(url: string, headers: Record<string, string | string[]>): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/h`, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (d: Buffer) => parts.push(d));
+      res.on("end", () => resolve(JSON.parse(Buffer.concat(parts).toString("utf8"))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("http/incoming: request headers from node's IncomingMessage", () => {
+  let server: Listening;
+  before(async () => { server = await listen(app()); });
+  after(() => server.close());
+
+  it("answers exactly what hono's web Headers view answers, for single, repeated, missing and mixed-case headers", async () => {
+    const r = await get(server.url, { Authorization: "Bearer abc.def.ghi", "x-thing": ["one", "two"], "Content-Type": "text/plain", "X-MiXeD": " spaced value " });
+    assert.equal(r.onNode, true, "served by @hono/node-server");
+    assert.deepEqual(r.ours, r.hono);
+    assert.equal(r.ours["x-thing"], "one, two", "repeated headers joined as fetch joins them");
+    assert.equal(r.ours["x-mixed"], "spaced value", "surrounding whitespace is not part of the value");
+    assert.equal(r.ours["x-missing"], null);
+  });
+
+  it("falls back to the web request where there is no IncomingMessage (app.request, Lambda)", async () => {
+    const res = await app().request("/h", { headers: { authorization: "Bearer x.y.z", "x-thing": "one" } });
+    const r = (await res.json()) as any;
+    assert.equal(r.onNode, false);
+    assert.deepEqual(r.ours, r.hono);
+    assert.equal(r.ours.authorization, "Bearer x.y.z");
+  });
+});

@@ -17,12 +17,10 @@ import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../components/shared/bundle";
 import { KeySeed } from "../functions/keys/seed";
-import { createTokenIssuer } from "../functions/tokens/issue";
-import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../functions/tokens/lab";
 import { request as spekeRequest, TWO_KEYS } from "./speke";
 import { startServerProcess, type ServerProcess } from "./support/child";
+import { deliveryRequests } from "./support/delivery-requests";
 
-const KID = "6a2f0c1e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
 const SCENARIOS = ["clearkey", "clearkey-verify", "hls", "healthz", "speke"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -30,15 +28,10 @@ async function requestFor(scenario: Scenario, seed: KeySeed): Promise<{ areas: s
   if (scenario === "speke") {
     return { areas: ["speke"], config: {}, req: { method: "POST", path: "/speke", body: spekeRequest(TWO_KEYS), headers: { "content-type": "application/xml", "x-speke-version": "2.0" } } };
   }
-  const issuer = await createTokenIssuer({ issuer: LAB_ISSUER, audience: LAB_AUDIENCE, signing: { alg: "HS256", keyBase64: labTokenKey(seed).toString("base64") } });
-  const kid = Buffer.from(KID.replace(/-/g, ""), "hex");
-  const token = (await issuer.issue("Jwt", { subject: "viewer", now: Date.now(), kids: [kid] })).token;
+  const { tokens, clearkey, hlsKey } = await deliveryRequests(seed);
   const config = { delivery: { lab: true, tokenLifetimeSeconds: 3600, verifiedTokenCacheSeconds: scenario === "clearkey-verify" ? 0 : 60 } };
-  const auth = { authorization: `Bearer ${token}` };
-  if (scenario === "hls") return { areas: ["delivery"], config, req: { method: "GET", path: `/hls/key/${KID}`, headers: auth } };
-  if (scenario === "healthz") return { areas: ["delivery"], config, req: { method: "GET", path: "/healthz" } };
-  const body = JSON.stringify({ kids: [kid.toString("base64url")], type: "temporary" });
-  return { areas: ["delivery"], config, req: { method: "POST", path: "/clearkey", body, headers: { "content-type": "application/json", ...auth } } };
+  const req = scenario === "hls" ? hlsKey(tokens[0]!) : scenario === "healthz" ? { method: "GET" as const, path: "/healthz" } : clearkey(tokens[0]!);
+  return { areas: ["delivery"], config, req };
 }
 
 function checkout(ref: string): { dir: string; sha: string; remove: () => void } {

@@ -14,18 +14,13 @@ import { staticContext } from "../functions/context";
 import type { KeySeed } from "../functions/keys/seed";
 import { createLogger } from "../functions/log";
 import { lambdaHandler } from "../functions/runtimes/lambda";
+import type { BenchRequest } from "./support/delivery-requests";
 
 interface LambdaResult {
   statusCode: number;
 }
 
-export interface LambdaScenario {
-  name: string;
-  method: "GET" | "POST";
-  path: string;
-  body?: string;
-  headers: Record<string, string>;
-}
+export type LambdaScenario = BenchRequest & { name: string };
 
 function httpApiEvent(s: LambdaScenario) {
   return {

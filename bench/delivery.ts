@@ -16,29 +16,15 @@
  */
 import { cpus, loadavg } from "node:os";
 import { KeySeed } from "../functions/keys/seed";
-import { createTokenIssuer } from "../functions/tokens/issue";
-import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../functions/tokens/lab";
 import { benchDeliveryLambda } from "./delivery-lambda";
 import { startServerProcess } from "./support/child";
+import { deliveryRequests } from "./support/delivery-requests";
 import { calibrate, formatHeader, formatRow, measureLoad, rounds, seconds, type LoadResult } from "./support/load";
-
-const KID = "6a2f0c1e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
 
 export async function benchDelivery(): Promise<void> {
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
   const seed = KeySeed.generate();
-  // Tokens exactly as the lab's /token issues them (same issuer, key and claims), minted here so minting costs the
-  // server nothing.
-  const issuer = await createTokenIssuer({ issuer: LAB_ISSUER, audience: LAB_AUDIENCE, signing: { alg: "HS256", keyBase64: labTokenKey(seed).toString("base64") } });
-  const kid = Buffer.from(KID.replace(/-/g, ""), "hex");
-  const tokens: string[] = [];
-  for (let i = 0; i < 2; i++) tokens.push((await issuer.issue("Jwt", { subject: `viewer-${i}`, now: Date.now(), kids: [kid] })).token);
-  const clearkey = (token: string) => ({
-    method: "POST" as const, path: "/clearkey",
-    body: JSON.stringify({ kids: [kid.toString("base64url")], type: "temporary" }),
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-  });
-  const hlsKey = (token: string) => ({ method: "GET" as const, path: `/hls/key/${KID}`, headers: { authorization: `Bearer ${token}` } });
+  const { tokens, clearkey, hlsKey } = await deliveryRequests(seed, 2);
 
   const rows: LoadResult[] = [await calibrate(connections)];
   // Two servers: with the verified-token cache off, every request runs the full signature + claims check (what a

@@ -11,7 +11,6 @@ import { declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
 import { requestHeader } from "./incoming";
 import { hasRequestId, replyJson } from "./reply";
 
-export { DEFAULT_MAX_BODY_BYTES };
 const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keyplane"' };
 
 export interface BaseAppOptions {

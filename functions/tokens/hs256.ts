@@ -20,23 +20,18 @@ export function hs256SignatureMatches(signingInput: string, sig: Uint8Array, key
 }
 
 /**
- * Validates the protected header and claims set of a JWS whose signature has already been checked. `headerSegment`
- * is the token's first segment and `header` its parsed JSON; jose throws its own error classes (JWTInvalid,
- * JWTExpired, JWTClaimValidationFailed, JOSENotSupported for an unknown `crit`), which the caller maps.
+ * The protected header re-encoded with `alg: "none"`: what `validateVerifiedJwt` feeds jose's unsecured-JWT decoder
+ * in place of the token's own first segment (callers encode each distinct header once, see verify.ts).
  */
-export function validateVerifiedJwt(headerSegment: string, header: Record<string, unknown>, payloadSegment: string, options: JWTClaimVerificationOptions): JWTPayload {
-  return UnsecuredJWT.decode(`${unsecuredHeader(headerSegment, header)}.${payloadSegment}.`, options).payload;
+export function unsecuredHeaderSegment(header: Readonly<Record<string, unknown>>): string {
+  return Buffer.from(JSON.stringify({ ...header, alg: "none" }), "utf8").toString("base64url");
 }
 
-/** A deployment sees a handful of distinct headers (`{"alg":"HS256","typ":"JWT"}` and a kid or two): encode each once. */
-const UNSECURED_HEADERS_MAX = 64;
-const unsecuredHeaders = new Map<string, string>();
-function unsecuredHeader(headerSegment: string, header: Record<string, unknown>): string {
-  let out = unsecuredHeaders.get(headerSegment);
-  if (out === undefined) {
-    out = Buffer.from(JSON.stringify({ ...header, alg: "none" }), "utf8").toString("base64url");
-    if (unsecuredHeaders.size >= UNSECURED_HEADERS_MAX) unsecuredHeaders.clear();
-    unsecuredHeaders.set(headerSegment, out);
-  }
-  return out;
+/**
+ * Validates the protected header and claims set of a JWS whose signature has already been checked.
+ * `unsecuredHeader` is `unsecuredHeaderSegment` of its parsed header; jose throws its own error classes (JWTInvalid,
+ * JWTExpired, JWTClaimValidationFailed, JOSENotSupported for an unknown `crit`), which the caller maps.
+ */
+export function validateVerifiedJwt(unsecuredHeader: string, payloadSegment: string, options: JWTClaimVerificationOptions): JWTPayload {
+  return UnsecuredJWT.decode(`${unsecuredHeader}.${payloadSegment}.`, options).payload;
 }

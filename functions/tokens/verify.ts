@@ -18,7 +18,7 @@ import { CONTENT_KEY_IDENTIFIER_CLAIM, MAX_USES_CLAIM, type TokenRestriction, ty
 import { decodeCanonicalBase64url, isCanonicalBase64url } from "../encoding/base64url";
 import type { UseCounter } from "./counter";
 import { tokenError } from "./errors";
-import { hs256SignatureMatches, validateVerifiedJwt } from "./hs256";
+import { hs256SignatureMatches, unsecuredHeaderSegment, validateVerifiedJwt } from "./hs256";
 import { importVerificationKey, pinnedAlg, type PinnedAlg } from "./keys";
 import { oidcKeySet } from "./oidc";
 import { parseSwt, swtMacMatches } from "./swt";
@@ -163,7 +163,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
   const [h, p, s] = parts as [string, string, string];
   const sig = decodeCanonicalBase64url(s);
   if (!sig || !isCanonicalBase64url(p)) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
-  const header = protectedHeader(h);
+  const { header, unsecured } = protectedHeader(h);
   const alg = header.alg as string;
   const usable = candidates(r, opts.fetch).filter((c) => c.alg === alg);
   if (usable.length === 0) throw tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
@@ -182,7 +182,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
       if (key instanceof KeyObject) {
         // HS256 (the only algorithm a symmetric key verifies): MAC on node:crypto, header and claims through jose.
         if (!hs256SignatureMatches(`${h}.${p}`, sig, key)) continue;
-        payload = validateVerifiedJwt(h, header, p, claimOpts);
+        payload = validateVerifiedJwt(unsecured, p, claimOpts);
       } else {
         const verifyOpts = { ...claimOpts, algorithms: [alg], crit: {} };
         const res = typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
@@ -213,13 +213,18 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
 }
 
 /**
- * The parsed protected header of a JWS, by its exact (canonical) segment. A deployment sees a handful of distinct
- * headers (`{"alg":"HS256","typ":"JWT"}` and a `kid` or two), so each is decoded and parsed once; the result is frozen
- * and only read. Anything else about the header (`crit`, `b64`) is still checked per token by jose.
+ * The parsed protected header of a JWS, by its exact (canonical) segment, with its `alg: "none"` re-encoding for the
+ * HS256 claims check (hs256.ts). A deployment sees a handful of distinct headers (`{"alg":"HS256","typ":"JWT"}` and a
+ * `kid` or two), so each is decoded, parsed and re-encoded once; the result is frozen and only read. Anything else
+ * about the header (`crit`, `b64`) is still checked per token by jose.
  */
+interface ParsedHeader {
+  header: Readonly<Record<string, unknown>>;
+  unsecured: string;
+}
 const HEADER_CACHE_MAX = 64;
-const headerCache = new Map<string, Readonly<Record<string, unknown>>>();
-function protectedHeader(segment: string): Readonly<Record<string, unknown>> {
+const headerCache = new Map<string, ParsedHeader>();
+function protectedHeader(segment: string): ParsedHeader {
   const cached = headerCache.get(segment);
   if (cached) return cached;
   const bytes = decodeCanonicalBase64url(segment);
@@ -233,10 +238,11 @@ function protectedHeader(segment: string): Readonly<Record<string, unknown>> {
   if (!header || typeof header !== "object" || Array.isArray(header) || typeof (header as { alg?: unknown }).alg !== "string") {
     throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
   }
-  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
   const frozen = Object.freeze(header as Record<string, unknown>);
-  headerCache.set(segment, frozen);
-  return frozen;
+  const parsed: ParsedHeader = Object.freeze({ header: frozen, unsecured: unsecuredHeaderSegment(frozen) });
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+  headerCache.set(segment, parsed);
+  return parsed;
 }
 
 /**

@@ -5,6 +5,7 @@
  * by `app.request()` and Lambda.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBaseApp } from "../../../functions/http/base";
@@ -49,7 +50,7 @@ describe("http/body: readRequestBody over node's IncomingMessage", () => {
     const app = createBaseApp(staticContext(KeySeed.generate(), { logger: createLogger({ level: "error" }) }), { maxBodyBytes: 4096 });
     app.post("/small", async (c) => {
       const b = await readRequestBody(c, 1000);
-      lastRead = { bytes: b.length, sha: require("node:crypto").createHash("sha256").update(b).digest("hex") };
+      lastRead = { bytes: b.length, sha: createHash("sha256").update(b).digest("hex") };
       return reply(c, String(b.length), 200, {});
     });
     app.post("/big", async (c) => reply(c, String((await readRequestBody(c, 1024 * 1024)).length), 200, {}));
@@ -62,7 +63,7 @@ describe("http/body: readRequestBody over node's IncomingMessage", () => {
     const r = await upload(`${server.url}/small`, chunks);
     assert.equal(r.status, 200);
     assert.equal(r.body, "1000");
-    assert.equal(lastRead?.sha, require("node:crypto").createHash("sha256").update(Buffer.concat(chunks)).digest("hex"));
+    assert.equal(lastRead?.sha, createHash("sha256").update(Buffer.concat(chunks)).digest("hex"));
   });
 
   it("counts a chunked upload against the route's cap: one byte over is 413 BODY_TOO_LARGE", async () => {
@@ -78,7 +79,7 @@ describe("http/body: readRequestBody over node's IncomingMessage", () => {
     assert.deepEqual(ok, { status: 200, body: "4096" });
   });
 
-  it("a declared Content-Length over the cap is refused before the route reads", async () => {
+  it("a declared Content-Length over the cap is refused (route cap and app ceiling)", async () => {
     const r = await fetch(`${server.url}/small`, { method: "POST", body: Buffer.alloc(1001) });
     assert.equal(r.status, 413);
     const over = await fetch(`${server.url}/big`, { method: "POST", body: Buffer.alloc(4097) });

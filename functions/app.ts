@@ -12,6 +12,8 @@ import { spekeRoutes } from "./speke/routes";
 import { deliveryRoutes } from "./delivery/routes";
 import { licenseRoutes } from "./license/routes";
 import { createUseCounter } from "./delivery/use-counter";
+import { createContentKeyRegistry } from "./registry/config";
+import type { ContentKeyRegistry } from "./registry/registry";
 
 export type Area = "speke" | "delivery" | "license";
 export const ALL_AREAS: readonly Area[] = ["speke", "delivery", "license"];
@@ -22,6 +24,8 @@ export interface CreateAppOptions {
   extra?: Hono<AppEnv>[];
   deliveryDeps?: Parameters<typeof deliveryRoutes>[2];
   licenseDeps?: Parameters<typeof licenseRoutes>[2];
+  /** The content key registry SPEKE writes and key delivery reads (default: from `config.contentKeyRegistry`). */
+  contentKeyRegistry?: ContentKeyRegistry;
 }
 
 export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: CreateAppOptions = {}): Hono<AppEnv> {
@@ -29,11 +33,14 @@ export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: Cr
   const app = createBaseApp(ctx);
   const health = JSON.stringify({ ok: true, areas: [...areas] });
   app.get("/healthz", (c) => reply(c, health, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" }));
-  if (areas.has("speke")) app.route("/", spekeRoutes(ctx, config.speke));
+  // One registry for SPEKE and delivery in one process, so a KID served by SPEKE is known to delivery at once.
+  const registry = opts.contentKeyRegistry ?? opts.deliveryDeps?.contentKeyRegistry
+    ?? (areas.has("speke") || areas.has("delivery") ? createContentKeyRegistry(config.contentKeyRegistry) : undefined);
+  if (areas.has("speke")) app.route("/", spekeRoutes(ctx, config.speke, registry ? { registry } : {}));
   // One replay counter for every route that checks tokens: a token's `maxuses` covers keys and vendor licenses alike.
   const useCounter = opts.deliveryDeps?.useCounter ?? opts.licenseDeps?.useCounter
     ?? (areas.has("delivery") || areas.has("license") ? createUseCounter(ctx, config.delivery) : undefined);
-  if (areas.has("delivery")) app.route("/", deliveryRoutes(ctx, config.delivery, { ...opts.deliveryDeps, ...(useCounter ? { useCounter } : {}) }));
+  if (areas.has("delivery")) app.route("/", deliveryRoutes(ctx, config.delivery, { ...opts.deliveryDeps, ...(useCounter ? { useCounter } : {}), ...(registry ? { contentKeyRegistry: registry } : {}) }));
   if (areas.has("license")) app.route("/", licenseRoutes(ctx, config.license, { ...opts.licenseDeps, ...(useCounter ? { useCounter } : {}) }));
   for (const extra of opts.extra ?? []) app.route("/", extra);
   return app;

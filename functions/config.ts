@@ -8,12 +8,15 @@ import { formatIssues } from "./policy/validate";
 import { spekeConfigSchema } from "./speke/config";
 import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";
+import { contentKeyRegistryConfigSchema } from "./registry/config";
 
 export const keyplaneConfigSchema = z
   .object({
     speke: spekeConfigSchema.prefault({}),
     delivery: deliveryConfigSchema.prefault({}),
     license: licenseConfigSchema.prefault({}),
+    /** Where SPEKE records which content id each served KID belongs to, and where key delivery looks it up. */
+    contentKeyRegistry: contentKeyRegistryConfigSchema,
   })
   .strict();
 

@@ -1,5 +1,6 @@
 /**
- * Decides whether a request may have the keys for some KIDs: finds the policy governing each KID (or content id),
+ * Decides whether a request may have the keys for some KIDs: finds the policy governing each KID (a KID binding, then
+ * a content-id binding through the content key registry, then the default policy: never a content id the viewer sends),
  * takes its ClearKey/AES-128 options, and passes if one is open or the token satisfies one token restriction.
  * KIDs governed by the same policy are checked with one verification (so one request = one use of a maxuses token).
  *
@@ -15,6 +16,8 @@ import type { UseCounter } from "../tokens/counter";
 import { tokenError } from "../tokens/errors";
 import { recallVerifiedToken, verifyViewerToken, type VerifiedToken, type VerifyOptions } from "../tokens/verify";
 import type { DeliveryConfig } from "./config";
+import type { ContentKeyRegistry } from "../registry/registry";
+import type { PolicyIndex } from "../policy/bindings";
 import type { PolicyStore } from "./policy-store";
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -22,7 +25,6 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export interface AuthorizeRequest {
   kids: Buffer[];
   token?: string;
-  contentId?: string;
 }
 
 export interface KeyAuthorizer {
@@ -62,8 +64,16 @@ export function createKeyAuthorizer(
   ctx: KeyplaneContext,
   config: DeliveryConfig,
   store: PolicyStore,
-  deps: { useCounter: UseCounter; fetch?: typeof fetch },
+  deps: { useCounter: UseCounter; registry: ContentKeyRegistry; fetch?: typeof fetch },
 ): KeyAuthorizer {
+  /** The policy of a KID: by KID, then by the content id SPEKE recorded for it (only when some binding names content). */
+  const policyOf = (index: PolicyIndex, kid: Buffer): ContentKeyPolicy | undefined | Promise<ContentKeyPolicy | undefined> => {
+    if (!index.hasContentBindings || index.boundByKid(kid)) return index.policyFor({ kid });
+    const known = deps.registry.peek(kid);
+    if (known !== undefined) return index.policyFor(known === null ? { kid } : { kid, contentId: known });
+    return deps.registry.contentIdOf(kid).then((contentId) => index.policyFor(contentId === undefined ? { kid } : { kid, contentId }));
+  };
+
   const verifyOptions = (kids: Buffer[]): VerifyOptions => ({
     now: ctx.now(),
     kid: kids[0]!,
@@ -113,7 +123,8 @@ export function createKeyAuthorizer(
       const index = store.current() ?? (await store.get());
       const groups = new Map<ContentKeyPolicy, Buffer[]>();
       for (const kid of req.kids) {
-        const p = index.policyFor({ kid, ...(req.contentId !== undefined ? { contentId: req.contentId } : {}) });
+        const found = policyOf(index, kid);
+        const p = found instanceof Promise ? await found : found;
         if (!p) throw new KeyplaneError("KEY_NOT_AUTHORIZED", "No policy governs the requested key", { status: 403 });
         const g = groups.get(p);
         if (g) g.push(kid);

@@ -9,8 +9,13 @@
  *                 "maxUses": 5, "lifetimeSeconds": 600, "claims": { "tier": "gold" } }] }
  *
  * The first rule matching the subject and covering every requested KID and the content id wins. A request naming no
- * KIDs asks for an unbound token (it opens every key its policy allows) and needs a rule with `"kids": ["*"]`, even
- * when it names a content id: tokens are bound to KIDs, and a content id only narrows which rules match.
+ * KIDs asks for an unbound token (it opens every key its policy allows) and needs a rule with `"kids": ["*"]` and no
+ * content scope: tokens are bound to KIDs, never to a content id.
+ *
+ * Content scope: a rule listing content ids (not `"*"`) matches only a request that names one of them, and then only
+ * KIDs that the content key registry holds for that content id (SPEKE recorded them when it served them); it never
+ * issues an unbound token. A rule without `contentIds` matches only requests that name no content id; `["*"]` matches
+ * both.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -28,6 +33,11 @@ export interface EntitlementRequest {
   lifetimeSeconds?: number;
   /** Request headers (client authentication). */
   header(name: string): string | undefined;
+  /**
+   * The content id the content key registry holds for a KID (key delivery passes its registry). Without it,
+   * content-scoped rules match no request.
+   */
+  contentIdOf?(kid: Buffer): Promise<string | undefined>;
 }
 
 export interface Entitlement {
@@ -158,13 +168,24 @@ export class RulesEntitlements implements Entitlements {
       if (!ok) throw new KeyplaneError("CLIENT_UNAUTHORIZED", `A valid ${this.authHeader} header is required`, { status: 401 });
     }
     const wantKids = req.kids.map((k) => k.toString("hex"));
+    let registered: Promise<boolean> | undefined;
     for (const r of this.rules) {
       if (!r.anySubject && !r.subjects.has(req.subject)) continue;
       // A token names the KIDs it opens; a token naming none opens every key, so only a rule that says so (`"kids":
-      // ["*"]`) may issue one, whatever content id the request names (a content id narrows rules, it binds nothing).
+      // ["*"]`) may issue one.
       if (wantKids.length === 0 && !r.anyKid) continue;
       if (!wantKids.every((k) => r.anyKid || r.kids.has(k))) continue;
-      if (req.contentId !== undefined && !r.anyContent && !r.contentIds.has(req.contentId)) continue;
+      if (!r.anyContent) {
+        if (r.contentIds.size === 0) {
+          if (req.contentId !== undefined) continue;
+        } else {
+          // Content-scoped: the request names one of the rule's content ids and only KIDs SPEKE served for it.
+          if (req.contentId === undefined || !r.contentIds.has(req.contentId)) continue;
+          if (wantKids.length === 0) continue;
+          registered ??= kidsServedFor(req);
+          if (!(await registered)) continue;
+        }
+      }
       let maxUses = req.maxUses ?? r.maxUses;
       if (maxUses !== undefined && r.maxUses !== undefined) maxUses = Math.min(maxUses, r.maxUses);
       let lifetime = req.lifetimeSeconds ?? r.lifetimeSeconds;
@@ -180,6 +201,13 @@ export class RulesEntitlements implements Entitlements {
     }
     return undefined;
   }
+}
+
+/** True when the registry holds every requested KID for the request's content id. */
+async function kidsServedFor(req: EntitlementRequest): Promise<boolean> {
+  if (!req.contentIdOf || req.contentId === undefined) return false;
+  const found = await Promise.all(req.kids.map((k) => req.contentIdOf!(k)));
+  return found.every((c) => c === req.contentId);
 }
 
 /** Entitles nobody: /token answers 403 (the default outside lab mode when no rules file is configured). */

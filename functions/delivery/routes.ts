@@ -26,12 +26,15 @@ import { createKeyAuthorizer } from "./authorize";
 import type { DeliveryConfig } from "./config";
 import { denyAllEntitlements, LAB_ENTITLEMENT_RULES, parseEntitlementRules, RulesEntitlements, type Entitlements } from "./entitlements";
 import { createPolicyStore } from "./policy-store";
+import { MemoryContentKeyRegistry, type ContentKeyRegistry } from "../registry/registry";
 
 export interface DeliveryDeps {
   useCounter?: UseCounter;
   entitlements?: Entitlements;
   /** fetch for OpenID Connect discovery/JWKS. */
   fetch?: typeof fetch;
+  /** Which content id SPEKE served each KID for (content-id policy bindings and content-scoped entitlement rules). */
+  contentKeyRegistry?: ContentKeyRegistry;
   /** Environment used to find the policy env var (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -75,7 +78,8 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   const entitlements = deps.entitlements
     ?? (config.entitlementsFile ? RulesEntitlements.fromFile(config.entitlementsFile, env)
       : lab ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env) : denyAllEntitlements);
-  const authorizer = createKeyAuthorizer(ctx, config, store, { useCounter, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const registry = deps.contentKeyRegistry ?? new MemoryContentKeyRegistry();
+  const authorizer = createKeyAuthorizer(ctx, config, store, { useCounter, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   if (lab) ctx.logger.warn("delivery_lab_mode", { message: "LAB MODE: no policy file configured; tokens are signed with a key derived from the key seed. Not for production." });
 
   let issuer: Promise<TokenIssuer | undefined> | undefined;
@@ -120,6 +124,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
       ...(q.maxUses !== undefined ? { maxUses: q.maxUses } : {}),
       ...(q.lifetimeSeconds !== undefined ? { lifetimeSeconds: q.lifetimeSeconds } : {}),
       header: (n) => c.req.header(n),
+      contentIdOf: (kid) => registry.contentIdOf(kid),
     });
     if (!ent) throw new KeyplaneError("NOT_ENTITLED", "The subject is not entitled to these keys", { status: 403 });
     const issued = await iss.issue(q.tokenType, {
@@ -152,9 +157,9 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
       kids.push(b);
       kidTexts.push(k);
     }
-    const contentId = c.req.query("contentId");
+    // A `?contentId=` from the viewer is ignored: the registry says which content a KID belongs to.
     const token = viewerToken(c);
-    await authorizer.authorize({ kids, ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
+    await authorizer.authorize({ kids, ...(token ? { token } : {}) });
     const seed = await ctx.seed();
     const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
     c.get("log").info("clearkey_license", { kidCount: kids.length });
@@ -163,9 +168,8 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
 
   app.get("/hls/key/:kid", async (c) => {
     const kid = parseKid(c.req.param("kid"));
-    const contentId = c.req.query("contentId");
     const token = viewerToken(c);
-    await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}), ...(contentId ? { contentId } : {}) });
+    await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}) });
     const key = (await ctx.seed()).contentKey(kid);
     return reply(c, new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
   });

@@ -5,7 +5,8 @@
  *     "bindings": [{ "policy": "<name>", "kids": ["<uuid|hex|base64url>"...]?, "contentIds": ["..."]? }],
  *     "defaultPolicy": "<name>"? }
  *
- * Resolution for a request: a binding naming the KID wins, then a binding naming the content id, then `defaultPolicy`;
+ * Resolution for a KID: a binding naming the KID wins, then a binding naming the content id that the content key
+ * registry holds for the KID (recorded by SPEKE; never a content id from the viewer's request), then `defaultPolicy`;
  * with none of these the KID is not delivered (fail closed).
  */
 import { z } from "zod";
@@ -97,6 +98,16 @@ export class PolicyIndex {
       for (const c of b.contentIds ?? []) this.byContentId.set(c, p);
     }
     this.fallback = source.defaultPolicy === undefined ? undefined : this.byName.get(source.defaultPolicy);
+  }
+
+  /** Some binding names content ids (then key delivery asks the content key registry which content a KID is). */
+  get hasContentBindings(): boolean {
+    return this.byContentId.size > 0;
+  }
+
+  /** A binding names this KID. */
+  boundByKid(kid: Uint8Array): boolean {
+    return this.byKid.has(Buffer.from(kid).toString("hex"));
   }
 
   policy(name: string): ContentKeyPolicy | undefined {

@@ -14,6 +14,7 @@ import { localSeed } from "../keys/seed-source";
 import type { KeySeed } from "../keys/seed";
 import { createLogger, type Logger } from "../log";
 import { listen } from "./listen";
+import { CONTENT_KEY_REGISTRY_FILE } from "../registry/file";
 import { labWebRoutes } from "../../lab/web/routes";
 import { ensureDemoMedia } from "../../lab/demo-media";
 
@@ -51,15 +52,18 @@ function readConfigFile(file: string): unknown {
 }
 
 /**
- * Lab defaults: URL knobs point at the lab's own address (SPEKE key templates point at our key delivery), and key
- * delivery may fall back to the seed-derived lab policy when no policy file is configured.
+ * Lab defaults: URL knobs point at the lab's own address (SPEKE key templates point at our key delivery), key
+ * delivery may fall back to the seed-derived lab policy when no policy file is configured, and the content key registry
+ * is `<dataDir>/content-keys.jsonl`.
  */
-function withBaseUrl(input: KeyplaneConfigInput, url: string): KeyplaneConfigInput {
+function withBaseUrl(input: KeyplaneConfigInput, url: string, dataDir: string): KeyplaneConfigInput {
   const speke = { ...(input.speke ?? {}) } as Record<string, unknown>;
   if (speke.publicBaseUrl === undefined) speke.publicBaseUrl = url;
   const delivery = { ...(input.delivery ?? {}) } as Record<string, unknown>;
   if (delivery.lab === undefined) delivery.lab = true;
-  return { ...input, speke: speke as KeyplaneConfigInput["speke"], delivery: delivery as KeyplaneConfigInput["delivery"] };
+  // The content key registry lives in the data directory, so content-id bindings hold across restarts.
+  const contentKeyRegistry = input.contentKeyRegistry ?? { type: "file" as const, path: join(dataDir, CONTENT_KEY_REGISTRY_FILE) };
+  return { ...input, speke: speke as KeyplaneConfigInput["speke"], delivery: delivery as KeyplaneConfigInput["delivery"], contentKeyRegistry };
 }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> {
@@ -79,7 +83,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const server = await listen(front as unknown as Hono<any>, { port: opts.port ?? 8787, hostname: opts.hostname ?? "127.0.0.1" });
   let config: KeyplaneConfig;
   try {
-    config = parseKeyplaneConfig(withBaseUrl(input, server.url), configFile ?? "lab configuration");
+    config = parseKeyplaneConfig(withBaseUrl(input, server.url, dataDir), configFile ?? "lab configuration");
     app = createApp(ctx, config, { extra: [labWebRoutes({ mediaDir })] });
   } catch (e) {
     await server.close();

@@ -11,7 +11,9 @@ import { SPEKE_422, unprocessable } from "../cpix/errors";
 import type { SpekeVersion } from "../cpix/model";
 import { parseCpixRequest } from "../cpix/parse";
 import { validateSpekeRequest } from "../cpix/validate";
+import type { ContentKeyRegistry } from "../registry/registry";
 import type { SpekeConfig } from "./config";
+import { overrideKid } from "./kid-override";
 import { buildSpekeResponse } from "./respond";
 
 export interface SpekeInput {
@@ -42,7 +44,15 @@ function userAgentHeaders(version: SpekeVersion | undefined, config: SpekeConfig
   return { "Speke-User-Agent": config.userAgent };
 }
 
-export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, config: SpekeConfig, log: Logger = ctx.logger): Promise<SpekeResult> {
+export interface SpekeDeps {
+  /**
+   * Where every served KID is recorded with the request's content id, before the keys leave (key delivery resolves
+   * content-id policy bindings through it). Without one nothing is recorded: content-id bindings then never match.
+   */
+  registry?: ContentKeyRegistry;
+}
+
+export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, config: SpekeConfig, log: Logger = ctx.logger, deps: SpekeDeps = {}): Promise<SpekeResult> {
   let version: SpekeVersion | undefined;
   let contentId: string | undefined;
   try {
@@ -53,6 +63,12 @@ export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, confi
     const seed = await ctx.seed();
     const res = buildSpekeResponse(req, seed, config, new Date(ctx.now()));
     const body = buildCpixResponse(res);
+    if (deps.registry && contentId) {
+      // The KIDs as served (after a KID override), recorded before any key leaves: a failed write is a 5xx, so a
+      // packager never holds keys that key delivery would govern by the wrong policy.
+      const kids = req.contentKeys.map((ck) => (config.kidOverride ? overrideKid(contentId!, ck.kid) : ck.kid));
+      await deps.registry.record(contentId, kids, ctx.now());
+    }
     log.info("speke_response", {
       spekeVersion: version, contentId, keyCount: req.contentKeys.length, drmSystemCount: req.drmSystems.length,
       keyPeriods: req.periods.length, encrypted: req.deliveryData.length > 0, kidOverride: config.kidOverride,

@@ -8,14 +8,14 @@ import type { AppEnv } from "../http/env";
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from "../http/body";
 import { reply } from "../http/reply";
 import type { SpekeConfig } from "./config";
-import { handleSpeke } from "./handler";
+import { handleSpeke, type SpekeDeps } from "./handler";
 
-export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig): Hono<AppEnv> {
+export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig, deps: SpekeDeps = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const post = async (c: Context<AppEnv>) => {
     const body = new Uint8Array(await readRequestBody(c, DEFAULT_MAX_BODY_BYTES));
     const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;
-    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log);
+    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log, deps);
     return reply(c, r.body, r.status, r.headers);
   };
   app.post("/speke", post);

@@ -1,0 +1,27 @@
+/**
+ * Where the content key registry lives (`contentKeyRegistry` in the Keyplane configuration), shared by SPEKE (which
+ * writes) and key delivery (which reads): `memory` (one process: tests, a single self-hosted server), `file` (the lab:
+ * `.keyplane/content-keys.jsonl`), `dynamodb` (AWS: the table the components create).
+ */
+import { z } from "zod";
+import { FileContentKeyRegistry } from "./file";
+import { DynamoContentKeyRegistry } from "./dynamodb";
+import { MemoryContentKeyRegistry, type ContentKeyRegistry } from "./registry";
+
+export const contentKeyRegistryConfigSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("memory") }).strict(),
+    z.object({ type: z.literal("file"), path: z.string().min(1) }).strict(),
+    z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1).max(255) }).strict(),
+  ])
+  .default({ type: "memory" });
+
+export type ContentKeyRegistryConfig = z.infer<typeof contentKeyRegistryConfigSchema>;
+
+export function createContentKeyRegistry(config: ContentKeyRegistryConfig): ContentKeyRegistry {
+  switch (config.type) {
+    case "file": return new FileContentKeyRegistry(config.path);
+    case "dynamodb": return new DynamoContentKeyRegistry({ tableName: config.tableName });
+    default: return new MemoryContentKeyRegistry();
+  }
+}

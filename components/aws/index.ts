@@ -6,5 +6,6 @@ export * from "./mediapackage-encryption";
 export * from "./mediapackage-v2-origin";
 export * from "./mediapackage-v1-origin";
 export * from "./key-delivery-api";
+export * from "./content-key-registry";
 export { PACKAGER_SERVICES, type PolicyDocument, type PolicyStatement } from "./iam";
 export { DEFAULT_RUNTIME, DEFAULT_LOG_RETENTION_DAYS, type NodeRuntime } from "./function";

@@ -12,6 +12,7 @@ import { formatIssues } from "../../functions/policy/validate";
 import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
+import type { ContentKeyRegistryRef } from "./content-key-registry";
 
 export const DELIVERY_ENTRY = "functions/runtimes/entries/delivery.ts";
 /** Lambda caps all environment variables at 4 KiB together; keep room for the rest. */
@@ -28,6 +29,11 @@ export interface KeyDeliveryApiArgs {
   policies: ContentKeyPolicyInput[];
   bindings?: PolicyBinding[];
   defaultPolicy?: string;
+  /**
+   * The content key registry (`SpekeKeyServer.contentKeyRegistry`, or a `ContentKeyRegistryTable`), read with
+   * GetItem only. Required when a binding names content ids: that is how delivery learns which content a KID is.
+   */
+  contentKeyRegistry?: ContentKeyRegistryRef;
   /** Browser origins allowed to call the API (https://… or http://localhost). `*` is refused. */
   corsAllowOrigins: string[];
   throttle?: { burstLimit?: number; rateLimit?: number };
@@ -86,6 +92,10 @@ export function validateKeyDeliveryArgs(args: KeyDeliveryApiArgs): string {
   if (t.rateLimit !== undefined && (!(t.rateLimit > 0) || t.rateLimit > 10000)) throw new Error("KeyDeliveryApi: throttle.rateLimit must be > 0 and ≤ 10000");
   const r = keyDeliveryPoliciesSchema.safeParse({ policies: args.policies, bindings: args.bindings ?? [], ...(args.defaultPolicy ? { defaultPolicy: args.defaultPolicy } : {}) });
   if (!r.success) throw new Error(`KeyDeliveryApi: invalid policies: ${formatIssues(r.error)}`);
+  const contentIds = r.data.bindings.flatMap((b) => b.contentIds ?? []);
+  if (contentIds.length > 0 && !args.contentKeyRegistry) {
+    throw new Error(`KeyDeliveryApi: bindings name content ids (${contentIds.slice(0, 3).map((c) => JSON.stringify(c)).join(", ")}${contentIds.length > 3 ? ", …" : ""}) but contentKeyRegistry is not set: key delivery learns which content a KID belongs to only from the registry SPEKE writes (pass SpekeKeyServer.contentKeyRegistry)`);
+  }
   const knobs = deliveryConfigSchema.safeParse({
     ...(args.delivery ?? {}),
     cors: { allowOrigins: args.corsAllowOrigins },
@@ -139,6 +149,10 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       pulumi.output(args.keySeedSecretArn).apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
       table.arn.apply((arn): PolicyStatement => ({ Sid: "CountTokenUses", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: arn })),
     ];
+    const registry = args.contentKeyRegistry;
+    if (registry) {
+      statements.push(pulumi.output(registry.tableArn).apply((arn): PolicyStatement => ({ Sid: "ReadContentKeyRegistry", Effect: "Allow", Action: "dynamodb:GetItem", Resource: arn })));
+    }
     if (args.keySeedKmsKeyArn) {
       statements.push(pulumi.all([args.keySeedKmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
         Sid: "DecryptKeySeedViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
@@ -148,9 +162,10 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
 
     // The delivery entry builds its delivery section from environment knobs (loadDeliveryConfig); KEYPLANE_CONFIG
     // carries the same values for the shared parser, plus the license proxy section.
-    const keyplaneConfig = table.name.apply((tableName) => JSON.stringify({
+    const keyplaneConfig = pulumi.all([table.name, registry ? pulumi.output(registry.tableName) : undefined]).apply(([tableName, registryTable]) => JSON.stringify({
       delivery: { cors: { allowOrigins: args.corsAllowOrigins }, useCounter: { type: "dynamodb", tableName }, policyEnv: "KEYPLANE_DELIVERY_POLICIES" },
       license: args.license ?? {},
+      ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
     }));
     const environment = pulumi.secret(pulumi.all([keyplaneConfig, table.name, args.keySeedSecretArn]).apply(([cfg, tableName, seedArn]) => ({
       KEY_SEED_SECRET_ARN: seedArn,

@@ -12,6 +12,7 @@ import { KeySeed } from "../../functions/keys/seed";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import { createSpekeFrontDoor, frontDoorOptions } from "./speke-front-door";
 import type { PolicyStatement } from "./iam";
+import { ContentKeyRegistryTable, type ContentKeyRegistryRef } from "./content-key-registry";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
 
@@ -27,6 +28,11 @@ export interface SpekeKeyServerArgs {
   kmsKeyArn?: pulumi.Input<string>;
   /** SPEKE configuration passed to the function in `KEYPLANE_CONFIG.speke` (templates, PlayReady LA_URL, ...). */
   speke?: pulumi.Input<SpekeConfigInput>;
+  /**
+   * The content key registry table the function records every served KID in (PutItem only). Default: a new
+   * `ContentKeyRegistryTable` child. Give `KeyDeliveryApi` the same table (`contentKeyRegistry` output).
+   */
+  contentKeyRegistry?: ContentKeyRegistryRef;
   /** Other role ARNs the resource policy admits (they still need their own execute-api:Invoke permission). */
   additionalPackagerRoleArns?: pulumi.Input<string>[];
   /** API Gateway stage name. Default `v1`. */
@@ -60,6 +66,8 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
   /** The role MediaPackage / MediaConvert assume (their "SPEKE role ARN"). */
   readonly packagerRoleArn: pulumi.Output<string>;
   readonly keySeedSecretArn: pulumi.Output<string>;
+  /** The registry table SPEKE writes: pass it to `KeyDeliveryApi.contentKeyRegistry`. */
+  readonly contentKeyRegistry: { tableName: pulumi.Output<string>; tableArn: pulumi.Output<string> };
   readonly functionName: pulumi.Output<string>;
   readonly restApiId: pulumi.Output<string>;
   readonly stageName: pulumi.Output<string>;
@@ -101,8 +109,16 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       secretArn = secret.arn;
     }
 
+    const registry = args.contentKeyRegistry
+      ? { tableName: pulumi.output(args.contentKeyRegistry.tableName), tableArn: pulumi.output(args.contentKeyRegistry.tableArn) }
+      : (() => {
+        const t = new ContentKeyRegistryTable(`${name}-registry`, { ...(args.tags ? { tags: args.tags } : {}) }, opt);
+        return { tableName: t.tableName, tableArn: t.tableArn };
+      })();
+
     const statements: pulumi.Input<PolicyStatement>[] = [
       secretArn.apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+      registry.tableArn.apply((arn): PolicyStatement => ({ Sid: "RecordServedKids", Effect: "Allow", Action: "dynamodb:PutItem", Resource: arn })),
     ];
     if (args.kmsKeyArn) {
       const region = aws.getRegionOutput({}, opt);
@@ -117,7 +133,8 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       description: "Keyplane SPEKE key server",
       environment: {
         KEY_SEED_SECRET_ARN: secretArn,
-        KEYPLANE_CONFIG: pulumi.output(args.speke ?? {}).apply((speke) => JSON.stringify({ speke })),
+        KEYPLANE_CONFIG: pulumi.all([pulumi.output(args.speke ?? {}), registry.tableName]).apply(([speke, tableName]) =>
+          JSON.stringify({ speke, contentKeyRegistry: { type: "dynamodb", tableName } })),
       },
       statements,
       memorySize: args.memorySize ?? 512,
@@ -155,6 +172,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     this.url = door.url;
     this.packagerRoleArn = door.packagerRole.arn;
     this.keySeedSecretArn = secretArn;
+    this.contentKeyRegistry = registry;
     this.functionName = fn.name;
     this.restApiId = door.api.id;
     this.stageName = door.stage.stageName;
@@ -162,6 +180,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       url: this.url,
       packagerRoleArn: this.packagerRoleArn,
       keySeedSecretArn: this.keySeedSecretArn,
+      contentKeyRegistry: this.contentKeyRegistry,
       functionName: this.functionName,
       restApiId: this.restApiId,
       stageName: this.stageName,

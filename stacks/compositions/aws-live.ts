@@ -31,6 +31,7 @@ export function awsLive(name: string, i: AwsLiveInputs) {
   if (!kd) throw new Error("aws.keyDelivery is required");
   const delivery = new KeyDeliveryApi(`${name}-delivery`, {
     keySeedSecretArn: keyServer.keySeedSecretArn,
+    contentKeyRegistry: keyServer.contentKeyRegistry,
     policies: [i.policy],
     defaultPolicy: i.policy.name,
     corsAllowOrigins: kd.corsAllowOrigins,

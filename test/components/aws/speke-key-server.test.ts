@@ -77,7 +77,7 @@ describe("components/aws SpekeKeyServer", function () {
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
     assert.equal(env.KEY_SEED_SECRET_ARN, seedRead.Resource);
     assert.equal(env.KEY_SEED, undefined, "the seed never goes into the environment");
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { speke: { kidOverride: false } });
+    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { speke: { kidOverride: false }, contentKeyRegistry: { type: "dynamodb", tableName: "ks-registry-table" } });
     for (const lg of ofType(rec, "aws:cloudwatch/logGroup:LogGroup")) assert.equal(lg.inputs.retentionInDays, 90);
     const stage = ofType(rec, "aws:apigateway/stage:Stage")[0]!;
     assert.ok((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn.includes("ks-access-logs"));

@@ -4,6 +4,7 @@
  * its definition (HKDF-SHA256, info "keyplane lab token signing key"), not through Keyplane's helpers.
  */
 import assert from "node:assert/strict";
+import { MemoryContentKeyRegistry } from "../../../functions/registry/registry";
 import { createHash, createHmac, hkdfSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -124,7 +125,10 @@ describe("POST /token", function () {
           { subjects: ["carol"], contentIds: ["movie-1"], kids: ["*"] },
         ],
       }));
-      srv = await startDelivery({ entitlementsFile: join(dir, "rules.json") });
+      // SPEKE served KID for movie-1 (the content key registry is what content-scoped rules consult).
+      const registry = new MemoryContentKeyRegistry();
+      await registry.record("movie-1", [Buffer.from(KID.replace(/-/g, ""), "hex")], Date.now());
+      srv = await startDelivery({ entitlementsFile: join(dir, "rules.json") }, { contentKeyRegistry: registry });
     });
     after(() => srv.close());
 
@@ -151,11 +155,14 @@ describe("POST /token", function () {
       assert.equal(decodeJwt(bob.json.token).tier, "gold");
       // A content id alone would mean a token for every key: a rule scoped to movie-1's KIDs must not issue one...
       assert.equal((await post(srv, { subject: "bob", contentId: "movie-1" }, h)).status, 403, "content id alone never unbinds");
-      // ...only a rule that explicitly allows any key does.
-      const carol = await post(srv, { subject: "carol", contentId: "movie-1" }, h);
+      // ...nor does a content-scoped rule with kids [*] (issue 14 item 2): it grants KIDs SPEKE served for movie-1 only.
+      assert.equal((await post(srv, { subject: "carol", contentId: "movie-1" }, h)).status, 403, "no unbound token from a content-scoped rule");
+      const carol = await post(srv, { subject: "carol", contentId: "movie-1", kids: [KID] }, h);
       assert.equal(carol.status, 200);
-      assert.equal(decodeJwt(carol.json.token)["urn:microsoft:azure:mediaservices:contentkeyidentifier"], undefined);
-      assert.equal((await post(srv, { subject: "carol", contentId: "movie-2" }, h)).status, 403);
+      assert.equal(decodeJwt(carol.json.token)["urn:microsoft:azure:mediaservices:contentkeyidentifier"], KID);
+      assert.equal((await post(srv, { subject: "carol", contentId: "movie-1", kids: ["00000000-0000-4000-8000-000000000000"] }, h)).status, 403, "a KID never served for movie-1");
+      assert.equal((await post(srv, { subject: "carol", contentId: "movie-2", kids: [KID] }, h)).status, 403);
+      assert.equal((await post(srv, { subject: "carol", kids: [KID] }, h)).status, 403, "a content-scoped rule needs the content id");
     });
   });
 

@@ -2,7 +2,7 @@
  * The one Hono app. Every runtime (local lab, Lambda entries, tests, benchmarks) builds it here and chooses which
  * areas to mount: the SPEKE Lambda mounts only `speke`, the key-delivery Lambda `delivery` + `license`, the lab all.
  */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import type { KeyplaneContext } from "./context";
 import { createBaseApp } from "./http/base";
 import { reply } from "./http/reply";
@@ -22,6 +22,11 @@ export interface CreateAppOptions {
   areas?: readonly Area[];
   /** Extra routes mounted last (the lab's demo page). */
   extra?: Hono<AppEnv>[];
+  /**
+   * Middleware run before every route, after the base app's request id and logger. The local lab passes its host
+   * allow-list and security headers here (lab/web/guard.ts); the Lambda entries pass nothing.
+   */
+  guard?: MiddlewareHandler<AppEnv>;
   deliveryDeps?: Parameters<typeof deliveryRoutes>[2];
   licenseDeps?: Parameters<typeof licenseRoutes>[2];
   /** The content key registry SPEKE writes and key delivery reads (default: from `config.contentKeyRegistry`). */
@@ -31,6 +36,7 @@ export interface CreateAppOptions {
 export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: CreateAppOptions = {}): Hono<AppEnv> {
   const areas = new Set(opts.areas ?? ALL_AREAS);
   const app = createBaseApp(ctx);
+  if (opts.guard) app.use("*", opts.guard);
   const health = JSON.stringify({ ok: true, areas: [...areas] });
   app.get("/healthz", (c) => reply(c, health, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" }));
   // One registry for SPEKE and delivery in one process, so a KID served by SPEKE is known to delivery at once.

@@ -1,7 +1,8 @@
 /**
  * The local lab: the whole key-exchange core on loopback (`npm start`). Seed from `KEY_SEED` or `.keyplane/key-seed`
  * (generated on first start, mode 0600), optional JSON configuration from `KEYPLANE_CONFIG_FILE`
- * (default `keyplane.config.json` when present), the demo page and packaged demo media from `lab/`.
+ * (default `keyplane.config.json` when present), the demo page and packaged demo media from `lab/`. Every route sits
+ * behind the lab guard (lab/web/guard.ts): loopback and configured `Host` names only, security headers.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve, join } from "node:path";
@@ -16,6 +17,7 @@ import { createLogger, type Logger } from "../log";
 import { listen } from "./listen";
 import { CONTENT_KEY_REGISTRY_FILE } from "../registry/file";
 import { labWebRoutes } from "../../lab/web/routes";
+import { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, bindAddressHost, isLoopbackHost, labGuard, parseAllowedHosts } from "../../lab/web/guard";
 import { ensureDemoMedia } from "../../lab/demo-media";
 
 export interface StartLabOptions {
@@ -30,6 +32,13 @@ export interface StartLabOptions {
   configFile?: string;
   /** Packages the demo clip into `<dataDir>/media` after start (default true when run by `npm start`). */
   demoMedia?: boolean;
+  /**
+   * Host names the lab answers to besides loopback ones (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`) and its
+   * own bind address; otherwise `KEYPLANE_LAB_ALLOWED_HOSTS` (comma separated). `name`, `.name` (with subdomains) or
+   * an IP literal, without port. Any other `Host` gets 421 (DNS rebinding). Needed when other machines reach a lab
+   * bound to `0.0.0.0`: list the names they use.
+   */
+  allowedHosts?: string[];
   quiet?: boolean;
   logger?: Logger;
 }
@@ -40,6 +49,8 @@ export interface RunningLab {
   config: KeyplaneConfig;
   seedSource: string;
   mediaDir: string;
+  /** The configured host names plus a non-loopback bind address (loopback names are always answered). */
+  allowedHosts: string[];
   close(): Promise<void>;
 }
 
@@ -76,15 +87,21 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
 
   const configFile = opts.configFile ?? process.env.KEYPLANE_CONFIG_FILE ?? (existsSync("keyplane.config.json") ? "keyplane.config.json" : undefined);
   const input = (opts.config ?? (configFile ? readConfigFile(configFile) : {})) as KeyplaneConfigInput;
+  const hostname = opts.hostname ?? "127.0.0.1";
+  const ownHost = bindAddressHost(hostname);
+  const allowedHosts = [
+    ...(opts.allowedHosts ? parseAllowedHosts(opts.allowedHosts) : allowedHostsFromEnv()),
+    ...(ownHost && !isLoopbackHost(ownHost) ? [ownHost] : []),
+  ];
 
   // Listen first (port 0 picks a free one), then build the app with the real URL in its templates.
   let app: Hono<any> | undefined;
   const front = { fetch: (req: Request, env?: unknown) => (app ? app.fetch(req, env) : new Response("starting", { status: 503 })) };
-  const server = await listen(front as unknown as Hono<any>, { port: opts.port ?? 8787, hostname: opts.hostname ?? "127.0.0.1" });
+  const server = await listen(front as unknown as Hono<any>, { port: opts.port ?? 8787, hostname });
   let config: KeyplaneConfig;
   try {
     config = parseKeyplaneConfig(withBaseUrl(input, server.url, dataDir), configFile ?? "lab configuration");
-    app = createApp(ctx, config, { extra: [labWebRoutes({ mediaDir })] });
+    app = createApp(ctx, config, { extra: [labWebRoutes({ mediaDir })], guard: labGuard({ allowedHosts }) });
   } catch (e) {
     await server.close();
     throw e;
@@ -93,7 +110,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   if (opts.demoMedia) {
     await ensureDemoMedia({ keyServerUrl: server.url, mediaDir, log: (m) => opts.quiet || console.log(`  ${m}`) });
   }
-  return { url: server.url, port: server.port, config, seedSource: loaded.source, mediaDir, close: () => server.close() };
+  return { url: server.url, port: server.port, config, seedSource: loaded.source, mediaDir, allowedHosts, close: () => server.close() };
 }
 
 async function main(): Promise<void> {
@@ -111,6 +128,7 @@ Keyplane local lab listening on ${u}
   HLS AES-128     GET  ${u}/hls/key/{kid}
   license proxy   POST ${u}/license/{vendor}
   packaged media  ${lab.mediaDir}
+  answers Host    loopback names${lab.allowedHosts.map((h) => `, ${h}`).join("")}  (more: ${ALLOWED_HOSTS_ENV}=name,...)
 Press Ctrl+C to stop.`);
   const stop = () => { void lab.close().then(() => process.exit(0)); };
   process.once("SIGINT", stop);

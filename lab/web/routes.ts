@@ -1,6 +1,7 @@
 /**
- * The lab's web routes: the demo page (`/`, `/lab/*`), the packaged media (`/media/*`, static, path-safe, with the
- * right MIME types) and Shaka Player (`/vendor/shaka-player.compiled.js`).
+ * The lab's web routes: the demo page (`/`, `/lab/*`), the packaged media (`/media/*`, static, path-safe, symlinks
+ * only within the media directory, with the right MIME types) and Shaka Player (`/vendor/shaka-player.compiled.js`).
+ * The lab mounts them behind its guard (lab/web/guard.ts: host allow-list, Content-Security-Policy and friends).
  */
 import { Hono } from "hono";
 import { promises as fs } from "node:fs";
@@ -45,14 +46,34 @@ export function safeJoin(root: string, urlPath: string): string {
   return full;
 }
 
-async function sendFile(file: string, c: { body: (b: Uint8Array, s: 200, h: Record<string, string>) => Response }, cache: string): Promise<Response> {
-  const st = await fs.stat(file).catch(() => undefined);
-  if (!st || !st.isFile() || st.size > MAX_STATIC_BYTES) throw notFound();
-  const type = MIME_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
-  const body = await fs.readFile(file);
-  return c.body(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), 200, {
-    "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff",
-  });
+type FileContext = { body: (b: Uint8Array, s: 200, h: Record<string, string>) => Response };
+
+async function sendFile(file: string, c: FileContext, cache: string): Promise<Response> {
+  const fh = await fs.open(file, "r").catch(() => undefined);
+  if (!fh) throw notFound();
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.size > MAX_STATIC_BYTES) throw notFound();
+    const type = MIME_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
+    const body = await fh.readFile();
+    return c.body(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), 200, {
+      "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff",
+    });
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * `safeJoin`, then symlinks resolved: the file's real path must lie inside the root's real path (a link inside the
+ * media directory to a file inside it is fine; one that leads out of it is 404, like any missing file). The file
+ * served is the real path that was checked.
+ */
+export async function resolveInside(root: string, urlPath: string): Promise<string> {
+  const file = safeJoin(root, urlPath);
+  const [realRoot, realFile] = await Promise.all([fs.realpath(root), fs.realpath(file)]).catch(() => { throw notFound(); });
+  if (!realFile.startsWith(realRoot + sep)) throw notFound();
+  return realFile;
 }
 
 export function labWebRoutes(opts: { mediaDir: string }): Hono<AppEnv> {
@@ -69,9 +90,9 @@ export function labWebRoutes(opts: { mediaDir: string }): Hono<AppEnv> {
     return sendFile(join(ASSETS_DIR, name), c, "no-store");
   });
   app.get("/vendor/shaka-player.compiled.js", (c) => sendFile(shaka, c, "public, max-age=3600"));
-  app.get("/media/*", (c) => {
+  app.get("/media/*", async (c) => {
     const rel = c.req.path.slice("/media/".length);
-    return sendFile(safeJoin(opts.mediaDir, rel), c, "no-cache");
+    return sendFile(await resolveInside(opts.mediaDir, rel), c, "no-cache");
   });
   return app;
 }

@@ -21,6 +21,8 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 interface LabState {
   /** what a person sees on the page */
   shown?: { keys: string; errors: string; frames: string; state: string };
+  /** the page's Content-Security-Policy header and every violation Chromium reported against it */
+  csp?: { header: string | undefined; violations: string[] };
   stream: string | null; hasToken: boolean; keyStatuses: Record<string, string>;
   errors: { code: number | string | null; message: string }[]; licenseStatuses: number[]; frames: number; state: string; mediaError?: number;
 }
@@ -70,8 +72,10 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
 
   async function play(base: string, query: string, done: (s: LabState) => boolean, maxMs = 30_000): Promise<LabState> {
     const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
     try {
-      await page.goto(`${base}/?${query}`);
+      const response = await page.goto(`${base}/?${query}`);
       const t0 = Date.now();
       let s: LabState;
       for (;;) {
@@ -88,6 +92,7 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
         keys: document.getElementById("keys")!.textContent ?? "", errors: document.getElementById("errors")!.textContent ?? "",
         frames: document.getElementById("frames")!.textContent ?? "", state: document.getElementById("state")!.textContent ?? "",
       }));
+      s.csp = { header: response?.headers()["content-security-policy"], violations };
       return s;
     } finally {
       await page.close();
@@ -111,6 +116,9 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       }
       assert.equal(s.shown!.state, "playing");
       assert.equal(s.shown!.errors, "");
+      // the lab's CSP is in force and Shaka Player (MSE blob: URLs, EME, fetch) plays within it
+      assert.match(s.csp!.header ?? "", /script-src 'self'/);
+      assert.deepEqual(s.csp!.violations, []);
     });
 
     it(`${stream}: without a token the key request gets 401 and no frame is decoded`, async () => {

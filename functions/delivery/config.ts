@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { KeyplaneError } from "../errors";
 import { formatIssues } from "../policy/validate";
+import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
 import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verify";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
@@ -45,24 +46,35 @@ export const deliveryConfigSchema = z
       .default({ issuer: "keyplane-lab", audience: "keyplane-lab-player" }),
     /** Default lifetime of tokens from /token. */
     tokenLifetimeSeconds: z.number().int().positive().default(3600),
-    /** Longest lifetime a /token caller or rule may ask for. */
+    /**
+     * Longest lifetime a /token caller or rule may ask for. (Verification caps tokens by their policy's token
+     * restriction, `maxTokenLifetimeSeconds` there, default also 24 h: exp - nbf/iat, and exp - now + clock skew.)
+     */
     maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(86400),
-    /** Clock skew allowed when checking exp/nbf; at most 120 s. */
+    /** Clock skew allowed when checking exp/nbf/iat and the exp - now lifetime cap; at most 120 s. */
     clockSkewSeconds: z.number().int().min(0).max(MAX_CLOCK_SKEW_SECONDS).default(60),
     /**
      * How long a token whose signature verified is remembered so a player's next key request with the same token skips
-     * the signature check (exp, nbf, KID binding and maxuses are still checked every time). 0 turns it off.
+     * the signature check (exp, nbf, iat, the lifetime cap, KID binding and maxuses are still checked every time).
+     * 0 turns it off.
      */
     verifiedTokenCacheSeconds: z.number().int().min(0).max(MAX_VERIFIED_TOKEN_CACHE_SECONDS).default(DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS),
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).default({ allowOrigins: [] }),
     /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
     entitlementsFile: z.string().min(1).optional(),
+    /**
+     * The maxuses replay counter. `memory` (one process: the lab, a single container) holds at most `maxEntries` live
+     * tokens, about 210 bytes of heap each (~21 MB for the default 100,000; see tokens/counter.ts). It never forgets a
+     * token before it expires: when full of live tokens it refuses new maxuses tokens with 503 USE_COUNTER_FULL until
+     * some expire (tokens without maxuses are unaffected). Size it above the maxuses tokens live at once. `dynamodb`
+     * is shared by every instance and unbounded (DynamoDB TTL removes expired items).
+     */
     useCounter: z
       .discriminatedUnion("type", [
-        z.object({ type: z.literal("memory"), maxEntries: z.number().int().positive().default(100_000) }),
+        z.object({ type: z.literal("memory"), maxEntries: z.number().int().positive().default(DEFAULT_MEMORY_USE_COUNTER_ENTRIES) }),
         z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1) }),
       ])
-      .default({ type: "memory", maxEntries: 100_000 }),
+      .default({ type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES }),
     /**
      * LAB ONLY. With no policy source, serve the seed-derived lab policy (tokens/lab.ts) and lab entitlements. Set by
      * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).

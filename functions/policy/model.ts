@@ -55,7 +55,7 @@ export const tokenRestrictionSchema = z
     requiredClaims: z.array(requiredClaimSchema).max(64).default([]),
     /** OpenID Connect discovery document URL; JWKS is fetched from its `jwks_uri` only. */
     openIdConnectDiscoveryDocument: z.string().url().optional(),
-    /** Keyplane extension: tokens living longer than this (exp - iat/nbf) are refused. Default 24 h. */
+    /** Keyplane extension: tokens living longer than this (exp - nbf/iat, and exp - now beyond the clock skew) are refused. Default 24 h. */
     maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(24 * 3600),
   })
   .superRefine((r, ctx) => {

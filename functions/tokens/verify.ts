@@ -1,9 +1,12 @@
 /**
  * Verifies a viewer token against a policy's token restriction (the Azure Media Services model), enforcing every rule:
  * - JWT: the algorithm is pinned per key type (HS256 symmetric, RS256 RSA/X.509/OIDC JWKS); `alg: none`, HS/RS
- *   confusion and unknown `crit` are refused; iss and aud must match; `exp` is required; `nbf` honoured; clock skew
- *   at most 120 s; lifetime capped by `maxTokenLifetimeSeconds`; every segment must be canonical base64url.
- * - SWT: HMAC-SHA256 with the symmetric keys, constant-time compare of decoded bytes; Issuer, Audience, ExpiresOn.
+ *   confusion and unknown `crit` are refused; iss and aud must match; `exp` is required; `nbf` and `iat` may not lie
+ *   in the future beyond the clock skew (at most 120 s); the lifetime is capped by the restriction's
+ *   `maxTokenLifetimeSeconds`, both as `exp - (nbf or iat)` and as `exp - now` (+ skew), so a token cannot claim a
+ *   recent `iat` to live for years; every segment must be canonical base64url.
+ * - SWT: HMAC-SHA256 with the symmetric keys, constant-time compare of decoded bytes; Issuer, Audience, ExpiresOn
+ *   (expired, or more than `maxTokenLifetimeSeconds` + skew ahead, is refused).
  * - Keys: primary first, then each alternate, then the OpenID Connect JWKS (from the configured discovery URL only).
  * - Claims: required claims (no value = must be present); `urn:microsoft:azure:mediaservices:contentkeyidentifier`
  *   must equal the requested KID as 16 bytes (UUID, hex or base64url forms accepted); `...:maxuses` is counted on
@@ -89,17 +92,18 @@ export async function verifyViewerToken(token: string, restriction: TokenRestric
 
 /**
  * The synchronous answer for the exact token text verified under `restriction` a moment ago (the verified-token
- * cache), when `verifyViewerToken` would certainly accept it: still within its time claims, bound to every requested
- * KID, and without `maxuses` (counting a use needs the asynchronous counter). In every other case (not cached, cache
- * off, SWT, expired, not yet valid, wrong KID, maxuses) it returns undefined and the caller runs `verifyViewerToken`,
- * which gives the exact verdict and error. It never accepts what `verifyViewerToken` would refuse.
+ * cache), when `verifyViewerToken` would certainly accept it: still within its time claims (the same `timeClaimsError`
+ * the full check applies: nbf, iat, exp and the exp - now cap), bound to every requested KID, and without `maxuses`
+ * (counting a use needs the asynchronous counter). In every other case (not cached, cache off, SWT, expired, not yet
+ * valid, issued in the future, too long-lived, wrong KID, maxuses) it returns undefined and the caller runs
+ * `verifyViewerToken`, which gives the exact verdict and error. It never accepts what `verifyViewerToken` would refuse.
  */
 export function recallVerifiedToken(token: string, restriction: TokenRestriction, opts: VerifyOptions): VerifiedToken | undefined {
   if (restriction.tokenType !== "Jwt" || verifiedCacheMs(opts.verifiedTokenCacheSeconds) === 0) return undefined;
   const cached = recall(restriction, token);
   if (!cached || cached.until <= opts.now) return undefined;
   const v = cached.verified;
-  if (v.maxUses !== undefined || timeClaimsError(v, opts.now, clampSkew(opts.skewSeconds)) || !bindingHolds(v, opts)) return undefined;
+  if (v.maxUses !== undefined || timeClaimsError(v, restriction, opts.now, clampSkew(opts.skewSeconds)) || !bindingHolds(v, opts)) return undefined;
   return { ...v };
 }
 
@@ -112,11 +116,12 @@ function bindingHolds(v: VerifiedToken, opts: VerifyOptions): boolean {
 }
 
 /**
- * The checks that depend only on the token and the restriction (lifetime cap, required claims, the shape of the
- * content key identifier and maxuses claims), run once after the signature verifies. Returns what they extracted.
+ * The checks that depend only on the token and the restriction (lifetime `exp - (nbf or iat)`, required claims, the
+ * shape of the content key identifier and maxuses claims), run once after the signature verifies. Returns what they
+ * extracted. (The checks against the clock are `timeClaimsError`'s, run on every request, cached or not.)
  */
-function checkClaims(claims: Record<string, unknown>, expiresAt: number, r: TokenRestriction, nowMs: number): { contentKeyIds?: Buffer[]; maxUses?: number } {
-  checkLifetime(claims, expiresAt, r, nowMs);
+function checkClaims(claims: Record<string, unknown>, expiresAt: number, r: TokenRestriction): { contentKeyIds?: Buffer[]; maxUses?: number } {
+  checkLifetime(claims, expiresAt, r);
   checkRequiredClaims(claims, r);
   const bound = contentKeyIds(claims);
   const maxUses = parseMaxUses(claims);
@@ -156,7 +161,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
   const cacheMs = verifiedCacheMs(opts.verifiedTokenCacheSeconds);
   if (cacheMs > 0) {
     const cached = recall(r, token);
-    if (cached && cached.until > opts.now) return fromCache(cached, opts.now, skew);
+    if (cached && cached.until > opts.now) return fromCache(cached, r, opts.now, skew);
   }
   const parts = token.split(".");
   if (parts.length !== 3) throw tokenError("TOKEN_MALFORMED", "Not a compact JWS (three segments expected)");
@@ -195,7 +200,7 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
     const exp = payload.exp;
     if (typeof exp !== "number") throw tokenError("TOKEN_CLAIM_INVALID", "Token exp is required");
     const claims = payload as Record<string, unknown>;
-    const extracted = checkClaims(claims, exp, r, opts.now);
+    const extracted = checkClaims(claims, exp, r);
     const verified: VerifiedToken = {
       tokenType: "Jwt",
       claims,
@@ -206,6 +211,9 @@ async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions
       replayId: replayIdFor("jwt", sig),
       ...extracted,
     };
+    // jose has checked nbf and exp; this adds iat and the exp - now cap, by the same rules a cache hit is held to.
+    const timeErr = timeClaimsError(verified, r, opts.now, skew);
+    if (timeErr) throw timeErr;
     if (cacheMs > 0) remember(r, token, { verified, until: Math.min((exp + skew) * 1000, opts.now + cacheMs) });
     return { ...verified };
   }
@@ -250,8 +258,8 @@ function protectedHeader(segment: string): ParsedHeader {
  * maxuses claim shapes) verified under a restriction, reused for a short while (default 60 s,
  * `verifiedTokenCacheSeconds`) so a player fetching several keys with one token is not re-verified each time. Keyed by
  * the exact token text (a re-encoded token is a different key and goes through full verification) and by the
- * restriction object (a policy reload starts afresh). Time claims (exp, nbf) are re-checked on every hit; the KID
- * binding and maxuses are checked on every request regardless.
+ * restriction object (a policy reload starts afresh). Time claims (exp, nbf, iat, the exp - now cap) are re-checked
+ * on every hit; the KID binding and maxuses are checked on every request regardless.
  */
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS = 60;
 export const MAX_VERIFIED_TOKEN_CACHE_SECONDS = 300;
@@ -292,18 +300,35 @@ function remember(r: TokenRestriction, token: string, entry: CachedJwt): void {
   g.current.set(token, entry);
 }
 
-function fromCache(c: CachedJwt, nowMs: number, skew: number): VerifiedToken {
-  const err = timeClaimsError(c.verified, nowMs, skew);
+function fromCache(c: CachedJwt, r: TokenRestriction, nowMs: number, skew: number): VerifiedToken {
+  const err = timeClaimsError(c.verified, r, nowMs, skew);
   if (err) throw err;
   return { ...c.verified };
 }
 
-/** The time-claim check on a cached verification, by the rules jose applies: expired when exp <= now - tolerance, too early when nbf > now + tolerance. */
-function timeClaimsError(v: VerifiedToken, nowMs: number, skew: number): KeyplaneError | undefined {
+/**
+ * Every check against the clock, applied alike after a full verification and on each cache hit (so the cache can
+ * never accept what the full check refuses, whichever way the clock moves). `now` is in whole seconds as jose counts
+ * it (RFC 7519 §2 NumericDate); `skew` is the clamped clock skew.
+ * - `nbf` > now + skew: not valid yet (RFC 7519 §4.1.5; the rule jose applies).
+ * - `iat` > now + skew: issued in the future. RFC 7519 §4.1.6 defines `iat` as the time the token was issued, so one
+ *   beyond our clock (plus skew) is not credible; it is refused rather than trusted as the start of the lifetime
+ *   (issue 14: `iat` a minute before an `exp` ten years ahead). jose's jwtVerify checks this only with `maxTokenAge`,
+ *   which would also require `iat`.
+ * - `exp` <= now - skew: expired (RFC 7519 §4.1.4; the rule jose applies).
+ * - `exp` - now > `maxTokenLifetimeSeconds` + skew: lives longer from now than the restriction allows, whatever
+ *   `iat`/`nbf` say (and for tokens with neither). The skew allows an issuer clock slightly ahead of ours.
+ * SWT claims are strings, so for a SWT only ExpiresOn (`expiresAt`) is checked here.
+ */
+function timeClaimsError(v: VerifiedToken, r: TokenRestriction, nowMs: number, skew: number): KeyplaneError | undefined {
   const now = Math.floor(nowMs / 1000);
-  const nbf = v.claims.nbf;
+  const { nbf, iat } = v.claims;
   if (typeof nbf === "number" && nbf > now + skew) return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+  if (typeof iat === "number" && iat > now + skew) return tokenError("TOKEN_CLAIM_INVALID", "Token iat is in the future (beyond the allowed clock skew)");
   if (v.expiresAt <= now - skew) return tokenError("TOKEN_EXPIRED", "Token has expired");
+  if (v.expiresAt - now > r.maxTokenLifetimeSeconds + skew) {
+    return tokenError("TOKEN_CLAIM_INVALID", `Token expires more than ${r.maxTokenLifetimeSeconds} s from now (the longest lifetime allowed)`);
+  }
   return undefined;
 }
 
@@ -350,14 +375,22 @@ async function verifySwt(token: string, r: TokenRestriction, nowMs: number, skew
   const exp = Number(expText);
   if (nowMs / 1000 - skew >= exp) throw tokenError("TOKEN_EXPIRED", "Token has expired");
   const claims: Record<string, unknown> = { ...c };
-  return { tokenType: "Swt", claims, issuer: r.issuer, expiresAt: exp, verifiedBy, replayId: replayIdFor("swt", parsed.mac), ...checkClaims(claims, exp, r, nowMs) };
+  const v: VerifiedToken = { tokenType: "Swt", claims, issuer: r.issuer, expiresAt: exp, verifiedBy, replayId: replayIdFor("swt", parsed.mac), ...checkClaims(claims, exp, r) };
+  // ExpiresOn - now is capped like a JWT's exp (a SWT has no iat/nbf; its string claims are not read as such).
+  const timeErr = timeClaimsError(v, r, nowMs, skew);
+  if (timeErr) throw timeErr;
+  return v;
 }
 
 // ---------- claims ----------
 
-function checkLifetime(claims: Record<string, unknown>, expiresAt: number, r: TokenRestriction, nowMs: number): void {
-  const from = typeof claims.nbf === "number" ? claims.nbf : typeof claims.iat === "number" ? claims.iat : nowMs / 1000;
-  if (expiresAt - from > r.maxTokenLifetimeSeconds) {
+/**
+ * The lifetime the token states, `exp - nbf` (else `exp - iat`), at most `maxTokenLifetimeSeconds`. (`exp - now`, for
+ * every token including those with neither claim, is capped by `timeClaimsError`.)
+ */
+function checkLifetime(claims: Record<string, unknown>, expiresAt: number, r: TokenRestriction): void {
+  const from = typeof claims.nbf === "number" ? claims.nbf : typeof claims.iat === "number" ? claims.iat : undefined;
+  if (from !== undefined && expiresAt - from > r.maxTokenLifetimeSeconds) {
     throw tokenError("TOKEN_CLAIM_INVALID", `Token lifetime exceeds ${r.maxTokenLifetimeSeconds} s`);
   }
 }

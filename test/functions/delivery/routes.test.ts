@@ -31,6 +31,8 @@ const KID = {
   none: "88888888-8888-4888-8888-888888888888",
 };
 const kidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex");
+const DAY = 86_400;
+const TEN_YEARS = 10 * 365 * DAY;
 
 const K1 = randomBytes(32);
 const K2 = randomBytes(32);
@@ -182,6 +184,13 @@ describe("delivery routes over loopback", function () {
     it("allows expiry within the configured clock skew", async () => {
       assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() - 600, exp: now() - 30 }), K1))).status, 200);
     });
+    it("allows iat and nbf in the future within the clock skew, and exp - now up to the cap + skew", async () => {
+      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60 }), K1))).status, 200, "iat 60 s ahead");
+      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 30, nbf: now() + 30 }), K1))).status, 200, "iat and nbf 30 s ahead");
+      assert.equal((await hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 60 }, K1))).status, 200, "no iat, exp at the cap + skew");
+      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60, exp: now() + 60 + DAY }), K1))).status, 200, "iat 60 s ahead, lifetime the cap");
+      assert.equal((await hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 60), Issuer: ISS }, K3))).status, 200, "SWT ExpiresOn at the cap + skew");
+    });
     it("answers a W3C ClearKey license for a body without Content-Type", async () => {
       const kid = b64url(kidBytes(KID.hs));
       const r = await clearkey([kid], hs256(H, claims(KID.hs), K1));
@@ -217,6 +226,16 @@ describe("delivery routes over loopback", function () {
       ["wrong aud", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { aud: "urn:other" }), K1)), 401, "TOKEN_CLAIM_INVALID"],
       ["missing exp", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs }, K1)), 401, "TOKEN_CLAIM_INVALID"],
       ["lifetime longer than the restriction allows", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { exp: now() + 30 * 24 * 3600 }), K1)), 401, "TOKEN_CLAIM_INVALID"],
+      // Issue 14 item 3: the lifetime was measured from iat, so a token could claim a recent iat and live for years.
+      // RFC 7519 §4.1.5/§4.1.6: nbf and iat beyond our clock (+ skew) are refused; exp - now is capped at the
+      // restriction's maxTokenLifetimeSeconds (24 h by default) + skew.
+      ["exp ten years ahead, iat a minute before exp, no nbf", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, K1)), 401, "TOKEN_CLAIM_INVALID"],
+      ["exp two days ahead, iat an hour before exp", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 2 * DAY - 3600, exp: now() + 2 * DAY }), K1)), 401, "TOKEN_CLAIM_INVALID"],
+      ["iat in the future beyond skew", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 61 }), K1)), 401, "TOKEN_CLAIM_INVALID"],
+      ["nbf in the future just beyond skew", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { nbf: now() + 61 }), K1)), 401, "TOKEN_NOT_YET_VALID"],
+      ["exp - now over the cap + skew, no iat", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 61 }, K1)), 401, "TOKEN_CLAIM_INVALID"],
+      ["exp ten years ahead, no iat", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + TEN_YEARS }, K1)), 401, "TOKEN_CLAIM_INVALID"],
+      ["RS256 with exp ten years ahead, iat a minute before exp", () => hlsKey(KID.rs, rs256({ alg: "RS256" }, { iss: ISS, aud: AUD, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, rsaA.keyPem)), 401, "TOKEN_CLAIM_INVALID"],
       ["missing required content key identifier claim", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, K1)), 401, "TOKEN_CLAIM_INVALID"],
       ["missing required claim (present-only)", () => hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "gold" }, K1)), 401, "TOKEN_CLAIM_INVALID"],
       ["required claim with the wrong value", () => hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "silver", entitled: true }, K1)), 401, "TOKEN_CLAIM_INVALID"],
@@ -232,6 +251,8 @@ describe("delivery routes over loopback", function () {
         return hlsKey(KID.swt, t.replace(/ExpiresOn=\d+/, `ExpiresOn=${now() + 99999}`));
       }, 401, "TOKEN_INVALID"],
       ["expired SWT", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() - 600), Issuer: ISS }, K3)), 401, "TOKEN_EXPIRED"],
+      ["SWT with ExpiresOn ten years ahead (over the cap)", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + TEN_YEARS), Issuer: ISS }, K3)), 401, "TOKEN_CLAIM_INVALID"],
+      ["SWT with ExpiresOn - now over the cap + skew", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 61), Issuer: ISS }, K3)), 401, "TOKEN_CLAIM_INVALID"],
       ["JWT to a SWT-only policy", () => hlsKey(KID.swt, hs256(H, claims(KID.swt), K3)), 401],
       ["unreachable OpenID Connect discovery document", () => hlsKey(KID.oidcDown, rs256({ alg: "RS256" }, { iss: ISS, aud: AUD, exp: now() + 600 }, rsaA.keyPem)), 503, "OIDC_UNAVAILABLE"],
       ["policy without a ClearKey option", () => hlsKey(KID.wv), 403, "KEY_NOT_AUTHORIZED"],
@@ -249,6 +270,27 @@ describe("delivery routes over loopback", function () {
         if (code) assert.equal(r.code, code);
       });
     }
+
+    it("refuses the issue-14 token (exp ten years ahead, iat a minute before) on every route, with WWW-Authenticate and a clear message", async () => {
+      const t = hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, K1);
+      const hls = await hlsKey(KID.hs, t);
+      assert.equal(hls.status, 401);
+      assert.match(hls.res.headers.get("www-authenticate") ?? "", /^Bearer/);
+      assert.match(JSON.parse(hls.body.toString()).error.message, /iat is in the future/);
+      const ck = await clearkey([b64url(kidBytes(KID.hs))], t);
+      assert.deepEqual([ck.status, ck.json.error.code], [401, "TOKEN_CLAIM_INVALID"]);
+      assert.match(ck.res.headers.get("www-authenticate") ?? "", /^Bearer/);
+      const noIat = await hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + TEN_YEARS }, K1));
+      assert.match(JSON.parse(noIat.body.toString()).error.message, /expires more than 86400 s from now/);
+      // Ten years later the clock agrees with its iat: by then it expires in a minute, and is accepted like any other.
+      const saved = srv.clock.now;
+      try {
+        srv.clock.now += (TEN_YEARS - 60) * 1000;
+        assert.equal((await hlsKey(KID.hs, t)).status, 200);
+      } finally {
+        srv.clock.now = saved;
+      }
+    });
 
     it("puts WWW-Authenticate: Bearer on every 401", async () => {
       const r = await hlsKey(KID.hs, hs256(H, claims(KID.hs), KWRONG));

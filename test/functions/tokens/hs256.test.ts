@@ -45,15 +45,20 @@ describe("HS256 on node:crypto agrees with jose jwtVerify", () => {
     ["payload not JSON", sign({ alg: "HS256" }, "not json")],
     ["payload a JSON array", sign({ alg: "HS256" }, [1, 2])],
     ["iat in the future", sign({ alg: "HS256" }, { ...good, iat: t(3600) })],
+    ["iat in the future beyond skew", sign({ alg: "HS256" }, { ...good, iat: t(61) })],
+    ["iat in the future within skew", sign({ alg: "HS256" }, { ...good, iat: t(60) })],
   ];
 
   for (const [name, token] of cases) {
     it(`${name}: same verdict as jose`, async () => {
       let joseOk: boolean;
       try {
+        // maxTokenAge turns on jose's check that iat is not in the future beyond the tolerance ("it should be in the
+        // past"), which Keyplane applies to every token (RFC 7519 §4.1.6). It also makes jose require iat, which every
+        // token in this table that could otherwise pass carries, and refuses iat older than 24 h (none here).
         await jwtVerify(token, key, {
           algorithms: ["HS256"], issuer: "https://issuer", audience: "urn:player", requiredClaims: ["exp"],
-          clockTolerance: 60, currentDate: new Date(now), crit: {},
+          clockTolerance: 60, currentDate: new Date(now), crit: {}, maxTokenAge: 86_400,
         });
         joseOk = true;
       } catch {

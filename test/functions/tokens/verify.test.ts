@@ -92,6 +92,54 @@ describe("verifyViewerToken", () => {
       assert.equal(await code(verifyViewerToken(justExpired, r, { now, skewSeconds: 0 })), "401 TOKEN_EXPIRED");
     });
 
+    describe("time claims against the clock (issue 14 item 3; RFC 7519 §4.1.4-4.1.6)", () => {
+      // r has the default maxTokenLifetimeSeconds (24 h); the skew is 60 s unless given.
+      const DAY = 86_400;
+      const TEN_YEARS = 10 * 365 * DAY;
+
+      it("refuses exp ten years ahead with iat a minute before exp (no nbf): iat is in the future", async () => {
+        const token = sign({ iss: "i", aud: "a", iat: t(TEN_YEARS - 60), exp: t(TEN_YEARS) });
+        assert.equal(await code(verifyViewerToken(token, r, { now })), "401 TOKEN_CLAIM_INVALID");
+        await assert.rejects(verifyViewerToken(token, r, { now }), /iat is in the future/);
+        // With maxuses it is refused before a use is counted (no ten-year entry in the counter).
+        const counted = sign({ iss: "i", aud: "a", iat: t(TEN_YEARS - 60), exp: t(TEN_YEARS), "urn:microsoft:azure:mediaservices:maxuses": 1 });
+        const useCounter = new MemoryUseCounter();
+        assert.equal(await code(verifyViewerToken(counted, r, { now, useCounter })), "401 TOKEN_CLAIM_INVALID");
+        assert.equal(useCounter.size, 0);
+      });
+
+      it("iat and nbf: in the future within the skew is accepted, beyond it refused (boundary: > now + skew)", async () => {
+        for (const skewSeconds of [0, 60, 120]) {
+          const at = (claim: "iat" | "nbf", s: number) => code(verifyViewerToken(sign({ iss: "i", aud: "a", [claim]: t(s), exp: t(600) }), r, { now, skewSeconds }));
+          assert.equal(await at("iat", skewSeconds), "ok", `iat at +${skewSeconds} s, skew ${skewSeconds}`);
+          assert.equal(await at("iat", skewSeconds + 1), "401 TOKEN_CLAIM_INVALID", `iat at +${skewSeconds + 1} s, skew ${skewSeconds}`);
+          assert.equal(await at("nbf", skewSeconds), "ok", `nbf at +${skewSeconds} s, skew ${skewSeconds}`);
+          assert.equal(await at("nbf", skewSeconds + 1), "401 TOKEN_NOT_YET_VALID", `nbf at +${skewSeconds + 1} s, skew ${skewSeconds}`);
+        }
+      });
+
+      it("caps exp - now at maxTokenLifetimeSeconds + skew, with or without iat", async () => {
+        const v = (p: object) => code(verifyViewerToken(sign({ iss: "i", aud: "a", ...p }), r, { now }));
+        assert.equal(await v({ exp: t(DAY + 60) }), "ok", "no iat: exactly the cap + skew");
+        assert.equal(await v({ exp: t(DAY + 61) }), "401 TOKEN_CLAIM_INVALID", "no iat: one second over");
+        assert.equal(await v({ exp: t(TEN_YEARS) }), "401 TOKEN_CLAIM_INVALID", "no iat: ten years");
+        assert.equal(await v({ iat: t(60), exp: t(DAY + 60) }), "ok", "iat within the skew, lifetime exactly the cap");
+        assert.equal(await v({ iat: t(0), exp: t(DAY + 1) }), "401 TOKEN_CLAIM_INVALID", "stated lifetime exp - iat over the cap");
+        await assert.rejects(verifyViewerToken(sign({ iss: "i", aud: "a", exp: t(TEN_YEARS) }), r, { now }), /expires more than 86400 s from now/);
+      });
+
+      it("a SWT's ExpiresOn - now is capped the same way", async () => {
+        const rs = tokenRestrictionSchema.parse({ type: "Token", issuer: "i", audience: "a", tokenType: "Swt", primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") }, maxTokenLifetimeSeconds: 3600 }) as TokenRestriction;
+        const swt = (exp: number) => {
+          const unsigned = `Audience=a&ExpiresOn=${exp}&Issuer=i`;
+          return `${unsigned}&HMACSHA256=${encodeURIComponent(createHmac("sha256", key).update(unsigned).digest("base64"))}`;
+        };
+        assert.equal(await code(verifyViewerToken(swt(t(3600 + 60)), rs, { now })), "ok");
+        assert.equal(await code(verifyViewerToken(swt(t(3600 + 61)), rs, { now })), "401 TOKEN_CLAIM_INVALID");
+        assert.equal(await code(verifyViewerToken(swt(t(TEN_YEARS)), rs, { now })), "401 TOKEN_CLAIM_INVALID");
+      });
+    });
+
     it("fails closed on a maxuses token without a counter, counts with one", async () => {
       const token = sign({ iss: "i", aud: "a", exp: t(60), "urn:microsoft:azure:mediaservices:maxuses": 1 });
       assert.equal(await code(verifyViewerToken(token, r, { now })), "500 USE_COUNTER_MISSING");
@@ -154,6 +202,40 @@ describe("verifyViewerToken", () => {
       const counted = sign({ iss: "i", aud: "a", exp: t(120), "urn:microsoft:azure:mediaservices:maxuses": 5 });
       assert.equal(await code(verifyViewerToken(counted, rr, { now, useCounter: new MemoryUseCounter() })), "ok");
       assert.equal(recallVerifiedToken(counted, rr, { now }), undefined);
+    });
+
+    it("recallVerifiedToken never accepts what the full check refuses, whichever way the clock moves (iat, nbf, exp, exp - now cap)", async () => {
+      // Tokens verified once at `now`, then asked about at other times (a clock stepped back by NTP, or forward).
+      // The judge is verifyViewerToken with the cache off on the same restriction: a full check of the signature and
+      // every claim at that time.
+      const rr = tokenRestrictionSchema.parse({ type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") }, maxTokenLifetimeSeconds: 3600 }) as TokenRestriction;
+      const tokens = {
+        "iat within the skew": sign({ iss: "i", aud: "a", iat: t(50), exp: t(600) }),
+        "nbf within the skew": sign({ iss: "i", aud: "a", nbf: t(50), exp: t(600) }),
+        "no iat, exp at the cap + skew": sign({ iss: "i", aud: "a", exp: t(3600 + 60) }),
+        "iat now, exp at the cap": sign({ iss: "i", aud: "a", iat: t(0), exp: t(3600) }),
+        "short-lived": sign({ iss: "i", aud: "a", iat: t(-30), exp: t(30) }),
+      };
+      for (const token of Object.values(tokens)) assert.equal(await code(verifyViewerToken(token, rr, { now })), "ok");
+      let hits = 0;
+      let refusals = 0;
+      for (const [name, token] of Object.entries(tokens)) {
+        for (const dt of [-7200, -3600, -600, -121, -120, -61, -60, -11, -10, -1, 0, 1, 29, 30, 89, 90, 91, 599, 660, 661]) {
+          const at = now + dt * 1000;
+          const hit = recallVerifiedToken(token, rr, { now: at });
+          const full = await code(verifyViewerToken(token, rr, { now: at, verifiedTokenCacheSeconds: 0 }));
+          if (hit) {
+            hits++;
+            assert.equal(full, "ok", `${name} at ${dt} s: recalled, but the full check says ${full}`);
+          }
+          if (full !== "ok") refusals++;
+        }
+      }
+      assert.ok(hits > 0 && refusals > 0, "both sides of the rule are exercised");
+      // The named cases: iat / nbf / exp - now over the limits once the clock is 61 s behind.
+      assert.equal(recallVerifiedToken(tokens["iat within the skew"], rr, { now: now - 11_000 }), undefined, "iat 61 s ahead");
+      assert.equal(recallVerifiedToken(tokens["nbf within the skew"], rr, { now: now - 11_000 }), undefined, "nbf 61 s ahead");
+      assert.equal(recallVerifiedToken(tokens["no iat, exp at the cap + skew"], rr, { now: now - 1000 }), undefined, "exp - now one second over the cap + skew");
     });
 
     it("a token refused on its claims is not remembered as verified", async () => {

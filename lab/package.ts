@@ -66,7 +66,8 @@ async function encryptTrack(file: string, dir: string, name: string, key: SpekeK
     await fs.writeFile(join(dir, name, `seg-${i + 1}.m4s`), enc);
   }
   const durationSec = timeline.reduce((n, e) => n + e.d, 0) / track.timescale;
-  const extra = key.systems.map((s) => s.contentProtectionData).filter((x): x is string => !!x);
+  // ContentProtectionData is the inside of a ContentProtection element: the MPD writer checks it and wraps it
+  const extra = key.systems.flatMap((s) => (s.contentProtectionData ? [{ systemId: s.systemId, innerXml: s.contentProtectionData }] : []));
   return {
     rep: {
       id: name, track, kid: key.kid, bandwidth: durationSec > 0 ? bytes * 8 / durationSec : 1,

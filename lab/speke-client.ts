@@ -32,6 +32,10 @@ export interface SpekeRequestSpec {
 export interface SpekeSystemResult {
   systemId: string;
   pssh?: Buffer;
+  /**
+   * The decoded `ContentProtectionData` (UTF-8): the XML that goes inside this system's MPD ContentProtection element
+   * (DASH-IF CPIX 2.3), not the element; lab/dash/mpd.ts checks it and writes the element around it.
+   */
   contentProtectionData?: string;
   hlsMedia?: string;
   hlsMaster?: string;
@@ -43,6 +47,8 @@ export interface SpekeKey {
   trackType?: string;
   systems: SpekeSystemResult[];
 }
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function spekeError(msg: string, status = 502): KeyplaneError {
   return new KeyplaneError("SPEKE_CLIENT_FAILED", msg, { status });
@@ -113,7 +119,13 @@ export function parseSpekeResponse(xml: string): SpekeKey[] {
       const pssh = b64(text(elements(d, CPIX_NS, "PSSH")[0]), "PSSH");
       if (pssh && pssh.length) r.pssh = pssh;
       const cpd = b64(text(elements(d, CPIX_NS, "ContentProtectionData")[0]), "ContentProtectionData");
-      if (cpd && cpd.length) r.contentProtectionData = cpd.toString("utf8");
+      if (cpd && cpd.length) {
+        try {
+          r.contentProtectionData = UTF8.decode(cpd);
+        } catch {
+          throw spekeError(`SPEKE response: ContentProtectionData for system ${r.systemId.slice(0, 40)} is not UTF-8 text`);
+        }
+      }
       for (const h of elements(d, CPIX_NS, "HLSSignalingData")) {
         const line = b64(text(h), "HLSSignalingData")?.toString("utf8").trim();
         if (!line) continue;

@@ -113,6 +113,15 @@ export function validateSpekeRequest(req: SpekeRequest): void {
       if (tt === undefined || tt === "") throw badRequest(`Missing ContentKeyUsageRule@intendedTrackType for KID ${r.kidText}`);
       // Known preset track types pass; other well-formed names are accepted (encoders add types over time).
       if (!INTENDED_TRACK_TYPES.has(tt) && !TRACK_TYPE_RE.test(tt)) throw badRequest(`Invalid intendedTrackType ${tt.slice(0, 40)}`);
+      // The v2 encryption contract says which tracks a key encrypts through its VideoFilter / AudioFilter (AWS SPEKE v2
+      // "Encryption contract"; a rule with neither, e.g. only a KeyPeriodFilter, matches every track and breaks the
+      // one-key-per-track-class contract). AWS's exact 422 bodies (SPEKE_422 in errors.ts, AWS SPEKE v2 / MediaPackage
+      // "Error responses") name no string for this case, so it is a 400 with a reason, like every other malformed
+      // request here; inventing a 422 body would suggest an AWS-defined error. Every v2 sample request in
+      // shared/conformance carries a filter in each rule; v1 rules have none and are not checked.
+      if (r.videoFilters.length === 0 && r.audioFilters.length === 0) {
+        throw badRequest(`ContentKeyUsageRule for KID ${r.kidText} has neither a VideoFilter nor an AudioFilter (SPEKE v2 encryption contract)`);
+      }
     }
     if (tt !== "ALL" && r.videoFilters.length > 0 && r.audioFilters.length > 0) {
       throw badRequest(`ContentKeyUsageRule for KID ${r.kidText} has both a VideoFilter and an AudioFilter (only intendedTrackType ALL may)`);

@@ -3,9 +3,11 @@
  * Widevine (PSSH, ContentProtectionData, HLS), PlayReady (PSSH, ContentProtectionData, HLS, Smooth Streaming /
  * v1 ProtectionHeader = the PlayReady Object), FairPlay (skd:// HLS lines, PSSH kept empty), Clear Key AES-128 and
  * the v1 HLS AES-128 id (key delivery URL), and the W3C common PSSH. Returns base64 text per CPIX element.
+ * `ContentProtectionData` is the XML that goes inside the MPD ContentProtection element (drm/dash.ts
+ * contentProtectionDataXml), never the element itself; its cenc:pssh text is the PSSH value of the same DRMSystem.
  */
 import { commonPssh } from "../drm/clearkey";
-import { contentProtectionXml } from "../drm/dash";
+import { contentProtectionDataXml } from "../drm/dash";
 import { fairPlayHlsAttributes } from "../drm/fairplay";
 import {
   expandTemplate, extXKey, extXSessionKey, HLS_KEYFORMATS, playReadyHlsAttributes, widevineHlsAttributes, type HlsKeyAttributes,
@@ -62,7 +64,7 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
         ...(k.cryptoPeriodIndex === undefined ? {} : { cryptoPeriodIndex: k.cryptoPeriodIndex }),
       });
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.widevine, pssh }));
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.widevine, pssh }));
       hlsLines(d, out, widevineHlsAttributes(pssh, sampleAesMethod(scheme)));
       return out;
     }
@@ -77,7 +79,7 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
       const pro = playReadyObject(header);
       const pssh = playReadyPssh({ pro });
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
       const proB64 = pro.toString("base64");
       if (d.smoothStreaming) out.smoothStreaming = proB64;
       if (d.spekeProtectionHeader) out.spekeProtectionHeader = proB64;
@@ -96,12 +98,16 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
       const attrs: HlsKeyAttributes = { method: "AES-128", uri, keyformat: HLS_KEYFORMATS.identity, keyformatversions: "1" };
       if (k.explicitIV) attrs.iv = k.explicitIV;
       if (!k.v1) {
-        // v2 Clear Key: DASH signalling is the DASH-IF ClearKey scheme with the W3C common PSSH and our license URL.
-        const pssh = commonPssh([k.kid]);
-        if (d.pssh) out.pssh = pssh.toString("base64");
+        // v2 Clear Key: the PSSH is the W3C common PSSH (1077efec-...: the KIDs, for init segments). The DASH signalling
+        // is for the DASH-IF ClearKey descriptor (urn:uuid:e2719d58-..., value "ClearKey1.0"; DOMAIN.md, DASH-IF IOP
+        // "Clear Key"), whose content is the license URL as <dashif:Laurl> (xmlns:dashif="https://dashif.org/CPS").
+        // No cenc:pssh there: a cenc:pssh inside a DRM system's descriptor carries that system's own box, and the
+        // common PSSH has another SystemID (IOP: it does not signal ClearKey). It stays in cpix:PSSH here and is the
+        // ContentProtectionData of the w3cCommon DRMSystem below.
+        if (d.pssh) out.pssh = commonPssh([k.kid]).toString("base64");
         if (d.contentProtectionData) {
-          out.contentProtectionData = b64(contentProtectionXml({
-            systemId: DASHIF_CLEARKEY_SCHEME, pssh, laUrl: `${config.publicBaseUrl.replace(/\/+$/, "")}/clearkey`,
+          out.contentProtectionData = b64(contentProtectionDataXml({
+            systemId: DASHIF_CLEARKEY_SCHEME, laUrl: `${config.publicBaseUrl.replace(/\/+$/, "")}/clearkey`,
           }));
         }
       }
@@ -112,7 +118,7 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
     case "w3cCommon": {
       const pssh = commonPssh([k.kid]);
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionXml({ systemId: SYSTEM_IDS.w3cCommon, pssh }));
+      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.w3cCommon, pssh }));
       return out;
     }
     default:

@@ -82,6 +82,8 @@ describe("lab/package: packaging command against the running key server", functi
       assert.equal(ck?.getElementsByTagNameNS(DASHIF_NS, "Laurl")[0]?.textContent, `${lab.url}/clearkey`);
       const wv = cps.find((c) => c.getAttribute("schemeIdUri") === "urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed");
       assert.ok(wv?.getElementsByTagNameNS(CENC_NS, "pssh")[0]?.textContent, "Widevine ContentProtectionData from SPEKE");
+      // ContentProtectionData is the inside of the element (DASH-IF CPIX 2.3): the lab wraps it, nothing is nested
+      for (const cp of cps) assert.equal(cp.getElementsByTagNameNS(MPD_NS, "ContentProtection").length, 0, "no nested ContentProtection");
     }
   });
 

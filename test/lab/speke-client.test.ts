@@ -70,6 +70,14 @@ describe("lab/speke-client", () => {
     }
   });
 
+  it("reads ContentProtectionData as the UTF-8 inner XML of the ContentProtection element, refusing other bytes", () => {
+    const cpd = '<cenc:pssh xmlns:cenc="urn:mpeg:cenc:2013">AAAA</cenc:pssh>';
+    const withCpd = (b64: string) => response("pskc", "<pskc:PlainValue>AAECAwQFBgcICQoLDA0ODw==</pskc:PlainValue>")
+      .replace("</cpix:DRMSystem>", `<cpix:ContentProtectionData>${b64}</cpix:ContentProtectionData></cpix:DRMSystem>`);
+    assert.equal(parseSpekeResponse(withCpd(Buffer.from(cpd).toString("base64")))[0]!.systems[0]!.contentProtectionData, cpd);
+    assert.throws(() => parseSpekeResponse(withCpd(Buffer.from([0x3c, 0xff, 0xfe, 0x3e]).toString("base64"))), /not UTF-8/);
+  });
+
   it("refuses encrypted keys, short keys, DTDs and non-CPIX documents with clear errors", () => {
     assert.throws(() => parseSpekeResponse(response("pskc", "<pskc:EncryptedValue/>")), /expects PlainValue/);
     assert.throws(() => parseSpekeResponse(response("pskc", "<pskc:PlainValue>AAEC</pskc:PlainValue>")), /3 bytes, expected 16/);

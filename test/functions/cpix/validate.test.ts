@@ -41,6 +41,10 @@ describe("SPEKE request validation", () => {
       [base({ keys: [{ kid: kidN(1), scheme: "cenc" }], systems: [{ systemId: SYS.fairplay, children: FAIRPLAY_CHILDREN }] }), /FairPlay/],
       [base({ keys: [{ kid: kidN(1), trackType: "ALL" }, { kid: kidN(2), trackType: "HD" }] }), /ALL/],
       [base({ keys: [{ kid: kidN(1), filter: "<cpix:VideoFilter/><cpix:AudioFilter/>" }] }), /both a VideoFilter and an AudioFilter/],
+      // a v2 usage rule must say which tracks its key encrypts (AWS SPEKE v2 encryption contract)
+      [base({ keys: [{ kid: kidN(1), filter: "" }, { kid: kidN(2), trackType: "AUDIO" }] }), new RegExp(`for KID ${kidN(1)} has neither a VideoFilter nor an AudioFilter`)],
+      [base({ keys: [{ kid: kidN(1) }, { kid: kidN(2), trackType: "AUDIO", filter: '<cpix:BitrateFilter maxBitrate="100000"/>' }] }), /neither a VideoFilter nor an AudioFilter/],
+      [base({ keys: [{ kid: kidN(1), trackType: "ALL", filter: '<cpix:LabelFilter label="x"/>' }] }), /neither a VideoFilter nor an AudioFilter/],
       [base({ keys: [{ kid: kidN(1), trackType: "" }] }), /intendedTrackType/],
       [base({ keys: [{ kid: kidN(1), trackType: "video &lt;script&gt;" }] }), /intendedTrackType/],
       [base({ systems: [{ systemId: "80a6be7e-1448-4c37-9e70-d5aebe04c8d2", children: "" }] }), /Unsupported DRMSystem/],

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { DOMParser } from "@xmldom/xmldom";
 import { commonPssh } from "../../../functions/drm/clearkey";
-import { contentProtectionXml, mp4ProtectionXml } from "../../../functions/drm/dash";
+import { contentProtectionDataXml, contentProtectionXml, mp4ProtectionXml } from "../../../functions/drm/dash";
 import { playReadyObject, playReadyPssh, wrmHeader } from "../../../functions/drm/playready";
 import { DASHIF_CLEARKEY_SCHEME, SYSTEM_IDS } from "../../../functions/drm/systems";
 import { widevinePssh } from "../../../functions/drm/widevine";
@@ -17,6 +17,62 @@ function parse(xml: string) {
   const doc = new DOMParser({ onError: (l: string, m: string) => { throw new Error(`${l}: ${m}`); } }).parseFromString(xml, "text/xml");
   return doc.documentElement!;
 }
+
+/** Top-level elements of a fragment parsed inside a wrapper that declares no namespace (each must declare its own). */
+function fragment(xml: string) {
+  const w = parse(`<w>${xml}</w>`);
+  const out = [];
+  for (let n = w.firstChild; n; n = n.nextSibling) {
+    assert.equal(n.nodeType, 1, "only elements");
+    out.push(n as unknown as ReturnType<typeof parse>);
+  }
+  return out;
+}
+
+// DASH-IF CPIX 2.3 ContentProtectionData: the standalone XML that goes inside the MPD ContentProtection element.
+describe("drm/dash ContentProtectionData (inner XML)", () => {
+  it("Widevine: one standalone cenc:pssh, its own xmlns:cenc, text = base64 of the box; no ContentProtection", () => {
+    const pssh = widevinePssh({ kids: [kid] });
+    const xml = contentProtectionDataXml({ systemId: SYSTEM_IDS.widevine, pssh });
+    assert.doesNotMatch(xml, /ContentProtection/);
+    const [p, ...rest] = fragment(xml);
+    assert.equal(rest.length, 0);
+    assert.equal(p!.namespaceURI, CENC);
+    assert.equal(p!.localName, "pssh");
+    assert.equal(p!.prefix, "cenc");
+    assert.equal(p!.getAttribute("xmlns:cenc"), CENC);
+    assert.equal(p!.attributes.length, 1, "no attribute but the namespace declaration");
+    assert.equal(p!.textContent, pssh.toString("base64"));
+  });
+
+  it("PlayReady: cenc:pssh then mspr:pro, each declaring its namespace", () => {
+    const pro = playReadyObject(wrmHeader({ version: "4.0.0.0", keys: [{ kid, algid: "AESCTR" }] }));
+    const pssh = playReadyPssh({ pro });
+    const els = fragment(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
+    assert.deepEqual(els.map((e) => [e.namespaceURI, e.localName]), [[CENC, "pssh"], [MSPR, "pro"]]);
+    assert.equal(els[0]!.getAttribute("xmlns:cenc"), CENC);
+    assert.equal(els[1]!.getAttribute("xmlns:mspr"), MSPR);
+    assert.deepEqual(Buffer.from(els[0]!.textContent!, "base64"), pssh);
+    assert.deepEqual(Buffer.from(els[1]!.textContent!, "base64"), pro);
+  });
+
+  it("ClearKey: a standalone, escaped dashif:Laurl", () => {
+    const url = "https://keys.example/clearkey?a=1&b=2";
+    const els = fragment(contentProtectionDataXml({ systemId: DASHIF_CLEARKEY_SCHEME, laUrl: url }));
+    assert.deepEqual(els.map((e) => [e.namespaceURI, e.localName]), [[DASHIF, "Laurl"]]);
+    assert.equal(els[0]!.getAttribute("xmlns:dashif"), DASHIF);
+    assert.equal(els[0]!.textContent, url);
+  });
+
+  it("refuses bad system ids, mspr:pro outside PlayReady, Laurl outside ClearKey, and empty data", () => {
+    const bad = (o: Parameters<typeof contentProtectionDataXml>[0], code: string) =>
+      assert.throws(() => contentProtectionDataXml(o), (e: unknown) => isKeyplaneError(e) && e.code === code);
+    bad({ systemId: "widevine", pssh: Buffer.alloc(32) }, "SYSTEM_ID_INVALID");
+    bad({ systemId: SYSTEM_IDS.widevine, pro: Buffer.alloc(10) }, "CONTENT_PROTECTION_INVALID");
+    bad({ systemId: SYSTEM_IDS.widevine, laUrl: "https://x/" }, "CONTENT_PROTECTION_INVALID");
+    bad({ systemId: SYSTEM_IDS.widevine }, "CONTENT_PROTECTION_INVALID");
+  });
+});
 
 describe("drm/dash ContentProtection", () => {
   it("Widevine: schemeIdUri, cenc:default_KID and a cenc:pssh equal to the box", () => {

@@ -7,7 +7,7 @@ describe("drm/index", () => {
     for (const name of [
       "SYSTEM_IDS", "DASHIF_CLEARKEY_SCHEME", "drmSystemName", "buildPssh", "parsePssh", "widevinePsshData", "decodeWidevinePsshData",
       "widevinePssh", "playReadyChecksum", "chooseHeaderVersion", "wrmHeader", "playReadyObject", "playReadyPssh", "parsePlayReadyObject",
-      "commonPssh", "extXKey", "extXSessionKey", "expandTemplate", "contentProtectionXml",
+      "commonPssh", "extXKey", "extXSessionKey", "expandTemplate", "contentProtectionXml", "contentProtectionDataXml",
     ]) {
       assert.ok(name in drm && (drm as Record<string, unknown>)[name] !== undefined, name);
     }

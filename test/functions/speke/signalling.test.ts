@@ -10,7 +10,7 @@ import { createCipheriv } from "node:crypto";
 import * as protobuf from "protobufjs";
 import { handleSpeke } from "../../../functions/speke/handler";
 import {
-  FAIRPLAY_CHILDREN, NS, PRESET_V8_A3, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, config, contentKeys, drmSystems, kids, kidN, parseXml, path,
+  FAIRPLAY_CHILDREN, NS, PRESET_V8_A3, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, childElements, config, contentKeys, drmSystems, kids, kidN, parseXml, path,
   plainKey, testContext, text, v2Request, xsdErrors, type El,
 } from "./helpers";
 
@@ -55,6 +55,25 @@ function readPro(b: Buffer): string {
 }
 
 const PR_NS = "http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader";
+const CENC = "urn:mpeg:cenc:2013";
+const MSPR = "urn:microsoft:playready";
+
+/**
+ * A ContentProtectionData fragment read with xmldom inside a wrapper that declares no namespace (so every element must
+ * declare its own): the top-level elements; anything else at top level (text, comments) fails.
+ */
+function fragment(xml: string): El[] {
+  const root = parseXml(`<fragment>${xml}</fragment>`);
+  const out: El[] = [];
+  for (let n = root.firstChild; n; n = n.nextSibling) {
+    assert.equal(n.nodeType, 1, "only elements in ContentProtectionData");
+    assert.notEqual(n.localName, "ContentProtection");
+    assert.equal(childElements(n).length, 0, `${n.localName} carries text only`);
+    out.push(n);
+  }
+  return out;
+}
+const qname = (e: El) => `${e.namespaceURI} ${e.localName}`;
 const PRESET = PRESET_V8_A3;
 const hexKid = (uuid: string) => uuid.replace(/-/g, "");
 function leGuid(uuid: string): Buffer {
@@ -103,11 +122,12 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(data.provider, "keyplane");
     assert.equal(data.content_id.toString(), "movie-42");
     assert.equal(data.protection_scheme, 0x63626373); // 'cbcs' big-endian
-    // ContentProtectionData: a ContentProtection element whose cenc:pssh equals the PSSH
-    const cp = parseXml(b64text(path(sys, "cpix:ContentProtectionData")));
-    assert.equal(cp.localName, "ContentProtection");
-    assert.equal(cp.getAttribute("schemeIdUri"), `urn:uuid:${SYS.widevine}`);
-    assert.equal(text(kids(cp, "urn:mpeg:cenc:2013", "pssh")[0]!), psshB64);
+    // ContentProtectionData (DASH-IF CPIX 2.3): what goes inside the MPD ContentProtection element, i.e. a standalone
+    // cenc:pssh (its own xmlns:cenc) whose text is the PSSH value, not a ContentProtection element
+    const cp = fragment(b64text(path(sys, "cpix:ContentProtectionData")));
+    assert.deepEqual(cp.map(qname), [`${CENC} pssh`]);
+    assert.equal(cp[0]!.getAttribute("xmlns:cenc"), CENC);
+    assert.equal(cp[0]!.textContent, psshB64);
     const [media, master] = kids(sys, NS.cpix, "HLSSignalingData");
     assert.equal(media!.getAttribute("playlist"), "media");
     const m = b64text(media!);
@@ -138,10 +158,12 @@ describe("SPEKE signalling per DRM system", () => {
     // the Smooth Streaming header and the ContentProtectionData carry the same PlayReady Object
     const pro = text(path(sys, "cpix:SmoothStreamingProtectionHeaderData"));
     assert.equal(pro, box.data.toString("base64"));
-    const cp = parseXml(b64text(path(sys, "cpix:ContentProtectionData")));
-    assert.equal(cp.getAttribute("schemeIdUri"), `urn:uuid:${SYS.playready}`);
-    assert.equal(text(kids(cp, "urn:mpeg:cenc:2013", "pssh")[0]!), psshB64);
-    assert.equal(text(kids(cp, "urn:microsoft:playready", "pro")[0]!), pro);
+    const cp = fragment(b64text(path(sys, "cpix:ContentProtectionData")));
+    assert.deepEqual(cp.map(qname), [`${CENC} pssh`, `${MSPR} pro`]);
+    assert.equal(cp[0]!.getAttribute("xmlns:cenc"), CENC);
+    assert.equal(cp[1]!.getAttribute("xmlns:mspr"), MSPR);
+    assert.equal(cp[0]!.textContent, psshB64);
+    assert.equal(cp[1]!.textContent, pro);
     const m = b64text(kids(sys, NS.cpix, "HLSSignalingData")[0]!);
     assert.ok(m.includes('KEYFORMAT="com.microsoft.playready"'));
     assert.match(m, /^#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,/);
@@ -197,9 +219,12 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(box.systemId, "1077efecc0b24d02ace33c1e52e2fb4b");
     assert.deepEqual(box.kids, [hexKid(kid)]);
     assert.equal(box.data.length, 0);
-    const cp = parseXml(b64text(path(sys, "cpix:ContentProtectionData")));
-    assert.equal(cp.getAttribute("schemeIdUri"), "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e");
-    assert.equal(text(kids(cp, "https://dashif.org/CPS", "Laurl")[0]!), "https://keys.example.com/clearkey");
+    // inside the DASH-IF ClearKey descriptor (DASH-IF IOP "Clear Key"): the license URL as a standalone dashif:Laurl;
+    // the common PSSH (another SystemID) is not repeated there
+    const cp = fragment(b64text(path(sys, "cpix:ContentProtectionData")));
+    assert.deepEqual(cp.map(qname), ["https://dashif.org/CPS Laurl"]);
+    assert.equal(cp[0]!.getAttribute("xmlns:dashif"), "https://dashif.org/CPS");
+    assert.equal(cp[0]!.textContent, "https://keys.example.com/clearkey");
   });
 
   it("answers preset VIDEO-8 + AUDIO-3 with Widevine, PlayReady and FairPlay (schema-valid, 7 distinct keys)", async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SPEKE_ENTRY } from "../../../components/aws/speke-key-server";
 import { bundleFunction } from "../../../components/shared/bundle";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 
 const DIR = SPEKE_REQUESTS_DIR;
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
@@ -69,7 +69,7 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("answers the v2 preset video 1 / audio 1 request with 200 CPIX and the SPEKE v2 headers", async () => {
+  itShared("answers the v2 preset video 1 / audio 1 request with 200 CPIX and the SPEKE v2 headers", async () => {
     const res = await handler(restEvent(read("v2-general_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"), { "Content-Type": "application/xml", "X-Speke-Version": "2.0" }), context);
     assert.equal(res.statusCode, 200);
     assert.match(header(res, "content-type") ?? "", /^application\/xml/);
@@ -83,7 +83,7 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
     assert.equal((xml.match(/PlainValue>[A-Za-z0-9+/=]{24}</g) ?? []).length, 2, "two 16-byte content keys");
   });
 
-  it("is deterministic: the same request twice returns the same keys", async () => {
+  itShared("is deterministic: the same request twice returns the same keys", async () => {
     const ev = () => restEvent(read("v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"), { "content-type": "application/xml", "x-speke-version": "2.0" });
     const a = bodyText(await handler(ev(), context)).match(/PlainValue>([^<]+)</g);
     const b = bodyText(await handler(ev(), context)).match(/PlainValue>([^<]+)</g);
@@ -91,13 +91,13 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
     assert.deepEqual(a, b);
   });
 
-  it("accepts mixed-case header names and the SHARED (ALL) request on /copyProtection", async () => {
+  itShared("accepts mixed-case header names and the SHARED (ALL) request on /copyProtection", async () => {
     const res = await handler(restEvent(read("v2-general_2_speke_v1_style_implementation.xml"), { "CONTENT-TYPE": "application/xml", "x-SPEKE-version": "2.0" }, "/copyProtection"), context);
     assert.equal(res.statusCode, 200);
     assert.equal((bodyText(res).match(/PlainValue>[A-Za-z0-9+/=]{24}</g) ?? []).length, 1, "one shared key");
   });
 
-  it("refuses the negative conformance requests with 4xx", async () => {
+  itShared("refuses the negative conformance requests with 4xx", async () => {
     for (const f of [
       "v2-general_3_negative_wrong_version_spekev2_dash_widevine.xml",
       "v2-general_4_spekev2_negative_preset_shared_video.xml",
@@ -113,7 +113,7 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
     assert.equal(bodyText(wrong), "Unsupported CPIX@version");
   });
 
-  it("answers the v1 request (no version header) with 200 and HLS AES-128 key data", async () => {
+  itShared("answers the v1 request (no version header) with 200 and HLS AES-128 key data", async () => {
     const res = await handler(restEvent(read("v1-server_api_body.xml"), { "Content-Type": "application/xml" }), context);
     assert.equal(res.statusCode, 200);
     assert.ok(header(res, "speke-user-agent"), "v1 sends Speke-User-Agent");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseCpixRequest, checkCpixBody } from "../../../functions/cpix/parse";
 import { isKeyplaneError } from "../../../functions/errors";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 
 const DIR = SPEKE_REQUESTS_DIR;
 const CPIX = "urn:dashif:org:cpix";
@@ -26,7 +26,7 @@ const minimal = (inner: string, attrs = ' contentId="c" version="2.3"', prefix =
 const KID = "0f083e4e-b831-4a3d-917e-ce78076e54aa";
 
 describe("CPIX request parsing", () => {
-  it("reads the AWS sample into the typed model", () => {
+  itShared("reads the AWS sample into the typed model", () => {
     const r = parseCpixRequest(readFileSync(`${DIR}/v2-general_2_speke_v1_style_implementation.xml`), "2.0");
     assert.equal(r.contentId, "test_case_speke_v1_style_request");
     assert.equal(r.version, "2.3");

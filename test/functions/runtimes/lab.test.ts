@@ -11,7 +11,7 @@ import { startLab, type RunningLab } from "../../../functions/runtimes/node";
 import { KeySeed } from "../../../functions/keys/seed";
 import { kidFromUuid, kidToBase64url } from "../../../functions/keys/kid";
 import { createLogger } from "../../../functions/log";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 
 const CONFORMANCE = SPEKE_REQUESTS_DIR;
 const CPIX = "urn:dashif:org:cpix";
@@ -47,7 +47,7 @@ describe("local lab (functions/runtimes/node.ts)", function () {
     assert.match(page.headers.get("content-type") ?? "", /text\/html/);
   });
 
-  it("delivers through /clearkey, under a token from /token, the same key SPEKE handed the packager", async () => {
+  itShared("delivers through /clearkey, under a token from /token, the same key SPEKE handed the packager", async () => {
     const body = readFileSync(join(CONFORMANCE, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"));
     const speke = await fetch(`${lab.url}/speke`, { method: "POST", body, headers: { "X-Speke-Version": "2.0", "Content-Type": "application/xml" } });
     assert.equal(speke.status, 200);

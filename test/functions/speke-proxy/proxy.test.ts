@@ -8,10 +8,10 @@ import { credentialTransport, parseVendorCredential, vendorHeaders, vendorReques
 import { assertVendorUrl } from "../../../functions/speke-proxy/proxy";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared, SHARED_DIR } from "../../support/shared";
 
 const CONFORMANCE = SPEKE_REQUESTS_DIR;
-const V2_REQUEST = readFileSync(`${CONFORMANCE}/v2-general_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml`, "utf8");
+const V2_REQUEST = !SHARED_DIR ? "" : readFileSync(`${CONFORMANCE}/v2-general_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml`, "utf8");
 
 interface Seen { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string }
 
@@ -52,7 +52,7 @@ describe("speke-proxy", () => {
   // EZDRM documents its CPIX endpoint with the account in the query string:
   // https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?k=KeyID&u=USERNAME&p=PASSWORD&c=RESOURCENAME
   // (Unified Streaming "EZDRM"; Qencode "EZDRM - Widevine": u= account username or email, p= account password).
-  it("EZDRM: forwards the CPIX body and SPEKE headers, adds u/p query parameters server-side, and never logs them", async () => {
+  itShared("EZDRM: forwards the CPIX body and SPEKE headers, adds u/p query parameters server-side, and never logs them", async () => {
     const cred = JSON.stringify({ username: "ops@example.com", password: "ez-secret-123" });
     const { vendor, proxy, lines } = await setup("ezdrm", cred, { urlPath: "/KeyGenerator/cpix.aspx?c=live-1" });
     const res = await fetch(`${proxy.url}/speke`, {
@@ -85,7 +85,7 @@ describe("speke-proxy", () => {
     assert.deepEqual(vendor.seen[1]!.query, { c: "live-1", u: "ops@example.com", p: "ez-secret-123" });
   });
 
-  it("EZDRM: a credential without the password fails closed with no secret in the error body or logs", async () => {
+  itShared("EZDRM: a credential without the password fails closed with no secret in the error body or logs", async () => {
     const { vendor, proxy, lines } = await setup("ezdrm", JSON.stringify({ username: "ops@example.com", key: "legacy-key-9" }));
     const res = await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST });
     assert.equal(res.status, 500);
@@ -97,7 +97,7 @@ describe("speke-proxy", () => {
     assert.equal(vendor.seen.length, 0);
   });
 
-  it("EZDRM header variant (unverified header name): only with an explicit headerName, carrying key", async () => {
+  itShared("EZDRM header variant (unverified header name): only with an explicit headerName, carrying key", async () => {
     const { vendor, proxy } = await setup("ezdrm", "ez-key-1", { headerName: "X-Onboarding-Header" });
     await (await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST })).text();
     assert.equal(vendor.seen[0]!.headers["x-onboarding-header"], "ez-key-1");
@@ -107,7 +107,7 @@ describe("speke-proxy", () => {
   // docs.axinom.com "Key Service > SPEKE" (authorization header as for the Management API) and Unified Streaming "Axinom":
   // curl 'https://key-server-management.axprod.net/api/SpekeV2' -H 'Authorization: Basic <Credentials>',
   // Credentials = base64 of "<tenant ID>:<Key service management key>".
-  it("Axinom: Authorization Basic base64(tenantId:managementKey) as Axinom documents", async () => {
+  itShared("Axinom: Authorization Basic base64(tenantId:managementKey) as Axinom documents", async () => {
     const { vendor, proxy } = await setup("axinom", JSON.stringify({ tenantId: "6f2a0c55-tenant", managementKey: "mgmt-key" }));
     const res = await fetch(`${proxy.url}/copyProtection`, { method: "POST", headers: { "content-type": "application/xml" }, body: V2_REQUEST });
     assert.equal(res.status, 200);
@@ -119,7 +119,7 @@ describe("speke-proxy", () => {
   // BuyDRM publishes neither the KeyOS SPEKE URL nor its header names (go.buydrm.com "Deploying KeyOS with AWS Elemental
   // Media Services": the SPEKE URL is in the KeyOS account Wiki). The names below are the test's own, as an operator
   // would copy them from onboarding material.
-  it("KeyOS: the user key and KID override headers are the ones configured (no unverified defaults)", async () => {
+  itShared("KeyOS: the user key and KID override headers are the ones configured (no unverified defaults)", async () => {
     const { vendor, proxy } = await setup("keyos", JSON.stringify({ key: "user-key-1" }), { headerName: "X-Onboarding-UserKey", kidOverrideHeaderName: "X-Onboarding-Kid", kidOverrideValue: "true" });
     // A byte body makes fetch send no Content-Type at all.
     await (await fetch(`${proxy.url}/speke`, { method: "POST", body: new TextEncoder().encode(V2_REQUEST) })).text();
@@ -137,28 +137,28 @@ describe("speke-proxy", () => {
     assert.throws(() => credentialTransport({ preset: "axinom", kidOverrideValue: "1" }), /only used by the keyos preset/);
   });
 
-  it("passes the vendor's 422 SPEKE error through unchanged", async () => {
+  itShared("passes the vendor's 422 SPEKE error through unchanged", async () => {
     const { proxy } = await setup("generic", "k", { headerName: "X-Api-Key" }, () => new Response("Unsupported CPIX@version", { status: 422, headers: { "content-type": "text/plain" } }));
     const res = await fetch(`${proxy.url}/speke`, { method: "POST", headers: { "X-Speke-Version": "2.0" }, body: V2_REQUEST });
     assert.equal(res.status, 422);
     assert.equal(await res.text(), "Unsupported CPIX@version");
   });
 
-  it("answers 504 UPSTREAM_TIMEOUT when the vendor is too slow", async () => {
+  itShared("answers 504 UPSTREAM_TIMEOUT when the vendor is too slow", async () => {
     const { proxy } = await setup("generic", "k", { headerName: "X-Api-Key", timeoutMs: 200 }, () => new Promise<Response>((r) => setTimeout(() => r(new Response("late")), 1500)));
     const res = await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST });
     assert.equal(res.status, 504);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, "UPSTREAM_TIMEOUT");
   });
 
-  it("answers 502 when the vendor response exceeds the cap", async () => {
+  itShared("answers 502 when the vendor response exceeds the cap", async () => {
     const { proxy } = await setup("generic", "k", { headerName: "X-Api-Key", maxResponseBytes: 2048 }, () => new Response("x".repeat(10_000)));
     const res = await fetch(`${proxy.url}/speke`, { method: "POST", body: V2_REQUEST });
     assert.equal(res.status, 502);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, "UPSTREAM_RESPONSE_TOO_LARGE");
   });
 
-  it("answers 502 UPSTREAM_UNAVAILABLE when the vendor is unreachable", async () => {
+  itShared("answers 502 UPSTREAM_UNAVAILABLE when the vendor is unreachable", async () => {
     const dead = await listen(new Hono());
     const url = dead.url;
     await dead.close();

@@ -11,6 +11,7 @@ import { spekeRoutes } from "../../../functions/speke/routes";
 import {
   CONFORMANCE, NS, childElements, config, contentKeys, drmSystems, kids, parseXml, path, plainKey, testContext, text, xsdErrors, SYS, b64text,
 } from "./helpers";
+import { describeShared } from "../../support/shared";
 
 const DIR = `${CONFORMANCE}/speke-requests`;
 const POSITIVE_V2 = [
@@ -29,7 +30,7 @@ const NEGATIVE_V2 = [
   "v2-vod_5_spekev2_negative_preset_shared_audio.xml",
 ];
 
-describe("SPEKE conformance samples over HTTP", () => {
+describeShared("SPEKE conformance samples over HTTP", () => {
   let server: Listening;
   before(async () => {
     const ctx = testContext();

@@ -17,6 +17,7 @@ import {
   CONFORMANCE, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, childElements, drmSystems, kidN, parseXml, path, testContext, text,
   v2Request, xsdErrors, type El,
 } from "./helpers";
+import { describeShared } from "../../support/shared";
 
 const CENC = "urn:mpeg:cenc:2013";
 const MSPR = "urn:microsoft:playready";
@@ -43,7 +44,7 @@ function inner(b64: El): Inner[] {
   return out;
 }
 
-describe("SPEKE v2 ContentProtectionData over HTTP: the inside of ContentProtection", () => {
+describeShared("SPEKE v2 ContentProtectionData over HTTP: the inside of ContentProtection", () => {
   let server: Listening;
   before(async () => {
     const ctx = testContext();

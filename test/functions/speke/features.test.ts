@@ -14,7 +14,7 @@ import {
   FAIRPLAY_CHILDREN, NS, PLAYREADY_CHILDREN, SYS, TEST_SEED_B64, WIDEVINE_CHILDREN, b64text, config, contentKeys, drmSystems, kidN, kids,
   parseXml, path, plainKey, testContext, text, v2Request, xsdErrors, type El,
 } from "./helpers";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 import { staticContext } from "../../../functions/context";
 import { KeySeed } from "../../../functions/keys/seed";
 import { silentLogger } from "../../../functions/log";
@@ -44,7 +44,7 @@ function oaep(b64: string): Buffer {
 describe("SPEKE content key encryption", () => {
   const keys = [{ kid: kidN(201), scheme: "cbcs" }, { kid: kidN(202), scheme: "cbcs", trackType: "AUDIO" }];
 
-  it("encrypts every content key for the delivery certificate; decrypts and MAC-checks with node:crypto", async () => {
+  itShared("encrypts every content key for the delivery certificate; decrypts and MAC-checks with node:crypto", async () => {
     const clear = await speke(v2Request({ keys, systems: ALL3 }));
     const enc = await speke(v2Request({ keys, systems: ALL3, deliveryCert: CERT_2048 }));
     assert.equal(enc.status, 200, enc.body);
@@ -80,7 +80,7 @@ describe("SPEKE content key encryption", () => {
     for (const k of expected) assert.ok(!enc.body.includes(k.toString("base64")));
   });
 
-  it("echoes the id and name attributes the request carried (DeliveryData, ContentKey, DRMSystem, usage rule)", async () => {
+  itShared("echoes the id and name attributes the request carried (DeliveryData, ContentKey, DRMSystem, usage rule)", async () => {
     const body = v2Request({ keys: [keys[0]!], systems: ALL3.slice(0, 1), deliveryCert: CERT_2048 })
       .replace("<cpix:DeliveryData>", '<cpix:DeliveryData id="origin_1" name="packager">')
       .replace("<cpix:ContentKey ", '<cpix:ContentKey id="ck_1" ')
@@ -97,7 +97,7 @@ describe("SPEKE content key encryption", () => {
     assert.equal(path(root, "cpix:ContentKeyUsageRuleList", "cpix:ContentKeyUsageRule").getAttribute("id"), "rule_1");
   });
 
-  it("encrypts a SPEKE v1 request too", async () => {
+  itShared("encrypts a SPEKE v1 request too", async () => {
     const body = readFileSync(join(SPEKE_REQUESTS_DIR, "v1-server_api_body.xml"), "utf8")
       .replace("<cpix:ContentKeyList>", `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data xmlns:ds="${NS.ds}"><ds:X509Certificate>${CERT_2048}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList><cpix:ContentKeyList>`);
     const r = await speke(body, config(), null);
@@ -136,7 +136,7 @@ describe("SPEKE KID override", () => {
     assert.deepEqual(contentKeys(root).map((k) => k.getAttribute("kid")), requested);
   });
 
-  it("replaces KIDs deterministically and consistently in ContentKey, DRMSystem, usage rules, PSSH and WRMHEADER", async () => {
+  itShared("replaces KIDs deterministically and consistently in ContentKey, DRMSystem, usage rules, PSSH and WRMHEADER", async () => {
     const cfg = config({ kidOverride: true });
     const a = await speke(body, cfg);
     const b = await speke(body, cfg);
@@ -175,7 +175,7 @@ describe("SPEKE key rotation and v2.1 periods", () => {
     { kid: kidN(403), periodId: "p11" }, { kid: kidN(404), periodId: "p11", trackType: "AUDIO" },
   ];
 
-  it("gives each rotation period its own KIDs, keys and Widevine crypto_period_index", async () => {
+  itShared("gives each rotation period its own KIDs, keys and Widevine crypto_period_index", async () => {
     const r = await speke(v2Request({ keys: rotKeys, systems: ALL3.slice(0, 1), periods }));
     assert.equal(r.status, 200, r.body);
     assert.equal(xsdErrors(r.body), "");
@@ -196,7 +196,7 @@ describe("SPEKE key rotation and v2.1 periods", () => {
     assert.equal(r.status, 400);
   });
 
-  it("accepts SPEKE 2.1 (CPIX 2.4) periods with start/end and echoes them", async () => {
+  itShared("accepts SPEKE 2.1 (CPIX 2.4) periods with start/end and echoes them", async () => {
     const p21 = '<cpix:ContentKeyPeriodList><cpix:ContentKeyPeriod id="live1" index="1" start="2026-11-25T10:00:00Z" end="2026-11-25T10:05:00Z"/></cpix:ContentKeyPeriodList>';
     const r = await speke(v2Request({ version: "2.4", keys: [{ kid: kidN(406), periodId: "live1" }], systems: ALL3.slice(0, 1), periods: p21 }), config(), "2.1");
     assert.equal(r.status, 200, r.body);
@@ -253,7 +253,7 @@ describe("SPEKE v1 DRM elements", () => {
     assert.deepEqual(order, ["PSSH", "ContentProtectionData", "URIExtXKey", "KeyFormat", "KeyFormatVersions", "ProtectionHeader"]);
   });
 
-  it("answers a v1 request with a schema-valid document when its id is an xs:ID", async () => {
+  itShared("answers a v1 request with a schema-valid document when its id is an xs:ID", async () => {
     const kid = kidN(503);
     const body = `<cpix:CPIX id="content_503" xmlns:cpix="${NS.cpix}" xmlns:speke="${NS.speke}"><cpix:ContentKeyList><cpix:ContentKey kid="${kid}" explicitIV=""/></cpix:ContentKeyList>` +
       `<cpix:DRMSystemList><cpix:DRMSystem kid="${kid}" systemId="${SYS.widevine}"><cpix:PSSH/><speke:ProtectionHeader/></cpix:DRMSystem>` +

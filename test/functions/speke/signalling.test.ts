@@ -13,6 +13,7 @@ import {
   FAIRPLAY_CHILDREN, NS, PRESET_V8_A3, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, childElements, config, contentKeys, drmSystems, kids, kidN, parseXml, path,
   plainKey, testContext, text, v2Request, xsdErrors, type El,
 } from "./helpers";
+import { itShared } from "../../support/shared";
 
 const PYCPIX = {
   kid: "8ba94ade-6eb9-449d-b44f-a5beefaf43b0",
@@ -105,7 +106,7 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(readPro(pro), PYCPIX.wrmHeader42);
   });
 
-  it("fills Widevine PSSH, ContentProtectionData and HLS lines consistently", async () => {
+  itShared("fills Widevine PSSH, ContentProtectionData and HLS lines consistently", async () => {
     const kid = kidN(1);
     const { root, res } = await speke(v2Request({ contentId: "movie-42", keys: [{ kid, scheme: "cbcs" }], systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }] }),
       config({ widevine: { provider: "keyplane" } }));
@@ -138,7 +139,7 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(M, m.replace("#EXT-X-KEY:", "#EXT-X-SESSION-KEY:"));
   });
 
-  it("fills PlayReady with a little-endian KID and a CHECKSUM over the served key (cenc -> 4.0.0.0 AESCTR)", async () => {
+  itShared("fills PlayReady with a little-endian KID and a CHECKSUM over the served key (cenc -> 4.0.0.0 AESCTR)", async () => {
     const kid = kidN(2);
     const { root, res } = await speke(v2Request({ keys: [{ kid }], systems: [{ systemId: SYS.playready, children: PLAYREADY_CHILDREN }] }));
     assert.equal(xsdErrors(res.body), "");
@@ -182,7 +183,7 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(kidEl.hasAttribute("CHECKSUM"), false);
   });
 
-  it("fills FairPlay with identical skd:// media and master lines, no PSSH or ContentProtectionData", async () => {
+  itShared("fills FairPlay with identical skd:// media and master lines, no PSSH or ContentProtectionData", async () => {
     const kid = kidN(4);
     const iv = Buffer.alloc(16, 7).toString("base64");
     const { root, res } = await speke(v2Request({ contentId: "c 1", keys: [{ kid, scheme: "cbcs", explicitIV: iv }], systems: [{ systemId: SYS.fairplay, children: FAIRPLAY_CHILDREN }] }),
@@ -204,7 +205,7 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(text(path(sys, "cpix:PSSH")), "");
   });
 
-  it("fills Clear Key AES-128 with key delivery URLs and the W3C common PSSH", async () => {
+  itShared("fills Clear Key AES-128 with key delivery URLs and the W3C common PSSH", async () => {
     const kid = kidN(6);
     const { root, res } = await speke(v2Request({ keys: [{ kid }], systems: [{ systemId: SYS.clearKey, children: WIDEVINE_CHILDREN }] }),
       config({ publicBaseUrl: "https://keys.example.com/" }));
@@ -227,7 +228,7 @@ describe("SPEKE signalling per DRM system", () => {
     assert.equal(cp[0]!.textContent, "https://keys.example.com/clearkey");
   });
 
-  it("answers preset VIDEO-8 + AUDIO-3 with Widevine, PlayReady and FairPlay (schema-valid, 7 distinct keys)", async () => {
+  itShared("answers preset VIDEO-8 + AUDIO-3 with Widevine, PlayReady and FairPlay (schema-valid, 7 distinct keys)", async () => {
     const keys = [0, 1, 2, 3, 4, 5, 6].map((i) => ({ kid: kidN(100 + i), scheme: "cbcs", trackType: PRESET[i]!.trackType, filter: PRESET[i]!.filter }));
     const { root, res } = await speke(v2Request({ keys, systems: [
       { systemId: SYS.widevine, children: WIDEVINE_CHILDREN }, { systemId: SYS.playready, children: PLAYREADY_CHILDREN }, { systemId: SYS.fairplay, children: FAIRPLAY_CHILDREN },

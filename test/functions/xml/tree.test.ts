@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { DOMParser } from "@xmldom/xmldom";
 import { attribute, parseXmlTree, XML_NS, XmlSyntaxError, type XmlElement } from "../../../functions/xml/tree";
-import { SPEKE_REQUESTS_DIR } from "../../support/shared";
+import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 
 function refuses(xml: string, why: RegExp, limits?: Parameters<typeof parseXmlTree>[1]): void {
   assert.throws(() => parseXmlTree(xml, limits), (e: unknown) => e instanceof XmlSyntaxError && why.test(e.message), `${JSON.stringify(xml.slice(0, 120))} should fail with ${why}`);
@@ -82,7 +82,7 @@ describe("xml/tree: accepted documents", () => {
     assert.deepEqual([r.namespaceURI, r.localName, attribute(r, "clé"), child(r).localName], ["urn:e", "données", "v", "日本"]);
   });
 
-  it("reads every public SPEKE sample the same way as @xmldom/xmldom (names, namespaces, attributes, text)", () => {
+  itShared("reads every public SPEKE sample the same way as @xmldom/xmldom (names, namespaces, attributes, text)", () => {
     const parser = new DOMParser({ onError: (level: string, msg: string) => { if (level !== "warning") throw new Error(msg); } });
     type Dom = { nodeType: number; namespaceURI: string | null; localName: string; childNodes: ArrayLike<Dom>; nodeValue: string | null; attributes: ArrayLike<{ name: string; namespaceURI: string | null; localName: string; value: string }> };
     const compare = (ours: XmlElement, dom: Dom, path: string) => {

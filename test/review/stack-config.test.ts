@@ -19,6 +19,10 @@ describe("review/stack-config", () => {
     const c = parseStackConfig("config:\n  keyplane:keySeed: c2VlZA==\n  keyplane:tokenKey: abc\n", "keyplane");
     assert.deepEqual(c.plainSecretLookingKeys.sort(), ["keyplane:keySeed", "keyplane:tokenKey"]);
   });
+  it("knows the line of each config key, for SARIF regions (counted by hand in the text below)", () => {
+    const text = ["# comment", "config:", "  aws:region: eu-west-1", "", "  keyplane:aws:", "    logRetentionDays: 90", '  "keyplane:tokenKey": abc', "  environment: prod", "other: 1", ""].join("\n");
+    assert.deepEqual(parseStackConfig(text, "keyplane").keyLines, { "aws:region": 3, "keyplane:aws": 5, "keyplane:tokenKey": 7, "keyplane:environment": 8 });
+  });
   it("refuses YAML that is not a stack config", () => {
     assert.throws(() => parseStackConfig("config: [1, 2]\n", "keyplane"), /"config" must be a mapping/);
     assert.throws(() => parseStackConfig("config:\n  a: [\n", "keyplane"), /not valid YAML/);

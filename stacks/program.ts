@@ -9,7 +9,7 @@ import type * as AwsVendor from "./compositions/aws-vendor";
 import type * as AzureVod from "./compositions/azure-vod";
 import { parseStackSettings, rawSettingsFromConfig, type StackSettings } from "./config";
 import { buildContentKeyPolicy } from "./policy";
-import { SECRET_PLACEHOLDER } from "./review/stack-config";
+import { SECRET_PLACEHOLDER } from "../review";
 import type { VendorCredential } from "../functions/speke-proxy/presets";
 
 /** Compositions are loaded on demand so an AWS-only stack never loads the Azure SDK (and vice versa). */

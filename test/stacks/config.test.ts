@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { contentKeyPolicySchema } from "../../functions/policy/model";
 import { configKeyPath, parseStackSettings, rawSettingsFromConfig } from "../../stacks/config";
 import { buildContentKeyPolicy } from "../../stacks/policy";
-import { parseStackConfig } from "../../stacks/review/stack-config";
+import { parseStackConfig } from "../../review/stack-config";
 import { errorOf } from "../support/assert";
 
 const ROOT = join(__dirname, "..", "..");

@@ -10,7 +10,7 @@ import { ContentKeyRegistryTable, KeyDeliveryApi, SpekeKeyServer, type KeyDelive
 import type { ContentKeyPolicyInput } from "../../../functions/policy/model";
 import { parseKeyplaneConfig } from "../../../functions/config";
 import { parseStackSettings, rawSettingsFromConfig } from "../../../stacks/config";
-import { parseStackConfig } from "../../../stacks/review/stack-config";
+import { parseStackConfig } from "../../../review/stack-config";
 import { buildContentKeyPolicy } from "../../../stacks/policy";
 import { awsLive } from "../../../stacks/compositions/aws-live";
 import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";

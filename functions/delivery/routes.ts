@@ -6,7 +6,7 @@
  * Tokens come from `Authorization: Bearer`, `Bearer=` or `?token=`. Errors are KeyplaneErrors mapped by the base app;
  * every 401 for a refused token carries `WWW-Authenticate: Bearer` (added by the base app). Keys come from the seed only; nothing secret is logged.
  */
-import { Hono, type Context } from "hono";
+import { App, type Context } from "../http/router";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
@@ -69,8 +69,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): App<AppEnv> {
+  const app = new App<AppEnv>();
   const env = deps.env ?? process.env;
   const store = createPolicyStore(ctx, config, env);
   const lab = store.mode === "lab";

@@ -16,7 +16,7 @@ import { cors } from "../http/cors";
 import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../config-env";
 import { createUseCounter } from "./use-counter";
 import type { UseCounter } from "../tokens/counter";
 import { createTokenIssuer, type SigningKeyConfig, type TokenIssuer } from "../tokens/issue";

@@ -15,7 +15,7 @@ import { cors } from "../http/cors";
 import type { AppEnv } from "../http/env";
 import { kidToUuid } from "../keys/kid";
 import type { TokenRestriction } from "../policy/model";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../config-env";
 import { MemoryUseCounter, type UseCounter } from "../tokens/counter";
 import { extractToken, verifyViewerToken } from "../tokens/verify";
 import { axinomCredential } from "./axinom";

@@ -10,6 +10,7 @@ import { App, type Context } from "../http/router";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
+import { noteRequest } from "../http/base";
 import { readRequestBody } from "../http/body";
 import { requestHeader } from "../http/incoming";
 import { cors } from "../http/cors";
@@ -162,7 +163,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     await authorizer.authorize({ kids, ...(token ? { token } : {}) });
     const seed = await ctx.seed();
     const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
-    c.get("log").info("clearkey_license", { kidCount: kids.length });
+    noteRequest(c, { kidCount: kids.length }); // on the request's one log line
     return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });
 

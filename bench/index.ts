@@ -5,6 +5,7 @@
 import { benchDrm } from "./drm";
 import { benchSpeke } from "./speke";
 import { benchDelivery } from "./delivery";
+import { benchColdStart } from "./coldstart";
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -12,6 +13,7 @@ const benches: Bench[] = [
   { name: "drm", run: benchDrm },
   { name: "speke", run: benchSpeke },
   { name: "delivery", run: benchDelivery },
+  { name: "coldstart", run: benchColdStart },
 ];
 
 async function main(): Promise<void> {

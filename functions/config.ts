@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { KeyplaneError } from "./errors";
-import { formatIssues } from "./policy/validate";
+import { formatIssues } from "./config-env";
 import { spekeConfigSchema } from "./speke/config";
 import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";

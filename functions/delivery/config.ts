@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { KeyplaneError } from "../errors";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../config-env";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
 import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verify";
 

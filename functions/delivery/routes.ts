@@ -6,17 +6,18 @@
  * Tokens come from `Authorization: Bearer`, `Bearer=` or `?token=`. Errors are KeyplaneErrors mapped by the base app;
  * every 401 for a refused token carries `WWW-Authenticate: Bearer` (added by the base app). Keys come from the seed only; nothing secret is logged.
  */
-import { Hono, type Context } from "hono";
+import { App, type Context } from "../http/router";
 import { z } from "zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
+import { noteRequest } from "../http/base";
 import { readRequestBody } from "../http/body";
 import { requestHeader } from "../http/incoming";
 import { cors } from "../http/cors";
 import { reply, replyJson } from "../http/reply";
 import type { AppEnv } from "../http/env";
 import { kidFromBase64url, parseKid } from "../keys/kid";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../config-env";
 import { createUseCounter } from "./use-counter";
 import type { UseCounter } from "../tokens/counter";
 import { createTokenIssuer, type SigningKeyConfig, type TokenIssuer } from "../tokens/issue";
@@ -69,8 +70,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, deps: DeliveryDeps = {}): App<AppEnv> {
+  const app = new App<AppEnv>();
   const env = deps.env ?? process.env;
   const store = createPolicyStore(ctx, config, env);
   const lab = store.mode === "lab";
@@ -162,7 +163,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
     await authorizer.authorize({ kids, ...(token ? { token } : {}) });
     const seed = await ctx.seed();
     const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
-    c.get("log").info("clearkey_license", { kidCount: kids.length });
+    noteRequest(c, { kidCount: kids.length }); // on the request's one log line
     return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });
 

@@ -1,6 +1,7 @@
 export * from "./systems";
 export * from "./pssh";
 export * from "./widevine";
+export * from "./widevine-decode";
 export * from "./playready";
 export * from "./clearkey";
 export * from "./fairplay";

@@ -3,40 +3,18 @@
  * `widevine_pssh_data.proto`. Field numbers: algorithm=1 (AESCTR=1), key_id=2 (repeated bytes, big-endian KIDs),
  * provider=3, content_id=4, policy=6, crypto_period_index=7, protection_scheme=9 (4CC as big-endian u32).
  *
+ * The decoder (protobufjs, for tests and tools) is in ./widevine-decode.ts, kept out of the function bundles.
+ *
  * Box version: `widevinePssh` writes a version 0 box (no KID list in the box header; the KIDs live in the protobuf),
  * which is what Shaka Packager and AWS MediaPackage emit by default and what every Widevine CDM accepts. Pass
  * `boxVersion: 1` to also list the KIDs in the box header.
  */
-import * as protobuf from "protobufjs";
 import { KeyplaneError } from "../errors";
 import { KID_LENGTH } from "../keys/kid";
-import { buildPssh, parsePssh } from "./pssh";
+import { buildPssh } from "./pssh";
 import { SYSTEM_IDS } from "./systems";
 
 export type ProtectionScheme = "cenc" | "cbcs" | "cens" | "cbc1";
-
-const PROTO = `
-syntax = "proto2";
-message WidevinePsshData {
-  enum Algorithm { UNENCRYPTED = 0; AESCTR = 1; }
-  optional Algorithm algorithm = 1;
-  repeated bytes key_id = 2;
-  optional string provider = 3;
-  optional bytes content_id = 4;
-  optional string policy = 6;
-  optional uint32 crypto_period_index = 7;
-  optional bytes grouped_license = 8;
-  optional uint32 protection_scheme = 9;
-  optional uint32 crypto_period_seconds = 10;
-}
-`;
-
-let cached: protobuf.Type | undefined;
-/** The reflected `WidevinePsshData` type (built once from the proto text above). */
-export function widevinePsshDataType(): protobuf.Type {
-  if (!cached) cached = protobuf.parse(PROTO, { keepCase: true }).root.lookupType("WidevinePsshData");
-  return cached;
-}
 
 export interface WidevinePsshDataOptions {
   kids: Buffer[];
@@ -62,12 +40,13 @@ export interface WidevinePsshDataDecoded {
   protectionScheme?: string;
 }
 
-function invalid(reason: string): KeyplaneError {
+/** A WIDEVINE_PSSH_INVALID error (400) for `reason`. */
+export function widevinePsshInvalid(reason: string): KeyplaneError {
   return new KeyplaneError("WIDEVINE_PSSH_INVALID", `Invalid Widevine PSSH data: ${reason}`, { status: 400 });
 }
 
 export function fourCcToUint32(fourcc: string): number {
-  if (!/^[\x20-\x7e]{4}$/.test(fourcc)) throw invalid(`not a 4CC: ${JSON.stringify(fourcc)}`);
+  if (!/^[\x20-\x7e]{4}$/.test(fourcc)) throw widevinePsshInvalid(`not a 4CC: ${JSON.stringify(fourcc)}`);
   return Buffer.from(fourcc, "latin1").readUInt32BE(0);
 }
 
@@ -79,54 +58,58 @@ export function uint32ToFourCc(n: number): string | undefined {
 }
 
 /**
- * Encodes `WidevinePsshData`. `protection_scheme` is written whenever a scheme is given (including `cenc`), so a
+ * Protobuf wire encoding (protobuf.dev/programming-guides/encoding): a tag is `field << 3 | wire type` as a varint;
+ * wire type 0 is a varint (unsigned values here, at most 32 bits), 2 is a varint length then the bytes.
+ */
+class WireWriter {
+  private parts: Buffer[] = [];
+  private varint(n: number): void {
+    const out: number[] = [];
+    let v = n >>> 0;
+    while (v > 0x7f) {
+      out.push((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.push(v);
+    this.parts.push(Buffer.from(out));
+  }
+  varintField(field: number, value: number): void {
+    this.varint(field << 3);
+    this.varint(value);
+  }
+  bytesField(field: number, value: Uint8Array): void {
+    this.varint((field << 3) | 2);
+    this.varint(value.length);
+    this.parts.push(Buffer.from(value));
+  }
+  finish(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+/**
+ * Encodes `WidevinePsshData` (hand-written wire encoding: no .proto parse at run time). `protection_scheme` is written whenever a scheme is given (including `cenc`), so a
  * player never has to guess; omit the option to leave it out (CDMs then assume `cenc`).
  */
 export function widevinePsshData(o: WidevinePsshDataOptions): Buffer {
-  if (!Array.isArray(o.kids) || o.kids.length === 0) throw invalid("at least one KID is required");
-  for (const k of o.kids) if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw invalid("every KID must be 16 bytes");
-  const msg: Record<string, unknown> = { key_id: o.kids.map((k) => Buffer.from(k)) };
-  if (o.algorithm === "AESCTR") msg.algorithm = 1;
-  if (o.provider !== undefined) msg.provider = o.provider;
-  if (o.contentId !== undefined) msg.content_id = Buffer.from(o.contentId);
-  if (o.policy !== undefined) msg.policy = o.policy;
-  if (o.cryptoPeriodIndex !== undefined) {
-    if (!Number.isInteger(o.cryptoPeriodIndex) || o.cryptoPeriodIndex < 0 || o.cryptoPeriodIndex > 0xffffffff) {
-      throw invalid("cryptoPeriodIndex must be a u32");
-    }
-    msg.crypto_period_index = o.cryptoPeriodIndex;
+  if (!Array.isArray(o.kids) || o.kids.length === 0) throw widevinePsshInvalid("at least one KID is required");
+  for (const k of o.kids) if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw widevinePsshInvalid("every KID must be 16 bytes");
+  if (o.cryptoPeriodIndex !== undefined && (!Number.isInteger(o.cryptoPeriodIndex) || o.cryptoPeriodIndex < 0 || o.cryptoPeriodIndex > 0xffffffff)) {
+    throw widevinePsshInvalid("cryptoPeriodIndex must be a u32");
   }
-  if (o.protectionScheme !== undefined) {
-    if (!["cenc", "cbcs", "cens", "cbc1"].includes(o.protectionScheme)) throw invalid(`unknown protection scheme ${o.protectionScheme}`);
-    msg.protection_scheme = fourCcToUint32(o.protectionScheme);
+  if (o.protectionScheme !== undefined && !["cenc", "cbcs", "cens", "cbc1"].includes(o.protectionScheme)) {
+    throw widevinePsshInvalid(`unknown protection scheme ${o.protectionScheme}`);
   }
-  const t = widevinePsshDataType();
-  return Buffer.from(t.encode(t.fromObject(msg)).finish());
-}
-
-/** Decodes `WidevinePsshData` bytes (the Data of a Widevine PSSH box). Throws `WIDEVINE_PSSH_INVALID`. */
-export function decodeWidevinePsshData(buf: Uint8Array): WidevinePsshDataDecoded {
-  let m: Record<string, unknown>;
-  try {
-    const t = widevinePsshDataType();
-    m = t.toObject(t.decode(buf), { bytes: Buffer, longs: Number, defaults: false }) as Record<string, unknown>;
-  } catch (e) {
-    throw new KeyplaneError("WIDEVINE_PSSH_INVALID", "Invalid Widevine PSSH data: not a WidevinePsshData protobuf", { status: 400, cause: e });
-  }
-  const kids = ((m.key_id as Uint8Array[] | undefined) ?? []).map((k) => Buffer.from(k));
-  if (kids.some((k) => k.length !== KID_LENGTH)) throw invalid("a key_id is not 16 bytes");
-  const out: WidevinePsshDataDecoded = { kids };
-  if (typeof m.algorithm === "number") out.algorithm = m.algorithm;
-  if (typeof m.provider === "string") out.provider = m.provider;
-  if (m.content_id instanceof Uint8Array) out.contentId = Buffer.from(m.content_id);
-  if (typeof m.policy === "string") out.policy = m.policy;
-  if (typeof m.crypto_period_index === "number") out.cryptoPeriodIndex = m.crypto_period_index;
-  if (typeof m.protection_scheme === "number") {
-    out.protectionSchemeValue = m.protection_scheme;
-    const cc = uint32ToFourCc(m.protection_scheme);
-    if (cc !== undefined) out.protectionScheme = cc;
-  }
-  return out;
+  // Fields in field-number order, as protobuf encoders write them (the tests decode this with protobufjs).
+  const w = new WireWriter();
+  if (o.algorithm === "AESCTR") w.varintField(1, 1);
+  for (const k of o.kids) w.bytesField(2, k);
+  if (o.provider !== undefined) w.bytesField(3, Buffer.from(o.provider, "utf8"));
+  if (o.contentId !== undefined) w.bytesField(4, o.contentId);
+  if (o.policy !== undefined) w.bytesField(6, Buffer.from(o.policy, "utf8"));
+  if (o.cryptoPeriodIndex !== undefined) w.varintField(7, o.cryptoPeriodIndex);
+  if (o.protectionScheme !== undefined) w.varintField(9, fourCcToUint32(o.protectionScheme));
+  return w.finish();
 }
 
 /** A complete Widevine PSSH box (version 0 by default; see the module comment). */
@@ -134,11 +117,4 @@ export function widevinePssh(o: WidevinePsshDataOptions & { boxVersion?: 0 | 1 }
   const data = widevinePsshData(o);
   const version = o.boxVersion ?? 0;
   return buildPssh({ version, systemId: SYSTEM_IDS.widevine, kids: version === 1 ? o.kids.map((k) => Buffer.from(k)) : [], data });
-}
-
-/** Parses a Widevine PSSH box and decodes its data. Refuses boxes of another system. */
-export function parseWidevinePssh(buf: Uint8Array): WidevinePsshDataDecoded & { boxVersion: 0 | 1; boxKids: Buffer[] } {
-  const box = parsePssh(buf);
-  if (box.systemId !== SYSTEM_IDS.widevine) throw invalid(`box system id ${box.systemId} is not Widevine`);
-  return { ...decodeWidevinePsshData(box.data), boxVersion: box.version, boxKids: box.kids };
 }

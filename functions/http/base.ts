@@ -1,17 +1,18 @@
 /**
  * The HTTP skeleton every Keyplane app shares: request id, per-request structured logger, a body-size ceiling (413),
- * and one place where errors become statuses. Routes throw `KeyplaneError`; anything else is a 500 with no detail.
+ * one log line per request, and one place where errors become statuses. Routes throw `KeyplaneError`; anything else
+ * is a 500 with no detail.
  */
-import { Hono, type Context } from "hono";
 import { randomUUID } from "node:crypto";
 import { isKeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "./env";
 import { declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
-import { requestHeader } from "./incoming";
-import { hasRequestId, replyJson } from "./reply";
+import { replyJson } from "./reply";
+import { App, type Context } from "./router";
 
 const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="keyplane"' };
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface BaseAppOptions {
   /** The ceiling for every request body (default 1 MiB); routes may ask for less (functions/http/body.ts). */
@@ -22,52 +23,48 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
-export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+/** Fields a route adds to its request's one log line (instead of a line of its own). */
+export function noteRequest(c: Context, fields: Record<string, unknown>): void {
+  const note = c.get("note");
+  c.set("note", note ? { ...note, ...fields } : fields);
+}
 
-  const tooLarge = (c: Context<AppEnv>) => replyJson(c, errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
+export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): App<AppEnv> {
+  const app = new App<AppEnv>();
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const customCeiling = maxBody !== DEFAULT_MAX_BODY_BYTES;
 
-  // One middleware for everything every request needs (each extra middleware layer costs a closure and a promise).
   app.use("*", async (c, next) => {
-    const incoming = requestHeader(c, "x-request-id") ?? requestHeader(c, "x-amzn-requestid");
-    const requestId = incoming && /^[A-Za-z0-9._:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const raw = c.req.raw;
+    const incoming = raw.header("x-request-id") ?? raw.header("x-amzn-requestid");
+    const requestId = incoming !== undefined && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     c.set("requestId", requestId);
     const log = ctx.logger.child({ requestId });
     c.set("log", log);
     const started = performance.now();
 
-    // Body ceiling: a declared Content-Length over it is refused here, before any route runs. The body itself is not
-    // wrapped: the route's one reader (`readRequestBody`) counts what actually arrives (chunked uploads, lying
-    // lengths) against the smaller of its own cap and this ceiling.
-    const method = c.req.method;
+    // Body ceiling: a declared Content-Length over it is refused here, before any route runs. The route's one reader
+    // (`readRequestBody`) counts what actually arrives against the smaller of its own cap and this ceiling.
+    const method = raw.method;
     if (method === "GET" || method === "HEAD") {
       await next();
-    } else if (declaredLengthExceeds(requestHeader(c, "content-length"), maxBody)) {
-      c.res = tooLarge(c);
+    } else if (declaredLengthExceeds(raw.header("content-length"), maxBody)) {
+      c.res = replyJson(c, errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
     } else {
       if (customCeiling) c.set("maxBodyBytes", maxBody);
       await next();
     }
 
     const res = c.res;
-    // Responses from reply.ts carry the id already (and keep their fast plain-object headers). Otherwise set it on the
-    // finished response directly: `c.header()` after `next()` rebuilds the Response. Responses with immutable headers
-    // (proxied upstream answers) fall back to that.
-    if (!hasRequestId(res)) {
-      try {
-        res.headers.set("X-Request-Id", requestId);
-      } catch {
-        c.header("X-Request-Id", requestId);
-      }
-    }
+    if (res.headers["X-Request-Id"] !== requestId) c.header("X-Request-Id", requestId);
     if (log.enabled("info")) {
+      const note = c.get("note");
       log.info("request", {
         method,
-        path: c.req.path,
+        path: raw.path,
         status: res.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
+        ...note,
       });
     }
   });

@@ -4,15 +4,13 @@
  * soon as the count passes the cap, so a missing or lying `Content-Length` cannot make us buffer more than the cap.
  *
  * Routes read their request body with `readRequestBody(c, cap)` and nothing else touches it (the base app checks a
- * declared `Content-Length` only, and does not wrap the body): so every body has exactly one reader, and that reader
- * counts. On Node (@hono/node-server hands the app `{ incoming, outgoing }` as its env) that reader is node's own
- * `IncomingMessage`, read directly: no web `Request`, no `ReadableStream`, no ArrayBuffer copy. Elsewhere (Lambda,
- * `app.request()` in tests) it is the web request.
+ * declared `Content-Length` only): so every body has exactly one reader, and that reader counts. On node:http that
+ * reader is node's own `IncomingMessage` (`readIncomingCapped`); on Lambda the decoded event body; under
+ * `app.request()` (tests) the web request's stream.
  */
-import type { Context } from "hono";
+import type { Context } from "./router";
 import type { IncomingMessage } from "node:http";
 import { KeyplaneError } from "../errors";
-import { nodeIncoming } from "./incoming";
 
 /** The ceiling for any request body, whatever a route asks for (the base app's default `maxBodyBytes`). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -119,11 +117,10 @@ export function readIncomingCapped(incoming: IncomingMessage, maxBytes: number, 
 
 /**
  * The one way routes read a request body: at most `maxBytes` (and never more than the app's body ceiling), counted
- * whatever `Content-Length` says; BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise.
+ * whatever `Content-Length` says; BODY_TOO_LARGE (413) unless `opts.tooLarge` says otherwise. The runtime adapter
+ * supplies the reader (node's `IncomingMessage` on node:http, the decoded event body on Lambda).
  */
 export function readRequestBody(c: Context, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
-  const ceiling = (c.get("maxBodyBytes") as number | undefined) ?? DEFAULT_MAX_BODY_BYTES;
-  const cap = Math.min(maxBytes, ceiling);
-  const incoming = nodeIncoming(c.env);
-  return incoming ? readIncomingCapped(incoming, cap, opts) : readBodyCapped(c.req.raw, cap, opts);
+  const ceiling = c.get("maxBodyBytes") ?? DEFAULT_MAX_BODY_BYTES;
+  return c.req.raw.body(Math.min(maxBytes, ceiling), opts);
 }

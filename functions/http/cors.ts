@@ -8,7 +8,7 @@
  * - Actual requests from a disallowed origin are still served (CORS is enforced by the browser) but get no CORS headers.
  * - `Vary: Origin` is sent whenever the answer depends on the Origin (every response unless the config is `*`).
  */
-import type { MiddlewareHandler } from "hono";
+import { getHeader, setHeader, type MiddlewareHandler, type PlainResponse } from "./router";
 import { KeyplaneError } from "../errors";
 import { errorBody } from "./base";
 import type { AppEnv } from "./env";
@@ -49,12 +49,12 @@ function normaliseOrigin(o: string): string {
   return o;
 }
 
-function appendVary(c: Parameters<MiddlewareHandler<AppEnv>>[0], value: string): void {
-  const existing = c.res.headers.get("Vary");
+function appendVary(res: PlainResponse, value: string): void {
+  const existing = getHeader(res, "Vary");
   const parts = (existing ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (parts.includes("*")) return;
   const missing = value.split(",").map((s) => s.trim()).filter((v) => !parts.includes(v.toLowerCase()));
-  if (missing.length) c.header("Vary", [existing, ...missing].filter(Boolean).join(", "));
+  if (missing.length) setHeader(res, "Vary", [existing, ...missing].filter(Boolean).join(", "));
 }
 
 export function cors(config: CorsConfig): MiddlewareHandler<AppEnv> {
@@ -82,33 +82,34 @@ export function cors(config: CorsConfig): MiddlewareHandler<AppEnv> {
   const allowOriginValue = (origin: string) => (wildcard ? "*" : origin);
 
   return async (c, next) => {
-    const origin = c.req.header("Origin");
-    const requestMethod = c.req.header("Access-Control-Request-Method");
+    const origin = c.req.header("origin");
+    const requestMethod = c.req.header("access-control-request-method");
 
     if (c.req.method === "OPTIONS" && origin !== undefined && requestMethod !== undefined) {
-      const requested = (c.req.header("Access-Control-Request-Headers") ?? "")
+      const requested = (c.req.header("access-control-request-headers") ?? "")
         .split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
       const ok = originAllowed(origin) && methods.has(requestMethod) && requested.every((h) => allowedHeaders.has(h));
-      const headers = new Headers();
-      if (!wildcard) headers.set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+      const headers: Record<string, string> = {};
+      if (!wildcard) headers.Vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
       if (!ok) {
         c.get("log")?.info("cors_preflight_refused", { origin: origin.slice(0, 200), method: requestMethod.slice(0, 20) });
-        headers.set("Content-Type", "application/json");
-        return new Response(JSON.stringify(errorBody("CORS_NOT_ALLOWED", "Cross-origin request not allowed")), { status: 403, headers });
+        headers["Content-Type"] = "application/json";
+        return { status: 403, headers, body: JSON.stringify(errorBody("CORS_NOT_ALLOWED", "Cross-origin request not allowed")) };
       }
-      headers.set("Access-Control-Allow-Origin", allowOriginValue(origin));
-      headers.set("Access-Control-Allow-Methods", methodsValue);
-      headers.set("Access-Control-Allow-Headers", allowHeadersValue);
-      headers.set("Access-Control-Max-Age", maxAgeValue);
-      return new Response(null, { status: 204, headers });
+      headers["Access-Control-Allow-Origin"] = allowOriginValue(origin);
+      headers["Access-Control-Allow-Methods"] = methodsValue;
+      headers["Access-Control-Allow-Headers"] = allowHeadersValue;
+      headers["Access-Control-Max-Age"] = maxAgeValue;
+      return { status: 204, headers, body: null };
     }
 
     await next();
-    if (c.res.headers.has("Access-Control-Allow-Credentials")) c.header("Access-Control-Allow-Credentials", undefined);
-    if (!wildcard) appendVary(c, "Origin");
+    const res = c.res;
+    if (getHeader(res, "Access-Control-Allow-Credentials") !== undefined) setHeader(res, "Access-Control-Allow-Credentials", undefined);
+    if (!wildcard) appendVary(res, "Origin");
     if (originAllowed(origin)) {
-      c.header("Access-Control-Allow-Origin", allowOriginValue(origin));
-      c.header("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS.join(", "));
+      setHeader(res, "Access-Control-Allow-Origin", allowOriginValue(origin));
+      setHeader(res, "Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS.join(", "));
     }
   };
 }

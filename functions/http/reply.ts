@@ -1,44 +1,27 @@
 /**
- * Responses for the hot routes, built so that their headers stay a plain object all the way to the socket, with the
- * request id already in them.
- *
- * Why: hono's `c.header()` and `c.json(..., headers)` with more than one header, and any read of `res.headers`,
- * turn the headers into a WHATWG `Headers` object. @hono/node-server then has to convert it back to node's header
- * record on every request. Measured on the benchmark server, that plus the per-request logger was about 40% of the
- * CPU of a small response. A `Response` made here skips all of it: the base app sees that the request id is already
- * set (`hasRequestId`) and does not touch the headers again. On Lambda (hono/aws-lambda) these are ordinary responses.
+ * Responses for the routes: a plain `{status, headers, body}` with the request id already in the headers, so the base
+ * app has nothing left to add.
  */
-import type { Context } from "hono";
-import type { AppEnv } from "./env";
+import type { Context, HeaderRecord, PlainBody, PlainResponse } from "./router";
 
-/** Marks responses made here (a symbol property: a WeakSet entry per response costs more than the rest of `reply`). */
-const REQUEST_ID_SET: unique symbol = Symbol("keyplane.requestIdSet");
-type Marked = Response & { [REQUEST_ID_SET]?: true };
+export type { HeaderRecord };
 
-export type HeaderRecord = Record<string, string>;
-
-/** A response with `headers` plus `X-Request-Id`. */
-export function reply(c: Context<AppEnv>, body: string | Uint8Array<ArrayBuffer> | null, status: number, headers: HeaderRecord): Response {
+/** A response with `headers` plus `X-Request-Id` (the caller's header object is not changed). */
+export function reply(c: Context, body: PlainBody, status: number, headers: HeaderRecord): PlainResponse {
   const requestId = c.get("requestId");
-  return requestId ? marked(body, status, { ...headers, "X-Request-Id": requestId }) : new Response(body, { status, headers });
+  return { status, headers: requestId ? { ...headers, "X-Request-Id": requestId } : { ...headers }, body };
 }
 
-/** `reply` with a JSON body and `Content-Type: application/json` (one header object, built once). */
-export function replyJson(c: Context<AppEnv>, value: unknown, status = 200, headers: HeaderRecord = {}): Response {
-  const body = JSON.stringify(value);
+/** `reply` with a JSON body and `Content-Type: application/json`. */
+export function replyJson(c: Context, value: unknown, status = 200, headers: HeaderRecord = {}): PlainResponse {
   const requestId = c.get("requestId");
-  return requestId
-    ? marked(body, status, { "Content-Type": "application/json", ...headers, "X-Request-Id": requestId })
-    : new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+  const h: HeaderRecord = { "Content-Type": "application/json", ...headers };
+  if (requestId) h["X-Request-Id"] = requestId;
+  return { status, headers: h, body: JSON.stringify(value) };
 }
 
-function marked(body: string | Uint8Array<ArrayBuffer> | null, status: number, headers: HeaderRecord): Response {
-  const res: Marked = new Response(body, { status, headers });
-  res[REQUEST_ID_SET] = true;
-  return res;
-}
-
-/** True when `res` was made by `reply` (its request id header is already set). */
-export function hasRequestId(res: Response): boolean {
-  return (res as Marked)[REQUEST_ID_SET] === true;
+/** True when a response already carries `X-Request-Id` as `reply` writes it. */
+export function hasRequestId(res: { headers: unknown }): boolean {
+  const h = res.headers as Record<string, unknown> | undefined;
+  return !!h && typeof h === "object" && typeof h["X-Request-Id"] === "string";
 }

@@ -3,7 +3,7 @@
  * (functions/http/body.ts: `Content-Length` over the cap is refused before reading; a streamed body is counted and cut
  * off at the cap). An empty challenge is refused.
  */
-import type { Context } from "hono";
+import type { Context } from "../http/router";
 import { readRequestBody } from "../http/body";
 import { licenseError } from "./errors";
 

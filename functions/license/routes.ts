@@ -9,13 +9,13 @@
  * Credentials are resolved once, when the routes are created (start-up), and retried on the next request if that
  * failed. No token, credential or upstream body ever reaches a log line or an error body.
  */
-import { Hono } from "hono";
+import { App } from "../http/router";
 import { once, type KeyplaneContext } from "../context";
 import { cors } from "../http/cors";
 import type { AppEnv } from "../http/env";
 import { kidToUuid } from "../keys/kid";
 import type { TokenRestriction } from "../policy/model";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../config-env";
 import { MemoryUseCounter, type UseCounter } from "../tokens/counter";
 import { extractToken, verifyViewerToken } from "../tokens/verify";
 import { axinomCredential } from "./axinom";
@@ -96,7 +96,7 @@ interface PreparedVendor {
   forward: Set<string>;
 }
 
-export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps: LicenseDeps = {}): Hono<AppEnv> {
+export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps: LicenseDeps = {}): App<AppEnv> {
   const parsed = licenseConfigSchema.safeParse(config ?? {});
   if (!parsed.success) throw licenseError("LICENSE_CONFIG_INVALID", `Invalid license configuration: ${formatIssues(parsed.error)}`);
   const cfg = parsed.data;
@@ -112,7 +112,7 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
     vendors.set(name, { name, config: v, credentials, forward: new Set(v.forwardHeaders.map((h) => h.toLowerCase())) });
   }
 
-  const app = new Hono<AppEnv>();
+  const app = new App<AppEnv>();
   if (cfg.cors) app.use("/license/*", cors(cfg.cors));
 
   app.post("/license/:vendor", async (c) => {
@@ -148,14 +148,14 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
       throw licenseError("LICENSE_CREDENTIALS_UNAVAILABLE", "License service is not configured");
     }
     const headers = new Headers();
-    c.req.raw.headers.forEach((value, name) => {
-      if (vendor.forward.has(name.toLowerCase())) headers.set(name, value);
-    });
+    for (const [name, value] of c.req.raw.headerEntries()) {
+      if (vendor.forward.has(name)) headers.set(name, value);
+    }
     if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
     for (const [name, value] of Object.entries(await credentialHeaders(v, creds, kids, claims, now))) headers.set(name, value);
 
     log.info("license_request", { vendor: vendor.name, kind: v.kind, kids: kids.map(kidToUuid), challengeBytes: challenge.length });
-    // 5. upstream, streamed back
+    // 5. upstream, read back (capped)
     return forwardToUpstream({ fetch: upstreamFetch, url: v.upstreamUrl, headers, body: challenge, timeoutMs: v.timeoutMs, log, vendor: vendor.name });
   });
 

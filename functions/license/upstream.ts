@@ -1,12 +1,14 @@
 /**
  * The upstream call: POST the challenge to the vendor with the credential headers, one deadline for the whole
- * exchange, no redirects (a redirect would carry the credential elsewhere), and the answer streamed back byte for byte.
+ * exchange, no redirects (a redirect would carry the credential elsewhere), and the answer read back byte for byte.
  * Failures never echo the upstream body, URL query or our headers: timeout -> 504 UPSTREAM_TIMEOUT, network failure
  * -> 502 UPSTREAM_UNAVAILABLE, a non-2xx answer -> 502 UPSTREAM_ERROR (its status goes to the log only).
- * Answers over 1 MiB: refused (502) when Content-Length says so, otherwise the stream is aborted at the cap, so a
- * player never receives a truncated license that looks complete.
+ * Answers over 1 MiB: refused (502) when Content-Length says so, otherwise when the count passes the cap (the read
+ * is cancelled there), so a player never receives a truncated license.
  */
 import type { Logger } from "../log";
+import { readStreamCapped } from "../http/body";
+import type { PlainResponse } from "../http/router";
 import { licenseError } from "./errors";
 
 export const MAX_UPSTREAM_RESPONSE_BYTES = 1024 * 1024;
@@ -30,7 +32,7 @@ function errorName(e: unknown): string {
   return code ?? (e as Error)?.name ?? "Error";
 }
 
-export async function forwardToUpstream(r: UpstreamRequest): Promise<Response> {
+export async function forwardToUpstream(r: UpstreamRequest): Promise<PlainResponse> {
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; ac.abort(); }, r.timeoutMs);
@@ -66,31 +68,29 @@ export async function forwardToUpstream(r: UpstreamRequest): Promise<Response> {
   }
   r.log.info("license_upstream", { vendor: r.vendor, host, upstreamStatus: res.status, ms });
 
-  const headers = new Headers({ "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  const headers: Record<string, string> = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
   for (const h of RETURNED_HEADERS) {
     const v = res.headers.get(h);
-    if (v !== null) headers.set(h, v);
+    if (v !== null) headers[h] = v;
   }
-  if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
-  if (!res.body) {
-    clearTimeout(timer);
-    return new Response(null, { status: res.status, headers });
-  }
-  let total = 0;
-  const counted = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      total += chunk.byteLength;
-      if (total > max) {
+  headers["content-type"] ??= "application/octet-stream";
+  try {
+    const body = await readStreamCapped(res.body, null, max, {
+      tooLarge: () => {
         r.log.warn("license_upstream_too_large", { vendor: r.vendor, host, max });
-        controller.error(licenseError("UPSTREAM_RESPONSE_TOO_LARGE", "License response too large"));
-        ac.abort();
-        return;
-      }
-      controller.enqueue(chunk);
-    },
-    flush() {
-      clearTimeout(timer);
-    },
-  }));
-  return new Response(counted, { status: res.status, headers });
+        return licenseError("UPSTREAM_RESPONSE_TOO_LARGE", "License response too large", { vendor: r.vendor });
+      },
+    });
+    return { status: res.status, headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "UPSTREAM_RESPONSE_TOO_LARGE") throw e;
+    if (timedOut) {
+      r.log.warn("license_upstream_timeout", { vendor: r.vendor, host, timeoutMs: r.timeoutMs });
+      throw licenseError("UPSTREAM_TIMEOUT", "The license server did not answer in time", { vendor: r.vendor });
+    }
+    r.log.warn("license_upstream_unavailable", { vendor: r.vendor, host, reason: errorName(e) });
+    throw licenseError("UPSTREAM_UNAVAILABLE", "The license server could not be reached", { vendor: r.vendor });
+  } finally {
+    clearTimeout(timer);
+  }
 }

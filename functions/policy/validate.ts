@@ -1,11 +1,10 @@
-import type { z } from "zod";
 import { KeyplaneError } from "../errors";
 import { contentKeyPolicySchema, type ContentKeyPolicy } from "./model";
 
+import { formatIssues } from "../config-env";
+
 /** Renders zod issues as `path: message` lines. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-}
+export { formatIssues };
 
 /** Parses and validates a policy; throws a KeyplaneError (POLICY_INVALID) naming each bad path. */
 export function parseContentKeyPolicy(input: unknown): ContentKeyPolicy {

@@ -5,7 +5,8 @@
  * content id never changes, so a hit is kept for good (bounded); a miss is remembered for a few seconds so a flood of
  * unknown KIDs costs one read per KID and container, not one per request.
  */
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { loadDynamoDb } from "../aws/dynamodb";
 import { checkRecord, kidConflict, registryUnavailable, type ContentKeyRegistry } from "./registry";
 
 export interface DynamoContentKeyRegistryOptions {
@@ -38,8 +39,10 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
     this.now = opts.now ?? Date.now;
   }
 
-  private db(): DynamoDBClient {
-    return (this.client ??= this.opts.client ?? new DynamoDBClient({}));
+  private async db() {
+    const sdk = await loadDynamoDb();
+    const client = (this.client ??= this.opts.client ?? new sdk.DynamoDBClient({}));
+    return { client, sdk };
   }
 
   private remember(hex: string, v: string | number): void {
@@ -67,7 +70,8 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
     await Promise.all(todo.map(async (k) => {
       const hex = k.toString("hex");
       try {
-        await this.db().send(new PutItemCommand(this.putInput(contentId, k, at)));
+        const { client, sdk } = await this.db();
+        await client.send(new sdk.PutItemCommand(this.putInput(contentId, k, at)));
       } catch (e) {
         // The condition fails only when the KID is recorded for another content id.
         if ((e as Error).name === "ConditionalCheckFailedException") throw kidConflict(k);
@@ -84,7 +88,8 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
     if (c === null) return undefined;
     let out;
     try {
-      out = await this.db().send(new GetItemCommand({ TableName: this.table, Key: { kid: { S: hex } }, ConsistentRead: true, ProjectionExpression: "contentId" }));
+      const { client, sdk } = await this.db();
+      out = await client.send(new sdk.GetItemCommand({ TableName: this.table, Key: { kid: { S: hex } }, ConsistentRead: true, ProjectionExpression: "contentId" }));
     } catch (e) {
       throw registryUnavailable(e, (e as Error).name);
     }

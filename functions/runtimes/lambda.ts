@@ -1,10 +1,10 @@
 /**
- * The Lambda runtime: the same Hono app behind API Gateway (REST proxy v1 or HTTP API v2 events; base64 bodies and
- * any header case are handled by Hono's AWS Lambda adapter). The key seed is fetched from Secrets Manager once per
+ * The Lambda runtime: the same app behind API Gateway (REST proxy v1 or HTTP API v2 events, runtimes/lambda-http.ts).
+ * The key seed is fetched from Secrets Manager once per
  * container, on first use, and cached; configuration comes from `KEYPLANE_CONFIG` (JSON) at cold start.
  */
-import type { Hono } from "hono";
-import { handle } from "hono/aws-lambda";
+import type { Dispatcher } from "../http/router";
+import { apiGatewayHandler } from "./lambda-http";
 import { once, type KeyplaneContext } from "../context";
 import { lambdaSeed, type SecretValueReader } from "../keys/seed-source";
 import { createLogger } from "../log";
@@ -20,6 +20,6 @@ export function lambdaContext(env: NodeJS.ProcessEnv = process.env, reader?: Sec
 }
 
 /** Wraps an app as a Lambda handler for API Gateway proxy events. */
-export function lambdaHandler(app: Hono<any>) {
-  return handle(app);
+export function lambdaHandler(app: Dispatcher) {
+  return apiGatewayHandler(app);
 }

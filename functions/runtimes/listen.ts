@@ -1,7 +1,8 @@
-/** Serves a Hono app on loopback with @hono/node-server; used by the local lab, tests and benchmarks. */
-import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
+/** Serves an app on loopback with node:http (runtimes/node-http.ts); used by the local lab, tests and benchmarks. */
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Dispatcher } from "../http/router";
+import { nodeRequestListener } from "./node-http";
 
 export interface Listening {
   url: string;
@@ -9,19 +10,21 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(app: Hono<any>, opts: { port?: number; hostname?: string } = {}): Promise<Listening> {
+export function listen(app: Dispatcher, opts: { port?: number; hostname?: string } = {}): Promise<Listening> {
   const hostname = opts.hostname ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname }, (info: AddressInfo) => {
+    const server = createServer(nodeRequestListener(app));
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, hostname, () => {
+      const info = server.address() as AddressInfo;
       resolve({
         url: `http://${hostname}:${info.port}`,
         port: info.port,
         close: () => new Promise<void>((res) => {
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.closeAllConnections();
           server.close(() => res());
         }),
       });
     });
-    server.once("error", reject);
   });
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve, join } from "node:path";
-import type { Hono } from "hono";
+import type { App, PlainRequest, PlainResponse } from "../http/router";
 import { createApp } from "../app";
 import { parseKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../config";
 import type { KeyplaneContext } from "../context";
@@ -95,9 +95,10 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   ];
 
   // Listen first (port 0 picks a free one), then build the app with the real URL in its templates.
-  let app: Hono<any> | undefined;
-  const front = { fetch: (req: Request, env?: unknown) => (app ? app.fetch(req, env) : new Response("starting", { status: 503 })) };
-  const server = await listen(front as unknown as Hono<any>, { port: opts.port ?? 8787, hostname });
+  let app: App<any> | undefined;
+  const starting: PlainResponse = { status: 503, headers: { "Content-Type": "text/plain" }, body: "starting" };
+  const front = { dispatch: (req: PlainRequest, env?: unknown) => (app ? app.dispatch(req, env) : Promise.resolve(starting)) };
+  const server = await listen(front, { port: opts.port ?? 8787, hostname });
   let config: KeyplaneConfig;
   try {
     config = parseKeyplaneConfig(withBaseUrl(input, server.url, dataDir), configFile ?? "lab configuration");

@@ -1,5 +1,5 @@
 /** Builds the SPEKE proxy Hono app: the shared base app (request id, logs, body cap, error mapping) + the proxy routes. */
-import type { Hono } from "hono";
+import type { App } from "../http/router";
 import { KeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import { createBaseApp } from "../http/base";
@@ -18,14 +18,14 @@ export function proxyContext(logger: Logger): KeyplaneContext {
   };
 }
 
-export function createSpekeProxyApp(deps: SpekeProxyDeps, config: SpekeProxyConfig, logger: Logger = createLogger()): Hono<AppEnv> {
+export function createSpekeProxyApp(deps: SpekeProxyDeps, config: SpekeProxyConfig, logger: Logger = createLogger()): App<AppEnv> {
   const app = createBaseApp(proxyContext(logger));
   app.route("/", spekeProxyRoutes(deps, config));
   return app;
 }
 
 /** What the Lambda entry calls: configuration from `KEYPLANE_CONFIG`, credential from Secrets Manager. */
-export function createSpekeProxyFromEnv(env: Record<string, string | undefined> = process.env): Hono<AppEnv> {
+export function createSpekeProxyFromEnv(env: Record<string, string | undefined> = process.env): App<AppEnv> {
   const config = parseSpekeProxyConfig(env.KEYPLANE_CONFIG);
   return createSpekeProxyApp({ credential: vendorCredentialLoader({ env }) }, config);
 }

@@ -7,10 +7,11 @@
  * The CPIX body and the SPEKE headers pass through unchanged; the vendor's status and body come back unchanged (its
  * 4xx/422 texts matter to the packager). Upstream failures become 502/504 with stable codes and no vendor detail.
  */
-import { Hono, type Context } from "hono";
+import { App, type Context } from "../http/router";
 import { KeyplaneError } from "../errors";
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody, readStreamCapped } from "../http/body";
 import type { AppEnv } from "../http/env";
+import { reply } from "../http/reply";
 import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorHeaderConfig } from "./presets";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
@@ -47,15 +48,14 @@ export function assertVendorUrl(raw: string, allowInsecureLoopback = false): URL
   return u;
 }
 
-async function readCapped(res: Response, cap: number): Promise<ArrayBuffer> {
-  const all = await readStreamCapped(res.body, res.headers.get("content-length"), cap, {
+function readCapped(res: Response, cap: number): Promise<Buffer> {
+  return readStreamCapped(res.body, res.headers.get("content-length"), cap, {
     tooLarge: () => new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 }),
   });
-  return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
 }
 
 /** The proxy routes: `POST /speke` and `POST /copyProtection`, both forwarded to `vendorUrl`. */
-export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig): Hono<AppEnv> {
+export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig): App<AppEnv> {
   const target = assertVendorUrl(config.vendorUrl, config.allowInsecureLoopback ?? false);
   const transport = credentialTransport(config); // validates the preset and names at start-up
   assertNoCredentialInUrl(target, config);
@@ -63,7 +63,7 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
   const timeoutMs = config.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const cap = config.maxResponseBytes ?? DEFAULT_MAX_UPSTREAM_RESPONSE_BYTES;
   const doFetch = deps.fetch ?? fetch;
-  const app = new Hono<AppEnv>();
+  const app = new App<AppEnv>();
 
   const forward = async (c: Context<AppEnv>) => {
     const log = c.get("log");
@@ -93,14 +93,14 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
     }
     const out = await readCapped(res, cap);
     log.info("vendor_response", { vendorHost: target.host, status: res.status, bytes: out.byteLength, vendorAuthVia: credentialIn, ms: Math.round(performance.now() - started) });
-    const resHeaders = new Headers();
+    const resHeaders: Record<string, string> = {};
     for (const h of FORWARDED_RESPONSE_HEADERS) {
       const v = res.headers.get(h);
-      if (v !== null) resHeaders.set(h, v);
+      if (v !== null) resHeaders[h] = v;
     }
-    resHeaders.set("cache-control", "no-store");
+    resHeaders["cache-control"] = "no-store";
     // A vendor 5xx stays a 5xx for the packager (it retries); anything else passes through.
-    return new Response(out, { status: res.status, headers: resHeaders });
+    return reply(c, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), res.status, resHeaders);
   };
 
   app.post("/speke", forward);

@@ -2,7 +2,7 @@
  * SPEKE HTTP routes: `POST /speke` and its alias `POST /copyProtection` (SPEKE v1 / v2.0 / v2.1, dispatched on
  * `X-Speke-Version`), and `GET /speke/heartbeat` (v1 health probe).
  */
-import { Hono, type Context } from "hono";
+import { App, type Context } from "../http/router";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "../http/env";
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from "../http/body";
@@ -10,8 +10,8 @@ import { reply } from "../http/reply";
 import type { SpekeConfig } from "./config";
 import { handleSpeke, type SpekeDeps } from "./handler";
 
-export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig, deps: SpekeDeps = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig, deps: SpekeDeps = {}): App<AppEnv> {
+  const app = new App<AppEnv>();
   const post = async (c: Context<AppEnv>) => {
     const body = new Uint8Array(await readRequestBody(c, DEFAULT_MAX_BODY_BYTES));
     const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;

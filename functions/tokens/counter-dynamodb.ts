@@ -2,7 +2,8 @@
  * The replay counter for AWS: one DynamoDB item per token (`pk` = replay id), `UpdateItem ADD uses :one` returns the
  * new total atomically across every Lambda instance; `expiresAt` (epoch seconds) is the table's TTL attribute.
  */
-import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { loadDynamoDb } from "../aws/dynamodb";
 import { KeyplaneError } from "../errors";
 import type { UseCounter } from "./counter";
 
@@ -17,7 +18,7 @@ export interface DynamoUseCounterOptions {
 }
 
 export class DynamoUseCounter implements UseCounter {
-  private readonly client: DynamoDBClient;
+  private client: DynamoDBClient | undefined;
   private readonly table: string;
   private readonly keyAttr: string;
   private readonly ttlAttr: string;
@@ -25,7 +26,7 @@ export class DynamoUseCounter implements UseCounter {
 
   constructor(opts: DynamoUseCounterOptions) {
     if (!opts.tableName) throw new KeyplaneError("USE_COUNTER_CONFIG_INVALID", "DynamoUseCounter needs a tableName", { status: 500, expose: false });
-    this.client = opts.client ?? new DynamoDBClient({});
+    this.client = opts.client; // else created on first use
     this.table = opts.tableName;
     this.keyAttr = opts.keyAttribute ?? "pk";
     this.ttlAttr = opts.ttlAttribute ?? "expiresAt";
@@ -48,7 +49,9 @@ export class DynamoUseCounter implements UseCounter {
   async increment(id: string, ttlSeconds: number): Promise<number> {
     let out;
     try {
-      out = await this.client.send(new UpdateItemCommand(this.updateInput(id, ttlSeconds)));
+      const sdk = await loadDynamoDb();
+      this.client ??= new sdk.DynamoDBClient({});
+      out = await this.client.send(new sdk.UpdateItemCommand(this.updateInput(id, ttlSeconds)));
     } catch (e) {
       throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter unavailable", { status: 503, cause: e, detail: { reason: (e as Error).name } });
     }

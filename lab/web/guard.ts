@@ -11,7 +11,7 @@
  *   media (plus the `blob:` URLs Media Source Extensions play from) and connections, no framing, no plugins, no
  *   `<base>`; `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import { setHeader, type MiddlewareHandler, type PlainResponse } from "../../functions/http/router";
 import { isIP } from "node:net";
 import { errorBody } from "../../functions/http/base";
 import type { AppEnv } from "../../functions/http/env";
@@ -109,20 +109,10 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
   return false;
 }
 
-function setHeaders(c: Context<AppEnv>): void {
-  const res = c.res;
-  try {
-    for (const [k, v] of Object.entries(LAB_SECURITY_HEADERS)) res.headers.set(k, v);
-  } catch {
-    // immutable headers (a proxied upstream answer): c.header() rebuilds the response
-    for (const [k, v] of Object.entries(LAB_SECURITY_HEADERS)) c.header(k, v);
-  }
+function setHeaders(res: PlainResponse): void {
+  for (const [k, v] of Object.entries(LAB_SECURITY_HEADERS)) setHeader(res, k, v);
 }
 
-/**
- * The lab guard: 421 for a `Host` that is neither loopback nor in `allowedHosts` (already normalised by
- * `parseAllowedHosts`), security headers on every response.
- */
 export function labGuard(opts: { allowedHosts?: readonly string[] } = {}): MiddlewareHandler<AppEnv> {
   const allowed = [...(opts.allowedHosts ?? [])];
   return async (c, next) => {
@@ -133,6 +123,6 @@ export function labGuard(opts: { allowedHosts?: readonly string[] } = {}): Middl
         421, { ...LAB_SECURITY_HEADERS, "Cache-Control": "no-store" });
     }
     await next();
-    setHeaders(c);
+    setHeaders(c.res);
   };
 }

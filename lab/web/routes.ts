@@ -3,7 +3,7 @@
  * only within the media directory, with the right MIME types) and Shaka Player (`/vendor/shaka-player.compiled.js`).
  * The lab mounts them behind its guard (lab/web/guard.ts: host allow-list, Content-Security-Policy and friends).
  */
-import { Hono } from "hono";
+import { App, type PlainResponse } from "../../functions/http/router";
 import { promises as fs } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
 import { KeyplaneError } from "../../functions/errors";
@@ -46,9 +46,9 @@ export function safeJoin(root: string, urlPath: string): string {
   return full;
 }
 
-type FileContext = { body: (b: Uint8Array, s: 200, h: Record<string, string>) => Response };
+type FileContext = { body: (b: Uint8Array, s: 200, h: Record<string, string>) => PlainResponse };
 
-async function sendFile(file: string, c: FileContext, cache: string): Promise<Response> {
+async function sendFile(file: string, c: FileContext, cache: string): Promise<PlainResponse> {
   const fh = await fs.open(file, "r").catch(() => undefined);
   if (!fh) throw notFound();
   try {
@@ -76,8 +76,8 @@ export async function resolveInside(root: string, urlPath: string): Promise<stri
   return realFile;
 }
 
-export function labWebRoutes(opts: { mediaDir: string }): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function labWebRoutes(opts: { mediaDir: string }): App<AppEnv> {
+  const app = new App<AppEnv>();
   const shaka = require.resolve("shaka-player/dist/shaka-player.compiled.js");
 
   app.get("/", async (c) => {

@@ -1,6 +1,19 @@
-/** Lambda entry for the SPEKE key server (bundled by components/aws with esbuild). */
-import { createApp } from "../../app";
-import { configFromEnv } from "../../config";
+/**
+ * Lambda entry for the SPEKE key server (bundled by components/aws with esbuild). It composes the SPEKE area only
+ * (no delivery or license code in the bundle) and reads only its own sections of `KEYPLANE_CONFIG`.
+ */
+import { composeApp } from "../../compose";
+import { configJsonFromEnv, parseConfigSection } from "../../config-env";
+import { contentKeyRegistryConfigSchema, createContentKeyRegistry } from "../../registry/config";
+import { spekeConfigSchema } from "../../speke/config";
+import { spekeRoutes } from "../../speke/routes";
 import { lambdaContext, lambdaHandler } from "../lambda";
 
-export const handler = lambdaHandler(createApp(lambdaContext(), configFromEnv(), { areas: ["speke"] }));
+function build() {
+  const json = configJsonFromEnv();
+  const speke = parseConfigSection(spekeConfigSchema.prefault({}), json.speke, "speke");
+  const contentKeyRegistry = parseConfigSection(contentKeyRegistryConfigSchema, json.contentKeyRegistry, "contentKeyRegistry");
+  return composeApp(lambdaContext(), { speke, contentKeyRegistry }, { speke: spekeRoutes, createContentKeyRegistry }, { areas: ["speke"] });
+}
+
+export const handler = lambdaHandler(build());

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { Hono } from "hono";
+import { App } from "../../../functions/http/router";
 import { daysToExpiry, parseWatchdogConfig, runWatchdog } from "../../../functions/cert-watchdog/watchdog";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
@@ -21,7 +21,7 @@ describe("cert-watchdog", () => {
   const calls: { target: string; body: Record<string, unknown> }[] = [];
 
   before(async () => {
-    const app = new Hono();
+    const app = new App();
     app.post("/", async (c) => {
       const target = c.req.header("x-amz-target") ?? "";
       const body = (await c.req.json()) as Record<string, unknown>;

@@ -3,7 +3,8 @@ import { describe, it } from "mocha";
 import fc from "fast-check";
 import { parsePlayReadyObject, parseWrmHeader, playReadyObject, wrmHeader } from "../../../functions/drm/playready";
 import { buildPssh, parsePssh, parsePsshList } from "../../../functions/drm/pssh";
-import { decodeWidevinePsshData, widevinePsshData } from "../../../functions/drm/widevine";
+import { widevinePsshData } from "../../../functions/drm/widevine";
+import { decodeWidevinePsshData } from "../../../functions/drm/widevine-decode";
 import { isKeyplaneError } from "../../../functions/errors";
 
 /** Parsers face request bytes: they either succeed or throw a KeyplaneError (a 4xx), never anything else. */

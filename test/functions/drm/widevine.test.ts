@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
+import { randomBytes } from "node:crypto";
 import * as protobuf from "protobufjs";
 import { parsePssh, parsePsshList } from "../../../functions/drm/pssh";
 import { SYSTEM_IDS } from "../../../functions/drm/systems";
-import { decodeWidevinePsshData, parseWidevinePssh, widevinePssh, widevinePsshData } from "../../../functions/drm/widevine";
+import { widevinePssh, widevinePsshData } from "../../../functions/drm/widevine";
+import { decodeWidevinePsshData, parseWidevinePssh } from "../../../functions/drm/widevine-decode";
 import { isKeyplaneError } from "../../../functions/errors";
 import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_MP4_BASIC } from "./vectors";
 
@@ -99,5 +101,30 @@ describe("drm/widevine", () => {
     // the second box of the wpt init data is PlayReady, not Widevine
     assert.throws(() => parseWidevinePssh(Buffer.from(WPT_MP4_BASIC.initDataB64, "base64").subarray(0x71)), wvInvalid);
     assert.throws(() => decodeWidevinePsshData(Buffer.from([0x12, 0xff, 0x01])), wvInvalid);
+  });
+
+  it("the hand-written wire encoding is byte for byte what protobufjs encodes from the published WidevinePsshData", () => {
+    // Second implementation: protobufjs over Shaka Packager's widevine_pssh_data.proto (field numbers as published).
+    const t = protobuf.parse(`syntax = "proto2"; message WidevinePsshData { optional uint32 algorithm = 1; repeated bytes key_id = 2;
+      optional string provider = 3; optional bytes content_id = 4; optional string policy = 6; optional uint32 crypto_period_index = 7;
+      optional uint32 protection_scheme = 9; }`, { keepCase: true }).root.lookupType("WidevinePsshData");
+    const schemes = ["cenc", "cbcs", "cens", "cbc1"] as const;
+    for (let i = 0; i < 400; i++) {
+      const kids = Array.from({ length: 1 + (i % 5) }, () => randomBytes(16));
+      const provider = i % 2 ? `provider-${"é".repeat(i % 7)}` : undefined;
+      const contentId = i % 3 === 0 ? randomBytes(i % 300) : undefined;
+      const protectionScheme = i % 4 === 0 ? schemes[(i / 4) % 4] : undefined;
+      const cryptoPeriodIndex = i % 5 === 0 ? (i * 2654435761) >>> 0 : undefined;
+      const policy = i % 11 === 0 ? `policy-${i}` : undefined;
+      const ours = widevinePsshData({ kids, provider, contentId, protectionScheme, cryptoPeriodIndex, policy, ...(i % 7 === 0 ? { algorithm: "AESCTR" as const } : {}) });
+      const msg: Record<string, unknown> = { key_id: kids };
+      if (i % 7 === 0) msg.algorithm = 1;
+      if (provider !== undefined) msg.provider = provider;
+      if (contentId !== undefined) msg.content_id = contentId;
+      if (policy !== undefined) msg.policy = policy;
+      if (cryptoPeriodIndex !== undefined) msg.crypto_period_index = cryptoPeriodIndex;
+      if (protectionScheme !== undefined) msg.protection_scheme = Buffer.from(protectionScheme, "latin1").readUInt32BE(0);
+      assert.equal(ours.toString("hex"), Buffer.from(t.encode(t.fromObject(msg)).finish()).toString("hex"), `case ${i}`);
+    }
   });
 });

@@ -44,7 +44,7 @@ describe("http/incoming: request headers from node's IncomingMessage", () => {
 
   it("answers exactly what hono's web Headers view answers, for single, repeated, missing and mixed-case headers", async () => {
     const r = await get(server.url, { Authorization: "Bearer abc.def.ghi", "x-thing": ["one", "two"], "Content-Type": "text/plain", "X-MiXeD": " spaced value " });
-    assert.equal(r.onNode, true, "served by @hono/node-server");
+    assert.equal(r.onNode, true, "served by the node:http adapter");
     assert.deepEqual(r.ours, r.hono);
     assert.equal(r.ours["x-thing"], "one, two", "repeated headers joined as fetch joins them");
     assert.equal(r.ours["x-mixed"], "spaced value", "surrounding whitespace is not part of the value");

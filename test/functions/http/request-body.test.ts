@@ -1,5 +1,5 @@
 /**
- * Request bodies as routes read them (`readRequestBody`), over real loopback HTTP through @hono/node-server, where the
+ * Request bodies as routes read them (`readRequestBody`), over real loopback HTTP through the node:http adapter, where the
  * reader is node's own IncomingMessage: chunked uploads assembled byte for byte, counted against the route's cap and
  * the app's ceiling whatever Content-Length says, a client that hangs up mid-body, and the web-Request path used
  * by `app.request()` and Lambda.

@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Hono } from "hono";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App } from "../../../functions/http/router";
 import { createSpekeProxyApp } from "../../../functions/speke-proxy/app";
 import { parseSpekeProxyConfig } from "../../../functions/speke-proxy/config";
 import { vendorCredentialLoader } from "../../../functions/speke-proxy/credential";
@@ -18,15 +20,27 @@ interface Seen { method: string; path: string; query: Record<string, string>; he
 /** A stand-in vendor on loopback: records what arrives and answers like a SPEKE v2 server would. */
 async function fakeVendor(answer: (seen: Seen) => Response | Promise<Response>): Promise<{ server: Listening; seen: Seen[] }> {
   const seen: Seen[] = [];
-  const app = new Hono();
-  app.all("*", async (c) => {
+  // A plain node:http server (not our own HTTP layer): the vendor side of the exchange.
+  const server = createServer(async (req, res) => {
+    const parts: Buffer[] = [];
+    for await (const chunk of req) parts.push(chunk as Buffer);
+    const url = new URL(req.url ?? "/", "http://vendor");
     const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((v, k) => { headers[k] = v; });
-    const s: Seen = { method: c.req.method, path: c.req.path, query: { ...c.req.query() }, headers, body: await c.req.text() };
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    const s: Seen = { method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: Buffer.concat(parts).toString("utf8") };
     seen.push(s);
-    return answer(s);
+    const r = await answer(s);
+    const out: Record<string, string> = {};
+    r.headers.forEach((v, k) => { out[k] = v; });
+    res.writeHead(r.status, out);
+    res.end(Buffer.from(await r.arrayBuffer()));
   });
-  return { server: await listen(app), seen };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server: { url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) },
+    seen,
+  };
 }
 
 describe("speke-proxy", () => {
@@ -159,7 +173,7 @@ describe("speke-proxy", () => {
   });
 
   itShared("answers 502 UPSTREAM_UNAVAILABLE when the vendor is unreachable", async () => {
-    const dead = await listen(new Hono());
+    const dead = await listen(new App());
     const url = dead.url;
     await dead.close();
     const config = parseSpekeProxyConfig(JSON.stringify({ vendorUrl: `${url}/speke`, preset: "ezdrm" }));

@@ -4,8 +4,8 @@
  * never part of this parsed object: the program reads them with `requireSecret*` so they stay Pulumi secrets.
  */
 import { z } from "zod";
-import { checkSpekeCertificate } from "../components/aws/certificate-check";
-import { KeyplaneError } from "../functions/errors";
+import { checkSpekeCertificate } from "keyplane/aws";
+import { KeyplaneError } from "keyplane/core";
 
 export const PROJECT = "keyplane";
 export const COMPOSITIONS = ["aws-live", "aws-vendor", "azure-vod", "multi-cloud"] as const;

@@ -2,7 +2,7 @@
  * Builds the content key policy (functions/policy/model.ts) the stack enforces everywhere (AWS key delivery and AMS)
  * from `keyplane:contentProtection`. The token verification key, when used, comes from the secret `keyplane:tokenKey`.
  */
-import type { ContentKeyPolicyInput } from "../functions/policy/model";
+import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { ContentProtectionSettings } from "./config";
 
 export const DEFAULT_POLICY_NAME = "keyplane-default";

@@ -3,14 +3,14 @@
  * `stacks/index.ts` runs it under the Pulumi CLI; `npm run review` runs it on the mock runtime.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KeyplaneError } from "../functions/errors";
+import { KeyplaneError } from "keyplane/core";
 import type * as AwsLive from "./compositions/aws-live";
 import type * as AwsVendor from "./compositions/aws-vendor";
 import type * as AzureVod from "./compositions/azure-vod";
 import { parseStackSettings, rawSettingsFromConfig, type StackSettings } from "./config";
 import { buildContentKeyPolicy } from "./policy";
-import { SECRET_PLACEHOLDER } from "../review";
-import type { VendorCredential } from "../functions/speke-proxy/presets";
+import { SECRET_PLACEHOLDER } from "keyplane/review";
+import type { VendorCredential } from "keyplane/core";
 
 /** Compositions are loaded on demand so an AWS-only stack never loads the Azure SDK (and vice versa). */
 function load<T>(path: string): T {

@@ -1,6 +1,6 @@
 /** `npm run review -- --stack <name> [...]`: the offline review of this repository's own project (see review/run.ts). */
 import { resolve } from "node:path";
-import { main } from "../review";
+import { main } from "keyplane/review";
 
 main(process.argv.slice(2), resolve(__dirname, "..")).then(
   (code) => process.exit(code),

@@ -8,9 +8,13 @@
  *   version moves under us; bundling pins the exact version we tested (the cost is a larger archive, measured in the
  *   tests and in docs/readme/aws.md). Pass `external: ["@aws-sdk/*"]` to use the runtime's copy instead.
  * - The result is cached per process and per (entry, options) so one `pulumi up` bundles each entry once.
+ * - The published package ships every `functions/runtimes/entries/<name>.ts` prebuilt by `npm run build` (scripts/build.ts,
+ *   which calls this function) as `dist/bundles/<name>.js`. Running from that compiled package, an entry with default
+ *   options is read from there, byte for byte what esbuild produces from source, so a consumer needs no esbuild at deploy
+ *   time. From source (this repository) esbuild always bundles. esbuild is a devDependency, loaded only when needed.
  */
-import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { KeyplaneError } from "../../functions/errors";
 
@@ -37,6 +41,36 @@ export interface Bundle {
 
 const cache = new Map<string, Bundle>();
 
+/** Where `npm run build` writes the prebuilt entries, relative to the package's compiled `dist/` folder. */
+export const PREBUILT_DIR = "bundles";
+const ENTRY_RE = /^functions\/runtimes\/entries\/([a-z0-9-]+)\.ts$/;
+
+/**
+ * The prebuilt bundle for `entry`, when this module runs compiled from the package (`dist/components/shared/bundle.js`)
+ * and the entry is one of `functions/runtimes/entries/*.ts` asked for with default options; otherwise undefined.
+ */
+export function prebuiltBundlePath(entry: string, opts: BundleOptions = {}, dir = __dirname, file = __filename): string | undefined {
+  if (!file.endsWith(".js") || opts.root || opts.external?.length || (opts.define && Object.keys(opts.define).length)) return undefined;
+  const m = ENTRY_RE.exec(entry.split(path.sep).join("/"));
+  if (!m) return undefined;
+  const candidate = path.resolve(dir, "..", "..", PREBUILT_DIR, `${m[1]}.js`);
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+function toBundle(code: string): Bundle {
+  return { code, sizeBytes: Buffer.byteLength(code, "utf8"), sha256: createHash("sha256").update(code).digest("base64") };
+}
+
+type Esbuild = typeof import("esbuild");
+function loadEsbuild(entry: string): Esbuild {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("esbuild") as Esbuild;
+  } catch (e) {
+    throw new KeyplaneError("BUNDLE_FAILED", `Could not bundle ${entry}: esbuild is not installed (it is needed only to bundle from source; the published package ships functions/runtimes/entries/* prebuilt)`, { status: 500, cause: e });
+  }
+}
+
 /** Resolves an entry path relative to the repository root, or `root` (absolute paths are kept). */
 export function resolveEntry(entry: string, root = REPO_ROOT): string {
   return path.isAbsolute(entry) ? entry : path.resolve(root, entry);
@@ -52,6 +86,13 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
   const key = JSON.stringify([file, opts.external ?? [], opts.define ?? {}]);
   const hit = cache.get(key);
   if (hit) return hit;
+  const prebuilt = prebuiltBundlePath(entry, opts);
+  if (prebuilt) {
+    const bundle = toBundle(readFileSync(prebuilt, "utf8"));
+    cache.set(key, bundle);
+    return bundle;
+  }
+  const { buildSync } = loadEsbuild(entry);
   let out;
   try {
     out = buildSync({
@@ -75,12 +116,7 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
   }
   const file0 = out.outputFiles[0];
   if (!file0) throw new KeyplaneError("BUNDLE_FAILED", `esbuild produced no output for ${entry}`, { status: 500 });
-  const code = file0.text;
-  const bundle: Bundle = {
-    code,
-    sizeBytes: Buffer.byteLength(code, "utf8"),
-    sha256: createHash("sha256").update(code).digest("base64"),
-  };
+  const bundle = toBundle(file0.text);
   cache.set(key, bundle);
   return bundle;
 }

@@ -1,3 +1,4 @@
 export * from "./model";
 export * from "./validate";
 export * from "./bindings";
+export * from "./ams";

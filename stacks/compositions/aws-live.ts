@@ -4,8 +4,8 @@
  * whose encrypted endpoints call our SPEKE server (with content key encryption when a certificate is configured).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KeyDeliveryApi, SpekeKeyServer } from "../../components/aws";
-import type { ContentKeyPolicyInput } from "../../functions/policy/model";
+import { KeyDeliveryApi, SpekeKeyServer } from "keyplane/aws";
+import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AwsSettings } from "../config";
 import { mediaPackageOrigins } from "./mediapackage";
 

@@ -4,10 +4,10 @@
  * origins (content key encryption with `aws.spekeCertificate`, if the vendor supports it).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SpekeVendorProxy } from "../../components/aws";
+import { SpekeVendorProxy } from "keyplane/aws";
 import type { AwsSettings } from "../config";
 import { mediaPackageOrigins } from "./mediapackage";
-import type { VendorCredential } from "../../functions/speke-proxy/presets";
+import type { VendorCredential } from "keyplane/core";
 
 export interface AwsVendorInputs {
   aws: AwsSettings;

@@ -4,8 +4,8 @@
  * asset with KIDs whose keys derive from the same seed as the AWS side.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AzureContentProtection, type StreamingPolicySpec } from "../../components/azure";
-import type { ContentKeyPolicyInput } from "../../functions/policy/model";
+import { AzureContentProtection, type StreamingPolicySpec } from "keyplane/azure";
+import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AzureSettings, ContentProtectionSettings } from "../config";
 
 export interface AzureVodInputs {

@@ -4,7 +4,7 @@
  * build the same origins against whichever SPEKE URL they have.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MediaPackageV1Origin, MediaPackageV2Origin, SpekeCertificate, type AudioPreset, type MediaPackageV1OriginArgs, type Mp1EncryptionArgs, type Mp2EndpointArgs, type VideoPreset } from "../../components/aws";
+import { MediaPackageV1Origin, MediaPackageV2Origin, SpekeCertificate, type AudioPreset, type MediaPackageV1OriginArgs, type Mp1EncryptionArgs, type Mp2EndpointArgs, type VideoPreset } from "keyplane/aws";
 import { mp1Presets, type AwsSettings } from "../config";
 
 export function mediaPackageEndpoints(aws: AwsSettings, certificateArn?: pulumi.Input<string>): Mp2EndpointArgs[] {

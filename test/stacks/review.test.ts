@@ -18,7 +18,7 @@ interface Run {
 
 function review(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import=tsx", join(ROOT, "stacks/review.ts"), ...args], { cwd: ROOT, timeout: 120_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ["--import=tsx", "--conditions=keyplane-source", join(ROOT, "stacks/review.ts"), ...args], { cwd: ROOT, timeout: 120_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });

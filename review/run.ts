@@ -6,7 +6,8 @@
  * Exit status: 0 passed (advisory findings allowed), 1 mandatory violations, 2 the review could not run.
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { isKeyplaneError, KeyplaneError } from "../functions/errors";
 import { evaluate, parsePackConfig, ruleConfigFor, rules, type Finding, type PackConfig } from "../policy-pack";
 import { readPulumiProject } from "./project";
@@ -67,8 +68,41 @@ function appliedRules(packConfig: PackConfig): AppliedRule[] {
   return [...rules.map((r) => ({ name: r.name, description: r.description, enforcementLevel: ruleConfigFor(r, packConfig).enforcementLevel })), CONFIG_SECRETS_RULE];
 }
 
+/**
+ * A TypeScript program loads the way the Pulumi CLI loads it: when no `.ts` loader is registered yet (tsx in this
+ * repository registers one), ts-node is registered through the project's own `@pulumi/pulumi` (its `tsutils`, as its
+ * language host's cmd/run does), with the project's tsconfig.json. Installed Keyplane needs no TypeScript loader of its own.
+ */
+function registerTypeScript(projectDir: string): void {
+  if (require.extensions[".ts"]) return;
+  const projectRequire = createRequire(join(projectDir, "package.json"));
+  let tsutils: {
+    loadTypeScriptCompilerOptions(path: string): Record<string, unknown> & { noCheck?: boolean };
+    typeScriptRequireStrings(): { tsnodeRequire: string; typescriptRequire: string };
+  };
+  try {
+    tsutils = projectRequire("@pulumi/pulumi/tsutils");
+  } catch (e) {
+    throw new KeyplaneError("program_failed", `Cannot load a TypeScript program: @pulumi/pulumi is not installed in ${projectDir} (${(e as Error).message})`);
+  }
+  const tsconfig = join(projectDir, "tsconfig.json");
+  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsconfig);
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  const ts = projectRequire(typescriptRequire) as { version: string };
+  const [major = 0, minor = 0] = ts.version.split(".").map(Number);
+  const nodeNext = major > 4 || (major === 4 && minor >= 7);
+  (projectRequire(tsnodeRequire) as { register(o: object): void }).register({
+    compiler: typescriptRequire,
+    transpileOnly: compilerOptions.noCheck,
+    project: tsconfig,
+    skipProject: false,
+    compilerOptions: { target: "ES2020", module: nodeNext ? "nodenext" : "commonjs", moduleResolution: nodeNext ? "nodenext" : "node", sourceMap: "true", ...compilerOptions },
+  });
+}
+
 /** Load and run a program module: its default export / module.exports may be a function or a promise of outputs. */
-async function runProgramModule(file: string): Promise<unknown> {
+async function runProgramModule(file: string, projectDir = dirname(file)): Promise<unknown> {
+  if (/\.[cm]?tsx?$/.test(file)) registerTypeScript(projectDir);
   // A fresh load each time, so a program that registers resources at import time runs again in the same process.
   delete require.cache[require.resolve(file)];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -100,7 +134,7 @@ export async function review(opts: ReviewOptions): Promise<ReviewResult> {
   } catch {
     throw new KeyplaneError("program_missing", `${programFile}: no such program (Pulumi.yaml "main", or --program)`);
   }
-  const recording = await recordProgram(() => runProgramModule(programFile), { project, stack: opts.stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys });
+  const recording = await recordProgram(() => runProgramModule(programFile, opts.root), { project, stack: opts.stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys });
   const findings: Finding[] = evaluate(recording.resources, packConfig, { environment });
   // Review-only check on the stack file itself: secret-looking settings must be Pulumi secrets (`pulumi config set --secret`).
   for (const key of stackConfig.plainSecretLookingKeys) {

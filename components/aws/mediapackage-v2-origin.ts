@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { checkInput, shown } from "../shared/inputs";
-import { assertDrmSystems, assertPresets, v2AudioPreset, v2VideoPreset, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
+import { assertDrmSystems, assertPresets, checkSpekeProvider, v2AudioPreset, v2VideoPreset, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
 
 export const MP2_MIN_KEY_ROTATION_SECONDS = 300;
 export const MP2_MAX_KEY_ROTATION_SECONDS = 31_536_000;
@@ -120,7 +120,7 @@ function checkName(arg: string) {
 /** The encryption fields that are validated, apart from the two references (resourceId, certificateArn) that are not. */
 function splitEncryption(enc: pulumi.Input<Mp2EncryptionArgs> | undefined) {
   if (enc === undefined) return { checked: undefined, resourceId: undefined, certificateArn: undefined };
-  if (pulumi.Output.isInstance(enc) || !isKnownShape(enc)) {
+  if (pulumi.Output.isInstance(enc) || !isPlainObject(enc)) {
     const o = pulumi.output(enc as pulumi.Input<Mp2EncryptionArgs>);
     return {
       checked: o.apply(({ resourceId: _r, certificateArn: _c, ...rest }) => rest),
@@ -131,8 +131,8 @@ function splitEncryption(enc: pulumi.Input<Mp2EncryptionArgs> | undefined) {
   const { resourceId, certificateArn, ...rest } = enc as Mp2EncryptionArgs;
   return { checked: rest, resourceId, certificateArn };
 }
-function isKnownShape(v: unknown): boolean {
-  return !!v && typeof v === "object" && typeof (v as { then?: unknown }).then !== "function";
+function isPlainObject(v: unknown): boolean {
+  return !!v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export class MediaPackageV2Origin extends pulumi.ComponentResource {
@@ -156,16 +156,7 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
     if (args.channel?.existing && !args.channelGroup?.existing) {
       throw new Error("MediaPackageV2Origin: channel.existing needs channelGroup.existing (an existing channel lives in an existing channel group)");
     }
-    const speke = {
-      url: checkInput(args.speke.url, (u) => {
-        if (typeof u !== "string" || !/^https:\/\/\S+$/.test(u)) throw new Error(`MediaPackageV2Origin: speke.url ${shown(u)} must be an https URL`);
-        return u;
-      }),
-      roleArn: checkInput(args.speke.roleArn, (a) => {
-        if (typeof a !== "string" || !/^arn:[a-z-]+:iam:[a-z0-9-]*:\d{12}:role\/\S+$/.test(a)) throw new Error(`MediaPackageV2Origin: speke.roleArn ${shown(a)} must be an IAM role ARN`);
-        return a;
-      }),
-    };
+    const speke = checkSpekeProvider("MediaPackageV2Origin", args.speke);
     const inputType = checkInput(args.inputType ?? "HLS", (t) => {
       if (t !== "HLS" && t !== "CMAF") throw new Error(`MediaPackageV2Origin: inputType must be HLS or CMAF (got ${shown(t)})`);
       return t;

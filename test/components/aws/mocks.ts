@@ -30,6 +30,8 @@ export function reveal(v: unknown): unknown {
 }
 
 export const ACCOUNT = "123456789012";
+/** The ingest password the mocked MediaPackage v1 Channel reports in `hlsIngest` (a credential in its state). */
+export const MOCK_INGEST_PASSWORD = "mock-ingest-password-5b1e";
 export const REGION = "eu-west-1";
 
 export function outputsFor(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> {
@@ -80,7 +82,7 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
     case "aws-native:mediapackagev2:ChannelGroup":
       return { ...s, arn: arn("mediapackagev2", `channelGroup/${r.name}`), egressDomain: `abc.egress.mediapackagev2.${REGION}.amazonaws.com` };
     case "aws-native:mediapackage:Channel":
-      return { ...s, arn: arn("mediapackage", `channels/${r.name}`), hlsIngest: { ingestEndpoints: [{ id: "a", url: "https://ingest/a", username: "u", password: "p" }] } };
+      return { ...s, arn: arn("mediapackage", `channels/${r.name}`), hlsIngest: { ingestEndpoints: [{ id: "a", url: "https://ingest/a", username: "ingest-user", password: MOCK_INGEST_PASSWORD }] } };
     case "aws-native:mediapackage:OriginEndpoint":
       return { ...s, arn: arn("mediapackage", `origin_endpoints/${r.name}`), url: `https://x.mediapackage.${REGION}.amazonaws.com/out/v1/${String(s.awsId)}/index` };
     case "aws-native:mediapackage:PackagingGroup":

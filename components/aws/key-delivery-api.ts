@@ -206,7 +206,7 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
     const policiesJson = checkInput({ policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy }, (p) => checkPolicies(p as Parameters<typeof checkPolicies>[0], !!args.contentKeyRegistry));
     const knobEnv = checkInput(args.delivery ?? {}, (k) => checkDeliveryKnobs(k as KeyDeliveryKnobs));
     const seedArn = checkInput(args.keySeedSecretArn, (a) => {
-      if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/.test(a)) throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+      if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
       return a;
     });
     const customDomain = args.customDomain ? checkCustomDomain("KeyDeliveryApi", args.customDomain) : undefined;

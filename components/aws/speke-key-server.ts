@@ -91,7 +91,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     let secretArn: pulumi.Output<string>;
     if (args.existingKeySeedSecretArn !== undefined) {
       secretArn = checkInput(args.existingKeySeedSecretArn, (a) => {
-        if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/.test(a)) throw new Error(`SpekeKeyServer: existingKeySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+        if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`SpekeKeyServer: existingKeySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
         return a;
       });
     } else {

@@ -21,7 +21,7 @@ export interface ContentKeyRegistryTableArgs {
    * Refuse deletion of the table (default true): without its records, KIDs served for content ids fall back to KID
    * bindings and the default policy.
    */
-  deletionProtection?: boolean;
+  deletionProtection?: pulumi.Input<boolean>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

@@ -23,8 +23,10 @@ export interface BundledFunctionArgs {
   statements: pulumi.Input<PolicyStatement>[];
   runtime?: NodeRuntime;
   memorySize?: number;
-  timeout?: number;
+  timeout?: pulumi.Input<number>;
   logRetentionDays?: number;
+  /** The environment holds secrets: mark it secret in the function's own state too (`additionalSecretOutputs`). */
+  secretEnvironment?: boolean;
   /** Customer managed KMS key encrypting the function's environment variables. */
   kmsKeyArn?: pulumi.Input<string>;
   reservedConcurrentExecutions?: number;
@@ -84,6 +86,6 @@ export function createBundledFunction(name: string, args: BundledFunctionArgs, p
     ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
     ...(args.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions } : {}),
     tags: args.tags,
-  }, { parent, dependsOn: [policy, logGroup] });
+  }, { parent, dependsOn: [policy, logGroup], ...(args.secretEnvironment ? { additionalSecretOutputs: ["environment"] } : {}) });
   return { fn, role, logGroup, policy, bundleSizeBytes: bundleFunction(args.entry).sizeBytes };
 }

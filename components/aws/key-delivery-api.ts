@@ -13,6 +13,8 @@ import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
+import { checkInput, checkOptional, shown } from "../shared/inputs";
+import { checkCustomDomain, httpApiCustomDomain, type ApiCustomDomainArgs, type CustomDomainTarget } from "./custom-domain";
 
 export const DELIVERY_ENTRY = "functions/runtimes/entries/delivery.ts";
 /** Lambda caps all environment variables at 4 KiB together; keep room for the rest. */
@@ -25,22 +27,42 @@ export interface KeyDeliveryApiArgs {
   keySeedSecretArn: pulumi.Input<string>;
   /** The customer KMS key of that secret, if any. */
   keySeedKmsKeyArn?: pulumi.Input<string>;
-  /** Content key policies (functions/policy/model.ts). */
-  policies: ContentKeyPolicyInput[];
-  bindings?: PolicyBinding[];
-  defaultPolicy?: string;
+  /**
+   * Content key policies (functions/policy/model.ts). `policies`, `bindings` and `defaultPolicy` are validated together
+   * with the policy model (and against the 3 KiB environment budget): at `pulumi preview` when they are plain, else
+   * when they resolve (e.g. a verification key from secret config), before the function is updated.
+   */
+  policies: pulumi.Input<pulumi.Input<ContentKeyPolicyInput>[]>;
+  bindings?: pulumi.Input<pulumi.Input<PolicyBinding>[]>;
+  defaultPolicy?: pulumi.Input<string>;
   /**
    * The content key registry (`SpekeKeyServer.contentKeyRegistry`, or a `ContentKeyRegistryTable`), read with
    * GetItem only. Required when a binding names content ids: that is how delivery learns which content a KID is.
    */
   contentKeyRegistry?: ContentKeyRegistryRef;
   /** Browser origins allowed to call the API (https://… or http://localhost). `*` is refused. */
-  corsAllowOrigins: string[];
-  throttle?: { burstLimit?: number; rateLimit?: number };
+  corsAllowOrigins: pulumi.Input<pulumi.Input<string>[]>;
+  throttle?: { burstLimit?: pulumi.Input<number>; rateLimit?: pulumi.Input<number> };
   /** Token service and verification knobs (functions/delivery/config.ts), passed as the delivery's environment knobs. */
-  delivery?: KeyDeliveryKnobs;
-  /** License proxy configuration (`KEYPLANE_CONFIG.license`, functions/license/config.ts). */
-  license?: Record<string, unknown>;
+  delivery?: pulumi.Input<KeyDeliveryKnobs>;
+  /** License proxy configuration (`KEYPLANE_CONFIG.license`, functions/license/config.ts); kept secret in state. */
+  license?: pulumi.Input<Record<string, unknown>>;
+  /**
+   * Existing or create, for the maxuses / replay counter table. Default: a new DynamoDB table (hash key `pk`, TTL on
+   * `expiresAt`, PITR, encrypted). `{ existing: { tableName, tableArn } }`: create none; the function may UpdateItem on
+   * that table, which must have hash key `pk` (S) and TTL on `expiresAt`.
+   */
+  useCounterTable?: { existing: { tableName: pulumi.Input<string>; tableArn: pulumi.Input<string> } };
+  /**
+   * Serve the API on your own host name: a REGIONAL API Gateway domain (TLS 1.2) with the `$default` stage mapped at
+   * the root; every URL output then uses `https://<domainName>`. With `hostedZoneId`, a Route 53 alias record too.
+   */
+  customDomain?: ApiCustomDomainArgs;
+  /**
+   * Refused: AWS WAF cannot be associated with API Gateway HTTP APIs (only REST APIs; AWS WAF API Reference). Put a
+   * CloudFront distribution with your web ACL in front of `url` (or of the custom domain) instead.
+   */
+  webAclArn?: never;
   /** KMS key for the function's environment (where the policies live). */
   environmentKmsKeyArn?: pulumi.Input<string>;
   runtime?: NodeRuntime;
@@ -79,29 +101,44 @@ export function deliveryKnobEnv(k: KeyDeliveryKnobs = {}): Record<string, string
 
 const ORIGIN_RE = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
 
-export function validateKeyDeliveryArgs(args: KeyDeliveryApiArgs): string {
-  if (!args) throw new Error("KeyDeliveryApi: args are required");
-  if (!args.keySeedSecretArn) throw new Error("KeyDeliveryApi: keySeedSecretArn is required");
-  if (!Array.isArray(args.corsAllowOrigins)) throw new Error("KeyDeliveryApi: corsAllowOrigins must be a list of origins");
-  for (const o of args.corsAllowOrigins) {
+/** The plain (resolved) settings `validateKeyDeliveryArgs` checks. */
+export interface KeyDeliverySettings {
+  keySeedSecretArn?: unknown;
+  policies: ContentKeyPolicyInput[];
+  bindings?: PolicyBinding[];
+  defaultPolicy?: string;
+  contentKeyRegistry?: unknown;
+  corsAllowOrigins: string[];
+  throttle?: { burstLimit?: number; rateLimit?: number };
+  delivery?: KeyDeliveryKnobs;
+}
+
+export function checkCorsOrigins(origins: string[]): string[] {
+  if (!Array.isArray(origins)) throw new Error(`KeyDeliveryApi: corsAllowOrigins must be a list of origins (got ${shown(origins)})`);
+  for (const o of origins) {
     if (o === "*") throw new Error("KeyDeliveryApi: corsAllowOrigins cannot be \"*\"; list the player origins");
-    if (!ORIGIN_RE.test(o)) throw new Error(`KeyDeliveryApi: "${o}" is not an origin (https://host[:port], or http://localhost for development)`);
+    if (typeof o !== "string" || !ORIGIN_RE.test(o)) throw new Error(`KeyDeliveryApi: corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`);
   }
-  const t = args.throttle ?? {};
-  if (t.burstLimit !== undefined && (!Number.isInteger(t.burstLimit) || t.burstLimit < 1 || t.burstLimit > 5000)) throw new Error("KeyDeliveryApi: throttle.burstLimit must be 1..5000");
-  if (t.rateLimit !== undefined && (!(t.rateLimit > 0) || t.rateLimit > 10000)) throw new Error("KeyDeliveryApi: throttle.rateLimit must be > 0 and ≤ 10000");
-  const r = keyDeliveryPoliciesSchema.safeParse({ policies: args.policies, bindings: args.bindings ?? [], ...(args.defaultPolicy ? { defaultPolicy: args.defaultPolicy } : {}) });
+  return origins;
+}
+
+function checkBurst(b: number): number {
+  if (!Number.isInteger(b) || b < 1 || b > 5000) throw new Error(`KeyDeliveryApi: throttle.burstLimit must be 1..5000 (got ${shown(b)})`);
+  return b;
+}
+function checkRate(r: number): number {
+  if (!(r > 0) || r > 10000) throw new Error(`KeyDeliveryApi: throttle.rateLimit must be > 0 and ≤ 10000 (got ${shown(r)})`);
+  return r;
+}
+
+/** Policies, bindings and default policy, validated with the policy model; returns the JSON the function reads. */
+export function checkPolicies(p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string }, hasRegistry: boolean): string {
+  const r = keyDeliveryPoliciesSchema.safeParse({ policies: p.policies, bindings: p.bindings ?? [], ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}) });
   if (!r.success) throw new Error(`KeyDeliveryApi: invalid policies: ${formatIssues(r.error)}`);
   const contentIds = r.data.bindings.flatMap((b) => b.contentIds ?? []);
-  if (contentIds.length > 0 && !args.contentKeyRegistry) {
+  if (contentIds.length > 0 && !hasRegistry) {
     throw new Error(`KeyDeliveryApi: bindings name content ids (${contentIds.slice(0, 3).map((c) => JSON.stringify(c)).join(", ")}${contentIds.length > 3 ? ", …" : ""}) but contentKeyRegistry is not set: key delivery learns which content a KID belongs to only from the registry SPEKE writes (pass SpekeKeyServer.contentKeyRegistry)`);
   }
-  const knobs = deliveryConfigSchema.safeParse({
-    ...(args.delivery ?? {}),
-    cors: { allowOrigins: args.corsAllowOrigins },
-    useCounter: { type: "dynamodb", tableName: "plan-time-check" },
-  });
-  if (!knobs.success) throw new Error(`KeyDeliveryApi: invalid delivery settings: ${formatIssues(knobs.error)}`);
   const json = JSON.stringify(r.data);
   if (Buffer.byteLength(json) > MAX_POLICY_ENV_BYTES) {
     throw new Error(`KeyDeliveryApi: the policies take ${Buffer.byteLength(json)} bytes as JSON; Lambda environments hold 4 KiB in all, so keep them under ${MAX_POLICY_ENV_BYTES} bytes (use OpenID discovery or fewer keys)`);
@@ -109,9 +146,35 @@ export function validateKeyDeliveryArgs(args: KeyDeliveryApiArgs): string {
   return json;
 }
 
+/** Token service knobs, validated with the delivery config schema; returns the environment variables. */
+export function checkDeliveryKnobs(k: KeyDeliveryKnobs): Record<string, string> {
+  const knobs = deliveryConfigSchema.safeParse({
+    ...(k ?? {}),
+    cors: { allowOrigins: ["https://plan-time-check.invalid"] },
+    useCounter: { type: "dynamodb", tableName: "plan-time-check" },
+  });
+  if (!knobs.success) throw new Error(`KeyDeliveryApi: invalid delivery settings: ${formatIssues(knobs.error)}`);
+  return deliveryKnobEnv(k);
+}
+
+/** All plan-time checks on plain settings (the component runs the same checks per argument, on Inputs). */
+export function validateKeyDeliveryArgs(args: KeyDeliverySettings): string {
+  if (!args) throw new Error("KeyDeliveryApi: args are required");
+  if (!args.keySeedSecretArn) throw new Error("KeyDeliveryApi: keySeedSecretArn is required");
+  checkCorsOrigins(args.corsAllowOrigins);
+  const t = args.throttle ?? {};
+  if (t.burstLimit !== undefined) checkBurst(t.burstLimit);
+  if (t.rateLimit !== undefined) checkRate(t.rateLimit);
+  const json = checkPolicies(args, !!args.contentKeyRegistry);
+  checkDeliveryKnobs(args.delivery ?? {});
+  return json;
+}
+
 export class KeyDeliveryApi extends pulumi.ComponentResource {
-  /** Base URL (`https://{id}.execute-api.{region}.amazonaws.com`). */
+  /** Base URL (`https://{id}.execute-api.{region}.amazonaws.com`, or `https://<customDomain.domainName>`). */
   readonly url: pulumi.Output<string>;
+  /** Alias target (`{ domainName, hostedZoneId }`) for your DNS record when `customDomain` is set without `hostedZoneId`. */
+  readonly customDomainTarget: pulumi.Output<CustomDomainTarget | undefined>;
   /** W3C ClearKey license URL for players (`…/clearkey`). */
   readonly clearKeyLicenseUrl: pulumi.Output<string>;
   /** HLS AES-128 key URL template (`…/hls/key/{kid}`). */
@@ -121,6 +184,7 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
   readonly licenseUrlTemplate: pulumi.Output<string>;
   /** Drop-in `speke` settings for SpekeKeyServer so HLS signalling points here. */
   readonly spekeSignalling: pulumi.Output<{ publicBaseUrl: string; hlsKeyUrlTemplate: string }>;
+  /** The use-counter (maxuses / replay) table: created, or `useCounterTable.existing.tableName`. */
   readonly replayTableName: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   /** Size of the deployed bundle (bytes). */
@@ -129,25 +193,55 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
   constructor(name: string, args: KeyDeliveryApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:aws:KeyDeliveryApi", name, {}, opts);
     validateCommon("KeyDeliveryApi", args ?? ({} as KeyDeliveryApiArgs));
-    const policiesJson = validateKeyDeliveryArgs(args);
+    if (!args) throw new Error("KeyDeliveryApi: args are required");
+    if (!args.keySeedSecretArn) throw new Error("KeyDeliveryApi: keySeedSecretArn is required");
+    if ((args as { webAclArn?: unknown }).webAclArn !== undefined) {
+      throw new Error("KeyDeliveryApi: webAclArn is not supported: AWS WAF cannot be associated with API Gateway HTTP APIs (REST APIs only). Put a CloudFront distribution with your web ACL in front of the key delivery URL instead");
+    }
+    if (args.corsAllowOrigins === undefined) throw new Error("KeyDeliveryApi: corsAllowOrigins must be a list of origins");
+    // Each argument is checked now when plain (errors at `pulumi preview`), else when it resolves.
+    const cors = checkInput(args.corsAllowOrigins, checkCorsOrigins);
+    const burstLimit = checkOptional(args.throttle?.burstLimit, checkBurst);
+    const rateLimit = checkOptional(args.throttle?.rateLimit, checkRate);
+    const policiesJson = checkInput({ policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy }, (p) => checkPolicies(p as Parameters<typeof checkPolicies>[0], !!args.contentKeyRegistry));
+    const knobEnv = checkInput(args.delivery ?? {}, (k) => checkDeliveryKnobs(k as KeyDeliveryKnobs));
+    const seedArn = checkInput(args.keySeedSecretArn, (a) => {
+      if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+      return a;
+    });
+    const customDomain = args.customDomain ? checkCustomDomain("KeyDeliveryApi", args.customDomain) : undefined;
     const parent = this;
     const opt = { parent };
     const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
 
-    const table = new aws.dynamodb.Table(`${name}-replay`, {
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      attributes: [{ name: "pk", type: "S" }],
-      ttl: { attributeName: "expiresAt", enabled: true },
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      tags: args.tags,
-    }, opt);
+    let counterTable: { name: pulumi.Output<string>; arn: pulumi.Output<string> };
+    if (args.useCounterTable?.existing) {
+      const ex = args.useCounterTable.existing;
+      if (!ex.tableName || !ex.tableArn) throw new Error("KeyDeliveryApi: useCounterTable.existing needs tableName and tableArn");
+      counterTable = {
+        name: pulumi.output(ex.tableName),
+        arn: checkInput(ex.tableArn, (a) => {
+          if (typeof a !== "string" || !/^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/\S+$/.test(a)) throw new Error(`KeyDeliveryApi: useCounterTable.existing.tableArn ${shown(a)} is not a DynamoDB table ARN`);
+          return a;
+        }),
+      };
+    } else {
+      const table = new aws.dynamodb.Table(`${name}-replay`, {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        attributes: [{ name: "pk", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        tags: args.tags,
+      }, opt);
+      counterTable = { name: table.name, arn: table.arn };
+    }
 
     const region = aws.getRegionOutput({}, opt);
     const statements: pulumi.Input<PolicyStatement>[] = [
-      pulumi.output(args.keySeedSecretArn).apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
-      table.arn.apply((arn): PolicyStatement => ({ Sid: "CountTokenUses", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: arn })),
+      seedArn.apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+      counterTable.arn.apply((arn): PolicyStatement => ({ Sid: "CountTokenUses", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: arn })),
     ];
     const registry = args.contentKeyRegistry;
     if (registry) {
@@ -162,23 +256,24 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
 
     // The delivery entry builds its delivery section from environment knobs (loadDeliveryConfig); KEYPLANE_CONFIG
     // carries the same values for the shared parser, plus the license proxy section.
-    const keyplaneConfig = pulumi.all([table.name, registry ? pulumi.output(registry.tableName) : undefined]).apply(([tableName, registryTable]) => JSON.stringify({
-      delivery: { cors: { allowOrigins: args.corsAllowOrigins }, useCounter: { type: "dynamodb", tableName }, policyEnv: "KEYPLANE_DELIVERY_POLICIES" },
-      license: args.license ?? {},
+    const keyplaneConfig = pulumi.all([counterTable.name, registry ? pulumi.output(registry.tableName) : undefined, cors, pulumi.output(args.license ?? {})]).apply(([tableName, registryTable, origins, license]) => JSON.stringify({
+      delivery: { cors: { allowOrigins: origins }, useCounter: { type: "dynamodb", tableName }, policyEnv: "KEYPLANE_DELIVERY_POLICIES" },
+      license,
       ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
     }));
-    const environment = pulumi.secret(pulumi.all([keyplaneConfig, table.name, args.keySeedSecretArn]).apply(([cfg, tableName, seedArn]) => ({
-      KEY_SEED_SECRET_ARN: seedArn,
+    const environment = pulumi.secret(pulumi.all([keyplaneConfig, counterTable.name, seedArn, policiesJson, cors, knobEnv]).apply(([cfg, tableName, arn, json, origins, knobs]) => ({
+      KEY_SEED_SECRET_ARN: arn,
       KEYPLANE_CONFIG: cfg,
-      KEYPLANE_DELIVERY_POLICIES: policiesJson,
+      KEYPLANE_DELIVERY_POLICIES: json,
       KEYPLANE_USE_COUNTER_TABLE: tableName,
-      KEYPLANE_CORS_ORIGINS: args.corsAllowOrigins.join(","),
-      ...deliveryKnobEnv(args.delivery),
+      KEYPLANE_CORS_ORIGINS: origins.join(","),
+      ...knobs,
     })));
     const { fn, bundleSizeBytes } = createBundledFunction(`${name}-delivery`, {
       entry: DELIVERY_ENTRY,
       description: "Keyplane key delivery, token service and license proxy",
       environment,
+      secretEnvironment: true,
       statements,
       memorySize: args.memorySize ?? 512,
       timeout: 15,
@@ -193,7 +288,7 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       protocolType: "HTTP",
       description: "Keyplane key delivery",
       corsConfiguration: {
-        allowOrigins: args.corsAllowOrigins,
+        allowOrigins: cors,
         allowMethods: ["GET", "POST", "OPTIONS"],
         allowHeaders: ["authorization", "content-type", "x-request-id"],
         exposeHeaders: ["x-request-id"],
@@ -222,13 +317,13 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       }, opt);
     }
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: logRetentionDays, tags: args.tags }, opt);
-    new aws.apigatewayv2.Stage(`${name}-stage`, {
+    const stage = new aws.apigatewayv2.Stage(`${name}-stage`, {
       apiId: api.id,
       name: "$default",
       autoDeploy: true,
       defaultRouteSettings: {
-        throttlingBurstLimit: args.throttle?.burstLimit ?? 200,
-        throttlingRateLimit: args.throttle?.rateLimit ?? 100,
+        throttlingBurstLimit: burstLimit ?? 200,
+        throttlingRateLimit: rateLimit ?? 100,
         detailedMetricsEnabled: true,
       },
       accessLogSettings: {
@@ -255,16 +350,22 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       }, opt);
     }
 
-    this.url = api.apiEndpoint;
-    this.clearKeyLicenseUrl = pulumi.interpolate`${api.apiEndpoint}/clearkey`;
-    this.hlsKeyUrlTemplate = pulumi.interpolate`${api.apiEndpoint}/hls/key/{kid}`;
-    this.tokenUrl = pulumi.interpolate`${api.apiEndpoint}/token`;
-    this.licenseUrlTemplate = pulumi.interpolate`${api.apiEndpoint}/license/{vendor}`;
-    this.spekeSignalling = api.apiEndpoint.apply((u) => ({ publicBaseUrl: u, hlsKeyUrlTemplate: "{base_url}/hls/key/{kid}" }));
-    this.replayTableName = table.name;
+    let base: pulumi.Output<string> = api.apiEndpoint;
+    this.customDomainTarget = pulumi.output(undefined);
+    if (customDomain) {
+      this.customDomainTarget = httpApiCustomDomain(name, customDomain, api, stage, args.tags, parent);
+      base = pulumi.interpolate`https://${customDomain.domainName}`;
+    }
+    this.url = base;
+    this.clearKeyLicenseUrl = pulumi.interpolate`${base}/clearkey`;
+    this.hlsKeyUrlTemplate = pulumi.interpolate`${base}/hls/key/{kid}`;
+    this.tokenUrl = pulumi.interpolate`${base}/token`;
+    this.licenseUrlTemplate = pulumi.interpolate`${base}/license/{vendor}`;
+    this.spekeSignalling = base.apply((u) => ({ publicBaseUrl: u, hlsKeyUrlTemplate: "{base_url}/hls/key/{kid}" }));
+    this.replayTableName = counterTable.name;
     this.functionName = fn.name;
     this.registerOutputs({
-      url: this.url, clearKeyLicenseUrl: this.clearKeyLicenseUrl, hlsKeyUrlTemplate: this.hlsKeyUrlTemplate, tokenUrl: this.tokenUrl,
+      url: this.url, customDomainTarget: this.customDomainTarget, clearKeyLicenseUrl: this.clearKeyLicenseUrl, hlsKeyUrlTemplate: this.hlsKeyUrlTemplate, tokenUrl: this.tokenUrl,
       licenseUrlTemplate: this.licenseUrlTemplate, spekeSignalling: this.spekeSignalling, replayTableName: this.replayTableName, functionName: this.functionName,
     });
   }

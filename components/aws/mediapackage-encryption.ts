@@ -6,6 +6,8 @@
  * Rules (AWS SPEKE v2 "encryption contract" and MediaPackage docs): SHARED must be used on both sides; UNENCRYPTED
  * cannot be combined with UNENCRYPTED or SHARED; FairPlay needs CBCS (CMAF) or SAMPLE_AES (TS).
  */
+import * as pulumi from "@pulumi/pulumi";
+import { checkInput, shown } from "../shared/inputs";
 export type VideoPreset = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | "SHARED" | "UNENCRYPTED";
 export type AudioPreset = 1 | 2 | 3 | "SHARED" | "UNENCRYPTED";
 
@@ -54,4 +56,20 @@ export function assertDrmSystems(where: string, systems: readonly string[], allo
     if (seen.has(s)) throw new Error(`${where}: DRM system ${s} is listed twice`);
     seen.add(s);
   }
+}
+
+const ROLE_ARN_RE = /^arn:[a-z-]+:iam:[a-z0-9-]*:\d{12}:role\/\S+$/;
+
+/** The SPEKE key provider of an origin (`{ url, roleArn }`, Inputs), checked when known: https URL, IAM role ARN. */
+export function checkSpekeProvider(component: string, speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> }): { url: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
+  return {
+    url: checkInput(speke.url, (u) => {
+      if (typeof u !== "string" || !/^https:\/\/\S+$/.test(u)) throw new Error(`${component}: speke.url ${shown(u)} must be an https URL`);
+      return u;
+    }),
+    roleArn: checkInput(speke.roleArn, (a) => {
+      if (typeof a !== "string" || !ROLE_ARN_RE.test(a)) throw new Error(`${component}: speke.roleArn ${shown(a)} must be an IAM role ARN`);
+      return a;
+    }),
+  };
 }

@@ -8,21 +8,22 @@
  */
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { assertPresets, SYSTEM_IDS, v1AudioPreset, v1VideoPreset, type AudioPreset, type VideoPreset } from "./mediapackage-encryption";
+import { checkInput, shown } from "../shared/inputs";
+import { assertPresets, checkSpekeProvider, SYSTEM_IDS, v1AudioPreset, v1VideoPreset, type AudioPreset, type VideoPreset } from "./mediapackage-encryption";
 
 export type Mp1Drm = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "AES_128";
 export type Mp1PackageType = "HLS" | "DASH" | "CMAF" | "MSS";
 const ID_RE = /^[A-Za-z0-9_-]{1,256}$/;
 
 export interface Mp1EncryptionArgs {
-  drmSystems: Mp1Drm[];
+  drmSystems: pulumi.Input<pulumi.Input<Mp1Drm>[]>;
   /** HLS: AES_128 or SAMPLE_AES. CMAF: SAMPLE_AES (cbcs) or AES_CTR (cenc). Ignored for DASH/MSS (always cenc). */
-  method?: "AES_128" | "SAMPLE_AES" | "AES_CTR";
+  method?: pulumi.Input<"AES_128" | "SAMPLE_AES" | "AES_CTR">;
   /** SPEKE v2 encryption contract (DASH, HLS, CMAF). Both or neither. */
-  videoPreset?: VideoPreset;
-  audioPreset?: AudioPreset;
+  videoPreset?: pulumi.Input<VideoPreset>;
+  audioPreset?: pulumi.Input<AudioPreset>;
   /** SPEKE v1 only (no presets); must be 0 with presets. */
-  keyRotationIntervalSeconds?: number;
+  keyRotationIntervalSeconds?: pulumi.Input<number>;
   /** Live only. Default: the endpoint id. */
   resourceId?: pulumi.Input<string>;
   /** Live only: the content key encryption certificate. */
@@ -30,27 +31,35 @@ export interface Mp1EncryptionArgs {
 }
 
 export interface Mp1EndpointArgs {
+  /**
+   * Endpoint id. A plain string (not an Input): it names the child resource, and `endpoints` is a plain list because
+   * its length decides how many endpoints exist. Every other field accepts an Input.
+   */
   id: string;
-  type: Mp1PackageType;
-  segmentDurationSeconds?: number;
-  startoverWindowSeconds?: number;
-  encryption?: Mp1EncryptionArgs;
+  type: pulumi.Input<Mp1PackageType>;
+  segmentDurationSeconds?: pulumi.Input<number>;
+  startoverWindowSeconds?: pulumi.Input<number>;
+  encryption?: pulumi.Input<Mp1EncryptionArgs>;
 }
 
 export interface Mp1VodConfigurationArgs {
+  /** Configuration id: a plain string naming the child resource (see `Mp1EndpointArgs.id`). */
   id: string;
-  type: Mp1PackageType;
-  encryption?: Omit<Mp1EncryptionArgs, "keyRotationIntervalSeconds" | "resourceId" | "certificateArn">;
+  type: pulumi.Input<Mp1PackageType>;
+  encryption?: pulumi.Input<Omit<Mp1EncryptionArgs, "keyRotationIntervalSeconds" | "resourceId" | "certificateArn">>;
 }
 
 export interface MediaPackageV1OriginArgs {
+  /** The SPEKE key provider: URL and the role MediaPackage assumes (SpekeKeyServer / SpekeVendorProxy outputs). */
   speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> };
   /** Live channel id; default the component name. Omit `endpoints` for a VOD-only origin. */
-  channelId?: string;
+  channelId?: pulumi.Input<string>;
   endpoints?: Mp1EndpointArgs[];
-  vod?: { packagingGroupId?: string; configurations: Mp1VodConfigurationArgs[] };
-  tags?: Record<string, string>;
+  vod?: { packagingGroupId?: pulumi.Input<string>; configurations: Mp1VodConfigurationArgs[] };
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
+
+type ResolvedMp1Encryption = pulumi.Unwrap<Mp1EncryptionArgs>;
 
 /** Which DRM systems each v1 package type takes, per method. */
 export function mp1AllowedSystems(type: Mp1PackageType, method?: string): Mp1Drm[] {
@@ -62,8 +71,8 @@ export function mp1AllowedSystems(type: Mp1PackageType, method?: string): Mp1Drm
   }
 }
 
-export function validateMp1Encryption(where: string, type: Mp1PackageType, enc: Mp1EncryptionArgs): void {
-  if (!["HLS", "DASH", "CMAF", "MSS"].includes(type)) throw new Error(`${where}: type must be HLS, DASH, CMAF or MSS`);
+export function validateMp1Encryption(where: string, type: Mp1PackageType, enc: ResolvedMp1Encryption): void {
+  if (!["HLS", "DASH", "CMAF", "MSS"].includes(type)) throw new Error(`${where}: type must be HLS, DASH, CMAF or MSS (got ${shown(type)})`);
   if (type === "HLS" && enc.method !== undefined && enc.method !== "AES_128" && enc.method !== "SAMPLE_AES") throw new Error(`${where}: HLS method must be AES_128 or SAMPLE_AES`);
   if (type === "CMAF" && enc.method !== undefined && enc.method !== "SAMPLE_AES" && enc.method !== "AES_CTR") throw new Error(`${where}: CMAF method must be SAMPLE_AES or AES_CTR`);
   if ((type === "DASH" || type === "MSS") && enc.method !== undefined) throw new Error(`${where}: ${type} has no encryption method choice (always cenc)`);
@@ -85,33 +94,23 @@ export function validateMp1Encryption(where: string, type: Mp1PackageType, enc: 
   }
 }
 
-type LiveProvider = awsNative.types.input.mediapackage.OriginEndpointSpekeKeyProviderArgs;
-type VodProvider = awsNative.types.input.mediapackage.PackagingConfigurationSpekeKeyProviderArgs;
-
-function contract(enc: Mp1EncryptionArgs) {
+type Contract = { encryptionContractConfiguration?: { presetSpeke20Video: string; presetSpeke20Audio: string } };
+function contract(enc: ResolvedMp1Encryption): Contract {
   return enc.videoPreset !== undefined && enc.audioPreset !== undefined
-    ? {
-      encryptionContractConfiguration: {
-        presetSpeke20Video: v1VideoPreset(enc.videoPreset) as awsNative.types.enums.mediapackage.OriginEndpointEncryptionContractConfigurationPresetSpeke20Video,
-        presetSpeke20Audio: v1AudioPreset(enc.audioPreset) as awsNative.types.enums.mediapackage.OriginEndpointEncryptionContractConfigurationPresetSpeke20Audio,
-      },
-    }
+    ? { encryptionContractConfiguration: { presetSpeke20Video: v1VideoPreset(enc.videoPreset), presetSpeke20Audio: v1AudioPreset(enc.audioPreset) } }
     : {};
 }
 
-function liveProvider(speke: MediaPackageV1OriginArgs["speke"], enc: Mp1EncryptionArgs, resourceId: string): LiveProvider {
-  return {
-    url: speke.url,
-    roleArn: speke.roleArn,
-    systemIds: enc.drmSystems.map((d) => SYSTEM_IDS[d]),
-    resourceId: enc.resourceId ?? resourceId,
-    ...(enc.certificateArn ? { certificateArn: enc.certificateArn } : {}),
-    ...contract(enc),
-  };
-}
+const ID = (where: string) => (v: string): string => {
+  if (typeof v !== "string" || !ID_RE.test(v)) throw new Error(`${where} ${shown(v)} must match ${ID_RE}`);
+  return v;
+};
 
-function vodProvider(speke: MediaPackageV1OriginArgs["speke"], enc: Mp1EncryptionArgs): VodProvider {
-  return { url: speke.url, roleArn: speke.roleArn, systemIds: enc.drmSystems.map((d) => SYSTEM_IDS[d]), ...(contract(enc) as Partial<VodProvider>) };
+interface CheckedEndpoint {
+  type: Mp1PackageType;
+  seg: number;
+  startover?: number;
+  enc?: ResolvedMp1Encryption;
 }
 
 export class MediaPackageV1Origin extends pulumi.ComponentResource {
@@ -131,46 +130,61 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
     const ids = new Set<string>();
     for (const e of endpoints) {
       const where = `MediaPackageV1Origin endpoint "${e?.id}"`;
-      if (!e || !ID_RE.test(e.id)) throw new Error(`${where}: id must match ${ID_RE}`);
+      if (!e || typeof e.id !== "string" || !ID_RE.test(e.id)) throw new Error(`${where}: id must match ${ID_RE} (a plain string: it names the child resource)`);
       if (ids.has(e.id)) throw new Error(`${where}: id is used twice`);
       ids.add(e.id);
-      if (!["HLS", "DASH", "CMAF", "MSS"].includes(e.type)) throw new Error(`${where}: type must be HLS, DASH, CMAF or MSS`);
-      if (e.encryption) validateMp1Encryption(where, e.type, e.encryption);
     }
     for (const c of args.vod?.configurations ?? []) {
-      const where = `MediaPackageV1Origin VOD configuration "${c?.id}"`;
-      if (!c || !ID_RE.test(c.id)) throw new Error(`${where}: id must match ${ID_RE}`);
-      if (c.encryption) validateMp1Encryption(where, c.type, c.encryption);
+      if (!c || typeof c.id !== "string" || !ID_RE.test(c.id)) throw new Error(`MediaPackageV1Origin VOD configuration "${c?.id}": id must match ${ID_RE} (a plain string: it names the child resource)`);
     }
     if (args.vod && args.vod.configurations.length === 0) throw new Error("MediaPackageV1Origin: vod.configurations must not be empty");
+    const speke = checkSpekeProvider("MediaPackageV1Origin", args.speke);
     const opt = { parent: this };
-    const tags = Object.entries(args.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const tags = pulumi.output(args.tags ?? {}).apply((t) => Object.entries(t).map(([key, value]) => ({ key, value })));
+
+    // Validated now when plain, else when resolved (the messages name the endpoint and the value).
+    const checkedEndpoint = (where: string, e: { type: Mp1EndpointArgs["type"]; segmentDurationSeconds?: Mp1EndpointArgs["segmentDurationSeconds"]; startoverWindowSeconds?: Mp1EndpointArgs["startoverWindowSeconds"]; encryption?: Mp1EndpointArgs["encryption"] }) =>
+      checkInput({ type: e.type, seg: e.segmentDurationSeconds ?? 6, startover: e.startoverWindowSeconds, enc: e.encryption } as pulumi.Input<{ type: Mp1PackageType; seg: number; startover?: number; enc?: Mp1EncryptionArgs }>, (r): CheckedEndpoint => {
+        if (!["HLS", "DASH", "CMAF", "MSS"].includes(r.type)) throw new Error(`${where}: type must be HLS, DASH, CMAF or MSS (got ${shown(r.type)})`);
+        if (r.enc) validateMp1Encryption(where, r.type, r.enc);
+        return r as CheckedEndpoint;
+      }) as pulumi.Output<CheckedEndpoint>;
 
     let channel: awsNative.mediapackage.Channel | undefined;
     const playback: Record<string, pulumi.Output<string>> = {};
     if (endpoints.length) {
-      const channelId = args.channelId ?? name;
-      if (!ID_RE.test(channelId)) throw new Error(`MediaPackageV1Origin: channelId must match ${ID_RE}`);
-      channel = new awsNative.mediapackage.Channel(`${name}-channel`, { awsId: channelId, description: "Keyplane channel", tags }, opt);
+      const channelId = checkInput(args.channelId ?? name, ID("MediaPackageV1Origin: channelId"));
+      // The ingest credentials (hlsIngest: URL, username, password) are secret in this child's state too.
+      channel = new awsNative.mediapackage.Channel(`${name}-channel`, { awsId: channelId, description: "Keyplane channel", tags }, { ...opt, additionalSecretOutputs: ["hlsIngest"] });
       for (const e of endpoints) {
-        const enc = e.encryption;
-        const seg = e.segmentDurationSeconds ?? 6;
-                const rotation = enc ? (enc.videoPreset !== undefined ? 0 : (enc.keyRotationIntervalSeconds ?? 0)) : undefined;
-        const pkg: Partial<awsNative.mediapackage.OriginEndpointArgs> = {};
-        if (e.type === "HLS") {
-          pkg.hlsPackage = { segmentDurationSeconds: seg, ...(enc ? { encryption: { encryptionMethod: (enc.method ?? "AES_128") as "AES_128" | "SAMPLE_AES", keyRotationIntervalSeconds: rotation!, spekeKeyProvider: liveProvider(args.speke, enc, e.id) } } : {}) };
-        } else if (e.type === "DASH") {
-          pkg.dashPackage = { segmentDurationSeconds: seg, ...(enc ? { encryption: { keyRotationIntervalSeconds: rotation!, spekeKeyProvider: liveProvider(args.speke, enc, e.id) } } : {}) };
-        } else if (e.type === "CMAF") {
-          pkg.cmafPackage = { segmentDurationSeconds: seg, hlsManifests: [{ id: `${e.id}-hls` }], ...(enc ? { encryption: { encryptionMethod: (enc.method ?? "SAMPLE_AES") as "SAMPLE_AES" | "AES_CTR", keyRotationIntervalSeconds: rotation!, spekeKeyProvider: liveProvider(args.speke, enc, e.id) } } : {}) };
-        } else {
-          pkg.mssPackage = { segmentDurationSeconds: seg, ...(enc ? { encryption: { spekeKeyProvider: liveProvider(args.speke, enc, e.id) } } : {}) };
-        }
+        const c = checkedEndpoint(`MediaPackageV1Origin endpoint "${e.id}"`, e);
+        const provider = pulumi.all([c, speke.url, speke.roleArn]).apply(([r, url, roleArn]) => r.enc
+          ? {
+            url,
+            roleArn,
+            systemIds: r.enc.drmSystems.map((d) => SYSTEM_IDS[d]),
+            resourceId: r.enc.resourceId ?? e.id,
+            ...(r.enc.certificateArn ? { certificateArn: r.enc.certificateArn } : {}),
+            ...contract(r.enc),
+          }
+          : undefined);
+        const block = (type: Mp1PackageType) => pulumi.all([c, provider]).apply(([r, p]) => {
+          if (r.type !== type) return undefined;
+          const enc = r.enc;
+          const rotation = enc ? (enc.videoPreset !== undefined ? 0 : (enc.keyRotationIntervalSeconds ?? 0)) : undefined;
+          if (type === "HLS") return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { encryptionMethod: enc.method ?? "AES_128", keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
+          if (type === "DASH") return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
+          if (type === "CMAF") return { segmentDurationSeconds: r.seg, hlsManifests: [{ id: `${e.id}-hls` }], ...(enc ? { encryption: { encryptionMethod: enc.method ?? "SAMPLE_AES", keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
+          return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { spekeKeyProvider: p } } : {}) };
+        }) as pulumi.Output<never>;
         const ep = new awsNative.mediapackage.OriginEndpoint(`${name}-${e.id}`, {
           awsId: e.id,
           channelId: channel.awsId,
-          ...(e.startoverWindowSeconds !== undefined ? { startoverWindowSeconds: e.startoverWindowSeconds } : {}),
-          ...pkg,
+          startoverWindowSeconds: c.apply((r) => r.startover) as pulumi.Output<number>,
+          hlsPackage: block("HLS"),
+          dashPackage: block("DASH"),
+          cmafPackage: block("CMAF"),
+          mssPackage: block("MSS"),
           tags,
         }, opt);
         playback[e.id] = ep.url;
@@ -179,18 +193,28 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
 
     let group: awsNative.mediapackage.PackagingGroup | undefined;
     if (args.vod) {
-      const groupId = args.vod.packagingGroupId ?? `${name}-vod`;
-      if (!ID_RE.test(groupId)) throw new Error(`MediaPackageV1Origin: vod.packagingGroupId must match ${ID_RE}`);
+      const groupId = checkInput(args.vod.packagingGroupId ?? `${name}-vod`, ID("MediaPackageV1Origin: vod.packagingGroupId"));
       group = new awsNative.mediapackage.PackagingGroup(`${name}-vod`, { awsId: groupId, tags }, opt);
-      for (const c of args.vod.configurations) {
-        const enc = c.encryption;
-        const provider = enc ? vodProvider(args.speke, enc) : undefined;
-        const pkg: Partial<awsNative.mediapackage.PackagingConfigurationArgs> = {};
-        if (c.type === "HLS") pkg.hlsPackage = { hlsManifests: [{}], ...(provider ? { encryption: { encryptionMethod: (enc!.method ?? "AES_128") as "AES_128" | "SAMPLE_AES", spekeKeyProvider: provider } } : {}) };
-        else if (c.type === "DASH") pkg.dashPackage = { dashManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
-        else if (c.type === "CMAF") pkg.cmafPackage = { hlsManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
-        else pkg.mssPackage = { mssManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
-        new awsNative.mediapackage.PackagingConfiguration(`${name}-vod-${c.id}`, { awsId: c.id, packagingGroupId: group.awsId, ...pkg, tags }, opt);
+      for (const cfg of args.vod.configurations) {
+        const c = checkedEndpoint(`MediaPackageV1Origin VOD configuration "${cfg.id}"`, cfg);
+        const block = (type: Mp1PackageType) => pulumi.all([c, speke.url, speke.roleArn]).apply(([r, url, roleArn]) => {
+          if (r.type !== type) return undefined;
+          const enc = r.enc;
+          const provider = enc ? { url, roleArn, systemIds: enc.drmSystems.map((d) => SYSTEM_IDS[d]), ...contract(enc) } : undefined;
+          if (type === "HLS") return { hlsManifests: [{}], ...(provider ? { encryption: { encryptionMethod: enc!.method ?? "AES_128", spekeKeyProvider: provider } } : {}) };
+          if (type === "DASH") return { dashManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
+          if (type === "CMAF") return { hlsManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
+          return { mssManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
+        }) as pulumi.Output<never>;
+        new awsNative.mediapackage.PackagingConfiguration(`${name}-vod-${cfg.id}`, {
+          awsId: cfg.id,
+          packagingGroupId: group.awsId,
+          hlsPackage: block("HLS"),
+          dashPackage: block("DASH"),
+          cmafPackage: block("CMAF"),
+          mssPackage: block("MSS"),
+          tags,
+        }, opt);
       }
     }
 

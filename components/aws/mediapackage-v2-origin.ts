@@ -3,9 +3,11 @@
  * manifests; TS for HLS AES-128 / SAMPLE-AES), encrypted with SPEKE v2 against a key provider (SpekeKeyServer or
  * SpekeVendorProxy). Combinations AWS would reject are refused at construction with a message naming the endpoint.
  */
+import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { assertDrmSystems, assertPresets, v2AudioPreset, v2VideoPreset, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
+import { checkInput, shown } from "../shared/inputs";
+import { assertDrmSystems, assertPresets, checkSpekeProvider, v2AudioPreset, v2VideoPreset, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
 
 export const MP2_MIN_KEY_ROTATION_SECONDS = 300;
 export const MP2_MAX_KEY_ROTATION_SECONDS = 31_536_000;
@@ -13,13 +15,13 @@ const NAME_RE = /^[a-zA-Z0-9_-]{1,256}$/;
 const MANIFEST_RE = /^[a-zA-Z0-9_-]{1,256}$/;
 
 export interface Mp2EncryptionArgs {
-  drmSystems: DrmSystemName[];
+  drmSystems: pulumi.Input<pulumi.Input<DrmSystemName>[]>;
   /** CMAF: CENC or CBCS. TS: AES_128 (Clear Key AES-128) or SAMPLE_AES (FairPlay). */
-  method: "CENC" | "CBCS" | "AES_128" | "SAMPLE_AES";
-  videoPreset: VideoPreset;
-  audioPreset: AudioPreset;
+  method: pulumi.Input<"CENC" | "CBCS" | "AES_128" | "SAMPLE_AES">;
+  videoPreset: pulumi.Input<VideoPreset>;
+  audioPreset: pulumi.Input<AudioPreset>;
   /** Key rotation, at least 300 s (MediaPackage v2). Default 300. */
-  keyRotationIntervalSeconds?: number;
+  keyRotationIntervalSeconds?: pulumi.Input<number>;
   /** SPEKE resource id (content id). Default: the endpoint name. */
   resourceId?: pulumi.Input<string>;
   /** Content key encryption certificate (SpekeCertificate.certificateArn). */
@@ -27,26 +29,46 @@ export interface Mp2EncryptionArgs {
 }
 
 export interface Mp2EndpointArgs {
+  /**
+   * Endpoint name. A plain string (not an Input): it names the child resource, and `endpoints` itself is a plain list
+   * because its length decides how many endpoints exist. Every other field accepts an Input.
+   */
   name: string;
-  container: "CMAF" | "TS";
+  container: pulumi.Input<"CMAF" | "TS">;
   /** HLS manifest names. Default `["index"]`. */
-  hlsManifests?: string[];
+  hlsManifests?: pulumi.Input<pulumi.Input<string>[]>;
   /** DASH manifest names (CMAF only). Default `["index"]` for CMAF, none for TS. */
-  dashManifests?: string[];
-  segmentDurationSeconds?: number;
-  startoverWindowSeconds?: number;
-  encryption?: Mp2EncryptionArgs;
+  dashManifests?: pulumi.Input<pulumi.Input<string>[]>;
+  segmentDurationSeconds?: pulumi.Input<number>;
+  startoverWindowSeconds?: pulumi.Input<number>;
+  encryption?: pulumi.Input<Mp2EncryptionArgs>;
+}
+
+/** An existing MediaPackage v2 resource adopted by name: nothing is created for it. */
+export interface Mp2Existing {
+  existing: { name: pulumi.Input<string> };
 }
 
 export interface MediaPackageV2OriginArgs {
-  /** Default: the component name. */
-  channelGroupName?: string;
-  channelName?: string;
-  inputType?: "HLS" | "CMAF";
-  /** The SPEKE key provider: URL and the role MediaPackage assumes. */
+  /** Name of the channel group to create. Default: the component name. Ignored with `channelGroup.existing`. */
+  channelGroupName?: pulumi.Input<string>;
+  /** Name of the channel to create. Default `<component name>-channel`. Ignored with `channel.existing`. */
+  channelName?: pulumi.Input<string>;
+  /**
+   * Adopt an existing channel group (`{ existing: { name } }`): no ChannelGroup is created, the channel and endpoints
+   * reference it. Default: create one.
+   */
+  channelGroup?: Mp2Existing;
+  /**
+   * Adopt an existing channel of that group (`{ existing: { name } }`; needs `channelGroup.existing`): no Channel is
+   * created, the endpoints reference it and `ingestEndpointUrls` is read from it. Default: create one.
+   */
+  channel?: Mp2Existing;
+  inputType?: pulumi.Input<"HLS" | "CMAF">;
+  /** The SPEKE key provider: URL and the role MediaPackage assumes (SpekeKeyServer / SpekeVendorProxy outputs). */
   speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> };
   endpoints: Mp2EndpointArgs[];
-  tags?: Record<string, string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export interface Mp2EndpointOutputs {
@@ -54,8 +76,11 @@ export interface Mp2EndpointOutputs {
   dash: string[];
 }
 
+/** An endpoint with every Input resolved (what `validateMp2Endpoint` checks). */
+export type ResolvedMp2Endpoint = pulumi.Unwrap<Mp2EndpointArgs>;
+
 /** Which DRM systems MediaPackage v2 accepts for a container and method. */
-export function mp2AllowedSystems(container: "CMAF" | "TS", method: Mp2EncryptionArgs["method"]): DrmSystemName[] {
+export function mp2AllowedSystems(container: "CMAF" | "TS", method: Mp2EncryptionArgs["method"] | string): DrmSystemName[] {
   if (container === "TS") {
     if (method === "AES_128") return ["CLEAR_KEY_AES_128"];
     if (method === "SAMPLE_AES") return ["FAIRPLAY"];
@@ -66,10 +91,10 @@ export function mp2AllowedSystems(container: "CMAF" | "TS", method: Mp2Encryptio
   return [];
 }
 
-export function validateMp2Endpoint(e: Mp2EndpointArgs): void {
+export function validateMp2Endpoint(e: ResolvedMp2Endpoint): void {
   const where = `MediaPackageV2Origin endpoint "${e?.name}"`;
   if (!e || !NAME_RE.test(e.name)) throw new Error(`${where}: name must match ${NAME_RE}`);
-  if (e.container !== "CMAF" && e.container !== "TS") throw new Error(`${where}: container must be CMAF or TS`);
+  if (e.container !== "CMAF" && e.container !== "TS") throw new Error(`${where}: container must be CMAF or TS (got ${shown(e.container)})`);
   for (const m of [...(e.hlsManifests ?? []), ...(e.dashManifests ?? [])]) if (!MANIFEST_RE.test(m)) throw new Error(`${where}: manifest name "${m}" must match ${MANIFEST_RE}`);
   if (e.container === "TS" && e.dashManifests && e.dashManifests.length > 0) throw new Error(`${where}: DASH manifests need the CMAF container`);
   const enc = e.encryption;
@@ -83,6 +108,31 @@ export function validateMp2Endpoint(e: Mp2EndpointArgs): void {
   if (!Number.isInteger(rot) || rot < MP2_MIN_KEY_ROTATION_SECONDS || rot > MP2_MAX_KEY_ROTATION_SECONDS) {
     throw new Error(`${where}: keyRotationIntervalSeconds must be an integer from ${MP2_MIN_KEY_ROTATION_SECONDS} to ${MP2_MAX_KEY_ROTATION_SECONDS} (got ${rot})`);
   }
+}
+
+function checkName(arg: string) {
+  return (v: string): string => {
+    if (typeof v !== "string" || !NAME_RE.test(v)) throw new Error(`MediaPackageV2Origin: ${arg} ${shown(v)} must match ${NAME_RE}`);
+    return v;
+  };
+}
+
+/** The encryption fields that are validated, apart from the two references (resourceId, certificateArn) that are not. */
+function splitEncryption(enc: pulumi.Input<Mp2EncryptionArgs> | undefined) {
+  if (enc === undefined) return { checked: undefined, resourceId: undefined, certificateArn: undefined };
+  if (pulumi.Output.isInstance(enc) || !isPlainObject(enc)) {
+    const o = pulumi.output(enc as pulumi.Input<Mp2EncryptionArgs>);
+    return {
+      checked: o.apply(({ resourceId: _r, certificateArn: _c, ...rest }) => rest),
+      resourceId: o.apply((x) => x.resourceId) as pulumi.Input<string | undefined>,
+      certificateArn: o.apply((x) => x.certificateArn) as pulumi.Input<string | undefined>,
+    };
+  }
+  const { resourceId, certificateArn, ...rest } = enc as Mp2EncryptionArgs;
+  return { checked: rest, resourceId, certificateArn };
+}
+function isPlainObject(v: unknown): boolean {
+  return !!v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export class MediaPackageV2Origin extends pulumi.ComponentResource {
@@ -99,72 +149,109 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
     if (!Array.isArray(args.endpoints) || args.endpoints.length === 0) throw new Error("MediaPackageV2Origin: endpoints must list at least one endpoint");
     const names = new Set<string>();
     for (const e of args.endpoints) {
-      validateMp2Endpoint(e);
+      if (!e || typeof e.name !== "string" || !NAME_RE.test(e.name)) throw new Error(`MediaPackageV2Origin endpoint ${shown(e?.name)}: name must match ${NAME_RE} (a plain string: it names the child resource)`);
       if (names.has(e.name)) throw new Error(`MediaPackageV2Origin: endpoint name "${e.name}" is used twice`);
       names.add(e.name);
     }
-    const groupName = args.channelGroupName ?? name;
-    const channelName = args.channelName ?? `${name}-channel`;
-    for (const [k, v] of [["channelGroupName", groupName], ["channelName", channelName]] as const) {
-      if (!NAME_RE.test(v)) throw new Error(`MediaPackageV2Origin: ${k} "${v}" must match ${NAME_RE}`);
+    if (args.channel?.existing && !args.channelGroup?.existing) {
+      throw new Error("MediaPackageV2Origin: channel.existing needs channelGroup.existing (an existing channel lives in an existing channel group)");
     }
-    if (args.inputType !== undefined && args.inputType !== "HLS" && args.inputType !== "CMAF") throw new Error("MediaPackageV2Origin: inputType must be HLS or CMAF");
+    const speke = checkSpekeProvider("MediaPackageV2Origin", args.speke);
+    const inputType = checkInput(args.inputType ?? "HLS", (t) => {
+      if (t !== "HLS" && t !== "CMAF") throw new Error(`MediaPackageV2Origin: inputType must be HLS or CMAF (got ${shown(t)})`);
+      return t;
+    });
     const opt = { parent: this };
-    const tags = Object.entries(args.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const tags = pulumi.output(args.tags ?? {}).apply((t) => Object.entries(t).map(([key, value]) => ({ key, value })));
 
-    const group = new awsNative.mediapackagev2.ChannelGroup(`${name}-group`, { channelGroupName: groupName, description: "Keyplane channel group", tags }, opt);
-    const channel = new awsNative.mediapackagev2.Channel(`${name}-channel`, {
-      channelGroupName: group.channelGroupName,
-      channelName,
-      inputType: args.inputType ?? "HLS",
-      description: "Keyplane channel",
-      tags,
-    }, opt);
+    let groupName: pulumi.Output<string>;
+    if (args.channelGroup?.existing) {
+      groupName = checkInput(args.channelGroup.existing.name, checkName("channelGroup.existing.name"));
+    } else {
+      const wanted = checkInput(args.channelGroupName ?? name, checkName("channelGroupName"));
+      const group = new awsNative.mediapackagev2.ChannelGroup(`${name}-group`, { channelGroupName: wanted, description: "Keyplane channel group", tags }, opt);
+      groupName = group.channelGroupName;
+    }
+    let channelName: pulumi.Output<string>;
+    if (args.channel?.existing) {
+      channelName = checkInput(args.channel.existing.name, checkName("channel.existing.name"));
+      const region = aws.getRegionOutput({}, opt);
+      const identity = aws.getCallerIdentityOutput({}, opt);
+      const arn = pulumi.interpolate`arn:${identity.arn.apply((a) => a.split(":")[1] ?? "aws")}:mediapackagev2:${region.region}:${identity.accountId}:channelGroup/${groupName}/channel/${channelName}`;
+      this.ingestEndpointUrls = awsNative.mediapackagev2.getChannelOutput({ arn }, opt).apply((c) => c.ingestEndpointUrls ?? []);
+    } else {
+      const wanted = checkInput(args.channelName ?? `${name}-channel`, checkName("channelName"));
+      const channel = new awsNative.mediapackagev2.Channel(`${name}-channel`, {
+        channelGroupName: groupName,
+        channelName: wanted,
+        inputType,
+        description: "Keyplane channel",
+        tags,
+      }, opt);
+      channelName = channel.channelName;
+      this.ingestEndpointUrls = channel.ingestEndpointUrls;
+    }
 
     const playback: Record<string, pulumi.Output<Mp2EndpointOutputs>> = {};
     for (const e of args.endpoints) {
-      const enc = e.encryption;
-      const encryption = enc
-        ? {
-          encryptionMethod: e.container === "CMAF"
+      const split = splitEncryption(e.encryption);
+      const checked = checkInput({
+        name: e.name,
+        container: e.container,
+        hlsManifests: e.hlsManifests,
+        dashManifests: e.dashManifests,
+        segmentDurationSeconds: e.segmentDurationSeconds,
+        startoverWindowSeconds: e.startoverWindowSeconds,
+        encryption: split.checked,
+      } as pulumi.Input<Mp2EndpointArgs>, (r) => {
+        validateMp2Endpoint(r);
+        return r;
+      });
+      const encryption = pulumi.all([checked, speke.url, speke.roleArn, split.resourceId, split.certificateArn]).apply(([r, url, roleArn, resourceId, certificateArn]) => {
+        const enc = r.encryption;
+        if (!enc) return undefined;
+        return {
+          encryptionMethod: r.container === "CMAF"
             ? { cmafEncryptionMethod: enc.method as "CENC" | "CBCS" }
             : { tsEncryptionMethod: enc.method as "AES_128" | "SAMPLE_AES" },
           keyRotationIntervalSeconds: enc.keyRotationIntervalSeconds ?? MP2_MIN_KEY_ROTATION_SECONDS,
           spekeKeyProvider: {
-            url: args.speke.url,
-            roleArn: args.speke.roleArn,
-            resourceId: enc.resourceId ?? e.name,
-            drmSystems: enc.drmSystems,
+            url,
+            roleArn,
+            resourceId: resourceId ?? e.name,
+            drmSystems: enc.drmSystems as awsNative.types.enums.mediapackagev2.OriginEndpointDrmSystem[],
             encryptionContractConfiguration: {
               presetSpeke20Video: v2VideoPreset(enc.videoPreset) as awsNative.types.enums.mediapackagev2.OriginEndpointPresetSpeke20Video,
               presetSpeke20Audio: v2AudioPreset(enc.audioPreset) as awsNative.types.enums.mediapackagev2.OriginEndpointPresetSpeke20Audio,
             },
-            ...(enc.certificateArn ? { certificateArn: enc.certificateArn } : {}),
+            ...(certificateArn ? { certificateArn } : {}),
           },
-        }
-        : undefined;
-      const hls = e.hlsManifests ?? ["index"];
-      const dash = e.container === "CMAF" ? (e.dashManifests ?? ["index"]) : [];
+        };
+      });
+      const hls = checked.apply((r) => (r.hlsManifests ?? ["index"]).map((m) => ({ manifestName: m })));
+      const dash = checked.apply((r) => {
+        const d = r.container === "CMAF" ? (r.dashManifests ?? ["index"]) : [];
+        return d.length ? d.map((m) => ({ manifestName: m })) : undefined;
+      });
       const endpoint = new awsNative.mediapackagev2.OriginEndpoint(`${name}-${e.name}`, {
-        channelGroupName: group.channelGroupName,
-        channelName: channel.channelName,
+        channelGroupName: groupName,
+        channelName,
         originEndpointName: e.name,
-        containerType: e.container,
+        containerType: checked.apply((r) => r.container as awsNative.types.enums.mediapackagev2.OriginEndpointContainerType),
         segment: {
-          segmentDurationSeconds: e.segmentDurationSeconds ?? 6,
-          ...(encryption ? { encryption } : {}),
+          segmentDurationSeconds: checked.apply((r) => r.segmentDurationSeconds ?? 6),
+          encryption: encryption as pulumi.Output<awsNative.types.input.mediapackagev2.OriginEndpointEncryptionArgs>,
         },
-        hlsManifests: hls.map((m) => ({ manifestName: m })),
-        ...(dash.length ? { dashManifests: dash.map((m) => ({ manifestName: m })) } : {}),
-        ...(e.startoverWindowSeconds !== undefined ? { startoverWindowSeconds: e.startoverWindowSeconds } : {}),
+        hlsManifests: hls,
+        dashManifests: dash as pulumi.Output<awsNative.types.input.mediapackagev2.OriginEndpointDashManifestConfigurationArgs[]>,
+        startoverWindowSeconds: checked.apply((r) => r.startoverWindowSeconds) as pulumi.Output<number>,
         tags,
       }, opt);
       playback[e.name] = pulumi.all([endpoint.hlsManifestUrls, endpoint.dashManifestUrls]).apply(([h, d]) => ({ hls: h ?? [], dash: d ?? [] }));
     }
 
-    this.channelGroupName = group.channelGroupName;
-    this.channelName = channel.channelName;
-    this.ingestEndpointUrls = channel.ingestEndpointUrls;
+    this.channelGroupName = groupName;
+    this.channelName = channelName;
     this.playbackUrls = pulumi.all(playback);
     this.registerOutputs({ channelGroupName: this.channelGroupName, channelName: this.channelName, ingestEndpointUrls: this.ingestEndpointUrls, playbackUrls: this.playbackUrls });
   }

@@ -70,7 +70,7 @@ export class SpekeCertificate extends pulumi.ComponentResource {
       privateKey: pulumi.secret(args.privateKey),
       ...(args.certificateChain ? { certificateChain: args.certificateChain } : {}),
       tags: pulumi.output(args.tags ?? {}).apply((t) => ({ ...t, "keyplane:purpose": "speke-content-key-encryption" })),
-    }, opt);
+    }, { ...opt, additionalSecretOutputs: ["privateKey"] });
 
     const statements: pulumi.Input<PolicyStatement>[] = [
       certificate.arn.apply((arn): PolicyStatement => ({ Sid: "DescribeThisCertificate", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: arn })),

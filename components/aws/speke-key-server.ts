@@ -10,13 +10,15 @@ import * as random from "@pulumi/random";
 import type { SpekeConfigInput } from "../../functions/speke/config";
 import { KeySeed } from "../../functions/keys/seed";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
-import { createSpekeFrontDoor, frontDoorOptions } from "./speke-front-door";
+import { checkInput, shown } from "../shared/inputs";
+import type { CustomDomainTarget } from "./custom-domain";
+import { checkStageName, createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
 import type { PolicyStatement } from "./iam";
 import { ContentKeyRegistryTable, type ContentKeyRegistryRef } from "./content-key-registry";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
 
-export interface SpekeKeyServerArgs {
+export interface SpekeKeyServerArgs extends SpekeFrontDoorOptions {
   /** Base64 key seed (at least 30 bytes). Must be a Pulumi secret. Omit to generate 30 random bytes at create time. */
   keySeed?: pulumi.Input<string>;
   /**
@@ -33,23 +35,15 @@ export interface SpekeKeyServerArgs {
    * `ContentKeyRegistryTable` child. Give `KeyDeliveryApi` the same table (`contentKeyRegistry` output).
    */
   contentKeyRegistry?: ContentKeyRegistryRef;
-  /** Other role ARNs the resource policy admits (they still need their own execute-api:Invoke permission). */
-  additionalPackagerRoleArns?: pulumi.Input<string>[];
   /** API Gateway stage name. Default `v1`. */
-  stageName?: string;
+  stageName?: pulumi.Input<string>;
   runtime?: NodeRuntime;
   memorySize?: number;
   logRetentionDays?: number;
-  /** SNS topic ARNs notified by the alarms. */
-  alarmActions?: pulumi.Input<string>[];
-  /** p99 latency alarm threshold. Default 2000 ms. */
-  latencyAlarmMs?: number;
-  /** Days Secrets Manager waits before deleting the seed secret. Default 30 (the maximum). */
-  secretRecoveryWindowInDays?: number;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Days Secrets Manager waits before deleting the seed secret (7..30). Default 30 (the maximum). */
+  secretRecoveryWindowInDays?: pulumi.Input<number>;
 }
 
-const STAGE_RE = /^[A-Za-z0-9_]{1,128}$/;
 /** Plan-time seed check (when the value is known): the same validation the function applies at run time. */
 export function assertKeySeedText(seed: string): string {
   try {
@@ -61,9 +55,11 @@ export function assertKeySeedText(seed: string): string {
 }
 
 export class SpekeKeyServer extends pulumi.ComponentResource {
-  /** `https://…/v1/speke`: the SPEKE URL to give MediaPackage / MediaConvert. */
+  /** `https://…/v1/speke` (`https://<customDomain>/speke` with a custom domain): the SPEKE URL for MediaPackage / MediaConvert. */
   readonly url: pulumi.Output<string>;
-  /** The role MediaPackage / MediaConvert assume (their "SPEKE role ARN"). */
+  /** Alias target (`{ domainName, hostedZoneId }`) for your DNS record when `customDomain` is set without `hostedZoneId`. */
+  readonly customDomainTarget: pulumi.Output<CustomDomainTarget | undefined>;
+  /** The role MediaPackage / MediaConvert assume (their "SPEKE role ARN"): created, or `packagerRole.existing.arn`. */
   readonly packagerRoleArn: pulumi.Output<string>;
   readonly keySeedSecretArn: pulumi.Output<string>;
   /** The registry table SPEKE writes: pass it to `KeyDeliveryApi.contentKeyRegistry`. */
@@ -77,11 +73,11 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
   constructor(name: string, args: SpekeKeyServerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:aws:SpekeKeyServer", name, {}, opts);
     validateCommon("SpekeKeyServer", args);
-    const stageName = args.stageName ?? "v1";
-    if (!STAGE_RE.test(stageName)) throw new Error(`SpekeKeyServer: stageName "${stageName}" must match ${STAGE_RE}`);
-    if (args.secretRecoveryWindowInDays !== undefined && (args.secretRecoveryWindowInDays < 7 || args.secretRecoveryWindowInDays > 30)) {
-      throw new Error("SpekeKeyServer: secretRecoveryWindowInDays must be between 7 and 30");
-    }
+    const stageName = checkStageName("SpekeKeyServer", args.stageName ?? "v1");
+    const recoveryWindow = checkInput(args.secretRecoveryWindowInDays ?? 30, (d) => {
+      if (!Number.isInteger(d) || d < 7 || d > 30) throw new Error(`SpekeKeyServer: secretRecoveryWindowInDays must be between 7 and 30 (got ${shown(d)})`);
+      return d;
+    });
     if (typeof args.keySeed === "string") {
       throw new Error("SpekeKeyServer: keySeed must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`), not a plain string");
     }
@@ -94,18 +90,21 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
 
     let secretArn: pulumi.Output<string>;
     if (args.existingKeySeedSecretArn !== undefined) {
-      secretArn = pulumi.output(args.existingKeySeedSecretArn);
+      secretArn = checkInput(args.existingKeySeedSecretArn, (a) => {
+        if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`SpekeKeyServer: existingKeySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+        return a;
+      });
     } else {
       const seedValue: pulumi.Output<string> = args.keySeed !== undefined
         ? pulumi.secret(pulumi.output(args.keySeed).apply(assertKeySeedText))
         : pulumi.secret(new random.RandomBytes(`${name}-key-seed`, { length: 30 }, opt).base64);
       const secret = new aws.secretsmanager.Secret(`${name}-key-seed`, {
         description: "Keyplane SPEKE key seed (base64). Content keys are derived from it; never log or export it.",
-        recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 30,
+        recoveryWindowInDays: recoveryWindow,
         ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
         tags: args.tags,
       }, opt);
-      new aws.secretsmanager.SecretVersion(`${name}-key-seed`, { secretId: secret.id, secretString: seedValue }, opt);
+      new aws.secretsmanager.SecretVersion(`${name}-key-seed`, { secretId: secret.id, secretString: seedValue }, { ...opt, additionalSecretOutputs: ["secretString"] });
       secretArn = secret.arn;
     }
 
@@ -147,6 +146,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     this.bundleSizeBytes = bundleSizeBytes;
 
     const door = createSpekeFrontDoor(name, {
+      component: "SpekeKeyServer",
       backend: { kind: "lambda", fn },
       description: "Keyplane SPEKE key server",
       stageName,
@@ -170,7 +170,8 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     }, opt);
 
     this.url = door.url;
-    this.packagerRoleArn = door.packagerRole.arn;
+    this.customDomainTarget = door.customDomainTarget;
+    this.packagerRoleArn = door.packagerRoleArn;
     this.keySeedSecretArn = secretArn;
     this.contentKeyRegistry = registry;
     this.functionName = fn.name;
@@ -178,6 +179,7 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     this.stageName = door.stage.stageName;
     this.registerOutputs({
       url: this.url,
+      customDomainTarget: this.customDomainTarget,
       packagerRoleArn: this.packagerRoleArn,
       keySeedSecretArn: this.keySeedSecretArn,
       contentKeyRegistry: this.contentKeyRegistry,

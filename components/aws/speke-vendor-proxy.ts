@@ -17,44 +17,73 @@ import { assertVendorUrl } from "../../functions/speke-proxy/proxy";
 import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
-import { createSpekeFrontDoor, frontDoorOptions } from "./speke-front-door";
+import { checkInput, shown } from "../shared/inputs";
+import type { CustomDomainTarget } from "./custom-domain";
+import { createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
 
 export const SPEKE_PROXY_ENTRY = "functions/runtimes/entries/speke-proxy.ts";
 /** Tag the policy pack reads: the vendor credential is stored in the API Gateway integration. */
 export const CREDENTIAL_IN_API_TAG = "keyplane:credential-in-api-definition";
 
 export interface SpekeVendorArgs {
+  /** A plain value (not an Input): it decides the credential's shape and how it travels. */
   preset: VendorPreset;
   /** The vendor's SPEKE endpoint (https). Never put credentials in it (EZDRM: no `u` / `p` parameters). */
-  url: string;
+  url: pulumi.Input<string>;
   /** Credential header name: required for `keyos` and `generic` (no public default); for `ezdrm` switches from the
    * documented `u` / `p` query parameters to the (unverified) header variant carrying `key`. */
-  headerName?: string;
+  headerName?: pulumi.Input<string>;
   /** KeyOS: header (required, no public default) and value asking KeyOS to override KIDs. */
-  kidOverrideHeaderName?: string;
-  kidOverrideValue?: string;
-  /** Upstream timeout for the proxy function (ms, ≤ 29000). */
-  timeoutMs?: number;
+  kidOverrideHeaderName?: pulumi.Input<string>;
+  kidOverrideValue?: pulumi.Input<string>;
+  /** Upstream timeout for the proxy function (ms, 100..29000). */
+  timeoutMs?: pulumi.Input<number>;
 }
 
-export interface SpekeVendorProxyArgs {
+export interface SpekeVendorProxyArgs extends SpekeFrontDoorOptions {
   vendor: SpekeVendorArgs;
   /** The vendor credential: `{ username, password }` (EZDRM), `{ tenantId, managementKey }` (Axinom), `{ key }` (KeyOS,
    * generic, EZDRM header variant). Must be a Pulumi secret. */
   credential: pulumi.Input<VendorCredential>;
+  /** A plain value: it decides which children exist (a proxy function and secret, or none). */
   mode?: "function" | "integration";
   kmsKeyArn?: pulumi.Input<string>;
-  additionalPackagerRoleArns?: pulumi.Input<string>[];
-  stageName?: string;
+  /** API Gateway stage name. Default `v1`. */
+  stageName?: pulumi.Input<string>;
   runtime?: NodeRuntime;
   logRetentionDays?: number;
-  alarmActions?: pulumi.Input<string>[];
-  latencyAlarmMs?: number;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+type ResolvedVendor = pulumi.Unwrap<SpekeVendorArgs>;
+
+/** Checks the vendor settings (resolved): https URL without credentials, the headers the preset needs. */
+export function checkVendor(v: ResolvedVendor): ResolvedVendor {
+  try {
+    const url = assertVendorUrl(v.url);
+    credentialTransport(v);
+    assertNoCredentialInUrl(url, v);
+  } catch (e) {
+    throw new Error(`SpekeVendorProxy: vendor.url ${shown(v.url)}: ${(e as Error).message}`);
+  }
+  if (v.timeoutMs !== undefined && (!Number.isInteger(v.timeoutMs) || v.timeoutMs < 100 || v.timeoutMs > 29_000)) throw new Error(`SpekeVendorProxy: vendor.timeoutMs must be 100..29000 (got ${shown(v.timeoutMs)})`);
+  return v;
+}
+
+function headerConfig(v: ResolvedVendor) {
+  return {
+    preset: v.preset,
+    ...(v.headerName ? { headerName: v.headerName } : {}),
+    ...(v.kidOverrideHeaderName ? { kidOverrideHeaderName: v.kidOverrideHeaderName } : {}),
+    ...(v.kidOverrideValue ? { kidOverrideValue: v.kidOverrideValue } : {}),
+  };
 }
 
 export class SpekeVendorProxy extends pulumi.ComponentResource {
+  /** `https://…/v1/speke` (`https://<customDomain>/speke` with a custom domain). */
   readonly url: pulumi.Output<string>;
+  /** Alias target for your DNS record when `customDomain` is set without `hostedZoneId`. */
+  readonly customDomainTarget: pulumi.Output<CustomDomainTarget | undefined>;
+  /** The role the packagers assume: created, or `packagerRole.existing.arn`. */
   readonly packagerRoleArn: pulumi.Output<string>;
   /** The Secrets Manager secret holding the credential (function mode only). */
   readonly credentialSecretArn: pulumi.Output<string | undefined>;
@@ -67,34 +96,23 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
     super("keyplane:aws:SpekeVendorProxy", name, {}, opts);
     validateCommon("SpekeVendorProxy", args);
     const v = args.vendor;
-    if (!v || !VENDOR_PRESETS.includes(v.preset)) throw new Error(`SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")}`);
-    try {
-      const url = assertVendorUrl(v.url);
-      credentialTransport(v);
-      assertNoCredentialInUrl(url, v);
-    } catch (e) {
-      throw new Error(`SpekeVendorProxy: ${(e as Error).message}`);
-    }
+    if (!v || !VENDOR_PRESETS.includes(v.preset)) throw new Error(`SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")} (got ${shown(v?.preset)})`);
+    if (!v.url) throw new Error("SpekeVendorProxy: vendor.url is required");
+    const vendor = checkInput(v, checkVendor) as pulumi.Output<ResolvedVendor>;
     const mode = args.mode ?? "function";
     if (mode !== "function" && mode !== "integration") throw new Error(`SpekeVendorProxy: mode must be "function" or "integration"`);
     if (args.credential === undefined || args.credential === null) throw new Error("SpekeVendorProxy: credential is required");
     if (!pulumi.Output.isInstance(args.credential)) {
       throw new Error("SpekeVendorProxy: credential must be a Pulumi secret (pulumi.secret({...}) or config.requireSecretObject)");
     }
-    if (v.timeoutMs !== undefined && (v.timeoutMs < 100 || v.timeoutMs > 29_000)) throw new Error("SpekeVendorProxy: vendor.timeoutMs must be 100..29000");
     const parent = this;
     const opt = { parent };
     const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     const stageName = args.stageName ?? "v1";
     const credential = pulumi.secret(args.credential);
-    const headerCfg = {
-      preset: v.preset,
-      ...(v.headerName ? { headerName: v.headerName } : {}),
-      ...(v.kidOverrideHeaderName ? { kidOverrideHeaderName: v.kidOverrideHeaderName } : {}),
-      ...(v.kidOverrideValue ? { kidOverrideValue: v.kidOverrideValue } : {}),
-    };
     const common = {
-      description: `Keyplane SPEKE proxy to ${v.preset} (${new URL(v.url).host})`,
+      component: "SpekeVendorProxy",
+      description: vendor.apply((r) => `Keyplane SPEKE proxy to ${r.preset} (${new URL(r.url).host})`),
       stageName,
       logRetentionDays,
       ...frontDoorOptions(args),
@@ -109,11 +127,11 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       }, opt);
       new aws.secretsmanager.SecretVersion(`${name}-vendor-credential`, {
         secretId: secret.id,
-        secretString: pulumi.secret(credential.apply((c) => {
-          vendorRequestParams(headerCfg, c); // fails the update early if the credential lacks a field the preset needs
+        secretString: pulumi.secret(pulumi.all([credential, vendor]).apply(([c, r]) => {
+          vendorRequestParams(headerConfig(r), c); // fails the update early if the credential lacks a field the preset needs
           return JSON.stringify(c);
         })),
-      }, opt);
+      }, { ...opt, additionalSecretOutputs: ["secretString"] });
       const statements: pulumi.Input<PolicyStatement>[] = [
         secret.arn.apply((arn): PolicyStatement => ({ Sid: "ReadVendorCredentialOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
       ];
@@ -129,11 +147,11 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
         description: `Keyplane SPEKE proxy to ${v.preset}`,
         environment: {
           VENDOR_CREDENTIAL_SECRET_ARN: secret.arn,
-          KEYPLANE_CONFIG: JSON.stringify({ vendorUrl: v.url, ...headerCfg, ...(v.timeoutMs ? { timeoutMs: v.timeoutMs } : {}) }),
+          KEYPLANE_CONFIG: vendor.apply((r) => JSON.stringify({ vendorUrl: r.url, ...headerConfig(r), ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}) })),
         },
         statements,
         memorySize: 256,
-        timeout: Math.ceil((v.timeoutMs ?? 10_000) / 1000) + 3,
+        timeout: vendor.apply((r) => Math.ceil((r.timeoutMs ?? 10_000) / 1000) + 3),
         logRetentionDays,
         ...(args.runtime ? { runtime: args.runtime } : {}),
         ...(args.tags ? { tags: args.tags } : {}),
@@ -141,13 +159,14 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       this.bundleSizeBytes = bundleSizeBytes;
       const door = createSpekeFrontDoor(name, { backend: { kind: "lambda", fn }, ...common }, parent);
       this.url = door.url;
-      this.packagerRoleArn = door.packagerRole.arn;
+      this.customDomainTarget = door.customDomainTarget;
+      this.packagerRoleArn = door.packagerRoleArn;
       this.credentialSecretArn = secret.arn;
       this.functionName = fn.name;
       this.restApiId = door.api.id;
     } else {
-      const requestParameters = pulumi.secret(credential.apply((c) => {
-        const params = vendorRequestParams(headerCfg, c);
+      const requestParameters = pulumi.secret(pulumi.all([credential, vendor]).apply(([c, r]) => {
+        const params = vendorRequestParams(headerConfig(r), c);
         const out: Record<string, string> = {};
         const put = (where: "header" | "querystring", name: string, val: string) => {
           // The message names the mapping, never the value.
@@ -160,18 +179,20 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
         return out;
       }));
       const door = createSpekeFrontDoor(name, {
-        backend: { kind: "http", url: v.url, requestParameters },
+        backend: { kind: "http", url: vendor.apply((r) => r.url), requestParameters },
         ...common,
         apiTags: { [CREDENTIAL_IN_API_TAG]: "true" },
       }, parent);
       this.url = door.url;
-      this.packagerRoleArn = door.packagerRole.arn;
+      this.customDomainTarget = door.customDomainTarget;
+      this.packagerRoleArn = door.packagerRoleArn;
       this.credentialSecretArn = pulumi.output(undefined);
       this.functionName = pulumi.output(undefined);
       this.restApiId = door.api.id;
     }
     this.registerOutputs({
       url: this.url,
+      customDomainTarget: this.customDomainTarget,
       packagerRoleArn: this.packagerRoleArn,
       credentialSecretArn: this.credentialSecretArn,
       functionName: this.functionName,

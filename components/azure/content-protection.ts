@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as media from "@pulumi/azure-native/media";
 import * as storage from "@pulumi/azure-native/storage";
 import { KeyplaneError } from "../../functions/errors";
+import { checkInput, checkOptional, shown } from "../shared/inputs";
 import { parseContentKeyPolicy, type ContentKeyPolicy, type ContentKeyPolicyInput } from "../../functions/policy";
 import { AmsContentKeyPolicy } from "./content-key-policy";
 import { AmsProtectedLocator } from "./protected-locator";
@@ -16,12 +17,12 @@ export type AmsAccountSpec =
   | { existing: { name: pulumi.Input<string> } }
   | {
       create: {
-        /** Media Services account name (3-24 lowercase letters and digits). */
-        name: string;
+        /** Media Services account name (3-24 lowercase letters and digits); checked when known. */
+        name: pulumi.Input<string>;
         /** An existing Standard storage account id; omit to create one. */
         storageAccountId?: pulumi.Input<string>;
         /** Name of the storage account to create (3-24 lowercase letters and digits); autonamed when omitted. */
-        storageAccountName?: string;
+        storageAccountName?: pulumi.Input<string>;
       };
     };
 
@@ -78,16 +79,22 @@ export class AzureContentProtection extends pulumi.ComponentResource {
       accountName = args.account.existing.name;
     } else {
       const c = args.account.create;
-      if (!ACCOUNT_NAME_RE.test(c.name)) throw invalid(`Media Services account name "${c.name}" must be 3-24 lowercase letters and digits`);
+      const amsName = checkInput(c.name, (n) => {
+        if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n)) throw invalid(`AzureContentProtection: account.create.name ${shown(n)} must be 3-24 lowercase letters and digits`);
+        return n;
+      });
       let storageId = c.storageAccountId;
       if (storageId === undefined) {
-        if (c.storageAccountName !== undefined && !ACCOUNT_NAME_RE.test(c.storageAccountName)) throw invalid(`storage account name "${c.storageAccountName}" must be 3-24 lowercase letters and digits`);
+        const storageName = checkOptional(c.storageAccountName, (n) => {
+          if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n)) throw invalid(`AzureContentProtection: account.create.storageAccountName ${shown(n)} must be 3-24 lowercase letters and digits`);
+          return n;
+        });
         this.storageAccount = new storage.StorageAccount(
           `${name}-storage`,
           {
             resourceGroupName,
             ...(args.location !== undefined ? { location: args.location } : {}),
-            ...(c.storageAccountName !== undefined ? { accountName: c.storageAccountName } : {}),
+            ...(storageName !== undefined ? { accountName: storageName } : {}),
             kind: "StorageV2",
             sku: { name: "Standard_LRS" },
             enableHttpsTrafficOnly: true,
@@ -102,7 +109,7 @@ export class AzureContentProtection extends pulumi.ComponentResource {
         `${name}-account`,
         {
           resourceGroupName,
-          accountName: c.name,
+          accountName: amsName,
           ...(args.location !== undefined ? { location: args.location } : {}),
           storageAccounts: [{ id: storageId, type: "Primary" }],
         },

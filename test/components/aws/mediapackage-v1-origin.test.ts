@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV1Origin } from "../../../components/aws/mediapackage-v1-origin";
-import { installMocks, ofType, reveal, settle, value, type Recorded } from "./mocks";
+import { applyErrors, installMocks, ofType, optionRecorder, reveal, settle, unknown, value, type Recorded } from "./mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
 // DRM system ids: DASH-IF identifier registry; AWS's HLS AES-128 id from the AWS SPEKE documentation.
@@ -70,5 +70,48 @@ describe("components/aws MediaPackageV1Origin", function () {
     assert.throws(ep({ drmSystems: ["FAIRPLAY"], method: "AES_CTR" }, "CMAF"), /FairPlay needs cbcs/);
     assert.throws(() => new MediaPackageV1Origin("bad", { speke }), /live endpoints, vod configurations, or both/);
     assert.throws(() => new MediaPackageV1Origin("bad", { speke, endpoints: [{ id: "a", type: "HLS" }, { id: "a", type: "DASH" }] }), /used twice/);
+  });
+
+  it("keeps the ingest password secret in the Channel child's own state (additionalSecretOutputs: hlsIngest)", async () => {
+    const rec2 = optionRecorder();
+    const mp = new MediaPackageV1Origin("sec", { speke, endpoints: [{ id: "hls", type: "HLS" }] }, { transformations: [rec2.transformation] });
+    await settle(mp);
+    assert.deepEqual(rec2.opts.get("aws-native:mediapackage:Channel::sec-channel")?.additionalSecretOutputs, ["hlsIngest"]);
+  });
+
+  it("validates Input arguments when they resolve, naming endpoint, argument and value", async () => {
+    const errors = await applyErrors(() => new MediaPackageV1Origin("late", {
+      speke,
+      channelId: pulumi.output("bad id!"),
+      endpoints: [{ id: "e", type: pulumi.output("DASH" as const), encryption: pulumi.output({ drmSystems: ["FAIRPLAY" as const] }) }],
+    }));
+    const roleErrors = await applyErrors(() => new MediaPackageV1Origin("late2", { speke: { url: speke.url, roleArn: pulumi.output("not-an-arn") }, endpoints: [{ id: "e", type: "HLS", encryption: { drmSystems: ["AES_128"] } }] }));
+    assert.ok(roleErrors.some((m) => m.includes('MediaPackageV1Origin: speke.roleArn "not-an-arn" must be an IAM role ARN')), roleErrors.join("\n"));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV1Origin: channelId "bad id!" must match')), errors.join("\n"));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV1Origin endpoint "e": FairPlay needs cbcs')), errors.join("\n"));
+  });
+});
+
+describe("components/aws MediaPackageV1Origin under preview (unknown Inputs)", function () {
+  this.timeout(20_000);
+  let rec: Recorded[];
+  beforeEach(async () => { rec = await installMocks({ dryRun: true }); });
+
+  it("creates every child when each Input argument is unknown", async () => {
+    const errors = await applyErrors(() => new MediaPackageV1Origin("pv", {
+      speke: { url: unknown<string>("u-url"), roleArn: unknown<string>("u-role") },
+      channelId: unknown<string>("u-channel"),
+      endpoints: [
+        { id: "a", type: unknown<"HLS">("u-type"), segmentDurationSeconds: unknown<number>("u-seg"), startoverWindowSeconds: unknown<number>("u-so"), encryption: { drmSystems: unknown<["AES_128"]>("u-drm"), method: unknown<"AES_128">("u-m"), keyRotationIntervalSeconds: unknown<number>("u-rot"), resourceId: unknown<string>("u-rid"), certificateArn: unknown<string>("u-cert") } },
+        { id: "b", type: "DASH", encryption: unknown<{ drmSystems: ["WIDEVINE"] }>("u-enc") },
+      ],
+      vod: { packagingGroupId: unknown<string>("u-group"), configurations: [{ id: "v", type: unknown<"DASH">("u-vtype"), encryption: { drmSystems: ["WIDEVINE"], videoPreset: unknown<1>("u-vp"), audioPreset: unknown<1>("u-ap") } }] },
+      tags: unknown<Record<string, string>>("u-tags"),
+    }));
+    assert.deepEqual(errors, []);
+    assert.equal(ofType(rec, "aws-native:mediapackage:Channel").length, 1);
+    assert.equal(ofType(rec, "aws-native:mediapackage:OriginEndpoint").length, 2);
+    assert.equal(ofType(rec, "aws-native:mediapackage:PackagingGroup").length, 1);
+    assert.equal(ofType(rec, "aws-native:mediapackage:PackagingConfiguration").length, 1);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV2Origin, type Mp2EndpointArgs } from "../../../components/aws/mediapackage-v2-origin";
-import { installMocks, ofType, reveal, settle, value, type Recorded } from "./mocks";
+import { applyErrors, installMocks, isKnown, ofType, reveal, settle, unknown, value, type Recorded } from "./mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
@@ -86,5 +87,72 @@ describe("components/aws MediaPackageV2Origin", function () {
     assert.throws(() => new MediaPackageV2Origin("bad", { speke: { url: "", roleArn: "" }, endpoints: [{ name: "a", container: "CMAF" }] }), /speke.url and speke.roleArn/);
     assert.throws(() => new MediaPackageV2Origin("bad", { speke, endpoints: [{ name: "a", container: "CMAF" }, { name: "a", container: "TS" }] }), /used twice/);
     assert.throws(() => new MediaPackageV2Origin("bad", { speke, endpoints: [{ name: "a b", container: "CMAF" }] }), /name must match/);
+  });
+
+  it("adopts an existing channel group and channel by name: none created, endpoints reference them, ingest URLs read", async () => {
+    const mp = new MediaPackageV2Origin("adopt", {
+      channelGroup: { existing: { name: pulumi.output("shared-group") } },
+      channel: { existing: { name: "live-1" } },
+      speke,
+      endpoints: [{ name: "cmaf", container: "CMAF" }],
+    });
+    await settle(mp);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:ChannelGroup").length, 0);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:Channel").length, 0);
+    const ep = reveal(ofType(rec, "aws-native:mediapackagev2:OriginEndpoint")[0]!.inputs) as Record<string, unknown>;
+    assert.equal(ep.channelGroupName, "shared-group");
+    assert.equal(ep.channelName, "live-1");
+    assert.equal(await value(mp.channelGroupName), "shared-group");
+    // The channel ARN follows the MediaPackage v2 ARN format (AWS Service Authorization Reference, "mediapackagev2").
+    assert.deepEqual(await value(mp.ingestEndpointUrls), [`https://existing.ingest.mediapackagev2.eu-west-1.amazonaws.com/in/v1/shared-group/channel/live-1`]);
+  });
+
+  it("adopts an existing channel group and creates the channel in it", async () => {
+    const mp = new MediaPackageV2Origin("adopt2", { channelGroup: { existing: { name: "shared-group" } }, speke, endpoints: [{ name: "ts", container: "TS" }] });
+    await settle(mp);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:ChannelGroup").length, 0);
+    const ch = ofType(rec, "aws-native:mediapackagev2:Channel");
+    assert.equal(ch.length, 1);
+    assert.equal(ch[0]!.inputs.channelGroupName, "shared-group");
+    assert.throws(() => new MediaPackageV2Origin("bad", { channel: { existing: { name: "c" } }, speke, endpoints: [{ name: "a", container: "CMAF" }] }), /channel.existing needs channelGroup.existing/);
+  });
+
+  it("takes every Input argument as another resource's output: validated when it resolves, naming argument and value", async () => {
+    const errors = await applyErrors(() => new MediaPackageV2Origin("late", {
+      channelGroupName: pulumi.output("bad group"),
+      speke: { url: pulumi.output("http://insecure.example/speke"), roleArn: Promise.resolve(speke.roleArn) },
+      endpoints: [{ name: "ep", container: pulumi.output("MP4" as "CMAF") }],
+    }));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin: channelGroupName "bad group" must match')), errors.join("\n"));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin: speke.url "http://insecure.example/speke" must be an https URL')), errors.join("\n"));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin endpoint "ep": container must be CMAF or TS (got "MP4")')), errors.join("\n"));
+    assert.ok(!errors.some((m) => /toString|Output<T>/.test(m)), "no Output toString in messages");
+  });
+});
+
+describe("components/aws MediaPackageV2Origin under preview (unknown Inputs)", function () {
+  this.timeout(20_000);
+  let rec: Recorded[];
+  beforeEach(async () => { rec = await installMocks({ dryRun: true }); });
+
+  it("creates every child when each Input argument is unknown", async () => {
+    const enc = { drmSystems: unknown<["WIDEVINE"]>("u-drm"), method: unknown<"CENC">("u-method"), videoPreset: unknown<1>("u-v"), audioPreset: unknown<1>("u-a"), keyRotationIntervalSeconds: unknown<number>("u-rot"), resourceId: unknown<string>("u-rid"), certificateArn: unknown<string>("u-cert") };
+    let mp!: MediaPackageV2Origin;
+    const errors = await applyErrors(() => (mp = new MediaPackageV2Origin("pv", {
+      channelGroupName: unknown<string>("u-group"),
+      channelName: unknown<string>("u-channel"),
+      inputType: unknown<"HLS">("u-input"),
+      speke: { url: unknown<string>("u-url"), roleArn: unknown<string>("u-role") },
+      endpoints: [
+        { name: "a", container: unknown<"CMAF">("u-container"), hlsManifests: unknown<string[]>("u-hls"), dashManifests: [unknown<string>("u-dash")], segmentDurationSeconds: unknown<number>("u-seg"), startoverWindowSeconds: unknown<number>("u-so"), encryption: enc },
+        { name: "b", container: "CMAF", encryption: unknown<{ drmSystems: ["WIDEVINE"]; method: "CENC"; videoPreset: 1; audioPreset: 1 }>("u-enc") },
+      ],
+      tags: unknown<Record<string, string>>("u-tags"),
+    })));
+    assert.deepEqual(errors, []);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:ChannelGroup").length, 1);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:Channel").length, 1);
+    assert.equal(ofType(rec, "aws-native:mediapackagev2:OriginEndpoint").length, 2);
+    assert.equal(await isKnown(mp.channelGroupName), false, "an unknown group name stays unknown (never a toString)");
   });
 });

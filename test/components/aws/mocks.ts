@@ -9,6 +9,9 @@ export interface Recorded {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** What the mock answered as the resource's state (outputs), secrets revealed as the provider would see them. */
+  state: Record<string, unknown>;
+  custom: boolean;
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -27,6 +30,8 @@ export function reveal(v: unknown): unknown {
 }
 
 export const ACCOUNT = "123456789012";
+/** The ingest password the mocked MediaPackage v1 Channel reports in `hlsIngest` (a credential in its state). */
+export const MOCK_INGEST_PASSWORD = "mock-ingest-password-5b1e";
 export const REGION = "eu-west-1";
 
 export function outputsFor(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> {
@@ -37,7 +42,11 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
     case "aws:apigateway/restApi:RestApi":
       return { ...s, rootResourceId: "root", executionArn: arn("execute-api", id), name: r.name };
     case "aws:apigateway/stage:Stage":
-      return { ...s, invokeUrl: `https://${id}.execute-api.${REGION}.amazonaws.com/${String(s.stageName)}` };
+      return { ...s, invokeUrl: `https://${id}.execute-api.${REGION}.amazonaws.com/${String(s.stageName)}`, arn: `arn:aws:apigateway:${REGION}::/restapis/${String(s.restApi)}/stages/${String(s.stageName)}` };
+    case "aws:apigateway/domainName:DomainName":
+      return { ...s, arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`, regionalDomainName: `d-abc123.execute-api.${REGION}.amazonaws.com`, regionalZoneId: "Z2FDTNDATAQYW2" };
+    case "aws:apigatewayv2/domainName:DomainName":
+      return { ...s, arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`, domainNameConfiguration: { ...(s.domainNameConfiguration as object), targetDomainName: `d-xyz789.execute-api.${REGION}.amazonaws.com`, hostedZoneId: "Z2FDTNDATAQYW2" } };
     case "aws:iam/role:Role":
       return { ...s, arn: `arn:aws:iam::${ACCOUNT}:role/${r.name}`, name: r.name };
     case "aws:lambda/function:Function":
@@ -65,14 +74,15 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
       return {
         ...s,
         arn: arn("mediapackagev2", `x/${r.name}`),
-        hlsManifestUrls: ((s.hlsManifests as { manifestName: string }[] | undefined) ?? []).map((m) => `${base}/${m.manifestName}.m3u8`),
-        dashManifestUrls: ((s.dashManifests as { manifestName: string }[] | undefined) ?? []).map((m) => `${base}/${m.manifestName}.mpd`),
+        // (unknown during a dry run: not a list)
+        hlsManifestUrls: (Array.isArray(s.hlsManifests) ? s.hlsManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.m3u8`),
+        dashManifestUrls: (Array.isArray(s.dashManifests) ? s.dashManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.mpd`),
       };
     }
     case "aws-native:mediapackagev2:ChannelGroup":
       return { ...s, arn: arn("mediapackagev2", `channelGroup/${r.name}`), egressDomain: `abc.egress.mediapackagev2.${REGION}.amazonaws.com` };
     case "aws-native:mediapackage:Channel":
-      return { ...s, arn: arn("mediapackage", `channels/${r.name}`), hlsIngest: { ingestEndpoints: [{ id: "a", url: "https://ingest/a", username: "u", password: "p" }] } };
+      return { ...s, arn: arn("mediapackage", `channels/${r.name}`), hlsIngest: { ingestEndpoints: [{ id: "a", url: "https://ingest/a", username: "ingest-user", password: MOCK_INGEST_PASSWORD }] } };
     case "aws-native:mediapackage:OriginEndpoint":
       return { ...s, arn: arn("mediapackage", `origin_endpoints/${r.name}`), url: `https://x.mediapackage.${REGION}.amazonaws.com/out/v1/${String(s.awsId)}/index` };
     case "aws-native:mediapackage:PackagingGroup":
@@ -82,27 +92,80 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
   }
 }
 
-/** Installs mocks and returns the list that newResource fills. Call in `before`/`beforeEach`. */
-export async function installMocks(): Promise<Recorded[]> {
+/**
+ * Installs mocks and returns the list that newResource fills. Call in `before`/`beforeEach`. `dryRun: true` runs as
+ * `pulumi preview` does: outputs a resource does not report (see `unknown`) stay unknown and applies on them never run.
+ */
+export async function installMocks(opts: { dryRun?: boolean } = {}): Promise<Recorded[]> {
   const recorded: Recorded[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: outputsFor({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown> }) };
+        const state = outputsFor({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown> });
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, state, custom: args.custom !== false });
+        return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "AID", id: ACCOUNT };
         if (args.token === "aws:index/getRegion:getRegion") return { name: REGION, region: REGION, id: REGION };
         if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        if (args.token === "aws-native:mediapackagev2:getChannel") return { arn: args.inputs.arn, ingestEndpointUrls: [`https://existing.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(args.inputs.arn).split("/").slice(1).join("/")}`] };
         return args.inputs;
       },
     },
     "keyplane",
     "test",
-    false,
+    opts.dryRun ?? false,
   );
   return recorded;
+}
+
+/** A resource whose `value` output the mock never reports: in a dry run it is unknown, as in `pulumi preview`. */
+class UnknownSource extends pulumi.CustomResource {
+  declare readonly value: pulumi.Output<unknown>;
+  constructor(name: string) {
+    super("keyplane:test:UnknownSource", name, { value: undefined });
+  }
+}
+
+/** An Output whose value is unknown (another resource's output during preview); needs `installMocks({ dryRun: true })`. */
+export function unknown<T>(name: string): pulumi.Output<T> {
+  return new UnknownSource(name).value as pulumi.Output<T>;
+}
+
+/** Whether an Output's value is known (false for `unknown(...)` in a dry run). */
+export function isKnown(o: pulumi.Output<unknown>): Promise<boolean> {
+  return (o as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
+/**
+ * Builds a component and waits for its children to register; returns the messages of errors raised inside applies
+ * (Pulumi reports a failed Input as an unhandled rejection of the resource registration that needed it).
+ */
+export async function applyErrors(build: () => pulumi.ComponentResource): Promise<string[]> {
+  const errors: unknown[] = [];
+  const onRejection = (e: unknown) => { errors.push(e); };
+  process.on("unhandledRejection", onRejection);
+  try {
+    const c = build();
+    await settle(c);
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  return [...new Set(errors.map((e) => (e instanceof Error ? e.message : String(e))))];
+}
+
+/** Records the options every resource below a component is registered with (pass as `transformations`). */
+export function optionRecorder(): { transformation: pulumi.ResourceTransformation; opts: Map<string, pulumi.CustomResourceOptions> } {
+  const opts = new Map<string, pulumi.CustomResourceOptions>();
+  return {
+    opts,
+    transformation: (a) => {
+      opts.set(`${a.type}::${a.name}`, a.opts as pulumi.CustomResourceOptions);
+      return undefined;
+    },
+  };
 }
 
 /** Resolves an Output's value (mocks resolve everything). */

@@ -7,8 +7,8 @@ const [cmd, ...rest] = process.argv.slice(2);
 const HELP = `Usage: keyplane <command>
 
 Commands:
-  package [input] [outdir] [options]   DASH (CENC cenc) + HLS (AES-128) with keys from a running key server
-                                       (see \`keyplane package --help\`)
+  package [input] [outdir] [options]   DASH (cenc), HLS fMP4 (cbcs) and HLS TS (AES-128) with Shaka Packager +
+                                       ffmpeg, keys from a running key server (see \`keyplane package --help\`)
   help                                 this text`;
 
 if (cmd === "package") {

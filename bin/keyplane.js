@@ -28,8 +28,8 @@ const [cmd, ...rest] = process.argv.slice(2);
 const HELP = `Usage: keyplane <command>
 
 Commands:
-  package [input] [outdir] [options]   DASH (CENC cenc) + HLS (AES-128) with keys from a running key server
-                                       (see \`keyplane package --help\`; the local lab's packager, in a checkout only)
+  package [input] [outdir] [options]   DASH (cenc), HLS fMP4 (cbcs) and HLS TS (AES-128) with Shaka Packager +
+                                       ffmpeg, keys from a running key server (see \`keyplane package --help\`; in a checkout only)
   review --stack <name> [options]      offline content-protection review of the Pulumi project in this folder:
                                        its Pulumi.yaml, Pulumi.<name>.yaml and program on Pulumi's mock runtime;
                                        Markdown, JSON and SARIF reports (see \`keyplane review --help\`)

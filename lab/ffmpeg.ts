@@ -1,7 +1,7 @@
 /**
- * Every ffmpeg / ffprobe invocation of the lab lives here: the generated test clip, the clear fragmented MP4 tracks the
- * CENC encryptor works on, and the HLS AES-128 (MPEG-TS) rendition. Debian's ffmpeg cannot write fragmented CENC, so
- * DASH encryption is ours (mp4/cenc.ts); ffmpeg only does whole-segment AES-128 for HLS.
+ * Every ffmpeg / ffprobe invocation of the lab lives here: the generated test clip, the clear mezzanine MP4 that Shaka
+ * Packager encrypts (lab/shaka.ts; Debian's ffmpeg cannot write CENC), and the HLS AES-128 (MPEG-TS) rendition, which
+ * is whole-segment AES-128-CBC and stays ffmpeg's.
  */
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -106,38 +106,31 @@ export async function makeTestClip(out: string, o: TestClipOptions = {}, progres
   return out;
 }
 
-export interface FragmentedTracks { video: string; audio?: string; durationSec: number }
+export interface ClearMezzanine { file: string; hasAudio: boolean; durationSec: number }
 
 /**
- * Transcodes the input once into clear single-track fragmented MP4 files (H.264 main + AAC-LC), keyframes and
- * fragments every `fragmentSec` seconds, tfhd default-base-is-moof. Pictures taller than 720 lines are scaled down.
+ * Transcodes the input once into a clear MP4 (H.264 main + AAC-LC stereo 48 kHz) with a keyframe every `keyframeSec`
+ * seconds (the packagers cut segments there). Pictures taller than 720 lines are scaled down.
  */
-export async function fragmentTracks(input: string, outDir: string, o: { fragmentSec?: number; progress?: Progress } = {}): Promise<FragmentedTracks> {
+export async function transcodeClear(input: string, out: string, o: { keyframeSec?: number; progress?: Progress } = {}): Promise<ClearMezzanine> {
   const info = await probe(input);
   if (!info.hasVideo) throw new KeyplaneError("INPUT_INVALID", `${input} has no video stream`, { status: 400 });
   if (!(info.durationSec > 0)) throw new KeyplaneError("INPUT_INVALID", `${input} has no duration`, { status: 400 });
-  const frag = o.fragmentSec ?? 2;
-  await fs.mkdir(outDir, { recursive: true });
-  const video = join(outDir, "video.mp4");
-  const audio = join(outDir, "audio.mp4");
-  const fmp4 = "+frag_keyframe+empty_moov+default_base_moof";
+  const k = o.keyframeSec ?? 2;
   const args = [
-    "-i", input,
-    "-map", "0:v:0", "-c:v", "libx264", "-profile:v", "main", "-pix_fmt", "yuv420p", "-preset", "veryfast",
-    "-vf", "scale=-2:'min(720,ih)'", "-force_key_frames", `expr:gte(t,n_forced*${frag})`, "-sc_threshold", "0",
-    "-an", "-f", "mp4", "-movflags", fmp4, video,
+    "-i", input, "-map", "0:v:0",
+    "-c:v", "libx264", "-profile:v", "main", "-pix_fmt", "yuv420p", "-preset", "veryfast",
+    "-vf", "scale=-2:'min(720,ih)'", "-force_key_frames", `expr:gte(t,n_forced*${k})`, "-sc_threshold", "0",
   ];
-  if (info.hasAudio) {
-    args.push("-map", "0:a:0", "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-ar", "48000", "-vn",
-      "-f", "mp4", "-movflags", "+empty_moov+default_base_moof", "-frag_duration", String(frag * 1_000_000), audio);
-  }
+  if (info.hasAudio) args.push("-map", "0:a:0", "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-ar", "48000");
+  args.push("-f", "mp4", out);
   await runFfmpeg(args, { durationSec: info.durationSec, label: "transcode", ...(o.progress ? { onProgress: o.progress } : {}) });
-  return { video, ...(info.hasAudio ? { audio } : {}), durationSec: info.durationSec };
+  return { file: out, hasAudio: info.hasAudio, durationSec: info.durationSec };
 }
 
 export interface HlsAes128Options {
-  video: string;
-  audio?: string;
+  /** The clear mezzanine (video, optionally audio). */
+  input: string;
   outDir: string;
   key: Buffer;
   keyUri: string;
@@ -156,12 +149,9 @@ export async function hlsAes128(o: HlsAes128Options, keyFile: string, infoFile: 
   await fs.writeFile(keyFile, o.key, { mode: 0o600 });
   await fs.writeFile(infoFile, `${o.keyUri}\n${keyFile}\n${o.iv.toString("hex")}\n`, { mode: 0o600 });
   const playlist = join(o.outDir, "stream.m3u8");
-  const args = ["-i", o.video];
-  if (o.audio) args.push("-i", o.audio);
-  args.push("-map", "0:v:0");
-  if (o.audio) args.push("-map", "1:a:0");
-  args.push("-c", "copy", "-f", "hls", "-hls_time", String(o.segmentSec ?? 2), "-hls_playlist_type", "vod",
-    "-hls_key_info_file", infoFile, "-hls_segment_filename", join(o.outDir, "seg-%d.ts"), playlist);
+  const args = ["-i", o.input, "-map", "0:v:0", "-map", "0:a:0?",
+    "-c", "copy", "-f", "hls", "-hls_time", String(o.segmentSec ?? 2), "-hls_playlist_type", "vod",
+    "-hls_key_info_file", infoFile, "-hls_segment_filename", join(o.outDir, "seg-%d.ts"), playlist];
   try {
     await runFfmpeg(args, { label: "hls", ...(o.durationSec ? { durationSec: o.durationSec } : {}), ...(o.progress ? { onProgress: o.progress } : {}) });
   } finally {

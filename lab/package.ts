@@ -1,6 +1,9 @@
 /**
- * The packaging command: input video (or a generated test clip) -> clear fMP4 tracks (ffmpeg) -> SPEKE v2 keys from the
- * running key server -> DASH with CENC 'cenc' (our encryptor + MPD writer) and HLS with AES-128 (ffmpeg + our playlists).
+ * The packaging command: input video (or a generated test clip) -> clear H.264/AAC mezzanine (ffmpeg) -> keys, KIDs
+ * and signalling from the running key server over SPEKE v2 (encryption contract PRESET-VIDEO-1 + PRESET-AUDIO-1:
+ * separate video and audio keys) -> Shaka Packager in raw-key mode writes DASH `cenc` and HLS fMP4 `cbcs`; ffmpeg
+ * writes HLS MPEG-TS with AES-128. The lab then writes the key server's signalling into the manifests (the MPD's
+ * ContentProtection elements, the playlists' #EXT-X-KEY lines) and an exchange summary for the demo page.
  *
  *   npm run package -- [input] [outdir] [--key-server URL] [--content-id ID] [--seconds N]
  */
@@ -10,17 +13,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { KeyplaneError, isKeyplaneError } from "../functions/errors";
 import { kidFromUuid, kidToUuid } from "../functions/keys/kid";
-import { fragmentTracks, hlsAes128, makeTestClip, type Progress } from "./ffmpeg";
-import { splitFragmentedMp4, readTraf } from "./mp4/fragment";
-import { encryptFragment, encryptInitSegment } from "./mp4/cenc";
-import { parseBoxes } from "./mp4/box";
-import type { TrackInfo } from "./mp4/track";
-import { writeMpd, type DashRepresentation, type TimelineEntry } from "./dash/mpd";
-import { applyKeyLine, keyAttribute, writeMasterPlaylist } from "./hls/playlists";
-import { keyFor, requestKeys, SPEKE_SYSTEMS, type SpekeKey } from "./speke-client";
+import { hlsAes128, makeTestClip, transcodeClear, type Progress } from "./ffmpeg";
+import { DASHIF_CPS_NS, protectMpd, type ServerContentProtection } from "./dash/mpd";
+import { applyKeyLine, applySampleAesLines, identitySampleAesLine, keyAttribute, writeMasterPlaylist } from "./hls/playlists";
+import { packagerVersion, runPackager, type StreamDescriptor } from "./shaka";
+import { keyFor, requestKeys, SPEKE_SYSTEMS, summarizeExchange, type SpekeExchangeSummary, type SpekeKey, type SpekeRequestSpec } from "./speke-client";
 
 export const DEFAULT_KEY_SERVER = "http://127.0.0.1:8787";
 export const MANIFEST_FILE = "keyplane.json";
+export const EXCHANGE_FILE = "exchange.json";
 
 export interface PackageOptions {
   /** Input video; a test clip is generated when absent. */
@@ -30,9 +31,12 @@ export interface PackageOptions {
   contentId?: string;
   /** Generated clip length (seconds). */
   clipSeconds?: number;
+  /** Segment length (seconds). */
   fragmentSec?: number;
   /** Extra headers for the SPEKE call (e.g. auth in front of a deployed key server). */
   spekeHeaders?: Record<string, string>;
+  /** Keep the intermediate files (the clear mezzanine `clear.mp4`) in this directory instead of a temporary one. */
+  workDir?: string;
   log?: Progress;
 }
 
@@ -40,49 +44,19 @@ export interface PackageOptions {
 export interface PackageResult {
   contentId: string;
   keyServerUrl: string;
+  /** Shaka Packager version that wrote DASH and HLS fMP4. */
+  packager: string;
+  /** DASH, CMAF fragments, Common Encryption `cenc` (AES-CTR). */
   dash: string;
+  /** HLS, fMP4 fragments, `cbcs` (METHOD=SAMPLE-AES). */
+  hlsCbcs: string;
+  /** HLS, MPEG-TS segments, whole-segment AES-128-CBC (METHOD=AES-128). */
   hls: string;
-  kids: { video: string; audio?: string; hls: string };
+  /** The SPEKE exchanges (no key material), for the demo page. */
+  exchange: string;
+  kids: { video: string; audio?: string; cbcsVideo: string; cbcsAudio?: string; hls: string };
   durationSec: number;
-  segments: { video: number; audio: number; hls: number };
-}
-
-interface EncryptedTrack { rep: DashRepresentation; segments: number }
-
-async function encryptTrack(file: string, dir: string, name: string, key: SpekeKey): Promise<EncryptedTrack> {
-  const split = splitFragmentedMp4(await fs.readFile(file));
-  const pssh = key.systems.filter((s) => s.pssh && (s.systemId === SPEKE_SYSTEMS.widevine || s.systemId === SPEKE_SYSTEMS.w3cCommon)).map((s) => s.pssh!);
-  const { init, track } = encryptInitSegment(split.init, key.kid, pssh);
-  await fs.mkdir(join(dir, name), { recursive: true });
-  await fs.writeFile(join(dir, name, "init.mp4"), init);
-  const timeline: TimelineEntry[] = [];
-  let bytes = 0;
-  for (let i = 0; i < split.fragments.length; i++) {
-    const frag = split.fragments[i]!;
-    const info = fragmentTiming(frag, track);
-    timeline.push({ t: info.t, d: info.d });
-    const enc = encryptFragment(frag, track, key.key);
-    bytes += enc.length;
-    await fs.writeFile(join(dir, name, `seg-${i + 1}.m4s`), enc);
-  }
-  const durationSec = timeline.reduce((n, e) => n + e.d, 0) / track.timescale;
-  // ContentProtectionData is the inside of a ContentProtection element: the MPD writer checks it and wraps it
-  const extra = key.systems.flatMap((s) => (s.contentProtectionData ? [{ systemId: s.systemId, innerXml: s.contentProtectionData }] : []));
-  return {
-    rep: {
-      id: name, track, kid: key.kid, bandwidth: durationSec > 0 ? bytes * 8 / durationSec : 1,
-      initialization: `${name}/init.mp4`, media: `${name}/seg-$Number$.m4s`, timeline, extraContentProtection: extra,
-    },
-    segments: split.fragments.length,
-  };
-}
-
-function fragmentTiming(frag: Buffer, track: TrackInfo): { t: number; d: number } {
-  const moof = parseBoxes(frag).find((b) => b.type === "moof");
-  const traf = moof?.children?.find((c) => c.type === "traf");
-  if (!traf) throw new KeyplaneError("MP4_INVALID", "fragment without traf", { status: 400 });
-  const info = readTraf(traf, track);
-  return { t: info.baseMediaDecodeTime, d: info.duration };
+  segments: { video: number; audio: number; cbcsVideo: number; cbcsAudio: number; hls: number };
 }
 
 function stepper(log: Progress, total: number) {
@@ -99,20 +73,73 @@ async function checkKeyServer(url: string): Promise<void> {
   }
 }
 
+const PSSH_SYSTEMS: readonly string[] = [SPEKE_SYSTEMS.w3cCommon, SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready];
+
+/** Every PSSH box of the response, key by key (Shaka Packager writes them all into every init segment). */
+function psshBoxes(keys: SpekeKey[]): Buffer[] {
+  return keys.flatMap((k) => PSSH_SYSTEMS.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.pssh).map((s) => s.pssh!)));
+}
+
+const countFiles = async (dir: string, ext: string) => (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(ext)).length;
+
+interface Tracks { video: SpekeKey; audio?: SpekeKey }
+
+/** Asks the key server for a video key and (when there is audio) an audio key; PRESET-VIDEO-1 + PRESET-AUDIO-1. */
+async function presetKeys(purpose: string, spec: Omit<SpekeRequestSpec, "keys">, hasAudio: boolean, url: string, headers?: Record<string, string>): Promise<Tracks & { summary: SpekeExchangeSummary }> {
+  const want = { video: kidFromUuid(randomUUID()), audio: kidFromUuid(randomUUID()) };
+  const full: SpekeRequestSpec = { ...spec, keys: [{ kid: want.video, trackType: "VIDEO" }, ...(hasAudio ? [{ kid: want.audio, trackType: "AUDIO" as const }] : [])] };
+  const keys = await requestKeys(full, { url, ...(headers ? { headers } : {}) });
+  const video = keyFor(keys, "VIDEO", want.video);
+  const audio = hasAudio ? keyFor(keys, "AUDIO", want.audio) : undefined;
+  return { video, ...(audio ? { audio } : {}), summary: summarizeExchange(purpose, full, keys, url) };
+}
+
+function labelled(t: Tracks): { label: string; key: SpekeKey; type: "video" | "audio" }[] {
+  return [{ label: "VIDEO", key: t.video, type: "video" as const }, ...(t.audio ? [{ label: "AUDIO", key: t.audio, type: "audio" as const }] : [])];
+}
+
+/** ContentProtectionData per system (ClearKey first); the lab's own ClearKey Laurl if the key server sent none. */
+function dashSystems(k: SpekeKey, keyServerUrl: string): ServerContentProtection[] {
+  const order = [SPEKE_SYSTEMS.clearKeyAes128, SPEKE_SYSTEMS.w3cCommon, SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready];
+  const out = order.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.contentProtectionData).map((s) => ({ systemId: s.systemId, innerXml: s.contentProtectionData! })));
+  if (!out.some((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128)) {
+    out.unshift({ systemId: SPEKE_SYSTEMS.clearKeyAes128, innerXml: `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NS}">${keyServerUrl}/clearkey</dashif:Laurl>` });
+  }
+  return out;
+}
+
+/** The SAMPLE-AES lines for one cbcs key: the key server's (Widevine, PlayReady, FairPlay), then ClearKey "identity". */
+function cbcsKeyLines(k: SpekeKey, keyServerUrl: string): string[] {
+  const from = (id: string) => k.systems.find((s) => s.systemId === id)?.hlsMedia;
+  const drm = [SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready, SPEKE_SYSTEMS.fairplay].flatMap((id) => from(id) ?? []);
+  // The key server signals its Clear Key system as AES-128 (MPEG-TS); for fMP4 cbcs the same key URI is the
+  // "identity" SAMPLE-AES key. Players take the KEYFORMAT they support; ffmpeg takes the last line.
+  const clear = from(SPEKE_SYSTEMS.clearKeyAes128);
+  const uri = (clear ? keyAttribute(clear, "URI") : undefined) ?? `${keyServerUrl}/hls/key/${kidToUuid(k.kid)}`;
+  return [...drm, identitySampleAesLine(uri)];
+}
+
 export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
   const log = o.log ?? (() => undefined);
-  const step = stepper(log, 6);
+  const step = stepper(log, 7);
   const keyServerUrl = (o.keyServerUrl ?? DEFAULT_KEY_SERVER).replace(/\/+$/, "");
   try { new URL(keyServerUrl); } catch { throw new KeyplaneError("CONFIG_INVALID", `--key-server ${JSON.stringify(keyServerUrl)} is not a URL`, { status: 400 }); }
   const contentId = o.contentId ?? `keyplane-lab-${randomUUID().slice(0, 8)}`;
   const outDir = resolve(o.outDir);
+  const seg = o.fragmentSec ?? 2;
   if (o.input !== undefined) {
     const st = await fs.stat(o.input).catch(() => undefined);
     if (!st) throw new KeyplaneError("INPUT_INVALID", `Input file not found: ${o.input}`, { status: 400 });
     if (!st.isFile()) throw new KeyplaneError("INPUT_INVALID", `Input is not a file: ${o.input}`, { status: 400 });
   }
   await checkKeyServer(keyServerUrl);
-  const work = await fs.mkdtemp(join(tmpdir(), "keyplane-package-"));
+  const packager = await packagerVersion();
+  const keep = o.workDir !== undefined;
+  const work = keep ? resolve(o.workDir!) : await fs.mkdtemp(join(tmpdir(), "keyplane-package-"));
+  await fs.mkdir(work, { recursive: true });
+  // flag files with keys go into a private directory of their own, removed whatever happens
+  const secrets = await fs.mkdtemp(join(tmpdir(), "keyplane-keys-"));
+  const headers = o.spekeHeaders;
   try {
     let input = o.input;
     if (input === undefined) {
@@ -121,41 +148,84 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
     } else {
       step(`Input ${input}`);
     }
-    step("Transcoding to clear fragmented MP4 (H.264 + AAC)");
-    const tracks = await fragmentTracks(input, join(work, "clear"), { fragmentSec: o.fragmentSec ?? 2, progress: (m) => log(`      ${m}`) });
+    step("Transcoding to a clear H.264 + AAC mezzanine (ffmpeg)");
+    const clear = await transcodeClear(input, join(work, "clear.mp4"), { keyframeSec: seg, progress: (m) => log(`      ${m}`) });
+    const exchanges: SpekeExchangeSummary[] = [];
 
-    step(`Requesting DASH keys from ${keyServerUrl}/speke (SPEKE v2.0, PRESET-VIDEO-1 + PRESET-AUDIO-1, cenc)`);
-    const wantVideo = kidFromUuid(randomUUID());
-    const wantAudio = kidFromUuid(randomUUID());
-    const dashKeys = await requestKeys({
+    step(`SPEKE v2.0 to ${keyServerUrl}/speke: DASH keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cenc; ClearKey, Widevine, PlayReady)`);
+    const dashKeys = await presetKeys("DASH, CMAF cenc", {
       contentId, scheme: "cenc",
-      keys: [{ kid: wantVideo, trackType: "VIDEO" }, ...(tracks.audio ? [{ kid: wantAudio, trackType: "AUDIO" as const }] : [])],
       systems: [
+        { systemId: SPEKE_SYSTEMS.clearKeyAes128, contentProtectionData: true },
+        { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true, contentProtectionData: true },
         { systemId: SPEKE_SYSTEMS.widevine, pssh: true, contentProtectionData: true },
-        { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true },
+        { systemId: SPEKE_SYSTEMS.playready, pssh: true, contentProtectionData: true },
       ],
-    }, { url: keyServerUrl, ...(o.spekeHeaders ? { headers: o.spekeHeaders } : {}) });
-    const videoKey = keyFor(dashKeys, "VIDEO", wantVideo);
-    const audioKey = tracks.audio ? keyFor(dashKeys, "AUDIO", wantAudio) : undefined;
-    log(`      video KID ${kidToUuid(videoKey.kid)}${audioKey ? `, audio KID ${kidToUuid(audioKey.kid)}` : ""}`);
+    }, clear.hasAudio, keyServerUrl, headers);
+    exchanges.push(dashKeys.summary);
+    log(`      video KID ${kidToUuid(dashKeys.video.kid)}${dashKeys.audio ? `, audio KID ${kidToUuid(dashKeys.audio.kid)}` : ""}`);
 
-    step("Encrypting fMP4 (CENC 'cenc', AES-128-CTR, subsamples) and writing DASH");
+    step(`Shaka Packager ${packager}: DASH, cenc (AES-CTR, subsamples), ${psshBoxes([dashKeys.video, ...(dashKeys.audio ? [dashKeys.audio] : [])]).length} PSSH boxes from SPEKE`);
     const dashDir = join(outDir, "dash");
     await fs.rm(dashDir, { recursive: true, force: true });
-    const laUrl = `${keyServerUrl}/clearkey`;
-    const v = await encryptTrack(tracks.video, dashDir, "video", videoKey);
-    const a = tracks.audio && audioKey ? await encryptTrack(tracks.audio, dashDir, "audio", audioKey) : undefined;
-    const durationSec = Math.max(...[v, a].filter((x): x is EncryptedTrack => !!x).map((t) => t.rep.timeline.reduce((n, e) => n + e.d, 0) / t.rep.track.timescale));
-    await fs.writeFile(join(dashDir, "manifest.mpd"), writeMpd({ durationSec, representations: [v.rep, ...(a ? [a.rep] : [])], clearKeyLaUrl: laUrl }));
-    log(`      ${v.segments} video + ${a?.segments ?? 0} audio segments`);
+    const dashTracks = labelled(dashKeys);
+    const streams = (dir: string, extra: (t: "video" | "audio") => StreamDescriptor) => dashTracks.map((t): StreamDescriptor => ({
+      in: clear.file, stream: t.type, drm_label: t.label,
+      init_segment: join(dir, t.type, "init.mp4"), segment_template: join(dir, t.type, "seg-$Number$.m4s"), ...extra(t.type),
+    }));
+    const common = ["--clear_lead=0", `--segment_duration=${seg}`];
+    await runPackager({
+      streams: streams(dashDir, () => ({})), scheme: "cenc", workDir: secrets,
+      keys: dashTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
+      pssh: psshBoxes(dashTracks.map((t) => t.key)),
+      flags: [...common, "--generate_static_live_mpd", `--mpd_output=${join(dashDir, "manifest.mpd")}`],
+    });
+    const mpdFile = join(dashDir, "manifest.mpd");
+    await fs.writeFile(mpdFile, protectMpd(await fs.readFile(mpdFile, "utf8"), dashTracks.map((t) => ({
+      contentType: t.type, kid: t.key.kid, systems: dashSystems(t.key, keyServerUrl),
+    }))));
 
-    step("Requesting the HLS key (SPEKE v2.0, SHARED, Clear Key AES-128) and writing HLS AES-128");
+    step("SPEKE v2.0: HLS fMP4 keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cbcs) and Shaka Packager: HLS, cbcs (SAMPLE-AES)");
+    const cbcsKeys = await presetKeys("HLS, fMP4 cbcs (SAMPLE-AES)", {
+      contentId: `${contentId}-cbcs`, scheme: "cbcs",
+      systems: [
+        { systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true },
+        { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true },
+        { systemId: SPEKE_SYSTEMS.widevine, pssh: true, hls: true },
+        { systemId: SPEKE_SYSTEMS.playready, pssh: true, hls: true },
+        { systemId: SPEKE_SYSTEMS.fairplay, hls: true },
+      ],
+    }, clear.hasAudio, keyServerUrl, headers);
+    exchanges.push(cbcsKeys.summary);
+    log(`      video KID ${kidToUuid(cbcsKeys.video.kid)}${cbcsKeys.audio ? `, audio KID ${kidToUuid(cbcsKeys.audio.kid)}` : ""}`);
+    const cbcsDir = join(outDir, "hls-cbcs");
+    await fs.rm(cbcsDir, { recursive: true, force: true });
+    const cbcsTracks = labelled(cbcsKeys);
+    await runPackager({
+      streams: cbcsTracks.map((t): StreamDescriptor => ({
+        in: clear.file, stream: t.type, drm_label: t.label,
+        init_segment: join(cbcsDir, t.type, "init.mp4"), segment_template: join(cbcsDir, t.type, "seg-$Number$.m4s"),
+        playlist_name: `${t.type}.m3u8`, ...(t.type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
+      })),
+      scheme: "cbcs", workDir: secrets,
+      keys: cbcsTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
+      pssh: psshBoxes(cbcsTracks.map((t) => t.key)),
+      flags: [...common, "--hls_playlist_type=VOD", `--hls_master_playlist_output=${join(cbcsDir, "master.m3u8")}`],
+    });
+    for (const t of cbcsTracks) {
+      const file = join(cbcsDir, `${t.type}.m3u8`);
+      await fs.writeFile(file, applySampleAesLines(await fs.readFile(file, "utf8"), cbcsKeyLines(t.key, keyServerUrl)));
+    }
+
+    step("SPEKE v2.0: the HLS MPEG-TS key (SHARED, Clear Key AES-128) and ffmpeg: HLS AES-128");
     const wantHls = kidFromUuid(randomUUID());
-    const hlsKeys = await requestKeys({
+    const hlsSpec: SpekeRequestSpec = {
       contentId: `${contentId}-hls`, scheme: "cbcs",
       keys: [{ kid: wantHls, trackType: "ALL" }],
       systems: [{ systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true }],
-    }, { url: keyServerUrl, ...(o.spekeHeaders ? { headers: o.spekeHeaders } : {}) });
+    };
+    const hlsKeys = await requestKeys(hlsSpec, { url: keyServerUrl, ...(headers ? { headers } : {}) });
+    exchanges.push(summarizeExchange("HLS, MPEG-TS AES-128", hlsSpec, hlsKeys, keyServerUrl));
     const hlsKey = keyFor(hlsKeys, "ALL", wantHls);
     const sig = hlsKey.systems.find((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128);
     const mediaLine = sig?.hlsMedia ?? `#EXT-X-KEY:METHOD=AES-128,URI="${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}"`;
@@ -164,45 +234,76 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
     await fs.rm(hlsDir, { recursive: true, force: true });
     const iv = randomBytes(16);
     const playlist = await hlsAes128({
-      video: tracks.video, ...(tracks.audio ? { audio: tracks.audio } : {}), outDir: hlsDir, key: hlsKey.key, keyUri, iv,
-      segmentSec: o.fragmentSec ?? 2, durationSec: tracks.durationSec, progress: (m) => log(`      ${m}`),
-    }, join(work, "hls.key"), join(work, "hls.keyinfo"));
+      input: clear.file, outDir: hlsDir, key: hlsKey.key, keyUri, iv,
+      segmentSec: seg, durationSec: clear.durationSec, progress: (m) => log(`      ${m}`),
+    }, join(secrets, "hls.key"), join(secrets, "hls.keyinfo"));
     await fs.writeFile(playlist, applyKeyLine(await fs.readFile(playlist, "utf8"), mediaLine, iv));
     const tsFiles = (await fs.readdir(hlsDir)).filter((f) => f.endsWith(".ts"));
     const tsBytes = (await Promise.all(tsFiles.map((f) => fs.stat(join(hlsDir, f))))).reduce((n, s) => n + s.size, 0);
+    // CODECS and RESOLUTION as Shaka Packager worked them out for the same mezzanine
+    const cbcsMaster = await fs.readFile(join(cbcsDir, "master.m3u8"), "utf8");
+    const inf = /^#EXT-X-STREAM-INF:(.*)$/m.exec(cbcsMaster)?.[1] ?? "";
+    const codecs = keyAttribute(inf, "CODECS") ?? "avc1.4d401e";
+    const res = /^(\d+)x(\d+)$/.exec(keyAttribute(inf, "RESOLUTION") ?? "");
     await fs.writeFile(join(hlsDir, "master.m3u8"), writeMasterPlaylist({
-      mediaUri: "stream.m3u8", bandwidth: tsBytes * 8 / Math.max(durationSec, 0.001),
-      codecs: [v.rep.track.codecs, ...(a ? [a.rep.track.codecs] : [])].join(","),
-      ...(v.rep.track.width && v.rep.track.height ? { resolution: { width: v.rep.track.width, height: v.rep.track.height } } : {}),
+      mediaUri: "stream.m3u8", bandwidth: tsBytes * 8 / Math.max(clear.durationSec, 0.001), codecs,
+      ...(res ? { resolution: { width: Number(res[1]), height: Number(res[2]) } } : {}),
       ...(sig?.hlsMaster ? { sessionKeyLine: sig.hlsMaster } : {}),
     }));
+
     const result: PackageResult = {
-      contentId, keyServerUrl, dash: "dash/manifest.mpd", hls: "hls/master.m3u8",
-      kids: { video: kidToUuid(videoKey.kid), ...(audioKey ? { audio: kidToUuid(audioKey.kid) } : {}), hls: kidToUuid(hlsKey.kid) },
-      durationSec, segments: { video: v.segments, audio: a?.segments ?? 0, hls: tsFiles.length },
+      contentId, keyServerUrl, packager,
+      dash: "dash/manifest.mpd", hlsCbcs: "hls-cbcs/master.m3u8", hls: "hls/master.m3u8", exchange: EXCHANGE_FILE,
+      kids: {
+        video: kidToUuid(dashKeys.video.kid), ...(dashKeys.audio ? { audio: kidToUuid(dashKeys.audio.kid) } : {}),
+        cbcsVideo: kidToUuid(cbcsKeys.video.kid), ...(cbcsKeys.audio ? { cbcsAudio: kidToUuid(cbcsKeys.audio.kid) } : {}),
+        hls: kidToUuid(hlsKey.kid),
+      },
+      durationSec: clear.durationSec,
+      segments: {
+        video: await countFiles(join(dashDir, "video"), ".m4s"), audio: await countFiles(join(dashDir, "audio"), ".m4s"),
+        cbcsVideo: await countFiles(join(cbcsDir, "video"), ".m4s"), cbcsAudio: await countFiles(join(cbcsDir, "audio"), ".m4s"),
+        hls: tsFiles.length,
+      },
     };
-    step(`Done: ${join(outDir, result.dash)} and ${join(outDir, result.hls)}`);
+    await fs.writeFile(join(outDir, EXCHANGE_FILE), JSON.stringify({ keyServerUrl, packager, exchanges }, null, 2) + "\n");
     await fs.writeFile(join(outDir, MANIFEST_FILE), JSON.stringify(result, null, 2) + "\n");
+    step(`Done: ${join(outDir, result.dash)}, ${join(outDir, result.hlsCbcs)} and ${join(outDir, result.hls)}`);
     return result;
   } finally {
-    await fs.rm(work, { recursive: true, force: true });
+    await fs.rm(secrets, { recursive: true, force: true });
+    if (!keep) await fs.rm(work, { recursive: true, force: true });
   }
 }
 
 /** Every KID of a packaging result (for the token request). */
 export function resultKids(r: PackageResult): string[] {
-  return [r.kids.video, ...(r.kids.audio ? [r.kids.audio] : []), r.kids.hls];
+  const k = r.kids;
+  return [k.video, k.audio, k.cbcsVideo, k.cbcsAudio, k.hls].filter((x): x is string => typeof x === "string");
 }
 
 export const USAGE = `Usage: keyplane package [input] [outdir] [options]
        npm run package -- [input] [outdir] [options]
 
   input               a video file (any format ffmpeg reads); omit to generate an 8 s test clip
-  outdir              where dash/ and hls/ are written (default: ./lab-out)
+  outdir              where the outputs are written (default: ./lab-out)
   --key-server URL    the running Keyplane key server (default: $KEYPLANE_URL or ${DEFAULT_KEY_SERVER})
   --content-id ID     CPIX contentId (default: keyplane-lab-<random>)
   --seconds N         length of the generated test clip (default: 8)
-  -h, --help          this help`;
+  -h, --help          this help
+
+Keys, KIDs and signalling come from the key server over SPEKE v2.0 (CPIX 2.3), encryption contract
+PRESET-VIDEO-1 + PRESET-AUDIO-1 (one video key, one audio key) per encrypted format. ffmpeg transcodes the input
+to H.264 + AAC; Shaka Packager (npm shaka-packager, raw-key mode) encrypts the fMP4 outputs.
+
+Formats written into outdir:
+  dash/manifest.mpd      DASH, CMAF fragments, Common Encryption 'cenc' (AES-CTR). ContentProtection for ClearKey
+                         (dashif:Laurl -> /clearkey), W3C common PSSH, Widevine and PlayReady, from SPEKE's
+                         ContentProtectionData; the PSSH boxes in the init segments are SPEKE's.
+  hls-cbcs/master.m3u8   HLS, fMP4 fragments, 'cbcs' (METHOD=SAMPLE-AES): SPEKE's #EXT-X-KEY lines for Widevine,
+                         PlayReady and FairPlay, plus KEYFORMAT="identity" (ClearKey: the key from /hls/key/{kid}).
+  hls/master.m3u8        HLS, MPEG-TS, whole-segment AES-128 (METHOD=AES-128, key from /hls/key/{kid}); ffmpeg.
+  keyplane.json          what was written and the KIDs (no keys); exchange.json: the SPEKE exchanges (no keys)`;
 
 export interface CliArgs { input?: string; outDir: string; keyServerUrl: string; contentId?: string; clipSeconds?: number; help?: boolean }
 

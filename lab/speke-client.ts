@@ -11,9 +11,20 @@ export const CPIX_NS = "urn:dashif:org:cpix";
 export const PSKC_NS = "urn:ietf:params:xml:ns:keyprov:pskc";
 export const SPEKE_SYSTEMS = {
   widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",
+  playready: "9a04f079-9840-4286-ab92-e65be0885f95",
+  fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2",
   w3cCommon: "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b",
   clearKeyAes128: "3ea8778f-7742-4bf9-b18b-e834b2acbd47",
 } as const;
+
+/** Human names of the DRM system ids above (for progress and the demo page's exchange summary). */
+export const SYSTEM_NAMES: Readonly<Record<string, string>> = {
+  [SPEKE_SYSTEMS.widevine]: "Widevine",
+  [SPEKE_SYSTEMS.playready]: "PlayReady",
+  [SPEKE_SYSTEMS.fairplay]: "FairPlay",
+  [SPEKE_SYSTEMS.w3cCommon]: "W3C common PSSH (ClearKey)",
+  [SPEKE_SYSTEMS.clearKeyAes128]: "Clear Key AES-128",
+};
 
 export type TrackType = "VIDEO" | "AUDIO" | "ALL";
 export type Scheme = "cenc" | "cbcs" | "cens" | "cbc1";
@@ -182,4 +193,56 @@ export function keyFor(keys: SpekeKey[], trackType: TrackType, requested?: Buffe
   const k = keys.find((r) => r.trackType === trackType) ?? (requested ? keys.find((r) => r.kid.equals(requested)) : undefined);
   if (!k) throw spekeError(`SPEKE response has no ${trackType} key`);
   return k;
+}
+
+/**
+ * A SPEKE exchange for someone learning it (the demo page shows it): what was asked and what came back, with no key
+ * material: KIDs, track types, DRM systems, the sizes of the PSSH boxes and the HLS lines (public signalling).
+ */
+export interface SpekeExchangeSummary {
+  purpose: string;
+  endpoint: string;
+  request: {
+    spekeVersion: "2.0";
+    cpixVersion: "2.3";
+    contentId: string;
+    commonEncryptionScheme: Scheme;
+    /** the encryption contract (AWS spelling for MediaPackage v1 / CloudFormation) */
+    presets: { video: string; audio: string };
+    keys: { kid: string; intendedTrackType: TrackType }[];
+    drmSystems: { name: string; systemId: string; asks: string[] }[];
+  };
+  response: {
+    keys: { kid: string; intendedTrackType?: string; systems: { name: string; systemId: string; psshBytes?: number; contentProtectionData?: boolean; hlsMedia?: string; hlsMaster?: string }[] }[];
+  };
+}
+
+export function summarizeExchange(purpose: string, spec: SpekeRequestSpec, keys: SpekeKey[], url: string): SpekeExchangeSummary {
+  const shared = spec.keys.some((k) => k.trackType === "ALL");
+  const name = (id: string) => SYSTEM_NAMES[id] ?? id;
+  return {
+    purpose,
+    endpoint: spekeEndpoint(url),
+    request: {
+      spekeVersion: "2.0", cpixVersion: "2.3", contentId: spec.contentId, commonEncryptionScheme: spec.scheme,
+      presets: shared ? { video: "SHARED", audio: "SHARED" } : { video: "PRESET-VIDEO-1", audio: spec.keys.some((k) => k.trackType === "AUDIO") ? "PRESET-AUDIO-1" : "UNENCRYPTED" },
+      keys: spec.keys.map((k) => ({ kid: kidToUuid(k.kid), intendedTrackType: k.trackType })),
+      drmSystems: spec.systems.map((s) => ({
+        name: name(s.systemId), systemId: s.systemId,
+        asks: [...(s.pssh ? ["PSSH"] : []), ...(s.contentProtectionData ? ["ContentProtectionData"] : []), ...(s.hls ? ["HLSSignalingData"] : [])],
+      })),
+    },
+    response: {
+      keys: keys.map((k) => ({
+        kid: kidToUuid(k.kid), ...(k.trackType ? { intendedTrackType: k.trackType } : {}),
+        systems: k.systems.map((s) => ({
+          name: name(s.systemId), systemId: s.systemId,
+          ...(s.pssh ? { psshBytes: s.pssh.length } : {}),
+          ...(s.contentProtectionData ? { contentProtectionData: true } : {}),
+          ...(s.hlsMedia ? { hlsMedia: s.hlsMedia } : {}),
+          ...(s.hlsMaster ? { hlsMaster: s.hlsMaster } : {}),
+        })),
+      })),
+    },
+  };
 }

@@ -1,17 +1,18 @@
 /**
- * Our DASH MPD writer (static, ISO/IEC 23009-1 SegmentTemplate + SegmentTimeline) with Common Encryption signalling:
- * `urn:mpeg:dash:mp4protection:2011` value `cenc` with `cenc:default_KID`, the DASH-IF ClearKey scheme with
- * `dashif:Laurl`, and one ContentProtection element per DRM system whose signalling the key server returned: a CPIX
- * `ContentProtectionData` is the XML that goes *inside* that element (DASH-IF CPIX 2.3), so the lab writes the
- * element (schemeIdUri, value) itself and puts the checked children (e.g. Widevine's `cenc:pssh`) in it.
+ * The lab's DASH content protection signalling, written into the MPD Shaka Packager produced: per AdaptationSet the
+ * `urn:mpeg:dash:mp4protection:2011` descriptor (value `cenc`, `cenc:default_KID`) and one ContentProtection element
+ * per DRM system whose signalling the key server returned. A CPIX `ContentProtectionData` is the XML that goes
+ * *inside* that element (DASH-IF CPIX 2.3), so the lab writes the element (schemeIdUri, value) itself and puts the
+ * checked children (Widevine's `cenc:pssh`, PlayReady's `cenc:pssh` + `mspr:pro`, ClearKey's `dashif:Laurl`) in it.
+ * Shaka Packager's raw-key mode writes one ContentProtection per PSSH box it was given, for every AdaptationSet;
+ * those are replaced by the SPEKE signalling of the key that AdaptationSet is encrypted with.
  */
-import type { Element } from "@xmldom/xmldom";
+import { XMLSerializer, type Element } from "@xmldom/xmldom";
 import { parsePlayReadyObject } from "../../functions/drm/playready";
 import { parsePssh } from "../../functions/drm/pssh";
 import { KeyplaneError } from "../../functions/errors";
 import { kidToUuid } from "../../functions/keys/kid";
 import { parseXmlStrict, xmlAttr, xmlText } from "../../functions/xml/strict";
-import type { TrackInfo } from "../mp4/track";
 
 export const DASHIF_CLEARKEY_SCHEME = "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e";
 export const MP4_PROTECTION_SCHEME = "urn:mpeg:dash:mp4protection:2011";
@@ -24,44 +25,6 @@ export interface ServerContentProtection {
   systemId: string;
   /** The XML that goes inside the ContentProtection element (not the element itself). */
   innerXml: string;
-}
-
-export interface TimelineEntry { t: number; d: number }
-
-export interface DashRepresentation {
-  id: string;
-  track: TrackInfo;
-  kid: Buffer;
-  bandwidth: number;
-  /** relative to the MPD, e.g. `video/init.mp4` and `video/seg-$Number$.m4s` */
-  initialization: string;
-  media: string;
-  timeline: TimelineEntry[];
-  /** ContentProtectionData from the SPEKE response, checked and wrapped in a ContentProtection element per system. */
-  extraContentProtection?: ServerContentProtection[];
-}
-
-export interface MpdOptions {
-  durationSec: number;
-  representations: DashRepresentation[];
-  /** ClearKey license URL written as dashif:Laurl (our `/clearkey`). */
-  clearKeyLaUrl: string;
-}
-
-export function isoDuration(sec: number): string {
-  return `PT${(Math.round(sec * 1000) / 1000).toFixed(3)}S`;
-}
-
-function timelineXml(tl: TimelineEntry[]): string {
-  const runs: { t: number; d: number; r: number }[] = [];
-  let expected = -1;
-  for (const e of tl) {
-    const last = runs[runs.length - 1];
-    if (last && last.d === e.d && e.t === expected) last.r++;
-    else runs.push({ t: e.t, d: e.d, r: 0 });
-    expected = e.t + e.d;
-  }
-  return runs.map((r, i) => `<S${i === 0 || tl.length === 0 ? ` t="${r.t}"` : ""} d="${r.d}"${r.r ? ` r="${r.r}"` : ""}/>`).join("");
 }
 
 /** The MPD descriptor for a DRM system id the key server answers for: the `urn:uuid:` scheme and its `@value`. */
@@ -142,42 +105,69 @@ export function serverContentProtection(cp: ServerContentProtection): string {
   return `<ContentProtection schemeIdUri="${d.scheme}"${d.value === undefined ? "" : ` value="${xmlAttr(d.value)}"`}>${out.join("")}</ContentProtection>`;
 }
 
-export function contentProtectionElements(kid: Buffer, laUrl: string, extra: ServerContentProtection[] = []): string {
-  const cps = [
-    `<ContentProtection schemeIdUri="${MP4_PROTECTION_SCHEME}" value="cenc" cenc:default_KID="${kidToUuid(kid)}"/>`,
-    `<ContentProtection schemeIdUri="${DASHIF_CLEARKEY_SCHEME}" value="ClearKey1.0"><dashif:Laurl>${xmlText(laUrl)}</dashif:Laurl></ContentProtection>`,
-  ];
-  for (const x of extra) cps.push(serverContentProtection(x));
-  return cps.join("\n      ");
+export const MPD_NS = "urn:mpeg:dash:schema:mpd:2011";
+
+/** What one AdaptationSet (by contentType) is encrypted with and what the key server said about it. */
+export interface ProtectedSet {
+  contentType: "video" | "audio";
+  kid: Buffer;
+  /** ContentProtectionData per DRM system from the SPEKE response, in the order they are written. */
+  systems: ServerContentProtection[];
 }
 
-export function writeMpd(o: MpdOptions): string {
-  const sets = ["video", "audio"].map((kind) => {
-    const reps = o.representations.filter((r) => r.track.kind === kind);
-    if (reps.length === 0) return "";
-    const first = reps[0]!;
-    const mime = kind === "video" ? "video/mp4" : "audio/mp4";
-    const repXml = reps.map((r) => {
-      const attrs = [`id="${xmlAttr(r.id)}"`, `bandwidth="${Math.max(1, Math.round(r.bandwidth))}"`, `codecs="${xmlAttr(r.track.codecs)}"`];
-      if (kind === "video") attrs.push(`width="${r.track.width}"`, `height="${r.track.height}"`);
-      else attrs.push(`audioSamplingRate="${r.track.sampleRate}"`);
-      const ch = kind === "audio" ? `\n        <AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011" value="${r.track.channels}"/>` : "";
-      return `      <Representation ${attrs.join(" ")}>${ch}
-        <SegmentTemplate timescale="${r.track.timescale}" initialization="${xmlAttr(r.initialization)}" media="${xmlAttr(r.media)}" startNumber="1">
-          <SegmentTimeline>${timelineXml(r.timeline)}</SegmentTimeline>
-        </SegmentTemplate>
-      </Representation>`;
-    }).join("\n");
-    return `    <AdaptationSet contentType="${kind}" mimeType="${mime}" segmentAlignment="true" startWithSAP="1"${kind === "audio" ? ` lang="und"` : ""}>
-      ${contentProtectionElements(first.kid, o.clearKeyLaUrl, first.extraContentProtection)}
-${repXml}
-    </AdaptationSet>`;
-  }).filter(Boolean).join("\n");
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:cenc="urn:mpeg:cenc:2013" xmlns:dashif="https://dashif.org/CPS" xmlns:mspr="urn:microsoft:playready" type="static" profiles="urn:mpeg:dash:profile:isoff-live:2011" minBufferTime="PT2S" mediaPresentationDuration="${isoDuration(o.durationSec)}">
-  <Period id="0" start="PT0S">
-${sets}
-  </Period>
-</MPD>
-`;
+function mpdInvalid(msg: string): KeyplaneError {
+  return new KeyplaneError("MPD_INVALID", msg, { status: 502 });
+}
+
+/** The ContentProtection elements for one AdaptationSet: mp4protection (scheme, default_KID), then each system's. */
+export function contentProtectionElements(kid: Buffer, scheme: "cenc" | "cbcs", systems: ServerContentProtection[]): string {
+  return [
+    `<ContentProtection schemeIdUri="${MP4_PROTECTION_SCHEME}" value="${scheme}" cenc:default_KID="${kidToUuid(kid)}"/>`,
+    ...systems.map(serverContentProtection),
+  ].join("\n      ");
+}
+
+/**
+ * Rewrites the content protection of Shaka Packager's MPD: every AdaptationSet named in `sets` must carry exactly
+ * one mp4protection descriptor whose `cenc:default_KID` is that set's KID (what the packager encrypted with); all its
+ * ContentProtection elements are replaced, in place, by `contentProtectionElements`. Everything else in the MPD is the
+ * packager's. The result declares the `cenc`, `mspr` and `dashif` prefixes on the MPD element.
+ */
+export function protectMpd(mpdXml: string, sets: ProtectedSet[], scheme: "cenc" | "cbcs" = "cenc"): string {
+  const doc = parseXmlStrict(mpdXml, { code: "MPD_INVALID", label: "the packager's MPD", maxChars: 8 * 1024 * 1024 });
+  const root = doc.documentElement!;
+  if (root.namespaceURI !== MPD_NS || root.localName !== "MPD") throw mpdInvalid("the packager's output is not an MPD");
+  const replacements: string[] = [];
+  const seen = new Set<string>();
+  const adaptationSets = Array.from(root.getElementsByTagNameNS(MPD_NS, "AdaptationSet"));
+  for (const as of adaptationSets) {
+    const type = as.getAttribute("contentType") ?? "";
+    const want = sets.find((s) => s.contentType === type);
+    if (!want) throw mpdInvalid(`the packager wrote an AdaptationSet for ${JSON.stringify(type)}, which the lab has no key for`);
+    seen.add(type);
+    const cps = Array.from(as.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === "ContentProtection" && (n as Element).namespaceURI === MPD_NS);
+    const mp4 = cps.filter((c) => c.getAttribute("schemeIdUri") === MP4_PROTECTION_SCHEME);
+    if (mp4.length !== 1) throw mpdInvalid(`the ${type} AdaptationSet has ${mp4.length} mp4protection descriptors, expected 1`);
+    const kid = mp4[0]!.getAttributeNS(CENC_NS, "default_KID")?.toLowerCase();
+    if (kid !== kidToUuid(want.kid)) throw mpdInvalid(`the ${type} AdaptationSet is encrypted with KID ${kid}, not the ${type} key from the key server (${kidToUuid(want.kid)})`);
+    const mark = doc.createComment(` keyplane-cp-${replacements.length} `);
+    as.insertBefore(mark, cps[0]!);
+    for (const c of cps) {
+      // drop the whitespace before each removed element too, so the indentation stays tidy
+      const prev = c.previousSibling;
+      if (prev && prev.nodeType === 3 && !/\S/.test(prev.nodeValue ?? "") && prev !== mark) as.removeChild(prev);
+      as.removeChild(c);
+    }
+    replacements.push(contentProtectionElements(want.kid, scheme, want.systems));
+  }
+  for (const s of sets) if (!seen.has(s.contentType)) throw mpdInvalid(`the packager's MPD has no ${s.contentType} AdaptationSet`);
+  for (const [prefix, ns] of [["cenc", CENC_NS], ["mspr", MSPR_NS], ["dashif", DASHIF_CPS_NS]] as const) {
+    const declared = root.getAttribute(`xmlns:${prefix}`);
+    if (declared && declared !== ns) throw mpdInvalid(`the packager's MPD binds the prefix ${prefix} to ${declared}`);
+    if (!declared) root.setAttribute(`xmlns:${prefix}`, ns);
+  }
+  let out = new XMLSerializer().serializeToString(doc);
+  out = out.replace(/<!-- keyplane-cp-(\d+) -->/g, (_, i: string) => replacements[Number(i)]!);
+  if (!out.startsWith("<?xml")) out = `<?xml version="1.0" encoding="UTF-8"?>\n${out}`;
+  return out.endsWith("\n") ? out : out + "\n";
 }

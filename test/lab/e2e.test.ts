@@ -1,8 +1,10 @@
 /**
  * End to end on one machine: the lab server (real SPEKE, token service, key delivery) packages a generated clip with
- * our encryptor, then Debian's Chromium (playwright-core, real time) plays it with Shaka Player through /clearkey and
- * /hls/key; ffmpeg plays the HLS stream with an Authorization header. Proves: playback with a token, 401 without one,
- * and a decode failure when the keys come from a server with another seed (the media really is encrypted).
+ * Shaka Packager (DASH cenc, HLS fMP4 cbcs) and ffmpeg (HLS MPEG-TS AES-128), then Debian's Chromium (playwright-core,
+ * real time) plays each with Shaka Player through /clearkey and /hls/key; ffmpeg plays both HLS renditions with an
+ * Authorization header. Proves: playback with a token, 401 without one, and a decode failure when the keys come from a
+ * server with another seed (the media really is encrypted). The page shows the exchange (SPEKE summary, token claims
+ * without the signature, each license/key request with status and time).
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -20,11 +22,14 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 interface LabState {
   /** what a person sees on the page */
-  shown?: { keys: string; errors: string; frames: string; state: string };
+  shown?: { keys: string; errors: string; frames: string; state: string; requests: string; claims: string; exchange: string; cbcs: string };
   /** the page's Content-Security-Policy header and every violation Chromium reported against it */
   csp?: { header: string | undefined; violations: string[] };
   stream: string | null; hasToken: boolean; keyStatuses: Record<string, string>;
   errors: { code: number | string | null; message: string }[]; licenseStatuses: number[]; frames: number; state: string; mediaError?: number;
+  requests: { kind: string; path: string; status: number | null; ms: number | null; at: string }[];
+  claims: { type: string; header: Record<string, unknown> | null; claims: Record<string, unknown> } | null;
+  cbcsSupported: boolean | null;
 }
 
 async function token(url: string, kids: string[]): Promise<string> {
@@ -88,10 +93,9 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
         await page.waitForTimeout(1500);
         s = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState);
       }
-      s.shown = await page.evaluate(() => ({
-        keys: document.getElementById("keys")!.textContent ?? "", errors: document.getElementById("errors")!.textContent ?? "",
-        frames: document.getElementById("frames")!.textContent ?? "", state: document.getElementById("state")!.textContent ?? "",
-      }));
+      // (no named functions inside evaluate: tsx would wrap them in a helper the page does not have)
+      s.shown = await page.evaluate(() => Object.fromEntries(["keys", "errors", "frames", "state", "requests", "claims", "exchange", "cbcs"]
+        .map((id) => [id, document.getElementById(id)!.textContent ?? ""]))) as LabState["shown"];
       s.csp = { header: response?.headers()["content-security-policy"], violations };
       return s;
     } finally {
@@ -101,19 +105,37 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
 
   const finished = (s: LabState) => s.frames >= 100 || s.state === "error";
 
-  for (const stream of ["dash", "hls"] as const) {
+  const dashKids = () => [packaged.kids.video, packaged.kids.audio!];
+  const cbcsKids = () => [packaged.kids.cbcsVideo, packaged.kids.cbcsAudio!];
+  const hex = (k: string) => k.replace(/-/g, "");
+
+  for (const stream of ["dash", "hls-cbcs", "hls"] as const) {
     it(`${stream}: plays at least 100 decoded frames with keys obtained under a token`, async () => {
       const s = await play(lab.url, `play=${stream}`, finished);
       assert.deepEqual(s.errors, []);
       assert.ok(s.frames >= 100, `decoded ${s.frames} frames`);
       assert.equal(s.hasToken, true);
       assert.ok(s.licenseStatuses.length > 0 && s.licenseStatuses.every((x) => x === 200), `key requests: ${s.licenseStatuses}`);
-      if (stream === "dash") {
+      if (stream !== "hls") {
+        // ClearKey EME: the key ids are the packager's default_KIDs (tenc), i.e. the KIDs SPEKE returned
         const ids = Object.keys(s.keyStatuses).sort();
-        assert.deepEqual(ids, [packaged.kids.video, packaged.kids.audio!].map((k) => k.replace(/-/g, "")).sort());
+        assert.deepEqual(ids, (stream === "dash" ? dashKids() : cbcsKids()).map(hex).sort());
         assert.ok(Object.values(s.keyStatuses).every((v) => v === "usable"), JSON.stringify(s.keyStatuses));
-        assert.match(s.shown!.keys, new RegExp(`${packaged.kids.video.replace(/-/g, "")}: usable`));
+        assert.match(s.shown!.keys, new RegExp(`${hex(stream === "dash" ? packaged.kids.video : packaged.kids.cbcsVideo)}: usable`));
       }
+      if (stream === "hls-cbcs") assert.equal(s.cbcsSupported, true, s.shown!.cbcs);
+      // the page shows each license/key request with its status and time, and the token's claims without its signature
+      assert.ok(s.requests.length > 0 && s.requests.every((r) => r.status === 200 && /^\d\d:\d\d:\d\d\.\d{3}$/.test(r.at)), JSON.stringify(s.requests));
+      const path = stream === "dash" ? /\/clearkey/ : /\/hls\/key\//;
+      assert.ok(s.requests.some((r) => path.test(r.path)) || stream === "hls-cbcs", JSON.stringify(s.requests));
+      assert.match(s.shown!.requests, /HTTP 200/);
+      assert.equal(s.claims?.type, "JWT");
+      assert.equal(s.claims?.claims.sub, "demo");
+      assert.match(s.shown!.claims, /sub/);
+      assert.doesNotMatch(s.shown!.claims, /[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{30,}/, "no token text on the page");
+      // the SPEKE exchange summary: KIDs, DRM systems, track types; no key material
+      for (const kid of [...dashKids(), ...cbcsKids(), packaged.kids.hls]) assert.ok(s.shown!.exchange.includes(kid), `exchange shows ${kid}`);
+      for (const w of ["PRESET-VIDEO-1", "VIDEO", "AUDIO", "Widevine", "PlayReady", "FairPlay", "Clear Key AES-128", "cbcs", "cenc"]) assert.ok(s.shown!.exchange.includes(w), w);
       assert.equal(s.shown!.state, "playing");
       assert.equal(s.shown!.errors, "");
       // the lab's CSP is in force and Shaka Player (MSE blob: URLs, EME, fetch) plays within it
@@ -127,6 +149,7 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       assert.ok(s.licenseStatuses.includes(401), `statuses ${s.licenseStatuses}, errors ${JSON.stringify(s.errors)}`);
       assert.equal(s.frames, 0);
       assert.match(s.shown!.errors, /HTTP 401/, "the page shows the refusal");
+      assert.match(s.shown!.requests, /HTTP 401/);
     });
 
     it(`${stream}: keys from a server with another seed fail to decode (the media is really encrypted)`, async () => {
@@ -134,7 +157,7 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       assert.equal(s.state, "error", `expected a playback error, got ${s.frames} frames`);
       assert.ok(s.licenseStatuses.includes(200), `the other server did not hand out keys: ${JSON.stringify(s)}`);
       assert.equal(s.frames, 0);
-      if (stream === "dash") {
+      if (stream !== "hls") {
         // Chromium's ClearKey CDM decrypts with the wrong key and the decoder rejects the result
         assert.ok(s.errors.some((e) => e.code === "MEDIA_ERR_3" || e.code === 3016), JSON.stringify(s.errors));
         assert.ok(s.errors.some((e) => /DECODE/.test(e.message)), JSON.stringify(s.errors));
@@ -148,7 +171,8 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
   it("ensureDemoMedia reuses media already packaged against the same key server", async () => {
     const logs: string[] = [];
     const again = await ensureDemoMedia({ keyServerUrl: lab.url, mediaDir: lab.mediaDir, log: (m) => logs.push(m) });
-    assert.deepEqual(again, { dash: packaged.dash, hls: packaged.hls, kids: [packaged.kids.video, packaged.kids.audio, packaged.kids.hls] });
+    assert.deepEqual(again, { dash: packaged.dash, hlsCbcs: packaged.hlsCbcs, hls: packaged.hls,
+      kids: [packaged.kids.video, packaged.kids.audio, packaged.kids.cbcsVideo, packaged.kids.cbcsAudio, packaged.kids.hls] });
     assert.match(logs.join("\n"), /already packaged/);
   });
 
@@ -156,15 +180,31 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
     const args = ["-hide_banner", "-nostdin", "-loglevel", "error"];
     if (headers) args.push("-headers", headers);
     args.push("-i", url, "-map", "0:v:0", "-f", "framemd5", "-");
-    return run("ffmpeg", args).then((r) => ({ ...r, frames: r.stdout.split("\n").filter((l) => /^0,/.test(l)).length }));
+    return run("ffmpeg", args).then((r) => {
+      const lines = r.stdout.split("\n").filter((l) => /^0,/.test(l));
+      return { ...r, frames: lines.length, md5s: lines.map((l) => l.split(",").pop()!.trim()) };
+    });
   }
 
-  it("hls: ffmpeg plays the AES-128 stream with -headers \"Authorization: Bearer ...\"", async () => {
-    const t = await token(lab.url, [packaged.kids.hls]);
-    const r = await ffmpegFrames(`${lab.url}/media/${packaged.hls}`, `Authorization: Bearer ${t}\r\n`);
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.frames >= 100, `ffmpeg decoded ${r.frames} frames`);
-    assert.equal(r.frames, 8 * 24, "every frame of the generated 8 s, 24 fps clip");
+  for (const [name, path, kids] of [["AES-128 (MPEG-TS)", () => packaged.hls, () => [packaged.kids.hls]], ["cbcs (fMP4, SAMPLE-AES identity)", () => packaged.hlsCbcs, cbcsKids]] as const) {
+    it(`hls ${name}: ffmpeg plays it with -headers "Authorization: Bearer ..."`, async () => {
+      const t = await token(lab.url, kids());
+      const r = await ffmpegFrames(`${lab.url}/media/${path()}`, `Authorization: Bearer ${t}\r\n`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.frames >= 100, `ffmpeg decoded ${r.frames} frames`);
+      assert.equal(r.frames, 8 * 24, "every frame of the generated 8 s, 24 fps clip");
+    });
+  }
+
+  it("hls cbcs: ffmpeg without the header gets 401 for the key; what it decodes is not the picture", async () => {
+    const t = await token(lab.url, cbcsKids());
+    const good = await ffmpegFrames(`${lab.url}/media/${packaged.hlsCbcs}`, `Authorization: Bearer ${t}\r\n`);
+    const r = await ffmpegFrames(`${lab.url}/media/${packaged.hlsCbcs}`);
+    assert.match(r.stderr, /Unable to open key file/);
+    // ffmpeg's fMP4 path carries on without the key and hands the still-encrypted samples to the decoder
+    assert.match(r.stderr, /error while decoding|Invalid|concealing|decode_slice/i);
+    const same = r.md5s.filter((m, i) => m === good.md5s[i]).length;
+    assert.ok(same < good.md5s.length / 10, `${same} of ${good.md5s.length} frames match the decrypted picture`);
   });
 
   it("hls: ffmpeg without the header gets 401 for the key and decodes nothing", async () => {

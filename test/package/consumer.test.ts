@@ -88,6 +88,8 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
         "@pulumi/aws": devPin("@pulumi/aws"),
         "@pulumi/aws-native": devPin("@pulumi/aws-native"),
         "@pulumi/random": devPin("@pulumi/random"),
+        // The optional peer of keyplane/policy-pack (its types are @pulumi/policy's), checked in subpaths.ts below.
+        "@pulumi/policy": devPin("@pulumi/policy"),
       },
       devDependencies: { "@types/node": devPin("@types/node"), typescript: devPin("typescript") },
       allowScripts: { "@pulumi/aws-native": false, protobufjs: false },
@@ -147,6 +149,21 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
     const code = Object.fromEntries(r.resources.filter((x) => x.codeSha256).map((x) => [x.name, x.codeSha256]));
     assert.equal(code["keys-speke-fn"], bundleFunction(SPEKE_ENTRY).sha256);
     assert.equal(code["delivery-delivery-fn"], bundleFunction(DELIVERY_ENTRY).sha256);
+  });
+
+  it("`keyplane review` (the installed bin) reviews this project: its name, its TypeScript program, Markdown/JSON/SARIF", async () => {
+    writeFileSync(join(app, "Pulumi.dev.yaml"), ["config:", "  aws:region: eu-west-1", ""].join("\n"));
+    const bin = join(app, "node_modules", ".bin", "keyplane");
+    const r = await run(bin, ["review", "--stack", "dev", "--json", "review.json", "--markdown", "review.md", "--sarif", "review.sarif"], app);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr.slice(-3000)}`);
+    const json = JSON.parse(readFileSync(join(app, "review.json"), "utf8")) as { project: string; resources: { type: string }[] };
+    assert.equal(json.project, "keyplane-consumer", "the consumer's project, read from its Pulumi.yaml");
+    const types = json.resources.map((x) => x.type);
+    assert.ok(types.includes("keyplane:aws:SpekeKeyServer") && types.includes("aws:lambda/function:Function"), "its index.ts ran (ts-node through its own @pulumi/pulumi)");
+    assert.match(readFileSync(join(app, "review.md"), "utf8"), /keyplane-consumer/);
+    const sarif = JSON.parse(readFileSync(join(app, "review.sarif"), "utf8")) as { version: string; runs: { tool: { driver: { name: string } } }[] };
+    assert.equal(sarif.version, "2.1.0");
+    assert.ok(sarif.runs[0]!.tool.driver.name.length > 0);
   });
 
   it("imports every subpath with plain node and no side effects; keyplane/azure needs only its optional peer", async () => {

@@ -1,44 +1,87 @@
 /**
- * MPD writer: ISO/IEC 23009-1 SegmentTimeline (S@t, @d, @r = repeat count), xs:duration, and the content protection
- * signalling DOMAIN/DASH-IF IOP name: mp4protection + cenc:default_KID (urn:mpeg:cenc:2013) and the DASH-IF ClearKey
- * scheme urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e with dashif:Laurl (https://dashif.org/CPS).
+ * Content protection in the MPD Shaka Packager wrote: the signalling DOMAIN/DASH-IF IOP name: mp4protection +
+ * cenc:default_KID (urn:mpeg:cenc:2013) and the DASH-IF ClearKey scheme urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e
+ * with dashif:Laurl (https://dashif.org/CPS); the packager's own ContentProtection elements are replaced in place.
+ * The fixture below has the shape Shaka Packager v3.4 writes in raw-key mode (one ContentProtection per PSSH box).
  */
 import assert from "node:assert/strict";
 import { DOMParser } from "@xmldom/xmldom";
 import { execFileSync } from "node:child_process";
-import { isoDuration, writeMpd, type DashRepresentation } from "../../../lab/dash/mpd";
-import type { TrackInfo } from "../../../lab/mp4/track";
+import { protectMpd, type ServerContentProtection } from "../../../lab/dash/mpd";
 
-const video: TrackInfo = { trackId: 1, kind: "video", timescale: 12288, format: "avc1", codecs: "avc1.4d401e", nalLengthSize: 4, defaultSampleDuration: 0, defaultSampleSize: 0, width: 640, height: 360 };
 const MPD = "urn:mpeg:dash:schema:mpd:2011";
 /** xmllint (libxml2) well-formedness and namespace check of a whole MPD: "" when clean. */
 function lint(xml: string): string {
   try { execFileSync("xmllint", ["--noout", "--nonet", "-"], { input: xml, stdio: "pipe" }); return ""; } catch (e) { return String((e as { stderr?: Buffer }).stderr ?? e); }
 }
 const KID = Buffer.from("0f083e4eb8314a3d917ece78076e54aa", "hex");
-
-function rep(over: Partial<DashRepresentation> = {}): DashRepresentation {
-  return { id: "video", track: video, kid: KID, bandwidth: 1000.4, initialization: "video/init.mp4", media: "video/seg-$Number$.m4s",
-    timeline: [{ t: 0, d: 24576 }, { t: 24576, d: 24576 }, { t: 49152, d: 24576 }, { t: 73728, d: 12288 }], ...over };
-}
+const AKID = Buffer.from("ffeeddccbbaa99887766554433221100", "hex");
+const PACKAGER_MPD = `<?xml version="1.0" encoding="UTF-8"?>
+<!--Generated with https://github.com/shaka-project/shaka-packager version v3.4.2-c819dea-release-->
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:mpeg:dash:schema:mpd:2011 DASH-MPD.xsd" xmlns:cenc="urn:mpeg:cenc:2013" profiles="urn:mpeg:dash:profile:isoff-live:2011" minBufferTime="PT2S" type="static" mediaPresentationDuration="PT8S">
+  <Period id="0">
+    <AdaptationSet id="0" contentType="video" width="640" height="360" frameRate="12288/512" segmentAlignment="true" par="16:9">
+      <ContentProtection value="cenc" schemeIdUri="urn:mpeg:dash:mp4protection:2011" cenc:default_KID="0f083e4e-b831-4a3d-917e-ce78076e54aa"/>
+      <ContentProtection schemeIdUri="urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b">
+        <cenc:pssh>AAAARHBzc2gBAAAAEHfv7MCyTQKs4zweUuL7SwAAAAL/7t3Mu6qZiHdmVUQzIhEAABEiM0RVZneImaq7zN3u/wAAAAA=</cenc:pssh>
+      </ContentProtection>
+      <Representation id="0" bandwidth="645184" codecs="avc1.4d401e" mimeType="video/mp4" sar="1:1">
+        <SegmentTemplate timescale="12288" initialization="video/init.mp4" media="video/seg-$Number$.m4s" startNumber="1">
+          <SegmentTimeline>
+            <S t="0" d="24576" r="3"/>
+          </SegmentTimeline>
+        </SegmentTemplate>
+      </Representation>
+    </AdaptationSet>
+    <AdaptationSet id="1" contentType="audio" startWithSAP="1" segmentAlignment="true">
+      <ContentProtection value="cenc" schemeIdUri="urn:mpeg:dash:mp4protection:2011" cenc:default_KID="ffeeddcc-bbaa-9988-7766-554433221100"/>
+      <Representation id="1" bandwidth="102974" codecs="mp4a.40.2" mimeType="audio/mp4" audioSamplingRate="48000">
+        <AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011" value="2"/>
+        <SegmentTemplate timescale="48000" initialization="audio/init.mp4" media="audio/seg-$Number$.m4s" startNumber="1">
+          <SegmentTimeline><S t="0" d="96256" r="3"/></SegmentTimeline>
+        </SegmentTemplate>
+      </Representation>
+    </AdaptationSet>
+  </Period>
+</MPD>`;
+const CK = "3ea8778f-7742-4bf9-b18b-e834b2acbd47";
+const laurl = (u: string): ServerContentProtection => ({ systemId: CK, innerXml: `<dashif:Laurl xmlns:dashif="https://dashif.org/CPS">${u}</dashif:Laurl>` });
 
 describe("lab/dash/mpd", () => {
-  it("writes cenc + default_KID, ClearKey Laurl and a compact SegmentTimeline", () => {
-    const xml = writeMpd({ durationSec: 7, representations: [rep()], clearKeyLaUrl: "http://127.0.0.1:8787/clearkey?a=1&b=2" });
+  it("replaces the packager's ContentProtection per AdaptationSet: cenc + default_KID, then ClearKey Laurl; the rest stays the packager's", () => {
+    const xml = protectMpd(PACKAGER_MPD, [
+      { contentType: "video", kid: KID, systems: [laurl("http://127.0.0.1:8787/clearkey?a=1&amp;b=2")] },
+      { contentType: "audio", kid: AKID, systems: [laurl("http://127.0.0.1:8787/clearkey")] },
+    ]);
+    assert.equal(lint(xml), "");
     const doc = new DOMParser().parseFromString(xml, "text/xml");
-    const root = doc.documentElement!;
-    assert.equal(root.getAttribute("type"), "static");
-    assert.equal(root.getAttribute("mediaPresentationDuration"), "PT7.000S");
-    const cps = Array.from(doc.getElementsByTagNameNS("urn:mpeg:dash:schema:mpd:2011", "ContentProtection"));
+    const sets = Array.from(doc.getElementsByTagNameNS(MPD, "AdaptationSet"));
+    assert.equal(sets.length, 2);
+    const cps = Array.from(sets[0]!.getElementsByTagNameNS(MPD, "ContentProtection"));
+    assert.equal(cps.length, 2, "the packager's common-PSSH element is gone");
     assert.equal(cps[0]!.getAttribute("value"), "cenc");
     assert.equal(cps[0]!.getAttributeNS("urn:mpeg:cenc:2013", "default_KID"), "0f083e4e-b831-4a3d-917e-ce78076e54aa");
     assert.equal(cps[1]!.getAttribute("schemeIdUri"), "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e");
+    assert.equal(cps[1]!.getAttribute("value"), "ClearKey1.0");
     assert.equal(cps[1]!.getElementsByTagNameNS("https://dashif.org/CPS", "Laurl")[0]!.textContent, "http://127.0.0.1:8787/clearkey?a=1&b=2");
-    const s = Array.from(doc.getElementsByTagNameNS("urn:mpeg:dash:schema:mpd:2011", "S")).map((e) => [e.getAttribute("t"), e.getAttribute("d"), e.getAttribute("r")]);
-    assert.deepEqual(s, [["0", "24576", "2"], [null, "12288", null]]);
-    const r = doc.getElementsByTagNameNS("urn:mpeg:dash:schema:mpd:2011", "Representation")[0]!;
-    assert.equal(r.getAttribute("bandwidth"), "1000");
-    assert.equal(r.getAttribute("codecs"), "avc1.4d401e");
+    // ContentProtection stays where the packager put it (before Representation, ISO/IEC 23009-1 schema order)
+    const kids = Array.from(sets[0]!.childNodes).filter((n) => n.nodeType === 1).map((n) => n.localName);
+    assert.deepEqual(kids, ["ContentProtection", "ContentProtection", "Representation"]);
+    const audioCps = Array.from(sets[1]!.getElementsByTagNameNS(MPD, "ContentProtection"));
+    assert.equal(audioCps[0]!.getAttributeNS("urn:mpeg:cenc:2013", "default_KID"), "ffeeddcc-bbaa-9988-7766-554433221100");
+    const s = Array.from(doc.getElementsByTagNameNS(MPD, "S")).map((e) => [e.getAttribute("t"), e.getAttribute("d"), e.getAttribute("r")]);
+    assert.deepEqual(s[0], ["0", "24576", "3"]);
+    assert.equal(doc.documentElement!.getAttribute("mediaPresentationDuration"), "PT8S");
+  });
+
+  it("refuses an MPD whose default_KID is not the key server's KID, or that misses a track", () => {
+    assert.throws(() => protectMpd(PACKAGER_MPD, [
+      { contentType: "video", kid: AKID, systems: [] }, { contentType: "audio", kid: AKID, systems: [] },
+    ]), /video AdaptationSet is encrypted with KID 0f083e4e-.*not the video key/);
+    assert.throws(() => protectMpd(PACKAGER_MPD, [{ contentType: "video", kid: KID, systems: [] }]), /AdaptationSet for "audio", which the lab has no key for/);
+    const videoOnly = PACKAGER_MPD.replace(/<AdaptationSet id="1"[\s\S]*?<\/AdaptationSet>/, "");
+    assert.throws(() => protectMpd(videoOnly, [{ contentType: "video", kid: KID, systems: [] }, { contentType: "audio", kid: AKID, systems: [] }]), /no audio AdaptationSet/);
+    assert.throws(() => protectMpd("<MPD/>", []), /not an MPD/);
   });
 
   // DASH-IF CPIX 2.3: ContentProtectionData is the XML inside the ContentProtection element; the MPD writer writes
@@ -53,7 +96,9 @@ describe("lab/dash/mpd", () => {
     return b.toString("base64");
   };
   const pro = (() => { const b = Buffer.alloc(10); b.writeUInt32LE(10, 0); b.writeUInt16LE(1, 4); b.writeUInt16LE(1, 6); return b.toString("base64"); })();
-  const mpd = (extra: DashRepresentation["extraContentProtection"]) => writeMpd({ durationSec: 1, representations: [rep({ extraContentProtection: extra })], clearKeyLaUrl: "http://x/clearkey" });
+  const mpd = (extra: ServerContentProtection[]) => protectMpd(PACKAGER_MPD, [
+    { contentType: "video", kid: KID, systems: [laurl("http://x/clearkey"), ...extra] }, { contentType: "audio", kid: AKID, systems: [] },
+  ]);
   const cpsOf = (xml: string) => Array.from(new DOMParser().parseFromString(xml, "text/xml").getElementsByTagNameNS(MPD, "ContentProtection"));
 
   it("wraps the key server's ContentProtectionData in its own ContentProtection element (no nesting)", () => {
@@ -65,7 +110,7 @@ describe("lab/dash/mpd", () => {
     ]);
     assert.equal(lint(xml), "");
     const cps = cpsOf(xml);
-    assert.equal(cps.length, 4);
+    assert.equal(cps.length, 5, "video: mp4protection, ClearKey, Widevine, PlayReady; audio: mp4protection");
     for (const cp of cps) assert.equal(cp.getElementsByTagNameNS(MPD, "ContentProtection").length, 0, "no nested ContentProtection");
     assert.equal(cps[2]!.getAttribute("schemeIdUri"), `urn:uuid:${WV}`);
     assert.deepEqual(Array.from(cps[2]!.childNodes).map((n) => [n.namespaceURI, n.localName, n.textContent]), [["urn:mpeg:cenc:2013", "pssh", wvBox]]);
@@ -97,10 +142,5 @@ describe("lab/dash/mpd", () => {
       ["80a6be7e-1448-4c37-9e70-d5aebe04c8d2", pssh(box("80a6be7e-1448-4c37-9e70-d5aebe04c8d2")), /unexpected DRM system/],
     ];
     for (const [systemId, innerXml, re] of bad) assert.throws(() => mpd([{ systemId, innerXml }]), re, innerXml);
-  });
-
-  it("xs:duration with millisecond precision", () => {
-    assert.equal(isoDuration(8.021333), "PT8.021S");
-    assert.equal(isoDuration(0), "PT0.000S");
   });
 });

@@ -47,4 +47,34 @@ describe("review/record", () => {
       (e: Error & { code?: string }) => e.code === "program_failed" && /boom/.test(e.message),
     );
   });
+
+  it("reports a failed validation inside apply (an Output argument) as program_failed instead of hanging", async () => {
+    await assert.rejects(
+      recordProgram(() => {
+        const late = pulumi.output(Promise.resolve("not-an-arn")).apply((v) => {
+          if (!v.startsWith("arn:")) throw new Error(`Thing: roleArn "${v}" must be an IAM role ARN`);
+          return v;
+        });
+        new Raw("aws:iam/rolePolicy:RolePolicy", "p", { role: late });
+        return {};
+      }, { project: "keyplane", stack: "ci", config: {}, secretKeys: [] }),
+      (e: Error & { code?: string }) => e.code === "program_failed" && /roleArn "not-an-arn" must be an IAM role ARN/.test(e.message),
+    );
+  });
+
+  it("reports a real component's apply-time refusal (KeyDeliveryApi.corsAllowOrigins from an Output) as program_failed", async () => {
+    const { KeyDeliveryApi } = await import("keyplane/aws");
+    await assert.rejects(
+      recordProgram(() => {
+        new KeyDeliveryApi("kd", {
+          keySeedSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:seed-AbCdEf",
+          policies: [{ name: "open", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] }],
+          defaultPolicy: "open",
+          corsAllowOrigins: pulumi.output(Promise.resolve(["*"])),
+        });
+        return {};
+      }, { project: "keyplane", stack: "ci", config: {}, secretKeys: [] }),
+      (e: Error & { code?: string }) => e.code === "program_failed" && /KeyDeliveryApi/.test(e.message) && /corsAllowOrigins/.test(e.message),
+    );
+  });
 });

@@ -102,9 +102,11 @@ function registerTypeScript(projectDir: string): void {
 
 /** Load and run a program module: its default export / module.exports may be a function or a promise of outputs. */
 async function runProgramModule(file: string, projectDir = dirname(file)): Promise<unknown> {
-  if (/\.[cm]?tsx?$/.test(file)) registerTypeScript(projectDir);
+  // `file` may be the project folder (Pulumi.yaml without `main`): its package.json `main` names the entry.
+  const entry = require.resolve(file);
+  if (/\.[cm]?tsx?$/.test(entry)) registerTypeScript(projectDir);
   // A fresh load each time, so a program that registers resources at import time runs again in the same process.
-  delete require.cache[require.resolve(file)];
+  delete require.cache[entry];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as unknown;
   const main = (mod as { default?: unknown })?.default ?? mod;

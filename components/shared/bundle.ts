@@ -6,7 +6,8 @@
  *   `index.js` and calls the exported `handler`.
  * - Every dependency is bundled, including `@aws-sdk/*` v3. The Node.js 20/22 Lambda runtimes ship an SDK v3, but its
  *   version moves under us; bundling pins the exact version we tested (the cost is a larger archive, measured in the
- *   tests and in docs/readme/aws.md). Pass `external: ["@aws-sdk/*"]` to use the runtime's copy instead.
+ *   tests and in docs/performance.md, "Bundle sizes"). Pass `external: ["@aws-sdk/*"]` to use the runtime's copy
+ *   instead.
  * - The result is cached per process and per (entry, options) so one `pulumi up` bundles each entry once.
  * - The published package ships every `functions/runtimes/entries/<name>.ts` prebuilt by `npm run build` (scripts/build.ts,
  *   which calls this function) as `dist/bundles/<name>.js`. Running from that compiled package, an entry with default

@@ -1,7 +1,8 @@
 /**
- * HS256 JWT verification on Node's own HMAC. jose 6 verifies HMAC through WebCrypto, which on Node 20 costs about
- * 135 µs of CPU per token (a thread-pool job and several promise hops around `subtle.verify`); node:crypto's HMAC-SHA256
- * over the same input costs about 5 µs. Key delivery verifies a token on every request, so for symmetric keys:
+ * HS256 JWT verification on Node's own HMAC. jose 6 verifies HMAC through WebCrypto, which on Node 20 costs many times
+ * the CPU of node:crypto's HMAC-SHA256 over the same input (a thread-pool job and several promise hops around
+ * `subtle.verify`; figures in docs/performance.md). Key delivery verifies a token on every request, so for symmetric
+ * keys:
  *   1. the MAC over `header.payload` is computed with node:crypto and compared in constant time with the decoded
  *      signature bytes (the caller has already refused non-canonical base64url);
  *   2. everything else is still jose's: the protected header (crit, b64) and the claims set (iss, aud, exp, nbf,

@@ -276,8 +276,8 @@ interface CachedJwt {
 /**
  * Two generations per restriction: lookups try the current map, then the previous one; when the current map is full
  * it becomes the previous one and a fresh map starts. Bounded at 2 x VERIFIED_CACHE_MAX entries, O(1) per operation
- * (evicting a Map's oldest entry one at a time scans the deleted slots V8 leaves at its front, which showed up as
- * about 25 µs per cache miss under load).
+ * (evicting a Map's oldest entry one at a time scans the deleted slots V8 leaves at its front, which showed up as a
+ * measurable cost per cache miss under load; figure in docs/performance.md).
  */
 interface Generations {
   current: Map<string, CachedJwt>;

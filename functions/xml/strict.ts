@@ -3,7 +3,7 @@
  * accept (no DTD, no entity declarations, only the five predefined entities, a size cap, any parser error or warning
  * is fatal). Callers choose the error code and the wording via options (e.g. AMS import uses `AMS_XML_INVALID`).
  * functions/cpix/parse.ts keeps its own byte-level pipeline (tuned for speed) but applies the same rules: its
- * pre-parse checks, then functions/xml/tree.ts (a strict namespace-resolving parser, ~9x faster than xmldom there).
+ * pre-parse checks, then functions/xml/tree.ts (a strict namespace-resolving parser, much faster than xmldom there).
  */
 import { DOMParser, type Document } from "@xmldom/xmldom";
 import { KeyplaneError } from "../errors";

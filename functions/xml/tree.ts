@@ -4,11 +4,9 @@
  * character data). One idea: walk the text once with `indexOf` / `charCodeAt`, check well-formedness and XML
  * Namespaces 1.0 as it goes, throw `XmlSyntaxError` on the first violation, build nothing else.
  *
- * Why not a library: measured on the SPEKE scenario (a) body (bench/speke.ts `request(TWO_KEYS)`: 2,330 bytes, 51
- * tags; Node 20, CPU time per parse after warm-up, scratch micro-bench): @xmldom/xmldom 180 us; fast-xml-parser 181 us;
- * saxes 6 (xmlns: true, position: false) 62 us building this tree and 43-50 us with no handlers at all, so at best
- * ~3-4x; txml 41 us but lax (no well-formedness or namespace checks); this parser 19 us with every check below (~9x).
- * xmldom was ~78% of the SPEKE request's in-process CPU.
+ * Why not a library: xmldom took most of a SPEKE request's in-process CPU, and on the SPEKE request body this parser,
+ * with every check below, is several times faster than xmldom, fast-xml-parser and saxes; txml comes closer but is lax
+ * (no well-formedness or namespace checks). The measurements: docs/performance.md ("Figures behind design choices").
  *
  * Rules (all violations are errors; nothing is repaired):
  * - Accepted: an optional XML declaration at offset 0 (version 1.x, optional encoding / standalone, in that order),

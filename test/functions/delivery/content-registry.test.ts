@@ -1,8 +1,8 @@
 /**
  * Issue 14, items 1 and 2: a content id never comes from the viewer. Key delivery and the token service configured as
- * the README's examples (a token policy by default, an open policy bound to content id "trailer", a client-secret token
- * service with a content-scoped rule), over real HTTP on loopback through the whole app (SPEKE + delivery in one
- * process, sharing one content key registry, as the lab runs them).
+ * the examples of docs/delivery.md (a token policy by default, an open policy bound to content id "trailer", a
+ * client-secret token service with a content-scoped rule), over real HTTP on loopback through the whole app (SPEKE +
+ * delivery in one process, sharing one content key registry, as the lab runs them).
  *
  * Expected keys come from the SPEKE response itself (the CPIX `pskc:PlainValue` read with xmldom), an independent path
  * from key delivery's own answer.
@@ -24,7 +24,7 @@ const PSKC = "urn:ietf:params:xml:ns:keyprov:pskc";
 const CLIENT_SECRET = "s3cret-backend-credential";
 const sha256hex = (s: string) => createHash("sha256").update(s).digest("hex");
 
-/** The README's policy example: "premium" (token) by default, "free" (open) bound to content id "trailer". */
+/** docs/delivery.md's policy example: "premium" (token) by default, "free" (open) bound to content id "trailer". */
 function readmePolicies(premiumKid?: string) {
   return {
     policies: [
@@ -41,7 +41,7 @@ function readmePolicies(premiumKid?: string) {
   };
 }
 
-/** The README's entitlement example: alice's narrow rule, then anyone for the trailer. */
+/** docs/delivery.md's entitlement example: alice's narrow rule, then anyone for the trailer. */
 const README_RULES = (aliceKid: string) => ({
   auth: { mode: "clientSecret", header: "x-keyplane-client-secret", secretSha256: [sha256hex(CLIENT_SECRET)] },
   rules: [

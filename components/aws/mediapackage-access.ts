@@ -73,7 +73,13 @@ export interface CdnAuthResources {
 }
 
 /** Creates (or adopts) the CDN identifier secret and the role MediaPackage reads it with. */
-export function cdnAuthResources(component: string, name: string, a: Mp2CdnAuthArgs, opt: pulumi.CustomResourceOptions, tags?: pulumi.Input<Record<string, pulumi.Input<string>>>): CdnAuthResources {
+export function cdnAuthResources(component: string, name: string, a: Mp2CdnAuthArgs, opt: pulumi.CustomResourceOptions, tags?: pulumi.Input<Record<string, pulumi.Input<string>>>, version: 1 | 2 = 2): CdnAuthResources {
+  // MediaPackage v1 ("CDN authorization in AWS Elemental MediaPackage"): header X-MediaPackage-CDNIdentifier, secret key
+  // MediaPackageCDNIdentifier, role assumed by mediapackage.amazonaws.com, one secret per endpoint.
+  const header = version === 2 ? CDN_IDENTIFIER_HEADER : "X-MediaPackage-CDNIdentifier";
+  const key = version === 2 ? CDN_IDENTIFIER_SECRET_KEY : "MediaPackageCDNIdentifier";
+  const service = version === 2 ? "mediapackagev2.amazonaws.com" : "mediapackage.amazonaws.com";
+  const maxSecrets = version === 2 ? 100 : 1;
   if (a.existingSecretArns !== undefined && a.headerValue !== undefined) throw new Error(`${component}: cdnAuth takes existingSecretArns or headerValue, not both`);
   const kms = a.kmsKeyArn === undefined ? undefined : checkInput(a.kmsKeyArn, checkArn(component, "cdnAuth.kmsKeyArn", KMS_ARN_RE, "KMS key ARN"));
   const rw = a.recoveryWindowInDays ?? 30;
@@ -81,7 +87,7 @@ export function cdnAuthResources(component: string, name: string, a: Mp2CdnAuthA
   let secretArns: pulumi.Output<string[]>;
   let headerValue: pulumi.Output<string> | undefined;
   if (a.existingSecretArns !== undefined) {
-    secretArns = checkInput(a.existingSecretArns, arns(component, "cdnAuth.existingSecretArns", SECRET_ARN_RE, "Secrets Manager secret ARN", 1, 100)) as pulumi.Output<string[]>;
+    secretArns = checkInput(a.existingSecretArns, arns(component, "cdnAuth.existingSecretArns", SECRET_ARN_RE, "Secrets Manager secret ARN", 1, maxSecrets)) as pulumi.Output<string[]>;
   } else {
     const value = a.headerValue !== undefined
       ? pulumi.secret(checkInput(a.headerValue, (v) => {
@@ -91,14 +97,14 @@ export function cdnAuthResources(component: string, name: string, a: Mp2CdnAuthA
       }))
       : pulumi.secret(new random.RandomUuid(`${name}-cdn-identifier`, {}, opt).result);
     const secret = new aws.secretsmanager.Secret(`${name}-cdn-identifier`, {
-      description: `MediaPackage v2 CDN authorization: the ${CDN_IDENTIFIER_HEADER} header value (JSON key ${CDN_IDENTIFIER_SECRET_KEY}).`,
+      description: `MediaPackage CDN authorization: the ${header} header value (JSON key ${key}).`,
       recoveryWindowInDays: rw,
       ...(kms ? { kmsKeyId: kms } : {}),
       ...(tags ? { tags } : {}),
     }, opt);
     new aws.secretsmanager.SecretVersion(`${name}-cdn-identifier`, {
       secretId: secret.id,
-      secretString: pulumi.secret(value.apply((v) => JSON.stringify({ [CDN_IDENTIFIER_SECRET_KEY]: v }))),
+      secretString: pulumi.secret(value.apply((v) => JSON.stringify({ [key]: v }))),
     }, { ...opt, additionalSecretOutputs: ["secretString"] });
     secretArns = secret.arn.apply((x) => [x]);
     headerValue = value;
@@ -110,8 +116,8 @@ export function cdnAuthResources(component: string, name: string, a: Mp2CdnAuthA
     const identity = aws.getCallerIdentityOutput({}, opt);
     const region = aws.getRegionOutput({}, opt);
     const role = new aws.iam.Role(`${name}-cdn-auth`, {
-      description: "MediaPackage v2 reads the CDN authorization secret with this role",
-      assumeRolePolicy: serviceTrustPolicy(["mediapackagev2.amazonaws.com"], identity.accountId),
+      description: "MediaPackage reads the CDN authorization secret with this role",
+      assumeRolePolicy: serviceTrustPolicy([service], identity.accountId),
       ...(tags ? { tags } : {}),
     }, opt);
     const doc = pulumi.all([secretArns, kms, region.region]).apply(([s, k, r]): PolicyDocument => {

@@ -27,7 +27,10 @@ const endpointSchema = z.object({
   drmSystems: z.array(z.enum(DRM_SYSTEMS)).min(1, "must list at least one DRM system"),
   hlsManifests: z.array(name(256)).optional(),
   dashManifests: z.array(name(256)).optional(),
+  lowLatencyHlsManifests: z.array(name(256)).optional(),
   segmentDurationSeconds: z.number().int().min(1).max(30).optional(),
+  /** MediaPackage v2: 60 s to 14 days. */
+  startoverWindowSeconds: z.number().int().min(60, "must be >= 60").max(1_209_600, "must be <= 1209600 (14 days)").optional(),
 });
 
 /** MediaPackage v1 DRM systems per package type and method (mirrors mp1AllowedSystems in components/aws). */
@@ -53,6 +56,8 @@ const mp1EndpointSchema = z.object({
   keyRotationIntervalSeconds: z.number().int("must be a whole number of seconds").min(0, "must be >= 0").optional(),
   segmentDurationSeconds: z.number().int().min(1).max(30).optional(),
   startoverWindowSeconds: z.number().int().min(0).max(1_209_600).optional(),
+  /** Less than the startover window (the component checks it), at most 86,400 s without one. */
+  timeDelaySeconds: z.number().int().min(0).max(1_209_600).optional(),
 });
 const mp1VodSchema = z.object({ id: name(256), type: z.enum(["HLS", "DASH", "CMAF", "MSS"]), ...mp1Encryption });
 
@@ -74,6 +79,8 @@ const mediaPackageV1Schema = z
     audioPreset: audioPreset.optional(),
     endpoints: z.array(mp1EndpointSchema).default([]),
     vod: z.object({ packagingGroupId: name(256).optional(), configurations: z.array(mp1VodSchema).min(1, "must list at least one packaging configuration") }).optional(),
+    /** CDN authorization on the live endpoints: a generated X-MediaPackage-CDNIdentifier secret and its reader role. */
+    cdnAuth: z.boolean().default(false),
   })
   .superRefine((mp, ctx) => {
     if (mp.endpoints.length === 0 && !mp.vod) ctx.addIssue({ code: "custom", path: ["endpoints"], message: "must list at least one endpoint (or set vod)" });
@@ -130,6 +137,12 @@ export const awsSchema = z.object({
     videoPreset: videoPreset.default(3),
     audioPreset: audioPreset.default(1),
     endpoints: z.array(endpointSchema).min(1, "must list at least one endpoint"),
+    /** CDN authorization on every endpoint: a generated X-MediaPackageV2-CDNIdentifier secret and its reader role. */
+    cdnAuth: z.boolean().default(false),
+    /** CloudFront distributions admitted by origin access control (endpoint policies). */
+    cloudFrontDistributionArns: z.array(z.string().regex(/^arn:aws[a-z-]*:cloudfront::\d{12}:distribution\/[A-Z0-9]+$/, "must be a CloudFront distribution ARN")).optional(),
+    /** Encoder roles (e.g. MediaLive's) granted mediapackagev2:PutObject on the channel. */
+    ingestRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, "must be an IAM role ARN")).optional(),
   }).optional(),
   /** MediaPackage v1 origin (live and/or VOD) against the same SPEKE server as `mediaPackage`. */
   mediaPackageV1: mediaPackageV1Schema.optional(),

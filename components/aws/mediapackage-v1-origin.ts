@@ -9,6 +9,7 @@
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { checkInput, shown } from "../shared/inputs";
+import { cdnAuthResources, type Mp2CdnAuthArgs } from "./mediapackage-access";
 import { assertPresets, checkSpekeProvider, SYSTEM_IDS, v1AudioPreset, v1VideoPreset, type AudioPreset, type VideoPreset } from "./mediapackage-encryption";
 
 export type Mp1Drm = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "AES_128";
@@ -28,7 +29,18 @@ export interface Mp1EncryptionArgs {
   resourceId?: pulumi.Input<string>;
   /** Live only: the content key encryption certificate. */
   certificateArn?: pulumi.Input<string>;
+  /** Live HLS / CMAF only: constant IV, 32 hexadecimal characters. */
+  constantInitializationVector?: pulumi.Input<string>;
 }
+
+
+type Plain<T> = { [K in keyof T]: pulumi.Unwrap<T[K]> };
+/** HLS package / CMAF HLS manifest settings (aws-native mediapackage inputs; DATERANGE needs programDateTimeIntervalSeconds > 0). */
+export type Mp1HlsOptions = Plain<Pick<awsNative.types.input.mediapackage.OriginEndpointHlsPackageArgs & awsNative.types.input.mediapackage.OriginEndpointHlsManifestArgs, "adMarkers" | "programDateTimeIntervalSeconds" | "playlistWindowSeconds" | "playlistType" | "includeIframeOnlyStream">> & Plain<Pick<awsNative.types.input.mediapackage.OriginEndpointHlsPackageArgs, "useAudioRenditionGroup" | "includeDvbSubtitles">>;
+/** DASH package settings. */
+export type Mp1DashOptions = Plain<Pick<awsNative.types.input.mediapackage.OriginEndpointDashPackageArgs, "manifestWindowSeconds" | "minBufferTimeSeconds" | "minUpdatePeriodSeconds" | "suggestedPresentationDelaySeconds" | "periodTriggers" | "segmentTemplateFormat" | "utcTiming" | "utcTimingUri" | "profile" | "manifestLayout" | "includeIframeOnlyStream">>;
+/** MSS package settings. */
+export type Mp1MssOptions = Plain<Pick<awsNative.types.input.mediapackage.OriginEndpointMssPackageArgs, "manifestWindowSeconds">>;
 
 export interface Mp1EndpointArgs {
   /**
@@ -39,6 +51,12 @@ export interface Mp1EndpointArgs {
   type: pulumi.Input<Mp1PackageType>;
   segmentDurationSeconds?: pulumi.Input<number>;
   startoverWindowSeconds?: pulumi.Input<number>;
+  /** Delay before content is served, in seconds: less than the startover window, at most 86,400 without one. */
+  timeDelaySeconds?: pulumi.Input<number>;
+  /** Package settings for HLS endpoints and the CMAF endpoint's HLS manifest. */
+  hls?: pulumi.Input<Mp1HlsOptions>;
+  dash?: pulumi.Input<Mp1DashOptions>;
+  mss?: pulumi.Input<Mp1MssOptions>;
   encryption?: pulumi.Input<Mp1EncryptionArgs>;
 }
 
@@ -56,6 +74,11 @@ export interface MediaPackageV1OriginArgs {
   channelId?: pulumi.Input<string>;
   endpoints?: Mp1EndpointArgs[];
   vod?: { packagingGroupId?: pulumi.Input<string>; configurations: Mp1VodConfigurationArgs[] };
+  /**
+   * CDN authorization on every live endpoint (v1: one secret `{"MediaPackageCDNIdentifier": "<value>"}` and a role
+   * assumed by mediapackage.amazonaws.com). Created or adopted as for MediaPackageV2Origin (`existingSecretArns`: one ARN).
+   */
+  cdnAuth?: Mp2CdnAuthArgs;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -110,7 +133,32 @@ interface CheckedEndpoint {
   type: Mp1PackageType;
   seg: number;
   startover?: number;
+  delay?: number;
+  hls?: Mp1HlsOptions;
+  dash?: Mp1DashOptions;
+  mss?: Mp1MssOptions;
   enc?: ResolvedMp1Encryption;
+}
+
+/** Live endpoint rules beyond encryption (MediaPackage v1 user guide "Time delay"; HLS DATERANGE needs a PDT interval). */
+export function validateMp1Live(where: string, r: CheckedEndpoint): void {
+  const int = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  if (r.startover !== undefined && !int(r.startover)) throw new Error(`${where}: startoverWindowSeconds must be a non-negative integer (got ${shown(r.startover)})`);
+  if (r.delay !== undefined) {
+    const max = r.startover ? r.startover - 1 : 86_400;
+    if (!int(r.delay) || r.delay > max) throw new Error(`${where}: timeDelaySeconds must be an integer from 0 to ${max} (${r.startover ? "less than startoverWindowSeconds" : "at most 24 h without a startover window"}) (got ${shown(r.delay)})`);
+  }
+  if (r.hls && r.type !== "HLS" && r.type !== "CMAF") throw new Error(`${where}: hls options need an HLS or CMAF endpoint (type is ${r.type})`);
+  if (r.dash && r.type !== "DASH") throw new Error(`${where}: dash options need a DASH endpoint (type is ${r.type})`);
+  if (r.mss && r.type !== "MSS") throw new Error(`${where}: mss options need an MSS endpoint (type is ${r.type})`);
+  if (r.hls?.adMarkers === "DATERANGE" && !(typeof r.hls.programDateTimeIntervalSeconds === "number" && r.hls.programDateTimeIntervalSeconds > 0)) {
+    throw new Error(`${where}: hls.adMarkers DATERANGE needs hls.programDateTimeIntervalSeconds greater than 0 (got ${shown(r.hls.programDateTimeIntervalSeconds)})`);
+  }
+  const iv = r.enc?.constantInitializationVector;
+  if (iv !== undefined) {
+    if (r.type !== "HLS" && r.type !== "CMAF") throw new Error(`${where}: encryption.constantInitializationVector is an HLS / CMAF option (type is ${r.type})`);
+    if (typeof iv !== "string" || !/^[0-9a-fA-F]{32}$/.test(iv)) throw new Error(`${where}: encryption.constantInitializationVector must be 32 hexadecimal characters (got ${shown(iv)})`);
+  }
 }
 
 export class MediaPackageV1Origin extends pulumi.ComponentResource {
@@ -121,6 +169,10 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
   readonly playbackUrls: pulumi.Output<Record<string, string>>;
   /** VOD packaging group domain (asset playback URLs hang off it). */
   readonly vodDomainName: pulumi.Output<string | undefined>;
+  /** CDN authorization of the live endpoints (undefined without `cdnAuth`). */
+  readonly cdnAuth: pulumi.Output<{ secretArn: string; roleArn: string } | undefined>;
+  /** The X-MediaPackage-CDNIdentifier value when Keyplane created the secret (secret output). */
+  readonly cdnIdentifierHeaderValue: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: MediaPackageV1OriginArgs, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:aws:MediaPackageV1Origin", name, {}, opts);
@@ -143,18 +195,26 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
     const tags = pulumi.output(args.tags ?? {}).apply((t) => Object.entries(t).map(([key, value]) => ({ key, value })));
 
     // Validated now when plain, else when resolved (the messages name the endpoint and the value).
-    const checkedEndpoint = (where: string, e: { type: Mp1EndpointArgs["type"]; segmentDurationSeconds?: Mp1EndpointArgs["segmentDurationSeconds"]; startoverWindowSeconds?: Mp1EndpointArgs["startoverWindowSeconds"]; encryption?: Mp1EndpointArgs["encryption"] }) =>
-      checkInput({ type: e.type, seg: e.segmentDurationSeconds ?? 6, startover: e.startoverWindowSeconds, enc: e.encryption } as pulumi.Input<{ type: Mp1PackageType; seg: number; startover?: number; enc?: Mp1EncryptionArgs }>, (r): CheckedEndpoint => {
+    const checkedEndpoint = (where: string, e: Partial<Omit<Mp1EndpointArgs, "id">> & Pick<Mp1EndpointArgs, "type">) =>
+      checkInput({ type: e.type, seg: e.segmentDurationSeconds ?? 6, startover: e.startoverWindowSeconds, delay: e.timeDelaySeconds, hls: e.hls, dash: e.dash, mss: e.mss, enc: e.encryption } as pulumi.Input<CheckedEndpoint>, (r): CheckedEndpoint => {
         if (!["HLS", "DASH", "CMAF", "MSS"].includes(r.type)) throw new Error(`${where}: type must be HLS, DASH, CMAF or MSS (got ${shown(r.type)})`);
-        if (r.enc) validateMp1Encryption(where, r.type, r.enc);
+        if (r.enc) validateMp1Encryption(where, r.type, r.enc as ResolvedMp1Encryption);
+        validateMp1Live(where, r as CheckedEndpoint);
         return r as CheckedEndpoint;
       }) as pulumi.Output<CheckedEndpoint>;
 
     let channel: awsNative.mediapackage.Channel | undefined;
+    let authorization: pulumi.Output<{ cdnIdentifierSecret: string; secretsRoleArn: string }> | undefined;
+    this.cdnAuth = pulumi.output(undefined);
+    this.cdnIdentifierHeaderValue = pulumi.output(undefined);
     const playback: Record<string, pulumi.Output<string>> = {};
     if (endpoints.length) {
       const channelId = checkInput(args.channelId ?? name, ID("MediaPackageV1Origin: channelId"));
       // The ingest credentials (hlsIngest: URL, username, password) are secret in this child's state too.
+      const cdn = args.cdnAuth ? cdnAuthResources("MediaPackageV1Origin", name, args.cdnAuth, opt, args.tags, 1) : undefined;
+      this.cdnAuth = cdn ? pulumi.all([cdn.secretArns, cdn.roleArn]).apply(([a, roleArn]) => ({ secretArn: a[0]!, roleArn })) : pulumi.output(undefined);
+      this.cdnIdentifierHeaderValue = cdn?.headerValue ? pulumi.secret(cdn.headerValue) : pulumi.output(undefined);
+      authorization = cdn ? pulumi.all([cdn.secretArns, cdn.roleArn]).apply(([a, roleArn]) => ({ cdnIdentifierSecret: a[0]!, secretsRoleArn: roleArn })) : undefined;
       channel = new awsNative.mediapackage.Channel(`${name}-channel`, { awsId: channelId, description: "Keyplane channel", tags }, { ...opt, additionalSecretOutputs: ["hlsIngest"] });
       for (const e of endpoints) {
         const c = checkedEndpoint(`MediaPackageV1Origin endpoint "${e.id}"`, e);
@@ -172,15 +232,21 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
           if (r.type !== type) return undefined;
           const enc = r.enc;
           const rotation = enc ? (enc.videoPreset !== undefined ? 0 : (enc.keyRotationIntervalSeconds ?? 0)) : undefined;
-          if (type === "HLS") return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { encryptionMethod: enc.method ?? "AES_128", keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
-          if (type === "DASH") return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
-          if (type === "CMAF") return { segmentDurationSeconds: r.seg, hlsManifests: [{ id: `${e.id}-hls` }], ...(enc ? { encryption: { encryptionMethod: enc.method ?? "SAMPLE_AES", keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
-          return { segmentDurationSeconds: r.seg, ...(enc ? { encryption: { spekeKeyProvider: p } } : {}) };
+          const iv = enc?.constantInitializationVector ? { constantInitializationVector: enc.constantInitializationVector } : {};
+          if (type === "HLS") return { segmentDurationSeconds: r.seg, ...(r.hls ?? {}), ...(enc ? { encryption: { encryptionMethod: enc.method ?? "AES_128", keyRotationIntervalSeconds: rotation, ...iv, spekeKeyProvider: p } } : {}) };
+          if (type === "DASH") return { segmentDurationSeconds: r.seg, ...(r.dash ?? {}), ...(enc ? { encryption: { keyRotationIntervalSeconds: rotation, spekeKeyProvider: p } } : {}) };
+          if (type === "CMAF") {
+            const { useAudioRenditionGroup: _u, includeDvbSubtitles: _d, ...manifest } = r.hls ?? {};
+            return { segmentDurationSeconds: r.seg, hlsManifests: [{ id: `${e.id}-hls`, ...manifest }], ...(enc ? { encryption: { encryptionMethod: enc.method ?? "SAMPLE_AES", keyRotationIntervalSeconds: rotation, ...iv, spekeKeyProvider: p } } : {}) };
+          }
+          return { segmentDurationSeconds: r.seg, ...(r.mss ?? {}), ...(enc ? { encryption: { spekeKeyProvider: p } } : {}) };
         }) as pulumi.Output<never>;
         const ep = new awsNative.mediapackage.OriginEndpoint(`${name}-${e.id}`, {
           awsId: e.id,
           channelId: channel.awsId,
           startoverWindowSeconds: c.apply((r) => r.startover) as pulumi.Output<number>,
+          timeDelaySeconds: c.apply((r) => r.delay) as pulumi.Output<number>,
+          ...(authorization ? { authorization } : {}),
           hlsPackage: block("HLS"),
           dashPackage: block("DASH"),
           cmafPackage: block("CMAF"),
@@ -222,6 +288,6 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
     this.ingestEndpoints = channel ? pulumi.secret(channel.hlsIngest) : pulumi.output(undefined);
     this.playbackUrls = pulumi.all(playback);
     this.vodDomainName = group ? group.domainName : pulumi.output(undefined);
-    this.registerOutputs({ channelId: this.channelId, ingestEndpoints: this.ingestEndpoints, playbackUrls: this.playbackUrls, vodDomainName: this.vodDomainName });
+    this.registerOutputs({ channelId: this.channelId, ingestEndpoints: this.ingestEndpoints, playbackUrls: this.playbackUrls, vodDomainName: this.vodDomainName, cdnAuth: this.cdnAuth, cdnIdentifierHeaderValue: this.cdnIdentifierHeaderValue });
   }
 }

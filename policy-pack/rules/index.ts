@@ -7,7 +7,7 @@ import { KeyplaneError } from "../../functions/errors";
 import { amsLocatorProtected } from "./ams";
 import { certificateRsa2048 } from "./certificates";
 import { noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel } from "./drm";
-import { mediaPackageKeyRotation, mediaPackagePresets } from "./mediapackage";
+import { mediaPackageCdnAuth, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow } from "./mediapackage";
 import { corsNoWildcard, logRetention } from "./operations";
 import { noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded } from "./restrictions";
 import { keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi } from "./secrets";
@@ -16,7 +16,7 @@ import { httpsUrls } from "./urls";
 import { defaultRuleConfig, type ConfigProperty, type EnforcementLevel, type ResourceUnderReview, type RuleConfig, type RuleDefinition, type Violation } from "./types";
 
 export * from "./types";
-export { amsLocatorProtected, certificateRsa2048, noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel, mediaPackageKeyRotation, mediaPackagePresets, corsNoWildcard, logRetention, noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi, spekeAwsIam, httpsUrls };
+export { amsLocatorProtected, certificateRsa2048, noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow, mediaPackageCdnAuth, corsNoWildcard, logRetention, noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi, spekeAwsIam, httpsUrls };
 
 export const rules: readonly RuleDefinition[] = [
   noOpenRestriction,
@@ -33,6 +33,8 @@ export const rules: readonly RuleDefinition[] = [
   keySeedInSecretStore,
   mediaPackageKeyRotation,
   mediaPackagePresets,
+  mediaPackageTimeWindow,
+  mediaPackageCdnAuth,
   certificateRsa2048,
   logRetention,
   corsNoWildcard,

@@ -15,7 +15,9 @@ export function mediaPackageEndpoints(aws: AwsSettings, certificateArn?: pulumi.
     container: e.container,
     ...(e.hlsManifests ? { hlsManifests: e.hlsManifests } : {}),
     ...(e.dashManifests ? { dashManifests: e.dashManifests } : {}),
+    ...(e.lowLatencyHlsManifests ? { lowLatencyHlsManifests: e.lowLatencyHlsManifests } : {}),
     ...(e.segmentDurationSeconds ? { segmentDurationSeconds: e.segmentDurationSeconds } : {}),
+    ...(e.startoverWindowSeconds !== undefined ? { startoverWindowSeconds: e.startoverWindowSeconds } : {}),
     encryption: {
       method: e.method,
       drmSystems: e.drmSystems,
@@ -56,6 +58,7 @@ export function mediaPackageV1Args(aws: AwsSettings, speke: MediaPackageV1Origin
             type: e.type,
             ...(e.segmentDurationSeconds ? { segmentDurationSeconds: e.segmentDurationSeconds } : {}),
             ...(e.startoverWindowSeconds !== undefined ? { startoverWindowSeconds: e.startoverWindowSeconds } : {}),
+            ...(e.timeDelaySeconds !== undefined ? { timeDelaySeconds: e.timeDelaySeconds } : {}),
             encryption: {
               ...enc,
               // With presets MediaPackage v1 needs 0 (the component writes it); SPEKE v1 keeps the configured rotation.
@@ -70,6 +73,7 @@ export function mediaPackageV1Args(aws: AwsSettings, speke: MediaPackageV1Origin
     ...(mp.vod
       ? { vod: { ...(mp.vod.packagingGroupId ? { packagingGroupId: mp.vod.packagingGroupId } : {}), configurations: mp.vod.configurations.map((c) => ({ id: c.id, type: c.type, encryption: mp1Encryption(mp, c, true) })) } }
       : {}),
+    ...(mp.cdnAuth ? { cdnAuth: {} } : {}),
     tags,
   };
 }
@@ -109,6 +113,8 @@ export function mediaPackageOrigins(name: string, i: OriginInputs) {
       channelGroupName: mp.channelGroupName,
       channelName: mp.channelName,
       inputType: mp.inputType,
+      ...(mp.ingestRoleArns ? { channel: { ingestRoleArns: mp.ingestRoleArns } } : {}),
+      ...(mp.cdnAuth || mp.cloudFrontDistributionArns ? { access: { ...(mp.cdnAuth ? { cdnAuth: {} } : {}), ...(mp.cloudFrontDistributionArns ? { cloudFrontDistributionArns: mp.cloudFrontDistributionArns } : {}) } } : {}),
       speke: i.speke,
       endpoints: mediaPackageEndpoints(i.aws, certificateArn),
       tags: i.tags,

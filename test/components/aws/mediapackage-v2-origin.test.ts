@@ -125,7 +125,7 @@ describe("components/aws MediaPackageV2Origin", function () {
     }));
     assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin: channelGroupName "bad group" must match')), errors.join("\n"));
     assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin: speke.url "http://insecure.example/speke" must be an https URL')), errors.join("\n"));
-    assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin endpoint "ep": container must be CMAF or TS (got "MP4")')), errors.join("\n"));
+    assert.ok(errors.some((m) => m.includes('MediaPackageV2Origin endpoint "ep": container must be CMAF, TS or ISM (got "MP4")')), errors.join("\n"));
     assert.ok(!errors.some((m) => /toString|Output<T>/.test(m)), "no Output toString in messages");
   });
 });

@@ -65,18 +65,22 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
       return { ...s, arn: arn("events", `rule/${r.name}`), name: r.name };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return { ...s, arn: arn("cloudwatch", `alarm:${r.name}`) };
+    case "random:index/randomUuid:RandomUuid":
+      return { ...s, result: "0f8fad5b-d9cb-469f-a165-70867728950e" };
     case "random:index/randomBytes:RandomBytes":
       return { ...s, base64: Buffer.alloc(Number(s.length ?? 30), 7).toString("base64"), hex: "00" };
     case "aws-native:mediapackagev2:Channel":
-      return { ...s, arn: arn("mediapackagev2", `channelGroup/x/channel/${r.name}`), ingestEndpointUrls: [`https://abc-1.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(s.channelGroupName)}/1/${String(s.channelName)}/index`] };
+      return { ...s, arn: arn("mediapackagev2", `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}`), ingestEndpointUrls: [`https://abc-1.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(s.channelGroupName)}/1/${String(s.channelName)}/index`] };
     case "aws-native:mediapackagev2:OriginEndpoint": {
       const base = `https://egress.mediapackagev2.${REGION}.amazonaws.com/out/v1/${String(s.channelGroupName)}/${String(s.channelName)}/${String(s.originEndpointName)}`;
       return {
         ...s,
-        arn: arn("mediapackagev2", `x/${r.name}`),
+        arn: arn("mediapackagev2", `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}/originEndpoint/${String(s.originEndpointName)}`),
         // (unknown during a dry run: not a list)
         hlsManifestUrls: (Array.isArray(s.hlsManifests) ? s.hlsManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.m3u8`),
         dashManifestUrls: (Array.isArray(s.dashManifests) ? s.dashManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.mpd`),
+        lowLatencyHlsManifestUrls: (Array.isArray(s.lowLatencyHlsManifests) ? s.lowLatencyHlsManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.m3u8`),
+        mssManifestUrls: (Array.isArray(s.mssManifests) ? s.mssManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.ism/Manifest`),
       };
     }
     case "aws-native:mediapackagev2:ChannelGroup":

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mediaPackageKeyRotation, mediaPackagePresets } from "../../../policy-pack/rules";
+import { httpsUrls, mediaPackageCdnAuth, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow } from "../../../policy-pack/rules";
 import { res } from "./fixtures";
 import { run } from "./helpers";
 
@@ -65,6 +65,66 @@ describe("policy-pack/rules/mediapackage", () => {
       const r = v2({}, { presetSpeke20Audio: "UNENCRYPTED", presetSpeke20Video: "PRESET_VIDEO_2" });
       assert.equal(run(mediaPackagePresets, r).length, 1);
       assert.deepEqual(run(mediaPackagePresets, r, { allowUnencryptedAudio: true }), []);
+    });
+  });
+});
+
+describe("policy-pack/rules/mediapackage time window and CDN authorization", () => {
+  /** v2 endpoint inputs as the component writes them (aws-native mediapackagev2 OriginEndpoint schema). */
+  const v2ep = (props: Record<string, unknown>, stack = "prod") => res("aws-native:mediapackagev2:OriginEndpoint", { channelGroupName: "g", channelName: "c", containerType: "CMAF", ...props }, "ep", stack);
+
+  describe("keyplane-mediapackage-time-window", () => {
+    it("passes a time delay below the startover window, DATERANGE with a PDT interval", () => {
+      assert.deepEqual(run(mediaPackageTimeWindow, v2ep({ startoverWindowSeconds: 3600, segment: { segmentDurationSeconds: 6 }, hlsManifests: [{ manifestName: "i", programDateTimeIntervalSeconds: 1, scteHls: { adMarkerHls: "DATERANGE" }, filterConfiguration: { timeDelaySeconds: 60 } }] })), []);
+    });
+    it("fails a time delay not below the startover window (FilterConfiguration.TimeDelaySeconds: smaller than the startover window)", () => {
+      const v = run(mediaPackageTimeWindow, v2ep({ startoverWindowSeconds: 300, dashManifests: [{ manifestName: "d", filterConfiguration: { timeDelaySeconds: 300 } }] }));
+      assert.deepEqual(v.map((x) => x.path), ["dashManifests[0].filterConfiguration.timeDelaySeconds"]);
+    });
+    it("fails a 10 s startover window and 100 s segments (API ranges 60..1,209,600 and 1..30)", () => {
+      const v = run(mediaPackageTimeWindow, v2ep({ startoverWindowSeconds: 10, segment: { segmentDurationSeconds: 100 } }));
+      assert.deepEqual(v.map((x) => x.path), ["startoverWindowSeconds", "segment.segmentDurationSeconds"]);
+    });
+    it("fails DATERANGE without a program date time interval", () => {
+      assert.equal(run(mediaPackageTimeWindow, v2ep({ lowLatencyHlsManifests: [{ manifestName: "l", scteHls: { adMarkerHls: "DATERANGE" } }] }))[0]?.path, "lowLatencyHlsManifests[0].programDateTimeIntervalSeconds");
+    });
+    it("v1: time delay below the startover window, at most 86,400 s without one (MediaPackage v1 user guide, Time delay)", () => {
+      const v1ep = (p: Record<string, unknown>) => res("aws-native:mediapackage:OriginEndpoint", { channelId: "c", ...p });
+      assert.deepEqual(run(mediaPackageTimeWindow, v1ep({ startoverWindowSeconds: 600, timeDelaySeconds: 599 })), []);
+      assert.equal(run(mediaPackageTimeWindow, v1ep({ startoverWindowSeconds: 600, timeDelaySeconds: 600 })).length, 1);
+      assert.equal(run(mediaPackageTimeWindow, v1ep({ timeDelaySeconds: 86_401 })).length, 1);
+    });
+  });
+
+  describe("keyplane-mediapackage-cdn-auth (advisory)", () => {
+    const policy = (statement: Record<string, unknown>, extra: Record<string, unknown> = {}, stack = "prod") =>
+      res("aws-native:mediapackagev2:OriginEndpointPolicy", { channelGroupName: "g", channelName: "c", originEndpointName: "ep", policy: { Version: "2012-10-17", Statement: [statement] }, ...extra }, "pol", stack);
+    const cdnStatement = { Effect: "Allow", Principal: "*", Action: "mediapackagev2:GetObject", Resource: "arn", Condition: { Bool: { "mediapackagev2:RequestHasMatchingCdnAuthHeader": "true" } } };
+    const cdnAuthConfiguration = { cdnIdentifierSecretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:x"], secretsRoleArn: "arn:aws:iam::123456789012:role/r" };
+
+    it("is advisory", () => assert.equal(mediaPackageCdnAuth.enforcementLevel, "advisory"));
+    it("passes a header-gated policy with its cdnAuthConfiguration, and CloudFront with a named distribution", () => {
+      assert.deepEqual(run(mediaPackageCdnAuth, policy(cdnStatement, { cdnAuthConfiguration })), []);
+      assert.deepEqual(run(mediaPackageCdnAuth, policy({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "mediapackagev2:GetObject", Resource: "arn", Condition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } } })), []);
+    });
+    it("flags anyone without the header condition, header gating without a secret, CloudFront without a distribution", () => {
+      assert.equal(run(mediaPackageCdnAuth, policy({ ...cdnStatement, Condition: undefined }))[0]?.message, "origin endpoint policy admits anyone without the CDN authorization header condition");
+      assert.equal(run(mediaPackageCdnAuth, policy(cdnStatement))[0]?.path, "cdnAuthConfiguration");
+      assert.match(run(mediaPackageCdnAuth, policy({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "mediapackagev2:GetObject", Resource: "arn" }))[0]?.message ?? "", /without naming the distribution/);
+    });
+    it("flags a production v1 endpoint without authorization; not outside production", () => {
+      const v1ep = (stack: string, p: Record<string, unknown> = {}) => res("aws-native:mediapackage:OriginEndpoint", { channelId: "c", ...p }, "ep", stack);
+      assert.equal(run(mediaPackageCdnAuth, v1ep("prod"))[0]?.path, "authorization");
+      assert.deepEqual(run(mediaPackageCdnAuth, v1ep("dev")), []);
+      assert.deepEqual(run(mediaPackageCdnAuth, v1ep("prod", { authorization: { cdnIdentifierSecret: "arn:s", secretsRoleArn: "arn:r" } })), []);
+    });
+  });
+
+  describe("keyplane-https-urls still refuses an http SPEKE URL on a MediaPackage v2 endpoint (mandatory)", () => {
+    it("flags it", () => {
+      const r = v2ep({ segment: { encryption: { encryptionMethod: { cmafEncryptionMethod: "CENC" }, spekeKeyProvider: { url: "http://keys.example/speke", roleArn: "arn:aws:iam::1:role/r", resourceId: "r", drmSystems: ["WIDEVINE"], encryptionContractConfiguration: { presetSpeke20Audio: "PRESET_AUDIO_1", presetSpeke20Video: "PRESET_VIDEO_1" } } } } });
+      assert.equal(httpsUrls.enforcementLevel, "mandatory");
+      assert.ok(run(httpsUrls, r).some((v) => v.path?.endsWith("spekeKeyProvider.url")), JSON.stringify(run(httpsUrls, r)));
     });
   });
 });

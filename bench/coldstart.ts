@@ -5,14 +5,20 @@
  * GetSecretValue). Printed: median over N runs of `require` + first invocation (in the fresh process, from before the
  * `require` to the answer), and of the whole process (spawn to answer, node's own start included), beside a bundle
  * whose handler is one line ("hello"), the floor. Bundle sizes are printed too.
+ *
  * Run: `npm run bench -- coldstart` (BENCH_COLD_RUNS, default 15).
+ *
+ * For an outside timer (whole processes, e.g. `hyperfine -N`): `npx tsx bench/coldstart.ts serve <dir>` writes the
+ * bundles and `<dir>/run.js`, keeps the loopback Secrets Manager running, and prints the commands to time:
+ * `node <dir>/run.js hello|speke|delivery` (each prints its own require / first-call times as JSON).
+ * A CPU profile of one cold start: `node --cpu-prof --cpu-prof-dir=prof <dir>/run.js speke`.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { bundleFunction } from "../components/shared/bundle";
 import { KeySeed } from "../functions/keys/seed";
 import { labPolicies } from "../functions/tokens/lab";
@@ -53,20 +59,69 @@ async function secretsEndpoint(): Promise<{ url: string; calls: () => number; cl
   };
 }
 
-const CHILD = `
+/**
+ * `run.js <name>`: sets the function's environment (as Lambda does before loading the code), then times
+ * `require(<name>.js)` and the first invocation, and prints them as one JSON line.
+ */
+function runScript(env: Record<string, string>, events: Record<string, unknown>): string {
+  return `"use strict";
+const name = process.argv[2];
+const events = ${JSON.stringify(events)};
+if (!(name in events)) { console.error("usage: node run.js " + Object.keys(events).join("|")); process.exit(2); }
+Object.assign(process.env, ${JSON.stringify(env)});
 const t0 = performance.now();
-const { handler } = require(process.env.BENCH_BUNDLE);
+const { handler } = require(require("node:path").join(__dirname, name + ".js"));
 const t1 = performance.now();
-Promise.resolve(handler(JSON.parse(process.env.BENCH_EVENT), { awsRequestId: "bench" })).then((r) => {
+Promise.resolve(handler(events[name], { awsRequestId: "bench" })).then((r) => {
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ require: t1 - t0, first: t2 - t1, total: t2 - t0, status: r.statusCode }));
-});`;
+  process.stdout.write(JSON.stringify({ require: t1 - t0, first: t2 - t1, total: t2 - t0, status: r.statusCode }) + "\\n");
+});
+`;
+}
 
-function runOnce(file: string, event: unknown, env: Record<string, string>): Promise<{ require: number; first: number; total: number; status: number; wall: number }> {
+interface ColdFunction { key: string; name: string; entry: string; sizeBytes: number }
+
+/** Writes the bundles, events and `run.js` into `dir`; the caller keeps `secretsUrl` answering. */
+async function prepare(dir: string, secretsUrl: string): Promise<ColdFunction[]> {
+  mkdirSync(dir, { recursive: true });
+  const hello = join(dir, "hello-entry.ts");
+  writeFileSync(hello, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
+  // The second floor: a function that only reads the key seed (the AWS SDK's GetSecretValue, as every keyed function
+  // does on its first call). SPEKE and delivery minus this row is what our own code costs.
+  const seedOnly = join(dir, "seed-entry.ts");
+  writeFileSync(seedOnly, `import { lambdaSeed } from ${JSON.stringify(resolve(__dirname, "..", "functions", "keys", "seed-source"))};\n`
+    + 'export const handler = async () => ({ statusCode: (await lambdaSeed()).seed ? 200 : 500, body: "seed" });\n');
+  const seed = KeySeed.fromBase64(SEED_TEXT);
+  const reqs = await deliveryRequests(seed);
+  const fns = [
+    { key: "hello", name: "hello (one-line handler, the floor)", entry: hello, event: {} },
+    { key: "seed", name: "seed read only (SDK GetSecretValue, 2nd floor)", entry: seedOnly, event: {} },
+    { key: "speke", name: "SPEKE (2 keys, Widevine + PlayReady + FairPlay)", entry: "functions/runtimes/entries/speke.ts",
+      event: restEvent({ method: "POST", path: "/speke", body: request(TWO_KEYS), headers: { "content-type": "application/xml", "x-speke-version": "2.0" } }) },
+    { key: "delivery", name: "key delivery (ClearKey, token signature checked)", entry: "functions/runtimes/entries/delivery.ts", event: restEvent(reqs.clearkey(reqs.tokens[0]!)) },
+  ];
+  const env: Record<string, string> = {
+    AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDBENCH", AWS_SECRET_ACCESS_KEY: "bench-secret",
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl, AWS_LAMBDA_FUNCTION_NAME: "bench", LOG_LEVEL: "warn",
+    KEY_SEED_SECRET_ARN: SECRET_ARN, KEYPLANE_DELIVERY_POLICIES: JSON.stringify(labPolicies(seed)),
+    KEYPLANE_CONFIG: JSON.stringify({ speke: { publicBaseUrl: "https://keys.example.com" } }),
+  };
+  const out: ColdFunction[] = [];
+  for (const f of fns) {
+    const bundle = bundleFunction(f.entry);
+    writeFileSync(join(dir, `${f.key}.js`), bundle.code);
+    out.push({ key: f.key, name: f.name, entry: f.entry, sizeBytes: bundle.sizeBytes });
+  }
+  writeFileSync(join(dir, "run.js"), runScript(env, Object.fromEntries(fns.map((f) => [f.key, f.event]))));
+  return out;
+}
+
+function runOnce(dir: string, key: string): Promise<{ require: number; first: number; total: number; status: number; wall: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["-e", CHILD], { env: { ...env, BENCH_BUNDLE: file, BENCH_EVENT: JSON.stringify(event) } }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${file}: ${err.message} ${stderr}`));
+    // A clean environment (PATH only): run.js sets the function's own, as Lambda would.
+    execFile(process.execPath, [join(dir, "run.js"), key], { env: { PATH: process.env.PATH ?? "" } }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${key}: ${err.message} ${stderr}`));
       resolve({ ...JSON.parse(stdout), wall: performance.now() - started });
     });
   });
@@ -82,42 +137,48 @@ export async function benchColdStart(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "keyplane-cold-"));
   const secrets = await secretsEndpoint();
   try {
-    const hello = join(dir, "hello.ts");
-    writeFileSync(hello, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
-    const seed = KeySeed.fromBase64(SEED_TEXT);
-    const reqs = await deliveryRequests(seed);
-    const spekeBody = request(TWO_KEYS);
-    const fns = [
-      { name: "hello (one-line handler, the floor)", entry: hello, event: {} },
-      { name: "SPEKE (2 keys, Widevine + PlayReady + FairPlay)", entry: "functions/runtimes/entries/speke.ts",
-        event: restEvent({ method: "POST", path: "/speke", body: spekeBody, headers: { "content-type": "application/xml", "x-speke-version": "2.0" } }) },
-      { name: "key delivery (ClearKey, token signature checked)", entry: "functions/runtimes/entries/delivery.ts", event: restEvent(reqs.clearkey(reqs.tokens[0]!)) },
-    ];
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDBENCH", AWS_SECRET_ACCESS_KEY: "bench-secret",
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, AWS_LAMBDA_FUNCTION_NAME: "bench", LOG_LEVEL: "warn",
-      KEY_SEED_SECRET_ARN: SECRET_ARN, KEYPLANE_DELIVERY_POLICIES: JSON.stringify(labPolicies(seed)),
-      KEYPLANE_CONFIG: JSON.stringify({ speke: { publicBaseUrl: "https://keys.example.com" } }),
-    };
-    console.log(`cold start: fresh node per run, require(bundle) + first API Gateway (REST) invocation, seed from a loopback Secrets Manager; median of ${runs} (target <= ${TARGET_MS} ms)`);
-    console.log(`  ${"function".padEnd(52)} ${"bundle".padStart(9)} ${"require".padStart(8)} ${"1st call".padStart(9)} ${"req+call".padStart(9)} ${"process".padStart(8)}`);
-    for (const f of fns) {
-      const bundle = bundleFunction(f.entry);
-      const file = join(dir, `${f.name.split(" ")[0]!.toLowerCase()}.js`);
-      writeFileSync(file, bundle.code);
-      const before = secrets.calls();
-      const rs = [];
-      for (let i = 0; i < runs; i++) {
-        const r = await runOnce(file, f.event, env);
+    const fns = await prepare(dir, secrets.url);
+    console.log(`cold start: fresh node per run, require(bundle) + first API Gateway (REST) invocation, seed from a loopback Secrets Manager; median of ${runs}, runs interleaved (target <= ${TARGET_MS} ms)`);
+    // Interleaved (hello, speke, delivery, hello, ...) so a burst of load from other jobs hits every row alike.
+    const results = new Map<string, Awaited<ReturnType<typeof runOnce>>[]>(fns.map((f) => [f.key, []]));
+    const before = secrets.calls();
+    for (let i = 0; i < runs; i++) {
+      for (const f of fns) {
+        const r = await runOnce(dir, f.key);
         if (r.status !== 200) throw new Error(`${f.name}: the first invocation answered ${r.status}`);
-        rs.push(r);
+        results.get(f.key)!.push(r);
       }
-      const seedReads = secrets.calls() - before;
-      const ms = (xs: number[]) => `${median(xs).toFixed(1)} ms`.padStart(9);
-      console.log(`  ${f.name.padEnd(52)} ${`${(bundle.sizeBytes / 1024).toFixed(0)} KiB`.padStart(9)} ${ms(rs.map((r) => r.require)).slice(1)} ${ms(rs.map((r) => r.first))} ${ms(rs.map((r) => r.total))} ${ms(rs.map((r) => r.wall)).slice(1)}${f.entry === hello ? "" : `  (${seedReads / runs} seed read/run)`}`);
     }
+    const seedReads = (secrets.calls() - before) / (runs * (fns.length - 1));
+    const seedFloor = median(results.get("seed")!.map((r) => r.total));
+    const floor = median(results.get("hello")!.map((r) => r.wall));
+    console.log(`  ${"function".padEnd(50)} ${"bundle".padStart(9)} ${"require".padStart(8)} ${"1st call".padStart(9)} ${"req+call".padStart(9)} ${"- seed".padStart(8)} ${"process".padStart(9)} ${"- floor".padStart(8)}`);
+    for (const f of fns) {
+      const rs = results.get(f.key)!;
+      const ms = (x: number, w = 9) => `${x.toFixed(1)} ms`.padStart(w);
+      const wall = median(rs.map((r) => r.wall));
+      console.log(`  ${f.name.padEnd(50)} ${`${(f.sizeBytes / 1024).toFixed(0)} KiB`.padStart(9)} ${ms(median(rs.map((r) => r.require)), 8)} ${ms(median(rs.map((r) => r.first)))} ${ms(median(rs.map((r) => r.total)))} ${f.key === "hello" || f.key === "seed" ? "".padStart(8) : ms(median(rs.map((r) => r.total)) - seedFloor, 8)} ${ms(wall)} ${f.key === "hello" ? "".padStart(8) : ms(wall - floor, 8)}`);
+    }
+    console.log(`  (${seedReads} seed read per run and function; "- seed": req+call above the seed-only function's; "process": spawn to answer, node's own start included; "- floor": process above hello's)`);
   } finally {
     await secrets.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `npx tsx bench/coldstart.ts serve <dir>`: prepare `dir`, keep the loopback Secrets Manager up until Ctrl-C. */
+async function serve(dirArg: string | undefined): Promise<void> {
+  const dir = resolve(dirArg ?? "bench-cold");
+  const secrets = await secretsEndpoint();
+  const fns = await prepare(dir, secrets.url);
+  for (const f of fns) console.log(`${f.key.padEnd(9)} ${(f.sizeBytes / 1024).toFixed(0).padStart(5)} KiB  node ${join(dir, "run.js")} ${f.key}`);
+  console.log(`Secrets Manager on ${secrets.url}; e.g. hyperfine -N -w 3 ${fns.map((f) => `'node ${join(dir, "run.js")} ${f.key}'`).join(" ")}`);
+  console.log("Ctrl-C to stop.");
+  const stop = () => { void secrets.close().then(() => process.exit(0)); };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (require.main === module && process.argv[2] === "serve") {
+  serve(process.argv[3]).catch((e: unknown) => { console.error(e); process.exit(1); });
 }

@@ -51,7 +51,7 @@ export async function benchDelivery(): Promise<void> {
   console.log(`key delivery over loopback: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up;`);
   console.log("lab policy (HS256 JWT bound to the KID); server logs at error level; target >= 8,000 ClearKey licenses/s on one core");
   console.log(formatHeader(60));
-  for (const r of rows) console.log(formatRow(r, 60));
+  for (const r of rows) console.log(formatRow(r, 60, rows[0]));
   await benchDeliveryLambda(seed, [
     { name: "ClearKey license", ...clearkey(tokens[0]!) },
     { name: "HLS key", ...hlsKey(tokens[1]!) },

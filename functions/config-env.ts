@@ -3,14 +3,15 @@
  * only the sections of its own area (functions/runtimes/entries/), so a function never loads another area's schema.
  * `parseKeyplaneConfig` (functions/config.ts) still checks the whole thing for the lab and the tests.
  */
-import type { z } from "zod";
+import type { $ZodError, $ZodType, output } from "zod/v4/core";
+import * as z from "./zod";
 import { KeyplaneError } from "./errors";
 
 /** The top-level sections a Keyplane configuration may have. */
 export const CONFIG_SECTIONS = ["speke", "delivery", "license", "contentKeyRegistry"] as const;
 
 /** Zod issues as `path: message; ...` (the form every configuration error uses). */
-export function formatIssues(error: z.ZodError): string {
+export function formatIssues(error: $ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
 }
 
@@ -32,8 +33,8 @@ export function configJsonFromEnv(env: NodeJS.ProcessEnv = process.env, name = "
 }
 
 /** Parses one section with its schema; errors name the section path (`speke.maxContentKeys: ...`). */
-export function parseConfigSection<S extends z.ZodType>(schema: S, value: unknown, section: string, origin = "KEYPLANE_CONFIG"): z.output<S> {
-  const r = schema.safeParse(value);
+export function parseConfigSection<S extends $ZodType>(schema: S, value: unknown, section: string, origin = "KEYPLANE_CONFIG"): output<S> {
+  const r = z.safeParse(schema, value);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${[section, ...i.path].join(".")}: ${i.message}`).join("; ");
     throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${issues}`, { status: 500 });

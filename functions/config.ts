@@ -2,7 +2,7 @@
  * The whole runtime configuration, validated once at start-up: one section per area, each with safe defaults, so
  * `{}` is a working lab configuration. Errors name the bad path (`speke.maxContentKeys: ...`).
  */
-import { z } from "zod";
+import * as z from "./zod";
 import { KeyplaneError } from "./errors";
 import { formatIssues } from "./config-env";
 import { spekeConfigSchema } from "./speke/config";
@@ -10,15 +10,13 @@ import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";
 import { contentKeyRegistryConfigSchema } from "./registry/config";
 
-export const keyplaneConfigSchema = z
-  .object({
-    speke: spekeConfigSchema.prefault({}),
-    delivery: deliveryConfigSchema.prefault({}),
-    license: licenseConfigSchema.prefault({}),
-    /** Where SPEKE records which content id each served KID belongs to, and where key delivery looks it up. */
-    contentKeyRegistry: contentKeyRegistryConfigSchema,
-  })
-  .strict();
+export const keyplaneConfigSchema = z.strictObject({
+  speke: z.prefault(spekeConfigSchema, {}),
+  delivery: z.prefault(deliveryConfigSchema, {}),
+  license: z.prefault(licenseConfigSchema, {}),
+  /** Where SPEKE records which content id each served KID belongs to, and where key delivery looks it up. */
+  contentKeyRegistry: contentKeyRegistryConfigSchema,
+});
 
 export type KeyplaneConfig = z.infer<typeof keyplaneConfigSchema>;
 export type KeyplaneConfigInput = z.input<typeof keyplaneConfigSchema>;

@@ -62,10 +62,16 @@ export async function calibrate(connections: number): Promise<LoadResult> {
   }
 }
 
-export function formatRow(r: LoadResult, width = 52): string {
+/**
+ * One table row; with `floor` (the reference row of the same run), the server CPU per request is also printed as a
+ * multiple of the floor's, the figure the targets are written in.
+ */
+export function formatRow(r: LoadResult, width = 52, floor?: LoadResult): string {
   const cpu = r.serverCpuUsPerRequest === undefined ? "n/a" : `${r.serverCpuUsPerRequest.toFixed(1)} µs => ${Math.round(1e6 / r.serverCpuUsPerRequest).toLocaleString("en-US")}`;
+  const f = floor?.serverCpuUsPerRequest;
+  const ratio = f === undefined || r.serverCpuUsPerRequest === undefined ? "" : `  ${(r.serverCpuUsPerRequest / f).toFixed(2)}x floor`;
   const bad = r.failures > 0 ? `   (${r.failures} non-2xx/errors)` : "";
-  return `  ${r.name.padEnd(width)} ${r.requestsPerSecond.toLocaleString("en-US").padStart(7)}  ${`${r.p50} ms`.padStart(6)}  ${`${r.p99} ms`.padStart(6)}  ${cpu}${bad}`;
+  return `  ${r.name.padEnd(width)} ${r.requestsPerSecond.toLocaleString("en-US").padStart(7)}  ${`${r.p50} ms`.padStart(6)}  ${`${r.p99} ms`.padStart(6)}  ${cpu}${ratio}${bad}`;
 }
 
 export function formatHeader(width = 52): string {

@@ -7,7 +7,7 @@
  * (see tokens/lab.ts); without `lab`, a missing policy source is refused at start-up.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { formatIssues } from "../config-env";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
@@ -16,52 +16,57 @@ import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIF
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.object({
     alg: z.literal("HS256"),
-    keyBase64: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64").refine((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes"),
-    kid: z.string().max(256).optional(),
+    keyBase64: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"), z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes")),
+    kid: z.optional(z.string().check(z.maxLength(256))),
   }),
   z.object({
     alg: z.enum(["RS256", "ES256"]),
-    privateKeyPem: z.string().includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" }),
-    kid: z.string().max(256).optional(),
+    privateKeyPem: z.string().check(z.includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" })),
+    kid: z.optional(z.string().check(z.maxLength(256))),
   }),
 ]);
 
 export const DEFAULT_POLICY_ENV = "KEYPLANE_DELIVERY_POLICIES";
 
+const nonEmpty = z.string().check(z.minLength(1));
+const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+const positiveInt = z.number().check(z.int(), z.positive());
+
 export const deliveryConfigSchema = z
   .object({
     /** Path to a JSON file with `{ policies, bindings, defaultPolicy }` (re-read after policyCacheTtlSeconds). */
-    policyFile: z.string().min(1).optional(),
+    policyFile: z.optional(nonEmpty),
     /** Name of an env var holding the same JSON inline (Lambda). Used when policyFile is absent. */
-    policyEnv: z.string().min(1).default(DEFAULT_POLICY_ENV),
+    policyEnv: z._default(nonEmpty, DEFAULT_POLICY_ENV),
     /** How long loaded policies (and imported keys) are reused before the source is read again. */
-    policyCacheTtlSeconds: z.number().int().min(0).max(86400).default(60),
-    tokenIssuer: z
-      .object({
-        issuer: z.string().min(1).default("keyplane-lab"),
-        audience: z.string().min(1).default("keyplane-lab-player"),
+    policyCacheTtlSeconds: z._default(intIn(0, 86400), 60),
+    tokenIssuer: z._default(
+      z.object({
+        issuer: z._default(nonEmpty, "keyplane-lab"),
+        audience: z._default(nonEmpty, "keyplane-lab-player"),
         /** Absent: lab mode uses the HKDF lab key; otherwise /token is disabled. */
-        signingKey: signingKeySchema.optional(),
-      })
-      .default({ issuer: "keyplane-lab", audience: "keyplane-lab-player" }),
+        signingKey: z.optional(signingKeySchema),
+      }),
+      { issuer: "keyplane-lab", audience: "keyplane-lab-player" },
+    ),
     /** Default lifetime of tokens from /token. */
-    tokenLifetimeSeconds: z.number().int().positive().default(3600),
+    tokenLifetimeSeconds: z._default(positiveInt, 3600),
     /**
      * Longest lifetime a /token caller or rule may ask for. (Verification caps tokens by their policy's token
      * restriction, `maxTokenLifetimeSeconds` there, default also 24 h: exp - nbf/iat, and exp - now + clock skew.)
      */
-    maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(86400),
+    maxTokenLifetimeSeconds: z._default(z.number().check(z.int(), z.positive(), z.maximum(31 * 24 * 3600)), 86400),
     /** Clock skew allowed when checking exp/nbf/iat and the exp - now lifetime cap; at most 120 s. */
-    clockSkewSeconds: z.number().int().min(0).max(MAX_CLOCK_SKEW_SECONDS).default(60),
+    clockSkewSeconds: z._default(intIn(0, MAX_CLOCK_SKEW_SECONDS), 60),
     /**
      * How long a token whose signature verified is remembered so a player's next key request with the same token skips
      * the signature check (exp, nbf, iat, the lifetime cap, KID binding and maxuses are still checked every time).
      * 0 turns it off.
      */
-    verifiedTokenCacheSeconds: z.number().int().min(0).max(MAX_VERIFIED_TOKEN_CACHE_SECONDS).default(DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS),
-    cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).default({ allowOrigins: [] }),
+    verifiedTokenCacheSeconds: z._default(intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS), DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS),
+    cors: z._default(z.object({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
     /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
-    entitlementsFile: z.string().min(1).optional(),
+    entitlementsFile: z.optional(nonEmpty),
     /**
      * The maxuses replay counter. `memory` (one process: the lab, a single container) holds at most `maxEntries` live
      * tokens, about 210 bytes of heap each (~21 MB for the default 100,000; see tokens/counter.ts). It never forgets a
@@ -69,25 +74,28 @@ export const deliveryConfigSchema = z
      * some expire (tokens without maxuses are unaffected). Size it above the maxuses tokens live at once. `dynamodb`
      * is shared by every instance and unbounded (DynamoDB TTL removes expired items).
      */
-    useCounter: z
-      .discriminatedUnion("type", [
-        z.object({ type: z.literal("memory"), maxEntries: z.number().int().positive().default(DEFAULT_MEMORY_USE_COUNTER_ENTRIES) }),
-        z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1) }),
-      ])
-      .default({ type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES }),
+    useCounter: z._default(
+      z.discriminatedUnion("type", [
+        z.object({ type: z.literal("memory"), maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES) }),
+        z.object({ type: z.literal("dynamodb"), tableName: nonEmpty }),
+      ]),
+      { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
+    ),
     /**
      * LAB ONLY. With no policy source, serve the seed-derived lab policy (tokens/lab.ts) and lab entitlements. Set by
      * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).
      */
-    lab: z.boolean().default(false),
+    lab: z._default(z.boolean(), false),
     /** Largest /clearkey body accepted (bytes). */
-    maxLicenseRequestBytes: z.number().int().positive().max(1024 * 1024).default(64 * 1024),
+    maxLicenseRequestBytes: z._default(z.number().check(z.int(), z.positive(), z.maximum(1024 * 1024)), 64 * 1024),
   })
-  .superRefine((c, ctx) => {
-    if (c.tokenLifetimeSeconds > c.maxTokenLifetimeSeconds) {
-      ctx.addIssue({ code: "custom", path: ["tokenLifetimeSeconds"], message: "must not exceed maxTokenLifetimeSeconds" });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      if (c.tokenLifetimeSeconds > c.maxTokenLifetimeSeconds) {
+        ctx.addIssue({ code: "custom", path: ["tokenLifetimeSeconds"], message: "must not exceed maxTokenLifetimeSeconds" });
+      }
+    }),
+  );
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type DeliveryConfigInput = z.input<typeof deliveryConfigSchema>;
 

@@ -19,7 +19,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { formatIssues } from "../policy/validate";
@@ -55,7 +55,7 @@ export interface Entitlements {
   decide(request: EntitlementRequest): Promise<Entitlement | undefined>;
 }
 
-const kidOrStar = z.string().refine((s) => {
+const kidOrStar = z.string().check(z.refine<string>((s) => {
   if (s === "*") return true;
   try {
     parseKid(s);
@@ -63,30 +63,30 @@ const kidOrStar = z.string().refine((s) => {
   } catch {
     return false;
   }
-}, "must be * or a KID (UUID, 32 hex digits or 22 base64url characters)");
+}, "must be * or a KID (UUID, 32 hex digits or 22 base64url characters)"));
 
 export const entitlementRulesSchema = z.object({
   auth: z.discriminatedUnion("mode", [
     z.object({ mode: z.literal("open") }),
     z.object({
       mode: z.literal("clientSecret"),
-      header: z.string().regex(/^[A-Za-z0-9-]+$/).default("x-keyplane-client-secret"),
-      secretSha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest")).default([]),
-      secretEnv: z.string().min(1).optional(),
+      header: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]+$/)), "x-keyplane-client-secret"),
+      secretSha256: z._default(z.array(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest"))), []),
+      secretEnv: z.optional(z.string().check(z.minLength(1))),
     }),
   ]),
   rules: z
     .array(
       z.object({
-        subjects: z.array(z.string().min(1)).min(1),
-        kids: z.array(kidOrStar).default([]),
-        contentIds: z.array(z.string().min(1)).default([]),
-        maxUses: z.number().int().positive().max(1_000_000).optional(),
-        lifetimeSeconds: z.number().int().positive().optional(),
-        claims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        subjects: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+        kids: z._default(z.array(kidOrStar), []),
+        contentIds: z._default(z.array(z.string().check(z.minLength(1))), []),
+        maxUses: z.optional(z.number().check(z.int(), z.positive(), z.maximum(1_000_000))),
+        lifetimeSeconds: z.optional(z.number().check(z.int(), z.positive())),
+        claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
       }),
     )
-    .max(10_000),
+    .check(z.maxLength(10_000)),
 });
 export type EntitlementRules = z.infer<typeof entitlementRulesSchema>;
 export type EntitlementRulesInput = z.input<typeof entitlementRulesSchema>;

@@ -7,7 +7,7 @@
  * every 401 for a refused token carries `WWW-Authenticate: Bearer` (added by the base app). Keys come from the seed only; nothing secret is logged.
  */
 import { App, type Context } from "../http/router";
-import { z } from "zod";
+import * as z from "../zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
 import { noteRequest } from "../http/base";
@@ -45,12 +45,12 @@ const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
 const NO_STORE = "no-store";
 
 const tokenRequestSchema = z.object({
-  subject: z.string().min(1).max(256),
-  kids: z.array(z.string()).max(MAX_CLEARKEY_KIDS).optional(),
-  contentId: z.string().min(1).max(256).optional(),
-  tokenType: z.enum(["Jwt", "Swt"]).default("Jwt"),
-  maxUses: z.number().int().min(1).max(1_000_000).optional(),
-  lifetimeSeconds: z.number().int().positive().optional(),
+  subject: z.string().check(z.minLength(1), z.maxLength(256)),
+  kids: z.optional(z.array(z.string()).check(z.maxLength(MAX_CLEARKEY_KIDS))),
+  contentId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  tokenType: z._default(z.enum(["Jwt", "Swt"]), "Jwt"),
+  maxUses: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
+  lifetimeSeconds: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 function badRequest(code: string, message: string): KeyplaneError {
@@ -136,7 +136,7 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
       ...(ent.lifetimeSeconds !== undefined ? { lifetimeSeconds: Math.min(ent.lifetimeSeconds, config.maxTokenLifetimeSeconds) } : {}),
       ...(ent.claims ? { claims: ent.claims } : {}),
     });
-    c.get("log").info("token_issued", { tokenType: issued.tokenType, kidCount: ent.kids.length, expiresIn: issued.expiresIn });
+    noteRequest(c, { tokenType: issued.tokenType, kidCount: ent.kids.length, expiresIn: issued.expiresIn }); // on the request's one log line
     return replyJson(c, issued, 200, { "Cache-Control": NO_STORE });
   });
 

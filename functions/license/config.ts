@@ -3,16 +3,20 @@
  * the upstream license URL, the restriction that governs viewers, and its credentials BY REFERENCE (an environment
  * variable name or a Secrets Manager ARN, resolved at start-up by a `SecretResolver`). Secrets never sit in config.
  */
-import { z } from "zod";
+import * as z from "../zod";
 import { restrictionSchema } from "../policy/model";
 
 /** Where a credential lives. `jsonKey` picks one field when the secret text is a JSON object. */
+const nonEmpty = z.string().check(z.minLength(1));
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+
 export const secretRefSchema = z.union([
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name"), jsonKey: z.string().min(1).optional() }).strict(),
-  z.object({
-    secretsManagerArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, "must be a Secrets Manager secret ARN"),
-    jsonKey: z.string().min(1).optional(),
-  }).strict(),
+  z.strictObject({ env: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name")), jsonKey: z.optional(nonEmpty) }),
+  z.strictObject({
+    secretsManagerArn: z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, "must be a Secrets Manager secret ARN")),
+    jsonKey: z.optional(nonEmpty),
+  }),
 ]);
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
@@ -30,7 +34,7 @@ export function isAllowedUpstreamUrl(url: string): boolean {
   return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK_HTTP_RE.test(url));
 }
 
-const upstreamUrl = z.string().refine(isAllowedUpstreamUrl, "upstream URL must be https (plain http only on loopback) without userinfo");
+const upstreamUrl = z.string().check(z.refine(isAllowedUpstreamUrl, "upstream URL must be https (plain http only on loopback) without userinfo"));
 
 /** Request headers a proxy must never pass through from the player (hop-by-hop, identity, or the credentials it injects). */
 export const NEVER_FORWARDED_HEADERS = new Set([
@@ -39,9 +43,9 @@ export const NEVER_FORWARDED_HEADERS = new Set([
   "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "origin", "referer",
 ]);
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, "must be an HTTP header name");
+const headerName = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, "must be an HTTP header name"));
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const kidText = z.string().regex(GUID_RE, "KIDs are UUIDs");
+const kidText = z.string().check(z.regex(GUID_RE, "KIDs are UUIDs"));
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_CHALLENGE_BYTES = 64 * 1024;
@@ -51,69 +55,69 @@ const commonVendorFields = {
   /** The vendor's license acquisition URL. */
   upstreamUrl,
   /** Deadline for the whole upstream exchange (connect, send, answer). Past it: 504. */
-  timeoutMs: z.number().int().min(100).max(60_000).default(DEFAULT_UPSTREAM_TIMEOUT_MS),
+  timeoutMs: z._default(intIn(100, 60_000), DEFAULT_UPSTREAM_TIMEOUT_MS),
   /** The restriction every viewer must satisfy (the content key policy option's restriction). */
   restriction: restrictionSchema,
   /**
    * KIDs the policy governs (UUIDs). With a token that names KIDs, the viewer gets the intersection; with a token that
    * names none (or an open restriction), the viewer gets all of these.
    */
-  kids: z.array(kidText).max(256).optional(),
+  kids: z.optional(z.array(kidText).check(z.maxLength(256))),
   /** Player request headers passed to the vendor (allow-list, case-insensitive). */
-  forwardHeaders: z.array(headerName).max(32).default(["content-type"]),
+  forwardHeaders: z._default(z.array(headerName).check(z.maxLength(32)), ["content-type"]),
   /** Largest license challenge accepted from a player. */
-  maxChallengeBytes: z.number().int().min(1).max(MAX_MAX_CHALLENGE_BYTES).default(DEFAULT_MAX_CHALLENGE_BYTES),
+  maxChallengeBytes: z._default(intIn(1, MAX_MAX_CHALLENGE_BYTES), DEFAULT_MAX_CHALLENGE_BYTES),
 };
 
 /** Axinom DRM: `X-AxDRM-Message`, an HS256 JWT signed with the communication key's bytes. */
-export const axinomVendorSchema = z.object({
+export const axinomVendorSchema = z.strictObject({
   kind: z.literal("axinom"),
   ...commonVendorFields,
   /** Communication Key ID (a UUID, from the Axinom DRM configuration). Not a secret. */
-  comKeyId: z.string().regex(GUID_RE, "must be a GUID"),
+  comKeyId: z.string().check(z.regex(GUID_RE, "must be a GUID")),
   /** The communication key (32 bytes; Axinom shows it as base64). */
   comKey: secretRefSchema,
   /** How the communication key text is encoded; `auto` takes 64 hex digits as hex, anything else as base64. */
-  comKeyEncoding: z.enum(["auto", "base64", "hex"]).default("auto"),
+  comKeyEncoding: z._default(z.enum(["auto", "base64", "hex"]), "auto"),
   /** Lifetime of each entitlement message (`expiration_date` - now). Axinom advises short-lived messages. */
-  messageTtlSeconds: z.number().int().min(5).max(3600).default(60),
+  messageTtlSeconds: z._default(intIn(5, 3600), 60),
   /** Copied into `message.license` (Axinom Entitlement Message v2 license configuration), e.g. `{ "duration": 3600 }`. */
-  license: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+  license: z.optional(z.record(z.string(), z.unknown())),
+});
 
 /** castLabs DRMtoday: an upfront authorization token (JWT with `optData` and `crt`) in `x-dt-auth-token`. */
-export const drmtodayVendorSchema = z.object({
+export const drmtodayVendorSchema = z.strictObject({
   kind: z.literal("drmtoday"),
   ...commonVendorFields,
   /** The DRMtoday merchant (organization API name), written into `optData.merchant`. */
-  merchant: z.string().min(1).max(256),
+  merchant: text(256),
   /** The shared secret (DRMtoday dashboard shows it as a hex string). */
   sharedSecret: secretRefSchema,
   /** Encoding of the shared secret text. DRMtoday's dashboard uses hex. */
-  sharedSecretEncoding: z.enum(["hex", "base64", "utf8"]).default("hex"),
+  sharedSecretEncoding: z._default(z.enum(["hex", "base64", "utf8"]), "hex"),
   /** The shared secret's id in DRMtoday, sent as the JWT header `kid`. */
-  sharedSecretId: z.string().min(1).max(256),
+  sharedSecretId: text(256),
   /** DRMtoday accepts HS256, HS384 and HS512 (HS256 recommended). */
-  alg: z.enum(["HS256", "HS384", "HS512"]).default("HS256"),
+  alg: z._default(z.enum(["HS256", "HS384", "HS512"]), "HS256"),
   /** Customer Rights Token template(s), sent as the `crt` claim (a JSON string of this array). */
-  crt: z.array(z.record(z.string(), z.unknown())).min(1).max(16),
+  crt: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1), z.maxLength(16)),
   /** When set, the verified viewer token's claim of this name becomes `assetId` of every CRT entry. */
-  assetIdClaim: z.string().min(1).max(256).optional(),
+  assetIdClaim: z.optional(text(256)),
   /** Lifetime of each upfront token (`exp` - `iat`). */
-  tokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
-}).strict();
+  tokenTtlSeconds: z._default(intIn(5, 3600), 60),
+});
 
 /** Generic header injection (EZDRM, BuyDRM KeyOS, ...): fixed credential headers added to the upstream request. */
-export const headersVendorSchema = z.object({
+export const headersVendorSchema = z.strictObject({
   kind: z.literal("headers"),
   ...commonVendorFields,
   /** Header name -> credential reference. */
-  headers: z.record(headerName, secretRefSchema).refine((h) => Object.keys(h).length > 0 && Object.keys(h).length <= 16, "between 1 and 16 credential headers"),
-}).strict();
+  headers: z.record(headerName, secretRefSchema).check(z.refine((h) => Object.keys(h).length > 0 && Object.keys(h).length <= 16, "between 1 and 16 credential headers")),
+});
 
 export const vendorConfigSchema = z
   .discriminatedUnion("kind", [axinomVendorSchema, drmtodayVendorSchema, headersVendorSchema])
-  .superRefine((v, ctx) => {
+  .check(z.superRefine((v, ctx) => {
     v.forwardHeaders.forEach((h, i) => {
       if (NEVER_FORWARDED_HEADERS.has(h.toLowerCase())) ctx.addIssue({ code: "custom", path: ["forwardHeaders", i], message: `header ${h} is never forwarded` });
     });
@@ -123,24 +127,24 @@ export const vendorConfigSchema = z
         if (["host", "content-length", "content-type", "transfer-encoding", "connection"].includes(h.toLowerCase())) ctx.addIssue({ code: "custom", path: ["headers", h], message: `${h} cannot carry a credential` });
       }
     }
-  });
+  }));
 export type VendorConfig = z.infer<typeof vendorConfigSchema>;
 export type AxinomVendorConfig = z.infer<typeof axinomVendorSchema>;
 export type DrmtodayVendorConfig = z.infer<typeof drmtodayVendorSchema>;
 export type HeadersVendorConfig = z.infer<typeof headersVendorSchema>;
 
-const vendorName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "vendor names use lowercase letters, digits and -");
+const vendorName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "vendor names use lowercase letters, digits and -"));
 
-export const licenseConfigSchema = z.object({
+export const licenseConfigSchema = z.strictObject({
   /** Vendor name (the `:vendor` of `POST /license/:vendor`) -> its configuration. */
-  vendors: z.record(vendorName, vendorConfigSchema).default({}),
+  vendors: z._default(z.record(vendorName, vendorConfigSchema), {}),
   /** CORS for the license routes (browser players). Absent: no CORS headers. */
-  cors: z.object({
-    allowOrigins: z.array(z.string()).min(1),
-    allowHeaders: z.array(z.string()).optional(),
-    maxAgeSeconds: z.number().int().min(0).optional(),
-  }).optional(),
-}).strict();
+  cors: z.optional(z.object({
+    allowOrigins: z.array(z.string()).check(z.minLength(1)),
+    allowHeaders: z.optional(z.array(z.string())),
+    maxAgeSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),
+  })),
+});
 
 export type LicenseConfig = z.infer<typeof licenseConfigSchema>;
 export type LicenseConfigInput = z.input<typeof licenseConfigSchema>;

@@ -9,37 +9,37 @@
  * registry holds for the KID (recorded by SPEKE; never a content id from the viewer's request), then `defaultPolicy`;
  * with none of these the KID is not delivered (fail closed).
  */
-import { z } from "zod";
+import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { contentKeyPolicySchema, type ContentKeyPolicy, type ContentKeyPolicyOption, type ConfigurationType } from "./model";
 import { formatIssues } from "./validate";
 
-const kidText = z.string().refine((s) => {
+const kidText = z.string().check(z.refine<string>((s) => {
   try {
     parseKid(s);
     return true;
   } catch {
     return false;
   }
-}, "must be a KID: UUID, 32 hex digits or 22 base64url characters");
+}, "must be a KID: UUID, 32 hex digits or 22 base64url characters"));
 
 export const policyBindingSchema = z
   .object({
-    policy: z.string().min(1),
-    kids: z.array(kidText).max(100_000).optional(),
-    contentIds: z.array(z.string().min(1).max(256)).max(100_000).optional(),
+    policy: z.string().check(z.minLength(1)),
+    kids: z.optional(z.array(kidText).check(z.maxLength(100_000))),
+    contentIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(100_000))),
   })
-  .refine((b) => (b.kids?.length ?? 0) + (b.contentIds?.length ?? 0) > 0, "a binding needs kids or contentIds");
+  .check(z.refine((b) => (b.kids?.length ?? 0) + (b.contentIds?.length ?? 0) > 0, "a binding needs kids or contentIds"));
 export type PolicyBinding = z.infer<typeof policyBindingSchema>;
 
 export const keyDeliveryPoliciesSchema = z
   .object({
-    policies: z.array(contentKeyPolicySchema).min(1).max(1000),
-    bindings: z.array(policyBindingSchema).max(10_000).default([]),
-    defaultPolicy: z.string().min(1).optional(),
+    policies: z.array(contentKeyPolicySchema).check(z.minLength(1), z.maxLength(1000)),
+    bindings: z._default(z.array(policyBindingSchema).check(z.maxLength(10_000)), []),
+    defaultPolicy: z.optional(z.string().check(z.minLength(1))),
   })
-  .superRefine((s, ctx) => {
+  .check(z.superRefine((s, ctx) => {
     const names = new Set<string>();
     s.policies.forEach((p, i) => {
       if (names.has(p.name)) ctx.addIssue({ code: "custom", path: ["policies", i, "name"], message: `duplicate policy name "${p.name}"` });
@@ -69,7 +69,7 @@ export const keyDeliveryPoliciesSchema = z
         contentOwner.set(c, b.policy);
       });
     });
-  });
+  }));
 export type KeyDeliveryPolicies = z.infer<typeof keyDeliveryPoliciesSchema>;
 export type KeyDeliveryPoliciesInput = z.input<typeof keyDeliveryPoliciesSchema>;
 

@@ -6,37 +6,40 @@
  *
  * Field names follow the ARM API (camelCase, discriminated by `type`) so AMS JSON maps over one to one.
  */
-import { z } from "zod";
+import * as z from "../zod";
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64").refine((s) => s.length % 4 === 0, "must be padded base64");
-const isoDuration = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, "must be an ISO 8601 duration like PT1H");
-const isoDate = z.string().datetime({ offset: true });
+const base64Check = [z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"), z.refine<string>((s) => s.length % 4 === 0, "must be padded base64")] as const;
+const base64 = z.string().check(...base64Check);
+const isoDuration = z.string().check(z.regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, "must be an ISO 8601 duration like PT1H"));
+const isoDate = z.iso.datetime({ offset: true });
+const nonEmpty = z.string().check(z.minLength(1));
+const intIn = (min: number, max?: number) => z.number().check(z.int(), z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
 
 // ---------- verification keys and restrictions ----------
 
 export const symmetricKeySchema = z.object({
   type: z.literal("Symmetric"),
   /** Base64 key bytes. HS256 needs at least 256 bits (RFC 7518 §3.2). */
-  keyValue: base64.refine((s) => Buffer.from(s, "base64").length >= 32, "symmetric keys must be at least 32 bytes (RFC 7518 §3.2)"),
+  keyValue: z.string().check(...base64Check, z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "symmetric keys must be at least 32 bytes (RFC 7518 §3.2)")),
 });
 export const rsaKeySchema = z.object({
   type: z.literal("Rsa"),
   /** Base64 big-endian exponent and modulus (as AMS `ContentKeyPolicyRsaTokenKey`). */
-  exponent: base64.min(1),
-  modulus: base64.refine((s) => Buffer.from(s, "base64").length >= 256, "RSA modulus must be at least 2048 bits"),
+  exponent: z.string().check(...base64Check, z.minLength(1)),
+  modulus: z.string().check(...base64Check, z.refine<string>((s) => Buffer.from(s, "base64").length >= 256, "RSA modulus must be at least 2048 bits")),
 });
 export const x509KeySchema = z.object({
   type: z.literal("X509"),
   /** The certificate: base64 DER (AMS `rawBody`) or PEM text. */
-  rawBody: z.string().min(1),
+  rawBody: nonEmpty,
 });
 export const verificationKeySchema = z.discriminatedUnion("type", [symmetricKeySchema, rsaKeySchema, x509KeySchema]);
 export type VerificationKey = z.infer<typeof verificationKeySchema>;
 
 export const requiredClaimSchema = z.object({
-  claimType: z.string().min(1),
+  claimType: nonEmpty,
   /** Absent: the claim must be present with any value. Present: it must equal this. */
-  claimValue: z.string().optional(),
+  claimValue: z.optional(z.string()),
 });
 export type RequiredClaim = z.infer<typeof requiredClaimSchema>;
 
@@ -47,30 +50,32 @@ export const openRestrictionSchema = z.object({ type: z.literal("Open") });
 export const tokenRestrictionSchema = z
   .object({
     type: z.literal("Token"),
-    issuer: z.string().min(1),
-    audience: z.string().min(1),
+    issuer: nonEmpty,
+    audience: nonEmpty,
     tokenType: z.enum(["Jwt", "Swt"]),
-    primaryVerificationKey: verificationKeySchema.optional(),
-    alternateVerificationKeys: z.array(verificationKeySchema).max(16).default([]),
-    requiredClaims: z.array(requiredClaimSchema).max(64).default([]),
+    primaryVerificationKey: z.optional(verificationKeySchema),
+    alternateVerificationKeys: z._default(z.array(verificationKeySchema).check(z.maxLength(16)), []),
+    requiredClaims: z._default(z.array(requiredClaimSchema).check(z.maxLength(64)), []),
     /** OpenID Connect discovery document URL; JWKS is fetched from its `jwks_uri` only. */
-    openIdConnectDiscoveryDocument: z.string().url().optional(),
+    openIdConnectDiscoveryDocument: z.optional(z.url()),
     /** Keyplane extension: tokens living longer than this (exp - nbf/iat, and exp - now beyond the clock skew) are refused. Default 24 h. */
-    maxTokenLifetimeSeconds: z.number().int().positive().max(31 * 24 * 3600).default(24 * 3600),
+    maxTokenLifetimeSeconds: z._default(z.number().check(z.int(), z.positive(), z.maximum(31 * 24 * 3600)), 24 * 3600),
   })
-  .superRefine((r, ctx) => {
-    if (!r.primaryVerificationKey && !r.openIdConnectDiscoveryDocument) {
-      ctx.addIssue({ code: "custom", path: ["primaryVerificationKey"], message: "a token restriction needs a primaryVerificationKey or an openIdConnectDiscoveryDocument" });
-    }
-    if (r.tokenType === "Swt") {
-      const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys].filter(Boolean) as VerificationKey[];
-      if (keys.some((k) => k.type !== "Symmetric")) ctx.addIssue({ code: "custom", path: ["tokenType"], message: "SWT tokens are verified with symmetric keys only" });
-      if (r.openIdConnectDiscoveryDocument) ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "OpenID Connect discovery applies to JWT only" });
-    }
-    if (r.openIdConnectDiscoveryDocument && !r.openIdConnectDiscoveryDocument.startsWith("https://") && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.openIdConnectDiscoveryDocument)) {
-      ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "the discovery document must be served over HTTPS" });
-    }
-  });
+  .check(
+    z.superRefine((r, ctx) => {
+      if (!r.primaryVerificationKey && !r.openIdConnectDiscoveryDocument) {
+        ctx.addIssue({ code: "custom", path: ["primaryVerificationKey"], message: "a token restriction needs a primaryVerificationKey or an openIdConnectDiscoveryDocument" });
+      }
+      if (r.tokenType === "Swt") {
+        const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys].filter(Boolean) as VerificationKey[];
+        if (keys.some((k) => k.type !== "Symmetric")) ctx.addIssue({ code: "custom", path: ["tokenType"], message: "SWT tokens are verified with symmetric keys only" });
+        if (r.openIdConnectDiscoveryDocument) ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "OpenID Connect discovery applies to JWT only" });
+      }
+      if (r.openIdConnectDiscoveryDocument && !r.openIdConnectDiscoveryDocument.startsWith("https://") && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.openIdConnectDiscoveryDocument)) {
+        ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "the discovery document must be served over HTTPS" });
+      }
+    }),
+  );
 export const restrictionSchema = z.union([openRestrictionSchema, tokenRestrictionSchema]);
 export type OpenRestriction = z.infer<typeof openRestrictionSchema>;
 export type TokenRestriction = z.infer<typeof tokenRestrictionSchema>;
@@ -80,16 +85,17 @@ export type Restriction = z.infer<typeof restrictionSchema>;
 
 export const clearKeyConfigurationSchema = z.object({ type: z.literal("ClearKey") });
 
-const opl = z.number().int().min(0).max(500).optional();
+const opl = z.optional(intIn(0, 500));
+const outputProtection = z.enum(["NotAllowed", "Allowed", "AllowedWithVideoConstriction"]);
 export const playReadyPlayRightSchema = z.object({
-  firstPlayExpiration: isoDuration.optional(),
-  scmsRestriction: z.number().int().min(0).max(3).optional(),
-  agcAndColorStripeRestriction: z.number().int().min(0).max(3).optional(),
-  explicitAnalogVideoOutputProtection: z.enum(["NotAllowed", "Allowed", "AllowedWithVideoConstriction"]).optional(),
-  digitalVideoOnlyContentRestriction: z.boolean().default(false),
-  imageConstraintForAnalogComponentVideoRestriction: z.boolean().default(false),
-  imageConstraintForAnalogComputerMonitorRestriction: z.boolean().default(false),
-  allowPassingVideoContentToUnknownOutput: z.enum(["NotAllowed", "Allowed", "AllowedWithVideoConstriction"]).default("NotAllowed"),
+  firstPlayExpiration: z.optional(isoDuration),
+  scmsRestriction: z.optional(intIn(0, 3)),
+  agcAndColorStripeRestriction: z.optional(intIn(0, 3)),
+  explicitAnalogVideoOutputProtection: z.optional(outputProtection),
+  digitalVideoOnlyContentRestriction: z._default(z.boolean(), false),
+  imageConstraintForAnalogComponentVideoRestriction: z._default(z.boolean(), false),
+  imageConstraintForAnalogComputerMonitorRestriction: z._default(z.boolean(), false),
+  allowPassingVideoContentToUnknownOutput: z._default(outputProtection, "NotAllowed"),
   uncompressedDigitalVideoOpl: opl,
   compressedDigitalVideoOpl: opl,
   analogVideoOpl: opl,
@@ -98,72 +104,73 @@ export const playReadyPlayRightSchema = z.object({
 });
 export const playReadyContentKeyLocationSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("FromHeader") }),
-  z.object({ type: z.literal("FromKeyIdentifier"), keyId: z.string().uuid() }),
+  z.object({ type: z.literal("FromKeyIdentifier"), keyId: z.uuid() }),
 ]);
 export const playReadyLicenseSchema = z.object({
-  allowTestDevices: z.boolean().default(false),
-  securityLevel: z.enum(["SL150", "SL2000", "SL3000"]).default("SL2000"),
-  beginDate: isoDate.optional(),
-  expirationDate: isoDate.optional(),
-  relativeBeginDate: isoDuration.optional(),
-  relativeExpirationDate: isoDuration.optional(),
-  gracePeriod: isoDuration.optional(),
-  playRight: playReadyPlayRightSchema.optional(),
-  licenseType: z.enum(["NonPersistent", "Persistent"]).default("NonPersistent"),
-  contentKeyLocation: playReadyContentKeyLocationSchema.default({ type: "FromHeader" }),
-  contentType: z.enum(["Unspecified", "UltraVioletDownload", "UltraVioletStreaming"]).default("Unspecified"),
+  allowTestDevices: z._default(z.boolean(), false),
+  securityLevel: z._default(z.enum(["SL150", "SL2000", "SL3000"]), "SL2000"),
+  beginDate: z.optional(isoDate),
+  expirationDate: z.optional(isoDate),
+  relativeBeginDate: z.optional(isoDuration),
+  relativeExpirationDate: z.optional(isoDuration),
+  gracePeriod: z.optional(isoDuration),
+  playRight: z.optional(playReadyPlayRightSchema),
+  licenseType: z._default(z.enum(["NonPersistent", "Persistent"]), "NonPersistent"),
+  contentKeyLocation: z._default(playReadyContentKeyLocationSchema, { type: "FromHeader" }),
+  contentType: z._default(z.enum(["Unspecified", "UltraVioletDownload", "UltraVioletStreaming"]), "Unspecified"),
 });
 export const playReadyConfigurationSchema = z.object({
   type: z.literal("PlayReady"),
-  licenses: z.array(playReadyLicenseSchema).min(1).max(16),
-  responseCustomData: z.string().max(4096).optional(),
+  licenses: z.array(playReadyLicenseSchema).check(z.minLength(1), z.maxLength(16)),
+  responseCustomData: z.optional(z.string().check(z.maxLength(4096))),
 });
 export type PlayReadyLicense = z.infer<typeof playReadyLicenseSchema>;
 
+const seconds = z.optional(intIn(0));
 /** Widevine license template (the JSON AMS stores as `widevineTemplate`), typed. */
 export const widevineTemplateSchema = z.object({
-  allowed_track_types: z.enum(["SD_ONLY", "SD_HD"]).optional(),
-  content_key_specs: z
-    .array(
+  allowed_track_types: z.optional(z.enum(["SD_ONLY", "SD_HD"])),
+  content_key_specs: z.optional(
+    z.array(
       z.object({
-        track_type: z.string().min(1),
+        track_type: nonEmpty,
         /** 1 = SW_SECURE_CRYPTO ... 5 = HW_SECURE_ALL */
-        security_level: z.number().int().min(1).max(5).optional(),
-        required_output_protection: z.object({ hdcp: z.enum(["HDCP_NONE", "HDCP_V1", "HDCP_V2"]) }).optional(),
+        security_level: z.optional(intIn(1, 5)),
+        required_output_protection: z.optional(z.object({ hdcp: z.enum(["HDCP_NONE", "HDCP_V1", "HDCP_V2"]) })),
       }),
-    )
-    .optional(),
-  policy_overrides: z
-    .object({
-      can_play: z.boolean().optional(),
-      can_persist: z.boolean().optional(),
-      can_renew: z.boolean().optional(),
-      rental_duration_seconds: z.number().int().min(0).optional(),
-      playback_duration_seconds: z.number().int().min(0).optional(),
-      license_duration_seconds: z.number().int().min(0).optional(),
-      renewal_server_url: z.string().url().optional(),
-      renewal_delay_seconds: z.number().int().min(0).optional(),
-      renewal_retry_interval_seconds: z.number().int().min(0).optional(),
-      renew_with_usage: z.boolean().optional(),
-    })
-    .optional(),
+    ),
+  ),
+  policy_overrides: z.optional(
+    z.object({
+      can_play: z.optional(z.boolean()),
+      can_persist: z.optional(z.boolean()),
+      can_renew: z.optional(z.boolean()),
+      rental_duration_seconds: seconds,
+      playback_duration_seconds: seconds,
+      license_duration_seconds: seconds,
+      renewal_server_url: z.optional(z.url()),
+      renewal_delay_seconds: seconds,
+      renewal_retry_interval_seconds: seconds,
+      renew_with_usage: z.optional(z.boolean()),
+    }),
+  ),
 });
 export type WidevineTemplate = z.infer<typeof widevineTemplateSchema>;
-export const widevineConfigurationSchema = z.object({ type: z.literal("Widevine"), template: widevineTemplateSchema.default({}) });
+export const widevineConfigurationSchema = z.object({ type: z.literal("Widevine"), template: z._default(widevineTemplateSchema, {}) });
 
 export const fairPlayConfigurationSchema = z.object({
   type: z.literal("FairPlay"),
   /** Application Secret Key: 16 bytes, hex. A secret. */
-  ask: z.string().regex(/^[0-9a-fA-F]{32}$/, "the ASK must be 16 bytes of hex"),
+  ask: z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, "the ASK must be 16 bytes of hex")),
   /** The FairPlay certificate with private key, PKCS#12, base64. A secret. */
-  fairPlayPfx: base64.min(1),
+  fairPlayPfx: z.string().check(...base64Check, z.minLength(1)),
   /** The PFX password. A secret. */
   fairPlayPfxPassword: z.string(),
-  rentalAndLeaseKeyType: z.enum(["Undefined", "DualExpiry", "PersistentUnlimited", "PersistentLimited"]).default("Undefined"),
-  rentalDuration: z.number().int().min(0).default(0),
-  offlineRentalConfiguration: z
-    .object({ playbackDurationSeconds: z.number().int().positive(), storageDurationSeconds: z.number().int().positive() })
-    .optional(),
+  rentalAndLeaseKeyType: z._default(z.enum(["Undefined", "DualExpiry", "PersistentUnlimited", "PersistentLimited"]), "Undefined"),
+  rentalDuration: z._default(intIn(0), 0),
+  offlineRentalConfiguration: z.optional(
+    z.object({ playbackDurationSeconds: z.number().check(z.int(), z.positive()), storageDurationSeconds: z.number().check(z.int(), z.positive()) }),
+  ),
 });
 
 export const configurationSchema = z.discriminatedUnion("type", [
@@ -178,7 +185,7 @@ export type ConfigurationType = Configuration["type"];
 // ---------- options and policies ----------
 
 export const contentKeyPolicyOptionSchema = z.object({
-  name: z.string().min(1).max(256),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
   configuration: configurationSchema,
   restriction: restrictionSchema,
 });
@@ -186,16 +193,18 @@ export type ContentKeyPolicyOption = z.infer<typeof contentKeyPolicyOptionSchema
 
 export const contentKeyPolicySchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,260}$/, "policy names use letters, digits, - and _"),
-    description: z.string().max(4000).optional(),
-    options: z.array(contentKeyPolicyOptionSchema).min(1).max(32),
+    name: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,260}$/, "policy names use letters, digits, - and _")),
+    description: z.optional(z.string().check(z.maxLength(4000))),
+    options: z.array(contentKeyPolicyOptionSchema).check(z.minLength(1), z.maxLength(32)),
   })
-  .superRefine((p, ctx) => {
-    const seen = new Set<string>();
-    p.options.forEach((o, i) => {
-      if (seen.has(o.name)) ctx.addIssue({ code: "custom", path: ["options", i, "name"], message: `duplicate option name "${o.name}"` });
-      seen.add(o.name);
-    });
-  });
+  .check(
+    z.superRefine((p, ctx) => {
+      const seen = new Set<string>();
+      p.options.forEach((o, i) => {
+        if (seen.has(o.name)) ctx.addIssue({ code: "custom", path: ["options", i, "name"], message: `duplicate option name "${o.name}"` });
+        seen.add(o.name);
+      });
+    }),
+  );
 export type ContentKeyPolicy = z.infer<typeof contentKeyPolicySchema>;
 export type ContentKeyPolicyInput = z.input<typeof contentKeyPolicySchema>;

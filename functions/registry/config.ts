@@ -3,18 +3,19 @@
  * writes) and key delivery (which reads): `memory` (one process: tests, a single self-hosted server), `file` (the lab:
  * `.keyplane/content-keys.jsonl`), `dynamodb` (AWS: the table the components create).
  */
-import { z } from "zod";
+import * as z from "../zod";
 import { FileContentKeyRegistry } from "./file";
 import { DynamoContentKeyRegistry } from "./dynamodb";
 import { MemoryContentKeyRegistry, type ContentKeyRegistry } from "./registry";
 
-export const contentKeyRegistryConfigSchema = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("memory") }).strict(),
-    z.object({ type: z.literal("file"), path: z.string().min(1) }).strict(),
-    z.object({ type: z.literal("dynamodb"), tableName: z.string().min(1).max(255) }).strict(),
-  ])
-  .default({ type: "memory" });
+export const contentKeyRegistryConfigSchema = z._default(
+  z.discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("memory") }),
+    z.strictObject({ type: z.literal("file"), path: z.string().check(z.minLength(1)) }),
+    z.strictObject({ type: z.literal("dynamodb"), tableName: z.string().check(z.minLength(1), z.maxLength(255)) }),
+  ]),
+  { type: "memory" },
+);
 
 export type ContentKeyRegistryConfig = z.infer<typeof contentKeyRegistryConfigSchema>;
 

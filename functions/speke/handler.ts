@@ -50,6 +50,11 @@ export interface SpekeDeps {
    * content-id policy bindings through it). Without one nothing is recorded: content-id bindings then never match.
    */
   registry?: ContentKeyRegistry;
+  /**
+   * Takes the fields of a served request for the request's one log line (the HTTP route passes `noteRequest`). Without
+   * one, they are logged as their own `speke_response` line.
+   */
+  note?: (fields: Record<string, unknown>) => void;
 }
 
 export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, config: SpekeConfig, log: Logger = ctx.logger, deps: SpekeDeps = {}): Promise<SpekeResult> {
@@ -69,10 +74,12 @@ export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, confi
       const kids = req.contentKeys.map((ck) => (config.kidOverride ? overrideKid(contentId!, ck.kid) : ck.kid));
       await deps.registry.record(contentId, kids, ctx.now());
     }
-    log.info("speke_response", {
+    const fields = {
       spekeVersion: version, contentId, keyCount: req.contentKeys.length, drmSystemCount: req.drmSystems.length,
       keyPeriods: req.periods.length, encrypted: req.deliveryData.length > 0, kidOverride: config.kidOverride,
-    });
+    };
+    if (deps.note) deps.note(fields);
+    else log.info("speke_response", fields);
     return { status: 200, headers: { "Content-Type": "application/xml", ...userAgentHeaders(version, config) }, body };
   } catch (e) {
     if (isKeyplaneError(e) && e.status >= 400 && e.status < 500 && e.expose) {

@@ -5,6 +5,7 @@
 import { App, type Context } from "../http/router";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "../http/env";
+import { noteRequest } from "../http/base";
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from "../http/body";
 import { reply } from "../http/reply";
 import type { SpekeConfig } from "./config";
@@ -15,7 +16,8 @@ export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig, deps: Spe
   const post = async (c: Context<AppEnv>) => {
     const body = new Uint8Array(await readRequestBody(c, DEFAULT_MAX_BODY_BYTES));
     const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;
-    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log, deps);
+    // What was served goes on the request's one log line (functions/http/base.ts), not a line of its own.
+    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log, { ...deps, note: (f) => noteRequest(c, f) });
     return reply(c, r.body, r.status, r.headers);
   };
   app.post("/speke", post);

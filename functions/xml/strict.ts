@@ -5,8 +5,19 @@
  * functions/cpix/parse.ts keeps its own byte-level pipeline (tuned for speed) but applies the same rules: its
  * pre-parse checks, then functions/xml/tree.ts (a strict namespace-resolving parser, much faster than xmldom there).
  */
-import { DOMParser, type Document } from "@xmldom/xmldom";
+import type { Document } from "@xmldom/xmldom";
 import { KeyplaneError } from "../errors";
+
+type XmlDom = typeof import("@xmldom/xmldom");
+let xmldom: XmlDom | undefined;
+/**
+ * xmldom, loaded on the first strict parse: the SPEKE path writes XML on every request but parses it with xmldom only
+ * for configured PlayReady custom attributes, so a cold start does not evaluate xmldom for nothing.
+ */
+function loadXmlDom(): XmlDom {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (xmldom ??= require("@xmldom/xmldom") as XmlDom);
+}
 
 /** DTD markup of any kind (a DOCTYPE, or entity/element/attribute-list/notation declarations) is refused before parsing. */
 const DTD_MARKUP = /<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
@@ -66,7 +77,7 @@ export function parseXmlStrict(xml: string, opts: StrictXmlOptions = {}): Docume
   let reported: string | undefined;
   let doc: Document;
   try {
-    doc = new DOMParser({
+    doc = new (loadXmlDom().DOMParser)({
       onError: (level: string, msg: string) => {
         reported ??= ` (${level}): ${String(msg).split("\n")[0]}`;
         throw new Error(`${level}: ${msg}`);

@@ -14,11 +14,12 @@ import { licenseConfigSchema } from "../../license/config";
 import { licenseRoutes } from "../../license/routes";
 import { contentKeyRegistryConfigSchema, createContentKeyRegistry } from "../../registry/config";
 import { lambdaContext, lambdaHandler } from "../lambda";
+import * as z from "../../zod";
 
 function build() {
   const json = configJsonFromEnv();
-  parseConfigSection(deliveryConfigSchema.prefault({}), json.delivery, "delivery"); // checked; the knobs below win
-  const license = parseConfigSection(licenseConfigSchema.prefault({}), json.license, "license");
+  parseConfigSection(z.prefault(deliveryConfigSchema, {}), json.delivery, "delivery"); // checked; the knobs below win
+  const license = parseConfigSection(z.prefault(licenseConfigSchema, {}), json.license, "license");
   const contentKeyRegistry = parseConfigSection(contentKeyRegistryConfigSchema, json.contentKeyRegistry, "contentKeyRegistry");
   const delivery = loadDeliveryConfig({ overrides: { lab: false } });
   if (hasNoPolicySource(delivery)) {

@@ -8,10 +8,11 @@ import { contentKeyRegistryConfigSchema, createContentKeyRegistry } from "../../
 import { spekeConfigSchema } from "../../speke/config";
 import { spekeRoutes } from "../../speke/routes";
 import { lambdaContext, lambdaHandler } from "../lambda";
+import * as z from "../../zod";
 
 function build() {
   const json = configJsonFromEnv();
-  const speke = parseConfigSection(spekeConfigSchema.prefault({}), json.speke, "speke");
+  const speke = parseConfigSection(z.prefault(spekeConfigSchema, {}), json.speke, "speke");
   const contentKeyRegistry = parseConfigSection(contentKeyRegistryConfigSchema, json.contentKeyRegistry, "contentKeyRegistry");
   return composeApp(lambdaContext(), { speke, contentKeyRegistry }, { speke: spekeRoutes, createContentKeyRegistry }, { areas: ["speke"] });
 }

@@ -292,7 +292,7 @@ describe("SPEKE logs", () => {
 });
 
 describe("SPEKE logs over HTTP", () => {
-  it("carry the request id and the content id on the SPEKE log line", async () => {
+  it("put what was served on the request's one log line, with the request id and the content id", async () => {
     const lines: string[] = [];
     const ctx = testContext({ lines });
     const server = await listen(createBaseApp(ctx).route("/", spekeRoutes(ctx, config())));
@@ -311,10 +311,17 @@ describe("SPEKE logs over HTTP", () => {
     } finally {
       await server.close();
     }
-    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === "speke_response");
-    assert.ok(line);
+    // Deliberately changed (issue 16): `speke_response` was a line of its own; its fields now ride on the request line.
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(parsed.map((l) => l.event), ["request"], "one line for the request");
+    const line = parsed[0]!;
     assert.equal(line.requestId, "req-abc-123");
+    assert.equal(line.status, 200);
+    assert.equal(line.path, "/speke");
     assert.equal(line.contentId, "http-log");
+    assert.equal(line.spekeVersion, "2.0");
+    assert.equal(line.keyCount, 1);
+    assert.equal(line.drmSystemCount, 1);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { KeyplaneError } from "../../functions/errors";
 import { amsLocatorProtected } from "./ams";
+import { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated } from "./azure-functions";
 import { certificateRsa2048 } from "./certificates";
 import { noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel } from "./drm";
 import { mediaPackageKeyRotation, mediaPackagePresets } from "./mediapackage";
@@ -16,6 +17,7 @@ import { httpsUrls } from "./urls";
 import { defaultRuleConfig, type ConfigProperty, type EnforcementLevel, type ResourceUnderReview, type RuleConfig, type RuleDefinition, type Violation } from "./types";
 
 export * from "./types";
+export { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated };
 export { amsLocatorProtected, certificateRsa2048, noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel, mediaPackageKeyRotation, mediaPackagePresets, corsNoWildcard, logRetention, noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi, spekeAwsIam, httpsUrls };
 
 export const rules: readonly RuleDefinition[] = [
@@ -37,6 +39,10 @@ export const rules: readonly RuleDefinition[] = [
   logRetention,
   corsNoWildcard,
   amsLocatorProtected,
+  azureKeyVaultHardened,
+  azureNoSecretsInAppSettings,
+  azureHttpsOnly,
+  azurePublicNetworkAccessStated,
 ];
 
 export const configProperties: Record<keyof RuleConfig, ConfigProperty> = {

@@ -293,7 +293,7 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
           enabledForTemplateDeployment: false,
           enabledForDiskEncryption: false,
         },
-      }, { parent, protect: opts?.protect ?? false });
+      }, opt);
       vaultName = vault.name;
       vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
       vaultId = vault.id;

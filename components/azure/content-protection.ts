@@ -50,6 +50,11 @@ export interface AzureContentProtectionArgs {
   contentKeyPolicies?: Array<ContentKeyPolicyInput | ContentKeyPolicy>;
   streamingPolicies?: StreamingPolicySpec[];
   assets?: AzureAssetSpec[];
+  /**
+   * A Keyplane key delivery to point the streaming policies' licence and key URL templates at: an `AzureKeyDelivery`
+   * (or anything with its base `url`, such as the AWS `KeyDeliveryApi`). One policy model, delivered by Keyplane.
+   */
+  keyDelivery?: { url: pulumi.Input<string> };
 }
 
 const ACCOUNT_NAME_RE = /^[a-z0-9]{3,24}$/;
@@ -128,7 +133,7 @@ export class AzureContentProtection extends pulumi.ComponentResource {
     // ---- streaming policies (after the content key policies they name)
     for (const s of specs) {
       const deps = ckpDeps([s.defaultContentKeyPolicyName, s.cenc?.contentKeyPolicyName, s.cbcs?.contentKeyPolicyName, s.envelope?.contentKeyPolicyName]);
-      this.streamingPolicies[s.name] = new AmsStreamingPolicy(`${name}-sp-${s.name}`, { resourceGroupName, accountName, spec: s }, { parent: this, dependsOn: deps });
+      this.streamingPolicies[s.name] = new AmsStreamingPolicy(`${name}-sp-${s.name}`, { resourceGroupName, accountName, spec: s, ...(args.keyDelivery ? { keyDeliveryUrl: args.keyDelivery.url } : {}) }, { parent: this, dependsOn: deps });
     }
 
     // ---- one protected locator per asset

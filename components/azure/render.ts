@@ -326,3 +326,35 @@ export function resolveLocatorKids(assetName: string, keys: LocatorKeySpec[]): A
 export function locatorContentKeys(seed: KeySeed, kids: Array<{ label: string; kid: string }>): Array<{ id: string; labelReferenceInStreamingPolicy: string; value: string }> {
   return kids.map((k) => ({ id: k.kid, labelReferenceInStreamingPolicy: k.label, value: seed.contentKey(kidFromUuid(k.kid)).toString("base64") }));
 }
+
+/**
+ * The spec with Keyplane's URL templates (`keyplaneUrlTemplates(baseUrl)`) filled in wherever AMS would otherwise
+ * issue the licence or key itself: PlayReady, Widevine and FairPlay entries given as `true`, ClearKey without a
+ * template, envelope without a key URL. Templates the spec sets are kept. This is how an AMS-shaped streaming policy
+ * is delivered by an AzureKeyDelivery (or any Keyplane key delivery) under the same content key policies.
+ */
+export function withKeyplaneUrls(spec: StreamingPolicySpec, baseUrl: string): StreamingPolicySpec {
+  const t = keyplaneUrlTemplates(baseUrl);
+  const lic = <T extends LicenseUrlConfig>(v: T | true | undefined, url: string): T | undefined =>
+    v === undefined ? undefined : v === true ? ({ customLicenseAcquisitionUrlTemplate: url } as T) : { ...v, customLicenseAcquisitionUrlTemplate: v.customLicenseAcquisitionUrlTemplate ?? url };
+  const ck = (v: ClearKeyStreamingConfig | undefined): ClearKeyStreamingConfig | undefined =>
+    v === undefined ? undefined : { customKeysAcquisitionUrlTemplate: v.customKeysAcquisitionUrlTemplate ?? t.clearKey };
+  const out: StreamingPolicySpec = { ...spec };
+  if (spec.cenc) {
+    const c = { ...spec.cenc };
+    if (c.playReady !== undefined) c.playReady = lic(c.playReady, t.playReady)!;
+    if (c.widevine !== undefined) c.widevine = lic(c.widevine, t.widevine)!;
+    if (c.clearKey !== undefined) c.clearKey = ck(c.clearKey)!;
+    out.cenc = c;
+  }
+  if (spec.cbcs) {
+    const c = { ...spec.cbcs };
+    if (c.fairPlay !== undefined) c.fairPlay = lic(c.fairPlay, t.fairPlay)!;
+    if (c.playReady !== undefined) c.playReady = lic(c.playReady, t.playReady)!;
+    if (c.widevine !== undefined) c.widevine = lic(c.widevine, t.widevine)!;
+    if (c.clearKey !== undefined) c.clearKey = ck(c.clearKey)!;
+    out.cbcs = c;
+  }
+  if (spec.envelope) out.envelope = { ...spec.envelope, customKeyAcquisitionUrlTemplate: spec.envelope.customKeyAcquisitionUrlTemplate ?? t.envelopeKey };
+  return out;
+}

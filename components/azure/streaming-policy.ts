@@ -1,12 +1,17 @@
 /** AmsStreamingPolicy: a validated `StreamingPolicySpec` -> `azure-native.media.StreamingPolicy`. */
 import * as pulumi from "@pulumi/pulumi";
 import * as media from "@pulumi/azure-native/media";
-import { renderStreamingPolicy, streamingPolicyLabels, type EncryptedScheme, type StreamingPolicySpec } from "./render";
+import { renderStreamingPolicy, streamingPolicyLabels, withKeyplaneUrls, type EncryptedScheme, type StreamingPolicySpec } from "./render";
 
 export interface AmsStreamingPolicyArgs {
   resourceGroupName: pulumi.Input<string>;
   accountName: pulumi.Input<string>;
   spec: StreamingPolicySpec;
+  /**
+   * Base URL of a Keyplane key delivery (e.g. `AzureKeyDelivery.url`): licence and key URL templates AMS would
+   * otherwise serve itself point there (`withKeyplaneUrls`).
+   */
+  keyDeliveryUrl?: pulumi.Input<string>;
 }
 
 export class AmsStreamingPolicy extends pulumi.ComponentResource {
@@ -17,11 +22,18 @@ export class AmsStreamingPolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: AmsStreamingPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:azure:AmsStreamingPolicy", name, {}, opts);
-    const shape = renderStreamingPolicy(args.spec); // throws AMS_STREAMING_POLICY_INVALID before anything is registered
+    // Throws AMS_STREAMING_POLICY_INVALID before anything is registered (with a stand-in base URL when one is wired).
+    const shape = renderStreamingPolicy(args.keyDeliveryUrl === undefined ? args.spec : withKeyplaneUrls(args.spec, "https://keyplane.invalid"));
     this.labels = streamingPolicyLabels(args.spec);
+    type Shape = Omit<media.StreamingPolicyArgs, "resourceGroupName" | "accountName">;
+    let resourceArgs: Shape = shape as Shape;
+    if (args.keyDeliveryUrl !== undefined) {
+      const rendered = pulumi.output(args.keyDeliveryUrl).apply((base) => renderStreamingPolicy(withKeyplaneUrls(args.spec, base)) as unknown as Record<string, unknown>);
+      resourceArgs = Object.fromEntries(Object.keys(shape).map((k) => [k, rendered.apply((r) => r[k])])) as Shape;
+    }
     this.resource = new media.StreamingPolicy(
       name,
-      { resourceGroupName: args.resourceGroupName, accountName: args.accountName, ...(shape as Omit<media.StreamingPolicyArgs, "resourceGroupName" | "accountName">) },
+      { resourceGroupName: args.resourceGroupName, accountName: args.accountName, ...resourceArgs },
       { parent: this },
     );
     this.policyName = this.resource.name;

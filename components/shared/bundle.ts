@@ -106,7 +106,9 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
       write: false,
       legalComments: "none",
       logLevel: "silent",
-      external: opts.external ?? [],
+      // `@azure/functions-core` is the Azure Functions Node.js worker's own module (what `@azure/functions` registers
+      // triggers with): it exists only inside the worker, so it is always left to the runtime.
+      external: ["@azure/functions-core", ...(opts.external ?? [])],
       define: { "process.env.NODE_ENV": '"production"', ...(opts.define ?? {}) },
       absWorkingDir: root,
     });

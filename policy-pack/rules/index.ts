@@ -5,6 +5,7 @@
  */
 import { KeyplaneError } from "../../functions/errors";
 import { amsLocatorProtected } from "./ams";
+import { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated } from "./azure-functions";
 import { certificateRsa2048 } from "./certificates";
 import { noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel } from "./drm";
 import { mediaPackageCdnAuth, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow } from "./mediapackage";
@@ -17,6 +18,7 @@ import { defaultRuleConfig, type ConfigProperty, type EnforcementLevel, type Res
 
 export * from "./types";
 export { amsLocatorProtected, certificateRsa2048, noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow, mediaPackageCdnAuth, corsNoWildcard, logRetention, noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi, spekeAwsIam, httpsUrls };
+export { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated };
 
 export const rules: readonly RuleDefinition[] = [
   noOpenRestriction,
@@ -39,6 +41,10 @@ export const rules: readonly RuleDefinition[] = [
   logRetention,
   corsNoWildcard,
   amsLocatorProtected,
+  azureKeyVaultHardened,
+  azureNoSecretsInAppSettings,
+  azureHttpsOnly,
+  azurePublicNetworkAccessStated,
 ];
 
 export const configProperties: Record<keyof RuleConfig, ConfigProperty> = {

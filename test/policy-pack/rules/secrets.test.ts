@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi } from "../../../policy-pack/rules";
 import { assertFindings, res, run } from "../../support/policy-rules";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 /** Microsoft's published PlayReady test key seed (DOMAIN.md), used here only as "a seed-looking value". */
-const MS_TEST_SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
+const MS_TEST_SEED = MICROSOFT_TEST_SEED_B64;
 
 describe("policy-pack/rules/secrets", () => {
   describe("keyplane-no-vendor-credentials-in-api", () => {

@@ -3,7 +3,7 @@
  * pack folder (policy-pack/pulumi/index.js) brings its own copy and constructs the `PolicyPack`, which serves.
  */
 import type { PolicyPackArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configSchemaFor, rules, ruleConfigFor, type RuleConfig, type RuleDefinition } from "./rules";
+import { configSchemaFor, rules, ruleConfigFor, runRule, type RuleConfig, type RuleDefinition } from "./rules";
 
 export const PACK_NAME = "keyplane-content-protection";
 
@@ -16,7 +16,7 @@ export function toPolicy(rule: RuleDefinition): ResourceValidationPolicy {
     validateResource: (args, reportViolation) => {
       // The pack already applied enforcement levels; only the rule's own settings matter here.
       const { config } = ruleConfigFor(rule, { [rule.name]: args.getConfig<Partial<RuleConfig>>() as Record<string, unknown> });
-      for (const v of rule.check({ type: args.type, urn: args.urn, name: args.name, props: args.props }, config)) {
+      for (const v of runRule(rule, { type: args.type, urn: args.urn, name: args.name, props: args.props }, config)) {
         reportViolation(v.path ? `${v.message} [${v.path}]` : v.message);
       }
     },

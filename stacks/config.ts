@@ -4,15 +4,15 @@
  * never part of this parsed object: the program reads them with `requireSecret*` so they stay Pulumi secrets.
  */
 import { z } from "zod";
-import { checkSpekeCertificate } from "keyplane/aws";
+import { checkSpekeCertificate, LOG_RETENTION_DAYS, MP1_DRM_SYSTEMS, MP2_DRM_SYSTEMS, mp1AllowedSystems, type Mp2DrmSystem } from "keyplane/aws";
 import { KeyplaneError } from "keyplane/core";
 
 export const PROJECT = "keyplane";
 export const COMPOSITIONS = ["aws-live", "aws-vendor", "azure-vod", "multi-cloud"] as const;
 export type Composition = (typeof COMPOSITIONS)[number];
 
-const DRM_SYSTEMS = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128"] as const;
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** MediaPackage v2 systems the stack offers: all but Irdeto, whose keys Keyplane's key server does not serve. */
+const DRM_SYSTEMS = MP2_DRM_SYSTEMS.filter((d): d is Exclude<Mp2DrmSystem, "IRDETO"> => d !== "IRDETO");
 const name = (max = 63) => z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").max(max, `at most ${max} characters`);
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/$.?#][^\s]*$/i, "must be an https:// URL");
 const origin = z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/, "must be an origin like https://player.example.com (no path, no *)");
@@ -33,17 +33,9 @@ const endpointSchema = z.object({
   startoverWindowSeconds: z.number().int().min(60, "must be >= 60").max(1_209_600, "must be <= 1209600 (14 days)").optional(),
 });
 
-/** MediaPackage v1 DRM systems per package type and method (mirrors mp1AllowedSystems in components/aws). */
-const MP1_DRM = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "AES_128"] as const;
-function mp1Allowed(type: string, method?: string): string[] {
-  if (type === "HLS") return method === "SAMPLE_AES" ? ["FAIRPLAY"] : ["AES_128"];
-  if (type === "CMAF") return method === "AES_CTR" ? ["WIDEVINE", "PLAYREADY"] : ["FAIRPLAY", "WIDEVINE", "PLAYREADY"];
-  if (type === "DASH") return ["WIDEVINE", "PLAYREADY"];
-  return ["PLAYREADY"];
-}
 const mp1Encryption = {
   method: z.enum(["AES_128", "SAMPLE_AES", "AES_CTR"]).optional(),
-  drmSystems: z.array(z.enum(MP1_DRM)).min(1, "must list at least one DRM system"),
+  drmSystems: z.array(z.enum(MP1_DRM_SYSTEMS)).min(1, "must list at least one DRM system"),
   /** SPEKE v2 encryption contract; overrides the block's presets (not for MSS). */
   videoPreset: videoPreset.optional(),
   audioPreset: audioPreset.optional(),
@@ -90,7 +82,7 @@ const mediaPackageV1Schema = z
       if (e.type === "HLS" && e.method && e.method !== "AES_128" && e.method !== "SAMPLE_AES") issue(["method"], "HLS takes AES_128 or SAMPLE_AES");
       if (e.type === "CMAF" && e.method && e.method !== "SAMPLE_AES" && e.method !== "AES_CTR") issue(["method"], "CMAF takes SAMPLE_AES (cbcs) or AES_CTR (cenc)");
       if ((e.type === "DASH" || e.type === "MSS") && e.method) issue(["method"], `${e.type} has no method choice (always cenc)`);
-      const allowed = mp1Allowed(e.type, e.method);
+      const allowed: readonly string[] = mp1AllowedSystems(e.type, e.method);
       e.drmSystems.forEach((d, j) => {
         if (!allowed.includes(d)) issue(["drmSystems", j], `${d} is not allowed for ${e.type}${e.method ? ` ${e.method}` : ""} (allowed: ${allowed.join(", ")})`);
       });

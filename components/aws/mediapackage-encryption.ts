@@ -7,22 +7,40 @@
  * cannot be combined with UNENCRYPTED or SHARED; FairPlay needs CBCS (CMAF) or SAMPLE_AES (TS).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SYSTEM_IDS, type DrmSystemName, type SystemId } from "../../functions/drm/systems";
 import { checkInput, shown } from "../shared/inputs";
 export type VideoPreset = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | "SHARED" | "UNENCRYPTED";
 export type AudioPreset = 1 | 2 | 3 | "SHARED" | "UNENCRYPTED";
 
-export type DrmSystemName = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "CLEAR_KEY_AES_128" | "IRDETO";
-export const DRM_SYSTEM_NAMES: readonly DrmSystemName[] = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128", "IRDETO"];
+/**
+ * AWS MediaPackage's DRM system names: v2 `DrmSystems` enum values (CloudFormation `AWS::MediaPackageV2::OriginEndpoint`
+ * `EncryptionMethod`/`DrmSystems`), plus v1's `AES_128` (HLS AES-128, which v1 addresses by system id). A different
+ * vocabulary from Keyplane's DRM system names (functions/drm/systems.ts): `mediaPackageDrmSystem` maps one onto the other.
+ */
+export type MediaPackageDrmSystem = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "CLEAR_KEY_AES_128" | "IRDETO" | "AES_128";
+/** The systems MediaPackage v2 takes in `drmSystems`. */
+export type Mp2DrmSystem = Exclude<MediaPackageDrmSystem, "AES_128">;
+export const MP2_DRM_SYSTEMS: readonly Mp2DrmSystem[] = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128", "IRDETO"];
 
-/** DRM system ids used by MediaPackage v1 `systemIds` (DASH-IF registry; AWS's id for HLS AES-128). */
-export const SYSTEM_IDS = {
-  WIDEVINE: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",
-  PLAYREADY: "9a04f079-9840-4286-ab92-e65be0885f95",
-  FAIRPLAY: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2",
-  /** MediaPackage v1 HLS AES-128 (AWS-specific id). */
-  AES_128: "81376844-f976-481e-a84e-cc25d39b0b33",
-  IRDETO: "80a6be7e-1448-4c37-9e70-d5aebe04c8d2",
-} as const;
+/** MediaPackage name -> Keyplane name. Irdeto has none: Keyplane's key server does not serve it (MediaPackage may still name it). */
+const KEYPLANE_NAME: Readonly<Record<Exclude<MediaPackageDrmSystem, "IRDETO">, DrmSystemName>> = {
+  WIDEVINE: "widevine",
+  PLAYREADY: "playready",
+  FAIRPLAY: "fairplay",
+  CLEAR_KEY_AES_128: "clearKeyAes128",
+  /** MediaPackage v1 HLS AES-128: the AWS-specific SPEKE id. */
+  AES_128: "hlsAes128",
+};
+
+/** Keyplane's name (functions/drm/systems.ts) of a MediaPackage DRM system name; undefined for IRDETO. */
+export function mediaPackageDrmSystem(name: MediaPackageDrmSystem): DrmSystemName | undefined {
+  return name === "IRDETO" ? undefined : KEYPLANE_NAME[name];
+}
+
+/** The DRM system id MediaPackage v1 `systemIds` takes for one of its DRM systems (functions/drm/systems.ts). */
+export function mediaPackageSystemId(name: Exclude<MediaPackageDrmSystem, "IRDETO">): SystemId {
+  return SYSTEM_IDS[KEYPLANE_NAME[name]];
+}
 
 export function assertPresets(where: string, video: VideoPreset, audio: AudioPreset): void {
   const okVideo = video === "SHARED" || video === "UNENCRYPTED" || (Number.isInteger(video) && (video as number) >= 1 && (video as number) <= 8);

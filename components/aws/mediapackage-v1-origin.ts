@@ -10,9 +10,11 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { checkInput, shown } from "../shared/inputs";
 import { cdnAuthResources, type Mp2CdnAuthArgs } from "./mediapackage-access";
-import { assertPresets, checkSpekeProvider, SYSTEM_IDS, v1AudioPreset, v1VideoPreset, type AudioPreset, type VideoPreset } from "./mediapackage-encryption";
+import { assertPresets, checkSpekeProvider, mediaPackageSystemId, v1AudioPreset, v1VideoPreset, type AudioPreset, type MediaPackageDrmSystem, type VideoPreset } from "./mediapackage-encryption";
 
-export type Mp1Drm = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "AES_128";
+/** The systems MediaPackage v1 takes (names as in mediapackage-encryption.ts; sent as system ids). */
+export const MP1_DRM_SYSTEMS = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "AES_128"] as const satisfies readonly MediaPackageDrmSystem[];
+export type Mp1Drm = (typeof MP1_DRM_SYSTEMS)[number];
 export type Mp1PackageType = "HLS" | "DASH" | "CMAF" | "MSS";
 const ID_RE = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -222,7 +224,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
           ? {
             url,
             roleArn,
-            systemIds: r.enc.drmSystems.map((d) => SYSTEM_IDS[d]),
+            systemIds: r.enc.drmSystems.map((d) => mediaPackageSystemId(d)),
             resourceId: r.enc.resourceId ?? e.id,
             ...(r.enc.certificateArn ? { certificateArn: r.enc.certificateArn } : {}),
             ...contract(r.enc),
@@ -266,7 +268,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
         const block = (type: Mp1PackageType) => pulumi.all([c, speke.url, speke.roleArn]).apply(([r, url, roleArn]) => {
           if (r.type !== type) return undefined;
           const enc = r.enc;
-          const provider = enc ? { url, roleArn, systemIds: enc.drmSystems.map((d) => SYSTEM_IDS[d]), ...contract(enc) } : undefined;
+          const provider = enc ? { url, roleArn, systemIds: enc.drmSystems.map((d) => mediaPackageSystemId(d)), ...contract(enc) } : undefined;
           if (type === "HLS") return { hlsManifests: [{}], ...(provider ? { encryption: { encryptionMethod: enc!.method ?? "AES_128", spekeKeyProvider: provider } } : {}) };
           if (type === "DASH") return { dashManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };
           if (type === "CMAF") return { hlsManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };

@@ -10,7 +10,7 @@
  */
 import type * as awsNative from "@pulumi/aws-native";
 import { shown } from "../shared/inputs";
-import { assertDrmSystems, assertPresets, v2AudioPreset, v2VideoPreset, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
+import { assertDrmSystems, assertPresets, v2AudioPreset, v2VideoPreset, type AudioPreset, type Mp2DrmSystem, type VideoPreset } from "./mediapackage-encryption";
 
 type In = awsNative.types.input.mediapackagev2.OriginEndpointHlsManifestConfigurationArgs;
 type E = typeof awsNative.types.enums.mediapackagev2;
@@ -115,7 +115,7 @@ export interface Mp2ScteArgs {
 }
 
 export interface Mp2EncryptionOptions {
-  drmSystems: DrmSystemName[];
+  drmSystems: Mp2DrmSystem[];
   /** CMAF: CENC or CBCS. TS: AES_128 (Clear Key AES-128) or SAMPLE_AES (FairPlay). ISM: CENC (PlayReady). */
   method: Mp2Method;
   videoPreset: VideoPreset;
@@ -171,7 +171,7 @@ const ENUMS = {
  * system support with SPEKE": TS SAMPLE-AES FairPlay, TS AES-128 Clear Key; CMAF cbcs FairPlay/Widevine/PlayReady,
  * cenc Widevine/PlayReady/Irdeto; "MSS encryption and DRM": ISM CENC PlayReady only).
  */
-export function mp2AllowedSystems(container: Mp2Container | string, method: Mp2Method | string): DrmSystemName[] {
+export function mp2AllowedSystems(container: Mp2Container | string, method: Mp2Method | string): Mp2DrmSystem[] {
   if (container === "TS") {
     if (method === "AES_128") return ["CLEAR_KEY_AES_128"];
     if (method === "SAMPLE_AES") return ["FAIRPLAY"];

@@ -10,7 +10,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { checkInput, isKnownNow, shown } from "../shared/inputs";
 import { cdnAuthResources, checkDistributionArns, checkRoleArns, endpointPolicyStatements, ingestPolicy, type Mp2AccessArgs } from "./mediapackage-access";
-import { checkSpekeProvider, type AudioPreset, type DrmSystemName, type VideoPreset } from "./mediapackage-encryption";
+import { checkSpekeProvider, type AudioPreset, type Mp2DrmSystem, type VideoPreset } from "./mediapackage-encryption";
 import { mp2EndpointInputs, mp2Manifests, validateMp2Endpoint, type Mp2Container, type Mp2DashManifestArgs, type Mp2EndpointOptions, type Mp2HlsManifestArgs, type Mp2Method, type Mp2MssManifestArgs, type Mp2ScteArgs } from "./mediapackage-v2-options";
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,256}$/;
@@ -18,7 +18,7 @@ const NAME_RE = /^[a-zA-Z0-9_-]{1,256}$/;
 export { MP2_MAX_KEY_ROTATION_SECONDS, MP2_MIN_KEY_ROTATION_SECONDS, mp2AllowedSystems, validateMp2Endpoint } from "./mediapackage-v2-options";
 
 export interface Mp2EncryptionArgs {
-  drmSystems: pulumi.Input<pulumi.Input<DrmSystemName>[]>;
+  drmSystems: pulumi.Input<pulumi.Input<Mp2DrmSystem>[]>;
   /** CMAF: CENC or CBCS. TS: AES_128 (Clear Key AES-128) or SAMPLE_AES (FairPlay). ISM: CENC (PlayReady). */
   method: pulumi.Input<Mp2Method>;
   videoPreset: pulumi.Input<VideoPreset>;

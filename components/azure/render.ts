@@ -205,6 +205,22 @@ export interface StreamingPolicyArgsShape {
 }
 
 /**
+ * One common encryption block (cenc or cbcs): clear tracks, protocols, default key, DRM licence settings (FairPlay only
+ * under cbcs, the caller refuses it under cenc) and the ClearKey configuration.
+ */
+function commonEncryption(scheme: "cenc" | "cbcs", s: CencSpec | CbcsSpec, enabledProtocols: ArmObject): ArmObject {
+  const drm: ArmObject = {};
+  const fp = scheme === "cbcs" ? licenseConfig((s as CbcsSpec).fairPlay, "cbcs.fairPlay") : undefined;
+  if (fp) drm.fairPlay = { allowPersistentLicense: false, ...fp };
+  const pr = licenseConfig(s.playReady, `${scheme}.playReady`);
+  const wv = licenseConfig(s.widevine, `${scheme}.widevine`);
+  if (pr) drm.playReady = pr;
+  if (wv) drm.widevine = wv;
+  const ck = clearKeyConfig(s.clearKey, `${scheme}.clearKey`);
+  return { ...clearTracks(s), enabledProtocols, contentKeys: contentKeys(s, scheme), ...(Object.keys(drm).length ? { drm } : {}), ...(ck ? { clearKeyEncryptionConfiguration: ck } : {}) };
+}
+
+/**
  * Validates and renders a streaming policy. Refused (what AMS or the players refuse): no scheme; clear mixed with
  * encryption; Download with encryption; a scheme with no protocol or no DRM; FairPlay outside CBCS or without HLS;
  * Smooth Streaming in CBCS or without PlayReady; bad URL templates; duplicate labels.
@@ -224,28 +240,14 @@ export function renderStreamingPolicy(spec: StreamingPolicySpec): StreamingPolic
     if (!cenc.playReady && !cenc.widevine && !cenc.clearKey) throw specError("cenc needs playReady, widevine or clearKey");
     const ep = enabledProtocols(cenc.protocols, "cenc", ["Dash", "Hls", "SmoothStreaming"]);
     if (ep.smoothStreaming && !cenc.playReady) throw specError("cenc: Smooth Streaming carries PlayReady only; add playReady or drop SmoothStreaming");
-    const drm: ArmObject = {};
-    const pr = licenseConfig(cenc.playReady, "cenc.playReady");
-    const wv = licenseConfig(cenc.widevine, "cenc.widevine");
-    if (pr) drm.playReady = pr;
-    if (wv) drm.widevine = wv;
-    const ck = clearKeyConfig(cenc.clearKey, "cenc.clearKey");
-    out.commonEncryptionCenc = { ...clearTracks(cenc), enabledProtocols: ep, contentKeys: contentKeys(cenc, "cenc"), ...(Object.keys(drm).length ? { drm } : {}), ...(ck ? { clearKeyEncryptionConfiguration: ck } : {}) };
+    out.commonEncryptionCenc = commonEncryption("cenc", cenc, ep);
   }
 
   if (cbcs) {
     if (!cbcs.fairPlay && !cbcs.playReady && !cbcs.widevine && !cbcs.clearKey) throw specError("cbcs needs fairPlay, playReady, widevine or clearKey");
     const ep = enabledProtocols(cbcs.protocols, "cbcs", ["Dash", "Hls"]);
     if (cbcs.fairPlay && !ep.hls) throw specError("cbcs: FairPlay is delivered over HLS; enable Hls");
-    const drm: ArmObject = {};
-    const fp = licenseConfig(cbcs.fairPlay, "cbcs.fairPlay");
-    if (fp) drm.fairPlay = { allowPersistentLicense: false, ...fp };
-    const pr = licenseConfig(cbcs.playReady, "cbcs.playReady");
-    const wv = licenseConfig(cbcs.widevine, "cbcs.widevine");
-    if (pr) drm.playReady = pr;
-    if (wv) drm.widevine = wv;
-    const ck = clearKeyConfig(cbcs.clearKey, "cbcs.clearKey");
-    out.commonEncryptionCbcs = { ...clearTracks(cbcs), enabledProtocols: ep, contentKeys: contentKeys(cbcs, "cbcs"), ...(Object.keys(drm).length ? { drm } : {}), ...(ck ? { clearKeyEncryptionConfiguration: ck } : {}) };
+    out.commonEncryptionCbcs = commonEncryption("cbcs", cbcs, ep);
   }
 
   if (envelope) {

@@ -1,6 +1,8 @@
 /**
  * DRM system identifiers (the `SystemID` of PSSH boxes, CPIX `DRMSystem@systemId`, MPD `urn:uuid:` schemes).
  * Sources: DASH-IF content protection identifier registry, AWS SPEKE docs (hlsAes128), W3C EME common PSSH format.
+ * This is the one table of DRM system ids; other vocabularies (AWS MediaPackage's upper-case enum names) map onto these
+ * names at their boundary (components/aws/mediapackage-encryption.ts).
  */
 import { KeyplaneError } from "../errors";
 

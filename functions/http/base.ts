@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { isKeyplaneError } from "../errors";
 import type { KeyplaneContext } from "../context";
 import type { AppEnv } from "./env";
-import { declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
+import { bodyTooLarge, declaredLengthExceeds, DEFAULT_MAX_BODY_BYTES } from "./body";
 import { replyJson } from "./reply";
 import { App, type Context } from "./router";
 
@@ -49,7 +49,8 @@ export function createBaseApp(ctx: KeyplaneContext, opts: BaseAppOptions = {}): 
     if (method === "GET" || method === "HEAD") {
       await next();
     } else if (declaredLengthExceeds(raw.header("content-length"), maxBody)) {
-      c.res = replyJson(c, errorBody("BODY_TOO_LARGE", `Request body exceeds ${maxBody} bytes`), 413);
+      const e = bodyTooLarge(maxBody);
+      c.res = replyJson(c, errorBody(e.code, e.message), e.status);
     } else {
       if (customCeiling) c.set("maxBodyBytes", maxBody);
       await next();

@@ -20,6 +20,7 @@ export interface ReadCappedOptions {
   tooLarge?: (maxBytes: number) => Error;
 }
 
+/** The one BODY_TOO_LARGE (413) error: every reader and the base app's Content-Length check build it here. */
 export function bodyTooLarge(maxBytes: number): KeyplaneError {
   return new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`, { status: 413 });
 }

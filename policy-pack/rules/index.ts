@@ -126,6 +126,11 @@ export function ruleConfigFor(rule: RuleDefinition, packConfig: PackConfig = {},
   return { config: merged as unknown as RuleConfig, enforcementLevel: level };
 }
 
+/** Run one rule's check over one resource and name each finding with the rule (the one place a rule name is attached). */
+export function runRule(rule: RuleDefinition, resource: ResourceUnderReview, config: RuleConfig): Violation[] {
+  return rule.check(resource, config).map((f) => ({ rule: rule.name, ...f }));
+}
+
 export interface Finding extends Violation {
   enforcementLevel: EnforcementLevel;
   resource: { type: string; name: string; urn?: string };
@@ -138,7 +143,7 @@ export function evaluate(resources: readonly ResourceUnderReview[], packConfig: 
     const { config, enforcementLevel } = ruleConfigFor(rule, packConfig, overrides);
     if (enforcementLevel === "disabled") continue;
     for (const r of resources) {
-      for (const v of rule.check(r, config)) {
+      for (const v of runRule(rule, r, config)) {
         const resource: Finding["resource"] = { type: r.type, name: r.name };
         if (r.urn) resource.urn = r.urn;
         findings.push({ ...v, enforcementLevel, resource });

@@ -1,6 +1,6 @@
 /** MediaPackage encryption settings: key rotation bounds and SPEKE v2 encryption contract presets. */
 import { get, isProduction, isRecord } from "./inspect";
-import type { ResourceUnderReview, RuleDefinition, Violation } from "./types";
+import type { ResourceUnderReview, RuleDefinition, RuleFinding } from "./types";
 
 interface EncryptionBlock {
   version: 1 | 2;
@@ -28,8 +28,8 @@ export const mediaPackageKeyRotation: RuleDefinition = {
   description: "MediaPackage v2 key rotation (keyRotationIntervalSeconds), when set, lies between minKeyRotationSeconds (AWS minimum 300) and maxKeyRotationSeconds. MediaPackage v1 endpoints with a SPEKE v2 encryption contract must set keyRotationIntervalSeconds to 0 (AWS requirement; the API default is 60).",
   enforcementLevel: "mandatory",
   configKeys: ["minKeyRotationSeconds", "maxKeyRotationSeconds"],
-  check(resource, config) {
-    const out: Violation[] = [];
+  check: (resource, config) => {
+    const out: RuleFinding[] = [];
     for (const b of encryptionBlocks(resource)) {
       const v = b.encryption.keyRotationIntervalSeconds;
       const path = `${b.path}.keyRotationIntervalSeconds`;
@@ -37,14 +37,14 @@ export const mediaPackageKeyRotation: RuleDefinition = {
         if (v === undefined) continue;
         const min = Math.max(300, config.minKeyRotationSeconds);
         if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > config.maxKeyRotationSeconds) {
-          out.push({ rule: this.name, path, message: `key rotation every ${String(v)} s; MediaPackage v2 needs ${min}..${config.maxKeyRotationSeconds} s` });
+          out.push({ path, message: `key rotation every ${String(v)} s; MediaPackage v2 needs ${min}..${config.maxKeyRotationSeconds} s` });
         }
       } else {
         const contract = get(b.encryption, ["spekeKeyProvider", "encryptionContractConfiguration"]);
         // VOD packaging configurations have no key rotation (no keyRotationIntervalSeconds field): nothing to check.
         const vod = resource.type === "aws-native:mediapackage:PackagingConfiguration";
         if (isRecord(contract) && v !== 0 && !vod && !b.path.startsWith("mssPackage")) {
-          out.push({ rule: this.name, path, message: `MediaPackage v1 with an encryption contract needs keyRotationIntervalSeconds = 0 (found ${v === undefined ? "unset, default 60" : String(v)})` });
+          out.push({ path, message: `MediaPackage v1 with an encryption contract needs keyRotationIntervalSeconds = 0 (found ${v === undefined ? "unset, default 60" : String(v)})` });
         }
       }
     }
@@ -62,8 +62,8 @@ export const mediaPackagePresets: RuleDefinition = {
   description: "SPEKE v2 encryption contract presets are valid for the API version (v2: PRESET_VIDEO_1..8 / PRESET_AUDIO_1..3; v1: PRESET-VIDEO-1 spelling), SHARED is used for both audio and video, UNENCRYPTED is not combined with UNENCRYPTED or SHARED, audio stays encrypted unless allowUnencryptedAudio, and video is never UNENCRYPTED in production.",
   enforcementLevel: "mandatory",
   configKeys: ["allowUnencryptedAudio", "environment", "productionEnvironments"],
-  check(resource, config) {
-    const out: Violation[] = [];
+  check: (resource, config) => {
+    const out: RuleFinding[] = [];
     for (const b of encryptionBlocks(resource)) {
       const c = get(b.encryption, ["spekeKeyProvider", "encryptionContractConfiguration"]);
       if (!isRecord(c)) continue;
@@ -71,13 +71,13 @@ export const mediaPackagePresets: RuleDefinition = {
       const video = String(c.presetSpeke20Video ?? "");
       const audio = String(c.presetSpeke20Audio ?? "");
       const [vre, are] = b.version === 2 ? [V2_VIDEO, V2_AUDIO] : [V1_VIDEO, V1_AUDIO];
-      if (!vre.test(video)) out.push({ rule: this.name, path: `${path}.presetSpeke20Video`, message: `"${video}" is not a MediaPackage v${b.version} video preset` });
-      if (!are.test(audio)) out.push({ rule: this.name, path: `${path}.presetSpeke20Audio`, message: `"${audio}" is not a MediaPackage v${b.version} audio preset` });
-      if ((video === "SHARED") !== (audio === "SHARED")) out.push({ rule: this.name, path, message: `SHARED must be used for both audio and video (video ${video}, audio ${audio})` });
-      if (video === "UNENCRYPTED" && (audio === "UNENCRYPTED" || audio === "SHARED")) out.push({ rule: this.name, path, message: `UNENCRYPTED video cannot be combined with ${audio} audio` });
-      if (audio === "UNENCRYPTED" && video === "SHARED") out.push({ rule: this.name, path, message: "UNENCRYPTED audio cannot be combined with SHARED video" });
-      if (audio === "UNENCRYPTED" && !config.allowUnencryptedAudio) out.push({ rule: this.name, path: `${path}.presetSpeke20Audio`, message: "audio is left unencrypted (set allowUnencryptedAudio to accept this)" });
-      if (video === "UNENCRYPTED" && isProduction(resource, config)) out.push({ rule: this.name, path: `${path}.presetSpeke20Video`, message: "video is left unencrypted in production" });
+      if (!vre.test(video)) out.push({ path: `${path}.presetSpeke20Video`, message: `"${video}" is not a MediaPackage v${b.version} video preset` });
+      if (!are.test(audio)) out.push({ path: `${path}.presetSpeke20Audio`, message: `"${audio}" is not a MediaPackage v${b.version} audio preset` });
+      if ((video === "SHARED") !== (audio === "SHARED")) out.push({ path, message: `SHARED must be used for both audio and video (video ${video}, audio ${audio})` });
+      if (video === "UNENCRYPTED" && (audio === "UNENCRYPTED" || audio === "SHARED")) out.push({ path, message: `UNENCRYPTED video cannot be combined with ${audio} audio` });
+      if (audio === "UNENCRYPTED" && video === "SHARED") out.push({ path, message: "UNENCRYPTED audio cannot be combined with SHARED video" });
+      if (audio === "UNENCRYPTED" && !config.allowUnencryptedAudio) out.push({ path: `${path}.presetSpeke20Audio`, message: "audio is left unencrypted (set allowUnencryptedAudio to accept this)" });
+      if (video === "UNENCRYPTED" && isProduction(resource, config)) out.push({ path: `${path}.presetSpeke20Video`, message: "video is left unencrypted in production" });
     }
     return out;
   },
@@ -95,14 +95,14 @@ export const mediaPackageTimeWindow: RuleDefinition = {
   description: "MediaPackage time-shift settings hold together: v2 startover window 60..1,209,600 s, segments 1..30 s, each manifest's time delay 0..1,209,600 s and smaller than the startover window, DATERANGE ad markers with a program date time interval; v1 time delay smaller than the startover window (at most 86,400 s without one). With key rotation, a time delay or startover window older than the rotation interval means players need licences for rotated-out keys: the key server must keep answering for them.",
   enforcementLevel: "mandatory",
   configKeys: [],
-  check(resource) {
-    const out: Violation[] = [];
+  check: (resource) => {
+    const out: RuleFinding[] = [];
     const p = resource.props;
     if (resource.type === "aws-native:mediapackagev2:OriginEndpoint") {
       const startover = p.startoverWindowSeconds;
-      if (startover !== undefined && !intIn(startover, 60, MAX_WINDOW)) out.push({ rule: this.name, path: "startoverWindowSeconds", message: `startover window ${String(startover)} s; MediaPackage v2 takes 60..${MAX_WINDOW} s` });
+      if (startover !== undefined && !intIn(startover, 60, MAX_WINDOW)) out.push({ path: "startoverWindowSeconds", message: `startover window ${String(startover)} s; MediaPackage v2 takes 60..${MAX_WINDOW} s` });
       const seg = get(p, ["segment", "segmentDurationSeconds"]);
-      if (seg !== undefined && !intIn(seg, 1, 30)) out.push({ rule: this.name, path: "segment.segmentDurationSeconds", message: `segment duration ${String(seg)} s; MediaPackage v2 takes 1..30 s` });
+      if (seg !== undefined && !intIn(seg, 1, 30)) out.push({ path: "segment.segmentDurationSeconds", message: `segment duration ${String(seg)} s; MediaPackage v2 takes 1..30 s` });
       for (const list of V2_MANIFEST_LISTS) {
         const manifests = Array.isArray(p[list]) ? p[list] as unknown[] : [];
         manifests.forEach((m, i) => {
@@ -110,11 +110,11 @@ export const mediaPackageTimeWindow: RuleDefinition = {
           const path = `${list}[${i}]`;
           const delay = get(m, ["filterConfiguration", "timeDelaySeconds"]);
           if (delay !== undefined) {
-            if (!intIn(delay, 0, MAX_WINDOW)) out.push({ rule: this.name, path: `${path}.filterConfiguration.timeDelaySeconds`, message: `time delay ${String(delay)} s; MediaPackage v2 takes 0..${MAX_WINDOW} s` });
-            else if (typeof startover === "number" && (delay as number) >= startover) out.push({ rule: this.name, path: `${path}.filterConfiguration.timeDelaySeconds`, message: `manifest "${String(m.manifestName)}" delays ${String(delay)} s, not less than the startover window (${startover} s)` });
+            if (!intIn(delay, 0, MAX_WINDOW)) out.push({ path: `${path}.filterConfiguration.timeDelaySeconds`, message: `time delay ${String(delay)} s; MediaPackage v2 takes 0..${MAX_WINDOW} s` });
+            else if (typeof startover === "number" && (delay as number) >= startover) out.push({ path: `${path}.filterConfiguration.timeDelaySeconds`, message: `manifest "${String(m.manifestName)}" delays ${String(delay)} s, not less than the startover window (${startover} s)` });
           }
           if (get(m, ["scteHls", "adMarkerHls"]) === "DATERANGE" && !intIn(m.programDateTimeIntervalSeconds, 1, MAX_WINDOW)) {
-            out.push({ rule: this.name, path: `${path}.programDateTimeIntervalSeconds`, message: `manifest "${String(m.manifestName)}" uses DATERANGE ad markers without a program date time interval (1..${MAX_WINDOW} s)` });
+            out.push({ path: `${path}.programDateTimeIntervalSeconds`, message: `manifest "${String(m.manifestName)}" uses DATERANGE ad markers without a program date time interval (1..${MAX_WINDOW} s)` });
           }
         });
       }
@@ -124,7 +124,7 @@ export const mediaPackageTimeWindow: RuleDefinition = {
       const startover = typeof p.startoverWindowSeconds === "number" ? p.startoverWindowSeconds : 0;
       if (delay !== undefined) {
         const max = startover > 0 ? startover - 1 : 86_400;
-        if (!intIn(delay, 0, max)) out.push({ rule: this.name, path: "timeDelaySeconds", message: startover > 0 ? `time delay ${String(delay)} s must be less than the startover window (${startover} s)` : `time delay ${String(delay)} s; MediaPackage v1 takes 0..86400 s without a startover window` });
+        if (!intIn(delay, 0, max)) out.push({ path: "timeDelaySeconds", message: startover > 0 ? `time delay ${String(delay)} s must be less than the startover window (${startover} s)` : `time delay ${String(delay)} s; MediaPackage v1 takes 0..86400 s without a startover window` });
       }
     }
     return out;
@@ -142,12 +142,12 @@ export const mediaPackageCdnAuth: RuleDefinition = {
   description: "In production, MediaPackage origins are read through a CDN that proves itself: v1 origin endpoints set CDN authorization (authorization: secret + role); v2 origin endpoint policies that admit any principal do so only on a matching CDN authorization header (mediapackagev2:RequestHasMatchingCdnAuthHeader) with a cdnAuthConfiguration, or admit CloudFront only for a named distribution (aws:SourceArn). Advisory: some origins are deliberately public.",
   enforcementLevel: "advisory",
   configKeys: ["environment", "productionEnvironments"],
-  check(resource, config) {
+  check: (resource, config) => {
     if (!isProduction(resource, config)) return [];
-    const out: Violation[] = [];
+    const out: RuleFinding[] = [];
     if (resource.type === "aws-native:mediapackage:OriginEndpoint") {
       const a = resource.props.authorization;
-      if (!isRecord(a) || !a.cdnIdentifierSecret || !a.secretsRoleArn) out.push({ rule: this.name, path: "authorization", message: "MediaPackage v1 origin endpoint without CDN authorization in production: anyone with the URL can read it" });
+      if (!isRecord(a) || !a.cdnIdentifierSecret || !a.secretsRoleArn) out.push({ path: "authorization", message: "MediaPackage v1 origin endpoint without CDN authorization in production: anyone with the URL can read it" });
     }
     if (resource.type === "aws-native:mediapackagev2:OriginEndpointPolicy") {
       const cdn = resource.props.cdnAuthConfiguration;
@@ -160,9 +160,9 @@ export const mediaPackageCdnAuth: RuleDefinition = {
         const anyone = principal === "*" || (isRecord(principal) && principal.AWS === "*");
         const cloudFront = isRecord(principal) && principal.Service === "cloudfront.amazonaws.com";
         const sourceArn = get(cond, ["StringEquals", "aws:SourceArn"]) ?? get(cond, ["ArnLike", "aws:SourceArn"]);
-        if (anyone && !headerGated) out.push({ rule: this.name, path, message: "origin endpoint policy admits anyone without the CDN authorization header condition" });
-        if (headerGated && !isRecord(cdn)) out.push({ rule: this.name, path: "cdnAuthConfiguration", message: "policy relies on the CDN authorization header but the endpoint has no cdnAuthConfiguration (secret + role)" });
-        if (cloudFront && (sourceArn === undefined || sourceArn === "*")) out.push({ rule: this.name, path, message: "policy admits CloudFront without naming the distribution (aws:SourceArn): any distribution could read the origin" });
+        if (anyone && !headerGated) out.push({ path, message: "origin endpoint policy admits anyone without the CDN authorization header condition" });
+        if (headerGated && !isRecord(cdn)) out.push({ path: "cdnAuthConfiguration", message: "policy relies on the CDN authorization header but the endpoint has no cdnAuthConfiguration (secret + role)" });
+        if (cloudFront && (sourceArn === undefined || sourceArn === "*")) out.push({ path, message: "policy admits CloudFront without naming the distribution (aws:SourceArn): any distribution could read the origin" });
       });
     }
     return out;

@@ -1,18 +1,18 @@
 /** Operational hygiene for the key exchange: bounded log retention and no wildcard CORS on key/licence endpoints. */
 import { get, isAwsType, isRecord, lambdaEnvironment, tryJson, walk } from "./inspect";
-import type { RuleDefinition, Violation } from "./types";
+import type { RuleDefinition, RuleFinding } from "./types";
 
 export const logRetention: RuleDefinition = {
   name: "keyplane-log-retention",
   description: "CloudWatch log groups set retentionInDays between minLogRetentionDays and maxLogRetentionDays (unset means logs are kept forever).",
   enforcementLevel: "mandatory",
   configKeys: ["minLogRetentionDays", "maxLogRetentionDays"],
-  check(resource, config) {
+  check: (resource, config) => {
     if (!isAwsType(resource.type, "cloudwatch", "LogGroup")) return [];
     const v = resource.props.retentionInDays;
-    if (typeof v !== "number" || v === 0) return [{ rule: this.name, path: "retentionInDays", message: "log group has no retention set (logs are kept forever)" }];
+    if (typeof v !== "number" || v === 0) return [{ path: "retentionInDays", message: "log group has no retention set (logs are kept forever)" }];
     if (v < config.minLogRetentionDays || v > config.maxLogRetentionDays) {
-      return [{ rule: this.name, path: "retentionInDays", message: `log retention ${v} days is outside ${config.minLogRetentionDays}..${config.maxLogRetentionDays}` }];
+      return [{ path: "retentionInDays", message: `log retention ${v} days is outside ${config.minLogRetentionDays}..${config.maxLogRetentionDays}` }];
     }
     return [];
   },
@@ -29,10 +29,10 @@ export const corsNoWildcard: RuleDefinition = {
   description: "CORS on key delivery, token and license endpoints names its origins: no `*` in HTTP API corsConfiguration, Lambda function URL cors, Access-Control-Allow-Origin response parameters, S3 CORS rules or a function's allowed-origins setting.",
   enforcementLevel: "mandatory",
   configKeys: [],
-  check(resource) {
+  check: (resource) => {
     const p = resource.props;
-    const out: Violation[] = [];
-    const flag = (path: string) => out.push({ rule: this.name, path, message: `${path} allows any origin (*); list the player origins instead` });
+    const out: RuleFinding[] = [];
+    const flag = (path: string) => out.push({ path, message: `${path} allows any origin (*); list the player origins instead` });
     if (isAwsType(resource.type, "apigatewayv2", "Api") && wildcardList(get(p, ["corsConfiguration", "allowOrigins"]))) flag("corsConfiguration.allowOrigins");
     if (isAwsType(resource.type, "lambda", "FunctionUrl") && wildcardList(get(p, ["cors", "allowOrigins"]))) flag("cors.allowOrigins");
     if (isAwsType(resource.type, "s3", "BucketCorsConfiguration") || isAwsType(resource.type, "s3", "BucketCorsConfigurationV2")) {

@@ -13,11 +13,18 @@ export interface ResourceUnderReview {
   props: Record<string, unknown>;
 }
 
-/** What a rule reports; `path` points into the resource's inputs (dot/bracket notation) when it helps. */
-export interface Violation {
-  rule: string;
+/**
+ * What a rule's check returns about the resource under review: plain data, no rule name and no enforcement level
+ * (the runner, `runRule`, adds both). `path` points into the resource's inputs (dot/bracket notation) when it helps.
+ */
+export interface RuleFinding {
   message: string;
   path?: string;
+}
+
+/** A rule finding with the name of the rule that reported it (what `runRule` returns). */
+export interface Violation extends RuleFinding {
+  rule: string;
 }
 
 /** The resolved configuration every rule reads (defaults in `defaultRuleConfig`). */
@@ -66,7 +73,8 @@ export const defaultRuleConfig: RuleConfig = {
   insecureUrlHostsAllowed: ["localhost", "127.0.0.1"],
 };
 
-export type RuleCheck = (resource: ResourceUnderReview, config: RuleConfig) => Violation[];
+/** A rule's logic: the findings for one resource under the resolved configuration (empty when it passes). */
+export type RuleCheck = (resource: ResourceUnderReview, config: RuleConfig) => RuleFinding[];
 
 /** JSON-schema fragment for one config property (the subset `@pulumi/policy` accepts in `configSchema`). */
 export interface ConfigProperty {

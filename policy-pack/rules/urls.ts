@@ -1,6 +1,6 @@
 /** License, key and SPEKE URLs must be HTTPS: keys and licenses never travel in clear text. */
 import { isAmsType, isRecord, isProduction, lambdaEnvironment, tryJson, walk } from "./inspect";
-import type { ResourceUnderReview, RuleDefinition, Violation } from "./types";
+import type { ResourceUnderReview, RuleDefinition, RuleFinding } from "./types";
 
 /** Paths whose URLs carry keys, licenses or tokens. */
 const PROTECTION_PATH = /(licen[cs]e|key|speke|drm|token|renewal|acquisition|delivery|vendor|upstream|discovery|jwks|laurl|cpix|clearkey|fairplay|widevine|playready)/i;
@@ -22,8 +22,8 @@ export const httpsUrls: RuleDefinition = {
   description: "License, key delivery, SPEKE and token discovery URLs (MediaPackage key providers, AMS streaming policy templates, function settings naming such URLs, renewal URLs in templates) must use https://. Plain http is accepted only for insecureUrlHostsAllowed hosts outside production.",
   enforcementLevel: "mandatory",
   configKeys: ["insecureUrlHostsAllowed", "environment", "productionEnvironments"],
-  check(resource, config) {
-    const out: Violation[] = [];
+  check: (resource, config) => {
+    const out: RuleFinding[] = [];
     const prod = isProduction(resource, config);
     const protectionType = isProtectionResource(resource.type);
     const seen = new Set<string>();
@@ -35,7 +35,7 @@ export const httpsUrls: RuleDefinition = {
       if (!(protectionType || PROTECTION_PATH.test(path))) return;
       if (insecure(value, resource, config.insecureUrlHostsAllowed, prod) && !seen.has(path)) {
         seen.add(path);
-        out.push({ rule: this.name, path, message: `${path} is not HTTPS (${value.slice(0, 120)})` });
+        out.push({ path, message: `${path} is not HTTPS (${value.slice(0, 120)})` });
       }
     };
     walk(resource.props, visit);
@@ -44,7 +44,7 @@ export const httpsUrls: RuleDefinition = {
       const path = `environment.variables.${name}`;
       if (typeof value === "string" && /(URL|URI|ENDPOINT)/i.test(name) && insecure(value, resource, config.insecureUrlHostsAllowed, prod) && !seen.has(path)) {
         seen.add(path);
-        out.push({ rule: this.name, path, message: `${path} is not HTTPS (${value.slice(0, 120)})` });
+        out.push({ path, message: `${path} is not HTTPS (${value.slice(0, 120)})` });
       }
     }
     return out;

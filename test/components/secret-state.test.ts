@@ -17,7 +17,7 @@ import { KeyDeliveryApi, MediaPackageV1Origin, MediaPackageV2Origin, SpekeCertif
 import { AzureContentProtection } from "../../components/azure";
 import { KeySeed } from "../../functions/keys/seed";
 import { kidFromUuid } from "../../functions/keys/kid";
-import { MOCK_INGEST_PASSWORD, installMocks, isSecretValue, optionRecorder, settle, type Recorded } from "./aws/mocks";
+import { MOCK_INGEST_PASSWORD, installMocks, isSecretValue, optionRecorder, settle, type Recorded } from "../support/pulumi-mocks";
 
 const SEED = Buffer.alloc(32, 0x5a).toString("base64");
 const AZ_SEED = Buffer.alloc(30, 0x3c).toString("base64");

@@ -13,7 +13,7 @@ import { parseStackSettings, rawSettingsFromConfig } from "../../../stacks/confi
 import { parseStackConfig } from "../../../review/stack-config";
 import { buildContentKeyPolicy } from "../../../stacks/policy";
 import { awsLive } from "../../../stacks/compositions/aws-live";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 const SEED_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:ks-key-seed-AbCdEf`;
 const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KeyDeliveryApi, type KeyDeliveryApiArgs } from "../../../components/aws/key-delivery-api";
 import { SpekeKeyServer } from "../../../components/aws/speke-key-server";
 import { SpekeVendorProxy } from "../../../components/aws/speke-vendor-proxy";
-import { ACCOUNT, REGION, applyErrors, installMocks, ofType, policyOf, reveal, settle, unknown, value, type Recorded } from "./mocks";
+import { ACCOUNT, REGION, applyErrors, installMocks, ofType, policyOf, reveal, settle, unknown, value, type Recorded } from "../../support/pulumi-mocks";
 
 const CERT = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`;
 const WAF = `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/keyplane/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;

@@ -7,9 +7,10 @@ import { bundleFunction } from "../../../components/shared/bundle";
 import { KeySeed } from "../../../functions/keys/seed";
 import { DELIVERY_ENTRY, KeyDeliveryApi, KEY_DELIVERY_ROUTES, type KeyDeliveryApiArgs } from "../../../components/aws/key-delivery-api";
 import type { ContentKeyPolicyInput } from "../../../functions/policy/model";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
-const SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I"; // Microsoft's published PlayReady test key seed
+const SEED = MICROSOFT_TEST_SEED_B64; // Microsoft's published PlayReady test key seed
 const KID = "0f083e4e-b831-4a3d-917e-ce78076e54aa";
 const SEED_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:ks-key-seed-AbCdEf`;
 const policy: ContentKeyPolicyInput = {

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV1Origin, type Mp1EndpointArgs } from "../../../components/aws/mediapackage-v1-origin";
-import { installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
 const one = (e: Partial<Mp1EndpointArgs>, extra = {}) => new MediaPackageV1Origin("v1", { speke, endpoints: [{ id: "ep", type: "HLS", ...e } as Mp1EndpointArgs], ...extra });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV1Origin } from "../../../components/aws/mediapackage-v1-origin";
-import { applyErrors, installMocks, ofType, optionRecorder, reveal, settle, unknown, value, type Recorded } from "./mocks";
+import { applyErrors, installMocks, ofType, optionRecorder, reveal, settle, unknown, value, type Recorded } from "../../support/pulumi-mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
 // DRM system ids: DASH-IF identifier registry; AWS's HLS AES-128 id from the AWS SPEKE documentation.

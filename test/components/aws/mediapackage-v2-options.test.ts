@@ -11,11 +11,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV2Origin, type MediaPackageV2OriginArgs, type Mp2EndpointArgs } from "../../../components/aws/mediapackage-v2-origin";
-import type { DrmSystemName } from "../../../components/aws/mediapackage-encryption";
-import { applyErrors, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import type { Mp2DrmSystem } from "../../../components/aws/mediapackage-encryption";
+import { applyErrors, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
-const CMAF_ENC: { drmSystems: DrmSystemName[]; method: "CENC"; videoPreset: 1; audioPreset: 1 } = { drmSystems: ["WIDEVINE", "PLAYREADY"], method: "CENC", videoPreset: 1, audioPreset: 1 };
+const CMAF_ENC: { drmSystems: Mp2DrmSystem[]; method: "CENC"; videoPreset: 1; audioPreset: 1 } = { drmSystems: ["WIDEVINE", "PLAYREADY"], method: "CENC", videoPreset: 1, audioPreset: 1 };
 const DIST = "arn:aws:cloudfront::123456789012:distribution/E2QWRUHAPOMQZL";
 const MEDIALIVE_ROLE = "arn:aws:iam::123456789012:role/MediaLiveAccessRole";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MediaPackageV2Origin, type Mp2EndpointArgs } from "../../../components/aws/mediapackage-v2-origin";
-import { applyErrors, installMocks, isKnown, ofType, reveal, settle, unknown, value, type Recorded } from "./mocks";
+import { applyErrors, installMocks, isKnown, ofType, reveal, settle, unknown, value, type Recorded } from "../../support/pulumi-mocks";
 
 const speke = { url: "https://abc.execute-api.eu-west-1.amazonaws.com/v1/speke", roleArn: "arn:aws:iam::123456789012:role/ks-packager" };
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkSpekeCertificate } from "../../../components/aws/certificate-check";
 import { SpekeCertificate } from "../../../components/aws/speke-certificate";
-import { assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 /** Self-signed certificates made with the openssl CLI (real X.509, independent of node:crypto). */
 function makeCert(dir: string, name: string, keyArgs: string[], days = 365): { cert: string; key: string } {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SPEKE_ENTRY } from "../../../components/aws/speke-key-server";
 import { bundleFunction } from "../../../components/shared/bundle";
 import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 const DIR = SPEKE_REQUESTS_DIR;
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
@@ -54,7 +55,7 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
   before(() => {
     for (const k of ["KEY_SEED", "KEY_SEED_SECRET_ARN", "KEYPLANE_CONFIG", "LOG_LEVEL"]) saved[k] = process.env[k];
     // Microsoft's published PlayReady test key seed (DOMAIN.md); env KEY_SEED wins over KEY_SEED_SECRET_ARN.
-    process.env.KEY_SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
+    process.env.KEY_SEED = MICROSOFT_TEST_SEED_B64;
     process.env.KEY_SEED_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:never-read-AbCdEf";
     process.env.KEYPLANE_CONFIG = JSON.stringify({ speke: { publicBaseUrl: "https://keys.example.com" } });
     process.env.LOG_LEVEL = "error";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SPEKE_ENTRY, SpekeKeyServer, assertKeySeedText } from "../../../components/aws/speke-key-server";
 import { functionArchive } from "../../../components/shared/archive";
 import { bundleFunction } from "../../../components/shared/bundle";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 const EXEC = (name: string) => `arn:aws:execute-api:${REGION}:${ACCOUNT}:${name}-api-id`;
 

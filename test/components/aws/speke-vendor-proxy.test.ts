@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIAL_IN_API_TAG, SpekeVendorProxy } from "../../../components/aws/speke-vendor-proxy";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "./mocks";
+import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
 
 describe("components/aws SpekeVendorProxy", function () {
   this.timeout(20_000);

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AmsContentKeyPolicy } from "../../../components/azure";
 import type { ContentKeyPolicyInput } from "../../../functions/policy";
 import { isKeyplaneError } from "../../../functions/errors";
-import { installMocks, isSecretValue, promiseOf, recordOptions, recorded, resourcesOfType, reveal } from "./harness";
+import { installMocks, isSecretValue, promiseOf, recordOptions, recorded, resourcesOfType, reveal } from "../../support/azure-mocks";
 
 const symmetric = Buffer.alloc(32, 9).toString("base64");
 const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureContentProtection } from "../../../components/azure";
-import { installMocks, promiseOf, resourcesOfType } from "./harness";
+import { installMocks, promiseOf, resourcesOfType } from "../../support/azure-mocks";
 
 /** An output the mock never reports: unknown in the harness's dry run (as in `pulumi preview`). */
 class UnknownSource extends pulumi.CustomResource {

@@ -1,6 +1,6 @@
 /**
  * AmsProtectedLocator and AzureContentProtection under Pulumi mocks. Known-answer vector: the PlayReady test key seed
- * XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I with KID 8ba94ade-6eb9-449d-b44f-a5beefaf43b0 gives the content key
+ * MICROSOFT_TEST_SEED_B64 (test/support/seed.ts) with KID 8ba94ade-6eb9-449d-b44f-a5beefaf43b0 gives the content key
  * DBFD6922C321C4BB486F4A1C44097ED6 (public python `cpix` package tests). The locator must carry exactly the key the
  * SPEKE server derives for the same KID (KeySeed.contentKey).
  */
@@ -10,9 +10,10 @@ import { AmsProtectedLocator, AzureContentProtection, defaultLocatorKid } from "
 import { KeySeed } from "../../../functions/keys/seed";
 import { kidFromUuid } from "../../../functions/keys/kid";
 import { isKeyplaneError } from "../../../functions/errors";
-import { installMocks, isSecretValue, promiseOf, recordOptions, recorded, resourcesOfType, reveal } from "./harness";
+import { installMocks, isSecretValue, promiseOf, recordOptions, recorded, resourcesOfType, reveal } from "../../support/azure-mocks";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
-const TEST_SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
+const TEST_SEED = MICROSOFT_TEST_SEED_B64;
 const TEST_KID = "8ba94ade-6eb9-449d-b44f-a5beefaf43b0";
 const TEST_KEY_HEX = "DBFD6922C321C4BB486F4A1C44097ED6";
 

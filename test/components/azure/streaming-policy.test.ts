@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { AmsStreamingPolicy, keyplaneUrlTemplates, renderStreamingPolicy, validateUrlTemplate, type StreamingPolicySpec } from "../../../components/azure";
 import { isKeyplaneError } from "../../../functions/errors";
-import { installMocks, promiseOf, resourcesOfType } from "./harness";
+import { installMocks, promiseOf, resourcesOfType } from "../../support/azure-mocks";
 
 function refused(spec: StreamingPolicySpec, re: RegExp): void {
   assert.throws(() => renderStreamingPolicy(spec), (e: unknown) => isKeyplaneError(e) && e.code === "AMS_STREAMING_POLICY_INVALID" && re.test(e.message));

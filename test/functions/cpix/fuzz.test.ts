@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { handleSpeke } from "../../../functions/speke/handler";
 import {
   FAIRPLAY_CHILDREN, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, config, contentKeys, kidN, parseXml, plainKey, testContext, v2Request, xsdErrors,
-} from "../speke/helpers";
+} from "../../support/speke";
 import { SPEKE_REQUESTS_DIR, itShared, SHARED_DIR } from "../../support/shared";
 
 const DIR = SPEKE_REQUESTS_DIR;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { parseCpixRequest } from "../../../functions/cpix/parse";
 import { validateSpekeRequest } from "../../../functions/cpix/validate";
 import { isKeyplaneError } from "../../../functions/errors";
-import { FAIRPLAY_CHILDREN, SYS, WIDEVINE_CHILDREN, kidN, v2Request, type RequestSpec } from "../speke/helpers";
+import { FAIRPLAY_CHILDREN, SYS, WIDEVINE_CHILDREN, kidN, v2Request, type RequestSpec } from "../../support/speke";
 
 function outcome(doc: string, version: "1.0" | "2.0" | "2.1" = "2.0"): [number, string] {
   try {

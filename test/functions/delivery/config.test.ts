@@ -9,7 +9,7 @@ import { parseEntitlementRules, RulesEntitlements } from "../../../functions/del
 import { staticContext } from "../../../functions/context";
 import { silentLogger } from "../../../functions/log";
 import { KeyplaneError } from "../../../functions/errors";
-import { seed } from "./fixtures";
+import { seed } from "../../support/delivery";
 
 const dir = mkdtempSync(join(tmpdir(), "keyplane-cfg-"));
 const message = (f: () => unknown) => {

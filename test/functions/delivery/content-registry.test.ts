@@ -18,7 +18,7 @@ import { parseKeyplaneConfig, type KeyplaneConfigInput } from "../../../function
 import { staticContext } from "../../../functions/context";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
-import { seed } from "./fixtures";
+import { seed } from "../../support/delivery";
 
 const PSKC = "urn:ietf:params:xml:ns:keyprov:pskc";
 const CLIENT_SECRET = "s3cret-backend-credential";

@@ -15,7 +15,7 @@ import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
 import { deliveryRoutes } from "../../../functions/delivery/routes";
 import { parseDeliveryConfig } from "../../../functions/delivery/config";
-import { seed } from "./fixtures";
+import { seed } from "../../support/delivery";
 
 const run = promisify(execFile);
 const KID = "9b2c0d4e-1f3a-4b5c-8d6e-7f8091a2b3c4";

@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { seed, startDelivery, makeRsaCert, b64url, json, type Server } from "./fixtures";
+import { seed, startDelivery, makeRsaCert, b64url, json, type Server } from "../../support/delivery";
 
 const ISS = "https://sts.example";
 const AUD = "urn:keyplane-test";

@@ -17,12 +17,13 @@ import { listen } from "../../../functions/runtimes/listen";
 import { deliveryRoutes } from "../../../functions/delivery/routes";
 import { parseDeliveryConfig } from "../../../functions/delivery/config";
 import { KeyplaneError } from "../../../functions/errors";
-import { seed, startDelivery, TEST_SEED_B64, b64url, type Server } from "./fixtures";
+import { seed, startDelivery, b64url, type Server } from "../../support/delivery";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 const CKI = "urn:microsoft:azure:mediaservices:contentkeyidentifier";
 const MAXUSES = "urn:microsoft:azure:mediaservices:maxuses";
 const KID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0";
-const labKey = Buffer.from(hkdfSync("sha256", Buffer.from(TEST_SEED_B64, "base64"), Buffer.alloc(0), "keyplane lab token signing key", 32));
+const labKey = Buffer.from(hkdfSync("sha256", Buffer.from(MICROSOFT_TEST_SEED_B64, "base64"), Buffer.alloc(0), "keyplane lab token signing key", 32));
 
 async function post(srv: Server, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${srv.url}/token`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

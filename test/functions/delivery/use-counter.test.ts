@@ -10,7 +10,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDelivery, b64url, json, type Server } from "./fixtures";
+import { startDelivery, b64url, json, type Server } from "../../support/delivery";
 
 const ISS = "https://sts.example";
 const AUD = "urn:keyplane-test";

@@ -4,7 +4,7 @@ import { commonPssh } from "../../../functions/drm/clearkey";
 import { parsePssh } from "../../../functions/drm/pssh";
 import { SYSTEM_IDS } from "../../../functions/drm/systems";
 import { isKeyplaneError } from "../../../functions/errors";
-import { WPT_COMMON_PSSH } from "./vectors";
+import { WPT_COMMON_PSSH } from "../../support/drm-vectors";
 
 describe("drm/clearkey common PSSH", () => {
   it("matches the W3C wpt getInitData('cenc') bytes after the size field", () => {

@@ -17,7 +17,7 @@ import { SYSTEM_IDS } from "../../../functions/drm/systems";
 import { isKeyplaneError } from "../../../functions/errors";
 import { kidFromUuid, toLittleEndianGuid } from "../../../functions/keys/kid";
 import { KeySeed } from "../../../functions/keys/seed";
-import { CPIX_PACKAGE_VECTOR, PSSH_BOX_CRATE_PLAYREADY, WPT_MP4_BASIC, WPT_MP4_MULTIKEY_1 } from "./vectors";
+import { CPIX_PACKAGE_VECTOR, PSSH_BOX_CRATE_PLAYREADY, WPT_MP4_BASIC, WPT_MP4_MULTIKEY_1 } from "../../support/drm-vectors";
 
 const hex = (s: string) => Buffer.from(s, "hex");
 const code = (c: string) => (e: unknown) => isKeyplaneError(e) && e.code === c;

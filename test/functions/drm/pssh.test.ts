@@ -7,7 +7,7 @@ import { buildPssh, parsePssh, parsePsshList, PSSH_MAX_BYTES } from "../../../fu
 import { widevinePssh } from "../../../functions/drm/widevine";
 import { SYSTEM_IDS } from "../../../functions/drm/systems";
 import { isKeyplaneError } from "../../../functions/errors";
-import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_COMMON_PSSH, WPT_MP4_BASIC } from "./vectors";
+import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_COMMON_PSSH, WPT_MP4_BASIC } from "../../support/drm-vectors";
 
 const psshInvalid = (e: unknown) => isKeyplaneError(e) && e.code === "PSSH_INVALID" && e.status === 400;
 const hex = (s: string) => Buffer.from(s, "hex");

@@ -7,7 +7,7 @@ import { SYSTEM_IDS } from "../../../functions/drm/systems";
 import { widevinePssh, widevinePsshData } from "../../../functions/drm/widevine";
 import { decodeWidevinePsshData, parseWidevinePssh } from "../../../functions/drm/widevine-decode";
 import { isKeyplaneError } from "../../../functions/errors";
-import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_MP4_BASIC } from "./vectors";
+import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_MP4_BASIC } from "../../support/drm-vectors";
 
 // An independent decoder, built in the test from the field numbers of Shaka Packager's published
 // widevine_pssh_data.proto (also reproduced in the pssh-box crate): not our module's schema.

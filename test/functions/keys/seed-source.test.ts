@@ -6,9 +6,10 @@ import { localSeed, seedFromDataDir, seedFromSecret, lambdaSeed, KEY_SEED_FILE }
 import { KeySeed } from "../../../functions/keys/seed";
 import { kidFromUuid } from "../../../functions/keys/kid";
 import { KeyplaneError } from "../../../functions/errors";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 // Microsoft's published PlayReady test key seed (PlayReady test server docs).
-const MS_TEST_SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
+const MS_TEST_SEED = MICROSOFT_TEST_SEED_B64;
 const KID = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");
 
 describe("keys/seed-source", () => {

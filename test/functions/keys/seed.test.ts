@@ -4,9 +4,10 @@ import { describe, it } from "mocha";
 import { isKeyplaneError } from "../../../functions/errors";
 import { kidFromUuid } from "../../../functions/keys/kid";
 import { deriveContentKey, KeySeed } from "../../../functions/keys/seed";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 // Microsoft's PlayReady test key seed (published with the PlayReady test server documentation).
-const TEST_SEED = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
+const TEST_SEED = MICROSOFT_TEST_SEED_B64;
 
 const seedInvalid = (e: unknown) => isKeyplaneError(e) && e.code === "KEY_SEED_INVALID" && e.expose === false;
 
@@ -69,7 +70,7 @@ describe("keys/seed: validation", () => {
 
   it("refuses text that is not base64, and empty input", () => {
     assert.throws(() => KeySeed.fromBase64("this is not base64 at all!!!!!!!!!!!!!!!!!!!!"), seedInvalid);
-    assert.throws(() => KeySeed.fromBase64("XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I="), seedInvalid); // bad padding
+    assert.throws(() => KeySeed.fromBase64(`${MICROSOFT_TEST_SEED_B64}=`), seedInvalid); // bad padding
     assert.throws(() => KeySeed.fromBase64(""), seedInvalid);
     assert.throws(() => KeySeed.fromBase64("   "), seedInvalid);
     assert.throws(() => KeySeed.fromBase64(undefined as unknown as string), seedInvalid);

@@ -10,7 +10,7 @@ import { listen, type Listening } from "../../../functions/runtimes/listen";
 import { spekeRoutes } from "../../../functions/speke/routes";
 import {
   CONFORMANCE, NS, childElements, config, contentKeys, drmSystems, kids, parseXml, path, plainKey, testContext, text, xsdErrors, SYS, b64text,
-} from "./helpers";
+} from "../../support/speke";
 import { describeShared } from "../../support/shared";
 
 const DIR = `${CONFORMANCE}/speke-requests`;

@@ -16,7 +16,7 @@ import { listen, type Listening } from "../../../functions/runtimes/listen";
 import {
   CONFORMANCE, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, childElements, drmSystems, kidN, parseXml, path, testContext, text,
   v2Request, xsdErrors, type El,
-} from "./helpers";
+} from "../../support/speke";
 import { describeShared } from "../../support/shared";
 
 const CENC = "urn:mpeg:cenc:2013";

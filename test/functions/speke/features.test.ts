@@ -11,9 +11,10 @@ import { listen } from "../../../functions/runtimes/listen";
 import { handleSpeke } from "../../../functions/speke/handler";
 import { spekeRoutes } from "../../../functions/speke/routes";
 import {
-  FAIRPLAY_CHILDREN, NS, PLAYREADY_CHILDREN, SYS, TEST_SEED_B64, WIDEVINE_CHILDREN, b64text, config, contentKeys, drmSystems, kidN, kids,
+  FAIRPLAY_CHILDREN, NS, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, config, contentKeys, drmSystems, kidN, kids,
   parseXml, path, plainKey, testContext, text, v2Request, xsdErrors, type El,
-} from "./helpers";
+} from "../../support/speke";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 import { staticContext } from "../../../functions/context";
 import { KeySeed } from "../../../functions/keys/seed";
@@ -284,7 +285,7 @@ describe("SPEKE logs", () => {
     const key = plainKey(contentKeys(parseXml(clear.body))[0]!);
     assert.ok(lines.some((l) => l.includes("log-test")), "content id logged");
     const all = lines.join("\n");
-    for (const secret of [key.toString("base64"), key.toString("hex"), TEST_SEED_B64, CERT_2048.slice(0, 40)]) assert.ok(!all.includes(secret));
+    for (const secret of [key.toString("base64"), key.toString("hex"), MICROSOFT_TEST_SEED_B64, CERT_2048.slice(0, 40)]) assert.ok(!all.includes(secret));
     const bad = await handleSpeke({ body: "<nope", spekeVersion: "2.0" }, ctx, config());
     assert.equal(bad.status, 400);
     assert.ok(lines.some((l) => l.includes("speke_rejected")));
@@ -336,7 +337,7 @@ describe("SPEKE content keys across requests", () => {
 
   it("answers every request with the seed's key for each KID, the first time and every time after", async () => {
     const ctx = testContext();
-    const seed = KeySeed.fromBase64(TEST_SEED_B64);
+    const seed = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
     for (let round = 0; round < 3; round++) assert.deepEqual(await keysOf(ctx, req(900, 3)), [derived(seed, 900), derived(seed, 901), derived(seed, 902)]);
     // more distinct KIDs than KeySeed remembers (4,096, keys/seed.ts), so its memo is cleared at least once, then the first ones again
     for (let i = 0; i < 4200; i += 50) assert.deepEqual(await keysOf(ctx, req(10_000 + i, 50)), Array.from({ length: 50 }, (_, j) => derived(seed, 10_000 + i + j)));
@@ -353,7 +354,7 @@ describe("SPEKE content keys across requests", () => {
   });
 
   it("derives the key of the overridden KID when KID override is on", async () => {
-    const seed = KeySeed.fromBase64(TEST_SEED_B64);
+    const seed = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
     const r = await handleSpeke({ body: req(960), spekeVersion: "2.0" }, testContext(), config({ kidOverride: true }));
     const ck = contentKeys(parseXml(r.body))[0]!;
     const kid = ck.getAttribute("kid")!;

@@ -12,7 +12,7 @@ import { handleSpeke } from "../../../functions/speke/handler";
 import {
   FAIRPLAY_CHILDREN, NS, PRESET_V8_A3, PLAYREADY_CHILDREN, SYS, WIDEVINE_CHILDREN, b64text, childElements, config, contentKeys, drmSystems, kids, kidN, parseXml, path,
   plainKey, testContext, text, v2Request, xsdErrors, type El,
-} from "./helpers";
+} from "../../support/speke";
 import { itShared } from "../../support/shared";
 
 const PYCPIX = {

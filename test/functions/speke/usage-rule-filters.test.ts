@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../../../functions/app";
 import { parseKeyplaneConfig } from "../../../functions/config";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
-import { SYS, WIDEVINE_CHILDREN, kidN, testContext, v2Request } from "./helpers";
+import { SYS, WIDEVINE_CHILDREN, kidN, testContext, v2Request } from "../../support/speke";
 
 describe("SPEKE v2 usage rules need a VideoFilter or an AudioFilter (HTTP)", () => {
   let server: Listening;

@@ -28,9 +28,10 @@ import {
   ALLOWED_HOSTS_ENV, bindAddressHost, hostName, isAllowedHost, isLoopbackHost, parseAllowedHosts,
 } from "../../../lab/web/guard";
 import { SPEKE_REQUESTS_DIR, itShared, SHARED_DIR } from "../../support/shared";
+import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 
 // Microsoft's published PlayReady test key seed.
-const SEED = KeySeed.fromBase64("XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I");
+const SEED = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
 const quietLogger = () => createLogger({ sink: () => undefined });
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }

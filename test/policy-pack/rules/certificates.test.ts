@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { certificateRsa2048 } from "../../../policy-pack/rules";
-import { res } from "./fixtures";
-import { run } from "./helpers";
+import { assertFindings, res, run } from "../../support/policy-rules";
 
 /** A real self-signed certificate made by OpenSSL (independent of our code). */
 function selfSigned(keyArgs: string[]): string {
@@ -32,14 +31,13 @@ describe("policy-pack/rules/certificates: keyplane-certificate-rsa-2048", () => 
     assert.deepEqual(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: rsa2048, privateKey: "(secret)" })), []);
   });
   it("fails RSA_1024 (ACM key algorithm name) and an imported 1024-bit certificate", () => {
-    assert.equal(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "RSA_1024" })).length, 1);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "RSA_1024" })), [["keyplane-certificate-rsa-2048", "RSA_1024 is below the 2048-bit RSA minimum", "keyAlgorithm"]]);
     const v = run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: rsa1024 }));
-    assert.equal(v.length, 1);
-    assert.match(v[0]?.message ?? "", /1024-bit/);
+    assertFindings(v, [["keyplane-certificate-rsa-2048", "imported certificate has a 1024-bit RSA key; at least 2048 bits are required", "certificateBody"]]);
   });
   it("fails ECDSA unless allowed", () => {
-    assert.equal(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "EC_prime256v1" })).length, 1);
-    assert.equal(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec })).length, 1);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "EC_prime256v1" })), [["keyplane-certificate-rsa-2048", "EC_prime256v1 is not RSA; SPEKE content key encryption needs RSA 2048 or larger", "keyAlgorithm"]]);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec })), [["keyplane-certificate-rsa-2048", "imported certificate has a ec key; RSA 2048 or larger is required", "certificateBody"]]);
     assert.deepEqual(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec }), { allowEcdsaCertificates: true }), []);
   });
 });

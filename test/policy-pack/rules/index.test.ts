@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { evaluate, parsePackConfig, rules, ruleConfigFor } from "../../../policy-pack/rules";
 import { toPolicy, policyPackArgs } from "../../../policy-pack";
-import { AMS_OPEN_RESTRICTION, amsPolicy, playReadyOption } from "./fixtures";
+import { AMS_OPEN_RESTRICTION, amsPolicy, playReadyOption } from "../../support/policy-rules";
 
 describe("policy-pack/rules/index", () => {
   it("has at least 15 rules with unique, stable keyplane-* names and descriptions", () => {

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import { noOpenRestriction, ruleConfigFor, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, type RuleDefinition, type ResourceUnderReview } from "../../../policy-pack/rules";
-import { AMS_OPEN_RESTRICTION, AMS_TOKEN_RESTRICTION, amsPolicy, keyDeliveryFunction, MODEL_TOKEN_RESTRICTION, playReadyOption, RFC7517_RSA_N } from "./fixtures";
+import { noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded } from "../../../policy-pack/rules";
+import { AMS_OPEN_RESTRICTION, AMS_TOKEN_RESTRICTION, amsPolicy, assertFindings, keyDeliveryFunction, MODEL_TOKEN_RESTRICTION, playReadyOption, RFC7517_RSA_N, run } from "../../support/policy-rules";
 
-function run(rule: RuleDefinition, r: ResourceUnderReview, overrides = {}) {
-  return rule.check(r, ruleConfigFor(rule, {}, overrides).config);
-}
 const clearKey = (restriction: unknown) => ({ name: "ck", configuration: { odataType: "#Microsoft.Media.ContentKeyPolicyClearKeyConfiguration" }, restriction });
 
 describe("policy-pack/rules/restrictions", () => {
@@ -14,20 +11,16 @@ describe("policy-pack/rules/restrictions", () => {
     });
     it("fails an open AMS restriction in prod, naming the option", () => {
       const v = run(noOpenRestriction, amsPolicy([clearKey(AMS_OPEN_RESTRICTION)]));
-      assert.equal(v.length, 1);
-      assert.equal(v[0]?.rule, "keyplane-no-open-restriction");
-      assert.match(v[0]?.message ?? "", /"ck".*open restriction.*"prod"/);
-      assert.equal(v[0]?.path, "options[0].restriction");
+      assertFindings(v, [["keyplane-no-open-restriction", 'option "ck" uses an open restriction (anyone can fetch the key) in environment "prod"; use a token restriction', "options[0].restriction"]]);
     });
     it("tolerates open restrictions in dev (from the URN stack name) but not when the environment is overridden", () => {
       assert.deepEqual(run(noOpenRestriction, amsPolicy([clearKey(AMS_OPEN_RESTRICTION)], "dev")), []);
-      assert.equal(run(noOpenRestriction, amsPolicy([clearKey(AMS_OPEN_RESTRICTION)], "dev"), { environment: "staging" }).length, 1);
+      assertFindings(run(noOpenRestriction, amsPolicy([clearKey(AMS_OPEN_RESTRICTION)], "dev"), { environment: "staging" }), [["keyplane-no-open-restriction", 'option "ck" uses an open restriction (anyone can fetch the key) in environment "staging"; use a token restriction', "options[0].restriction"]]);
     });
     it("finds an open restriction in a Keyplane policy embedded in a function environment", () => {
       const fn = keyDeliveryFunction({ name: "p", options: [{ name: "ck", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] });
       const v = run(noOpenRestriction, fn);
-      assert.equal(v.length, 1);
-      assert.match(v[0]?.path ?? "", /^environment\.variables\.KEYPLANE_POLICY/);
+      assertFindings(v, [["keyplane-no-open-restriction", 'option "ck" uses an open restriction (anyone can fetch the key) in environment "prod"; use a token restriction', "environment.variables.KEYPLANE_POLICY.options[0].restriction"]]);
     });
   });
 
@@ -38,12 +31,11 @@ describe("policy-pack/rules/restrictions", () => {
     it("fails empty issuer, missing audience and a missing key", () => {
       const bad = { ...AMS_TOKEN_RESTRICTION, issuer: " ", audience: undefined, primaryVerificationKey: undefined };
       const v = run(tokenIssuerAudience, amsPolicy([clearKey(bad)]));
-      assert.deepEqual(v.map((x) => x.path).sort(), ["options[0].restriction", "options[0].restriction.audience", "options[0].restriction.issuer"]);
+      assertFindings(v, [["keyplane-token-issuer-audience", 'token restriction of option "ck" has no issuer', "options[0].restriction.issuer"], ["keyplane-token-issuer-audience", 'token restriction of option "ck" has no audience', "options[0].restriction.audience"], ["keyplane-token-issuer-audience", 'token restriction of option "ck" has no verification key and no OpenID Connect discovery document', "options[0].restriction"]]);
     });
     it("fails an unknown token type", () => {
       const v = run(tokenIssuerAudience, amsPolicy([clearKey({ ...AMS_TOKEN_RESTRICTION, restrictionTokenType: "Saml" })]));
-      assert.equal(v.length, 1);
-      assert.match(v[0]?.message ?? "", /Jwt or Swt/);
+      assertFindings(v, [["keyplane-token-issuer-audience", 'token restriction of option "ck" must set the token type to Jwt or Swt', "options[0].restriction.tokenType"]]);
     });
   });
 
@@ -51,10 +43,10 @@ describe("policy-pack/rules/restrictions", () => {
     const fnWith = (life: unknown) => keyDeliveryFunction({ name: "p", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { ...MODEL_TOKEN_RESTRICTION, maxTokenLifetimeSeconds: life } }] });
     it("passes a 1 h bound", () => assert.deepEqual(run(tokenLifetimeBounded, fnWith(3600)), []));
     it("fails a 30-day bound against the 24 h default and a non-integer", () => {
-      assert.equal(run(tokenLifetimeBounded, fnWith(30 * 86400)).length, 1);
-      assert.equal(run(tokenLifetimeBounded, fnWith("forever")).length, 1);
+      assertFindings(run(tokenLifetimeBounded, fnWith(30 * 86400)), [["keyplane-token-lifetime-bounded", 'token restriction of option "o" allows tokens living 2592000 s; the maximum is 86400 s', "environment.variables.KEYPLANE_POLICY.options[0].restriction.maxTokenLifetimeSeconds"]]);
+      assertFindings(run(tokenLifetimeBounded, fnWith("forever")), [["keyplane-token-lifetime-bounded", 'token restriction of option "o" allows tokens living forever s; the maximum is 86400 s', "environment.variables.KEYPLANE_POLICY.options[0].restriction.maxTokenLifetimeSeconds"]]);
     });
-    it("honours a configured maximum", () => assert.equal(run(tokenLifetimeBounded, fnWith(3600), { maxTokenLifetimeSeconds: 600 }).length, 1));
+    it("honours a configured maximum", () => assertFindings(run(tokenLifetimeBounded, fnWith(3600), { maxTokenLifetimeSeconds: 600 }), [["keyplane-token-lifetime-bounded", 'token restriction of option "o" allows tokens living 3600 s; the maximum is 600 s', "environment.variables.KEYPLANE_POLICY.options[0].restriction.maxTokenLifetimeSeconds"]]));
   });
 
   describe("keyplane-token-key-strength", () => {
@@ -71,9 +63,7 @@ describe("policy-pack/rules/restrictions", () => {
         alternateVerificationKeys: [{ odataType: "#Microsoft.Media.ContentKeyPolicyRsaTokenKey", exponent: "AQAB", modulus: rsa1024 }],
       };
       const v = run(tokenKeyStrength, amsPolicy([clearKey(bad)]));
-      assert.equal(v.length, 2);
-      assert.match(v[0]?.message ?? "", /16 bytes/);
-      assert.match(v[1]?.message ?? "", /1024 bits/);
+      assertFindings(v, [["keyplane-token-key-strength", 'symmetric token key of option "ck" is 16 bytes; at least 32 are required', "options[0].restriction.primaryVerificationKey"], ["keyplane-token-key-strength", 'RSA token key of option "ck" is 1024 bits; at least 2048 are required', "options[0].restriction.alternateVerificationKeys[0]"]]);
     });
   });
 });

@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import { spekeAwsIam } from "../../../policy-pack/rules";
-import { res } from "./fixtures";
-import { run } from "./helpers";
+import { assertFindings, res, run } from "../../support/policy-rules";
 
 describe("policy-pack/rules/speke: keyplane-speke-aws-iam", () => {
   it("passes an AWS_IAM SPEKE method and fails a NONE one", () => {
     assert.deepEqual(run(spekeAwsIam, res("aws:apigateway/method:Method", { httpMethod: "POST", authorization: "AWS_IAM", restApi: "a", resourceId: "b" }, "ks-speke-post")), []);
     const v = run(spekeAwsIam, res("aws:apigateway/method:Method", { httpMethod: "POST", authorization: "NONE", restApi: "a", resourceId: "b" }, "ks-speke-post"));
-    assert.equal(v.length, 1);
-    assert.equal(v[0]?.path, "authorization");
+    assertFindings(v, [["keyplane-speke-aws-iam", "SPEKE method POST uses authorization NONE; it must be AWS_IAM", "authorization"]]);
   });
   it("ignores CORS preflight and non-SPEKE methods", () => {
     assert.deepEqual(run(spekeAwsIam, res("aws:apigateway/method:Method", { httpMethod: "OPTIONS", authorization: "NONE" }, "ks-speke-options")), []);
@@ -16,7 +14,7 @@ describe("policy-pack/rules/speke: keyplane-speke-aws-iam", () => {
   });
   it("checks HTTP API routes", () => {
     assert.deepEqual(run(spekeAwsIam, res("aws:apigatewayv2/route:Route", { apiId: "a", routeKey: "POST /speke", authorizationType: "AWS_IAM" })), []);
-    assert.equal(run(spekeAwsIam, res("aws:apigatewayv2/route:Route", { apiId: "a", routeKey: "POST /copyProtection" })).length, 1);
+    assertFindings(run(spekeAwsIam, res("aws:apigatewayv2/route:Route", { apiId: "a", routeKey: "POST /copyProtection" })), [["keyplane-speke-aws-iam", 'SPEKE route "POST /copyProtection" uses authorization NONE; it must be AWS_IAM', "authorizationType"]]);
   });
   it("checks OpenAPI bodies for an awsSigv4 scheme (API Gateway OpenAPI extension x-amazon-apigateway-authtype)", () => {
     const body = (security: unknown) =>
@@ -27,12 +25,11 @@ describe("policy-pack/rules/speke: keyplane-speke-aws-iam", () => {
       });
     assert.deepEqual(run(spekeAwsIam, res("aws:apigateway/restApi:RestApi", { body: body([{ sigv4: [] }]) })), []);
     const v = run(spekeAwsIam, res("aws:apigateway/restApi:RestApi", { body: body(undefined) }));
-    assert.equal(v.length, 1);
-    assert.match(v[0]?.message ?? "", /POST \/speke/);
+    assertFindings(v, [["keyplane-speke-aws-iam", "POST /speke in the API definition is not secured by an awsSigv4 (AWS_IAM) scheme", 'body.paths["/speke"].post']]);
   });
   it("requires MediaPackage key providers to name their role", () => {
     const ep = (roleArn: unknown) => res("aws-native:mediapackage:OriginEndpoint", { channelId: "c", hlsPackage: { encryption: { keyRotationIntervalSeconds: 0, spekeKeyProvider: { url: "https://x/speke", resourceId: "r", systemIds: ["94ce86fb-07ff-4f43-adb8-93d2fa968ca2"], roleArn } } } });
     assert.deepEqual(run(spekeAwsIam, ep("arn:aws:iam::123456789012:role/speke")), []);
-    assert.equal(run(spekeAwsIam, ep("")).length, 1);
+    assertFindings(run(spekeAwsIam, ep("")), [["keyplane-speke-aws-iam", "MediaPackage SPEKE key provider has no IAM role ARN to sign its SPEKE calls with", "hlsPackage.encryption.spekeKeyProvider.roleArn"]]);
   });
 });

@@ -3,17 +3,16 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBaseApp } from "../../../functions/http/base";
-import { staticContext, type KeyplaneContext } from "../../../functions/context";
-import { KeySeed } from "../../../functions/keys/seed";
-import { createLogger } from "../../../functions/log";
-import { listen, type Listening } from "../../../functions/runtimes/listen";
-import { deliveryRoutes, type DeliveryDeps } from "../../../functions/delivery/routes";
-import { parseDeliveryConfig, type DeliveryConfigInput } from "../../../functions/delivery/config";
+import { createBaseApp } from "../../functions/http/base";
+import { staticContext, type KeyplaneContext } from "../../functions/context";
+import { KeySeed } from "../../functions/keys/seed";
+import { createLogger } from "../../functions/log";
+import { listen, type Listening } from "../../functions/runtimes/listen";
+import { deliveryRoutes, type DeliveryDeps } from "../../functions/delivery/routes";
+import { parseDeliveryConfig, type DeliveryConfigInput } from "../../functions/delivery/config";
+import { MICROSOFT_TEST_SEED_B64 } from "./seed";
 
-/** Microsoft's published PlayReady test key seed (PlayReady Header Specification / Server SDK docs). */
-export const TEST_SEED_B64 = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
-export const seed = KeySeed.fromBase64(TEST_SEED_B64);
+export const seed = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
 
 /** An RSA key pair and a self-signed certificate for it, from the openssl CLI (independent of our code). */
 export function makeRsaCert(): { keyPem: string; certPem: string } {

@@ -1,9 +1,32 @@
 /**
- * Resource shapes for the rule tests, written from the provider schemas (node_modules/@pulumi/azure-native media
+ * Helpers for the policy rule tests: `run` (one rule, as the pack and the review run it), `assertFindings` (which rule
+ * said what), and resource shapes for the rule tests, written from the provider schemas (node_modules/@pulumi/azure-native media
  * ContentKeyPolicy, @pulumi/aws-native mediapackagev2/mediapackage OriginEndpoint, @pulumi/aws inputs) and the Azure Media
  * Services REST samples ("Content Key Policies - Create Or Update": `#Microsoft.Media.ContentKeyPolicy...` odata types).
  */
-import type { ResourceUnderReview } from "../../../policy-pack/rules";
+import assert from "node:assert/strict";
+import { ruleConfigFor, runRule, type ResourceUnderReview, type RuleConfig, type RuleDefinition, type Violation } from "../../policy-pack/rules";
+
+/** Run one rule with its default configuration plus overrides (as the pack and the review do), findings named by the runner. */
+export function run(rule: RuleDefinition, r: ResourceUnderReview, overrides: Partial<RuleConfig> = {}): Violation[] {
+  return runRule(rule, r, ruleConfigFor(rule, {}, overrides).config);
+}
+
+/** One expected finding: the rule name, its message (a RegExp to match, or the exact text) and, when given, its path. */
+export type ExpectedFinding = readonly [rule: string, message: RegExp | string, path?: string];
+
+/** Asserts the findings are exactly `expected`, in order: rule name, message and (when given) path of each. */
+export function assertFindings(findings: readonly Violation[], expected: readonly ExpectedFinding[]): void {
+  const shown = () => JSON.stringify(findings.map((f) => [f.rule, f.message, f.path]), null, 1);
+  assert.equal(findings.length, expected.length, `expected ${expected.length} finding(s), got ${shown()}`);
+  expected.forEach(([rule, message, path], i) => {
+    const f = findings[i]!;
+    assert.equal(f.rule, rule, `finding ${i}: ${shown()}`);
+    if (typeof message === "string") assert.equal(f.message, message, `finding ${i}`);
+    else assert.match(f.message, message, `finding ${i}`);
+    if (path !== undefined) assert.equal(f.path, path, `finding ${i}`);
+  });
+}
 
 export function res(type: string, props: Record<string, unknown>, name = "r", stack = "prod"): ResourceUnderReview {
   return { type, name, urn: `urn:pulumi:${stack}::keyplane::${type}::${name}`, props };

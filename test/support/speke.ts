@@ -4,16 +4,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { staticContext, type KeyplaneContext } from "../../../functions/context";
-import { KeySeed } from "../../../functions/keys/seed";
-import { createLogger } from "../../../functions/log";
-import { parseSpekeConfig, type SpekeConfig, type SpekeConfigInput } from "../../../functions/speke/config";
-import { CONFORMANCE_DIR } from "../../support/shared";
+import { staticContext, type KeyplaneContext } from "../../functions/context";
+import { KeySeed } from "../../functions/keys/seed";
+import { createLogger } from "../../functions/log";
+import { parseSpekeConfig, type SpekeConfig, type SpekeConfigInput } from "../../functions/speke/config";
+import { CONFORMANCE_DIR } from "./shared";
+import { MICROSOFT_TEST_SEED_B64 } from "./seed";
 
 export const CONFORMANCE = CONFORMANCE_DIR;
 export const XSD = `${CONFORMANCE}/cpix-xsd/cpix.xsd`;
-/** Microsoft's published PlayReady test key seed. */
-export const TEST_SEED_B64 = "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I";
 
 export const NS = {
   cpix: "urn:dashif:org:cpix",
@@ -34,7 +33,7 @@ export const SYS = {
 export function testContext(opts: { now?: () => number; lines?: string[] } = {}): KeyplaneContext {
   const lines = opts.lines;
   const logger = createLogger({ level: "debug", sink: lines ? (l) => lines.push(l) : () => undefined });
-  return staticContext(KeySeed.fromBase64(TEST_SEED_B64), { logger, ...(opts.now ? { now: opts.now } : {}) });
+  return staticContext(KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64), { logger, ...(opts.now ? { now: opts.now } : {}) });
 }
 
 export function config(input: SpekeConfigInput = {}): SpekeConfig {

@@ -3,6 +3,8 @@
  * was produced by Keyplane's code.
  */
 
+import { MICROSOFT_TEST_SEED_B64 } from "./seed";
+
 /**
  * W3C web-platform-tests, encrypted-media/content/content-metadata.js, item 'mp4-basic'
  * (github.com/web-platform-tests/wpt): the `cenc` initData of the test asset = a Widevine PSSH (v0) followed by a
@@ -60,12 +62,12 @@ export const PSSH_BOX_CRATE_PLAYREADY = {
 } as const;
 
 /**
- * PlayReady test key seed (Microsoft; base64 `XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I`, published with the PlayReady
+ * PlayReady test key seed (Microsoft; `MICROSOFT_TEST_SEED_B64` in seed.ts, published with the PlayReady
  * test server docs) with KID 8ba94ade-6eb9-449d-b44f-a5beefaf43b0: content key and CHECKSUM from the public python
  * `cpix` package tests (and its JavaScript port), which also publish the complete 4.2.0.0 WRMHEADER below.
  */
 export const CPIX_PACKAGE_VECTOR = {
-  seedB64: "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I",
+  seedB64: MICROSOFT_TEST_SEED_B64,
   kid: "8ba94ade-6eb9-449d-b44f-a5beefaf43b0",
   keyHex: "DBFD6922C321C4BB486F4A1C44097ED6",
   checksum: "Me48z71nuqY=",
@@ -80,7 +82,7 @@ export const CPIX_PACKAGE_VECTOR = {
  * 339C45B5-FB6D-4BD9-994C-EABD9D41C95B yields the key base64 `pTfNwMplhBQG1SXnvyLXVA==`.
  */
 export const AMS_SDK_VECTOR = {
-  seedB64: "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I",
+  seedB64: MICROSOFT_TEST_SEED_B64,
   kid: "339c45b5-fb6d-4bd9-994c-eabd9d41c95b",
   keyB64: "pTfNwMplhBQG1SXnvyLXVA==",
 } as const;

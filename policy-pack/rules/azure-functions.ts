@@ -4,7 +4,7 @@
  * module (`azure-native:web:WebApp`, `azure-native:web/v20240401:WebApp`, ...).
  */
 import { isRecord } from "./inspect";
-import type { ResourceUnderReview, RuleDefinition, Violation } from "./types";
+import type { ResourceUnderReview, RuleDefinition, RuleFinding } from "./types";
 
 const azureType = (type: string, module: string, name: string) => new RegExp(`^azure-native:${module}(/v\\d+(preview)?)?:${name}$`).test(type);
 const isWebApp = (r: ResourceUnderReview) => azureType(r.type, "web", "WebApp");
@@ -19,11 +19,11 @@ export const azureKeyVaultHardened: RuleDefinition = {
   check(resource) {
     if (!isVault(resource)) return [];
     const p = isRecord(resource.props.properties) ? resource.props.properties : {};
-    const out: Violation[] = [];
-    if (p.enableRbacAuthorization !== true) out.push({ rule: this.name, path: "properties.enableRbacAuthorization", message: "the vault uses access policies; set enableRbacAuthorization: true and grant Key Vault Secrets User on each secret" });
-    if (p.enablePurgeProtection !== true) out.push({ rule: this.name, path: "properties.enablePurgeProtection", message: "purge protection is off: a deleted key seed could be purged for good" });
-    if (p.enableSoftDelete === false) out.push({ rule: this.name, path: "properties.enableSoftDelete", message: "soft delete is off" });
-    if (Array.isArray(p.accessPolicies) && p.accessPolicies.length > 0) out.push({ rule: this.name, path: "properties.accessPolicies", message: "access policies grant vault-wide secret access; use RBAC role assignments scoped to the secret" });
+    const out: RuleFinding[] = [];
+    if (p.enableRbacAuthorization !== true) out.push({ path: "properties.enableRbacAuthorization", message: "the vault uses access policies; set enableRbacAuthorization: true and grant Key Vault Secrets User on each secret" });
+    if (p.enablePurgeProtection !== true) out.push({ path: "properties.enablePurgeProtection", message: "purge protection is off: a deleted key seed could be purged for good" });
+    if (p.enableSoftDelete === false) out.push({ path: "properties.enableSoftDelete", message: "soft delete is off" });
+    if (Array.isArray(p.accessPolicies) && p.accessPolicies.length > 0) out.push({ path: "properties.accessPolicies", message: "access policies grant vault-wide secret access; use RBAC role assignments scoped to the secret" });
     return out;
   },
 };
@@ -52,17 +52,17 @@ export const azureNoSecretsInAppSettings: RuleDefinition = {
   configKeys: [],
   check(resource) {
     if (!isWebApp(resource) && !azureType(resource.type, "web", "WebAppApplicationSettings")) return [];
-    const out: Violation[] = [];
+    const out: RuleFinding[] = [];
     for (const s of settingsOf(resource)) {
       if (ALLOWED_SETTING.test(s.name)) {
-        if (typeof s.value === "string" && SECRET_VALUE.test(s.value)) out.push({ rule: this.name, path: s.path, message: `app setting ${s.name} carries a credential` });
+        if (typeof s.value === "string" && SECRET_VALUE.test(s.value)) out.push({ path: s.path, message: `app setting ${s.name} carries a credential` });
         continue;
       }
-      if (SECRET_SETTING.test(s.name) && s.value !== undefined && s.value !== "") out.push({ rule: this.name, path: s.path, message: `app setting ${s.name} holds a secret; keep it in Key Vault (or use the managed identity) and pass only a reference` });
-      else if (typeof s.value === "string" && SECRET_VALUE.test(s.value)) out.push({ rule: this.name, path: s.path, message: `app setting ${s.name} carries a credential (account key, SAS, password or private key)` });
+      if (SECRET_SETTING.test(s.name) && s.value !== undefined && s.value !== "") out.push({ path: s.path, message: `app setting ${s.name} holds a secret; keep it in Key Vault (or use the managed identity) and pass only a reference` });
+      else if (typeof s.value === "string" && SECRET_VALUE.test(s.value)) out.push({ path: s.path, message: `app setting ${s.name} carries a credential (account key, SAS, password or private key)` });
     }
     const site = isRecord(resource.props.siteConfig) ? resource.props.siteConfig : {};
-    if (Array.isArray(site.connectionStrings) && site.connectionStrings.length > 0) out.push({ rule: this.name, path: "siteConfig.connectionStrings", message: "the app declares connection strings; reach storage and databases with the managed identity" });
+    if (Array.isArray(site.connectionStrings) && site.connectionStrings.length > 0) out.push({ path: "siteConfig.connectionStrings", message: "the app declares connection strings; reach storage and databases with the managed identity" });
     return out;
   },
 };
@@ -73,17 +73,17 @@ export const azureHttpsOnly: RuleDefinition = {
   enforcementLevel: "mandatory",
   configKeys: [],
   check(resource) {
-    const out: Violation[] = [];
+    const out: RuleFinding[] = [];
     const p = resource.props;
     if (isWebApp(resource)) {
       const site = isRecord(p.siteConfig) ? p.siteConfig : {};
-      if (p.httpsOnly !== true) out.push({ rule: this.name, path: "httpsOnly", message: "the app answers plain HTTP; set httpsOnly: true" });
-      if (site.minTlsVersion !== "1.2" && site.minTlsVersion !== "1.3") out.push({ rule: this.name, path: "siteConfig.minTlsVersion", message: `minimum TLS version ${JSON.stringify(site.minTlsVersion ?? "(platform default)")} is below 1.2 or unstated` });
-      if (site.ftpsState !== "Disabled" && site.ftpsState !== "FtpsOnly") out.push({ rule: this.name, path: "siteConfig.ftpsState", message: "FTP is not disabled (set ftpsState: Disabled)" });
+      if (p.httpsOnly !== true) out.push({ path: "httpsOnly", message: "the app answers plain HTTP; set httpsOnly: true" });
+      if (site.minTlsVersion !== "1.2" && site.minTlsVersion !== "1.3") out.push({ path: "siteConfig.minTlsVersion", message: `minimum TLS version ${JSON.stringify(site.minTlsVersion ?? "(platform default)")} is below 1.2 or unstated` });
+      if (site.ftpsState !== "Disabled" && site.ftpsState !== "FtpsOnly") out.push({ path: "siteConfig.ftpsState", message: "FTP is not disabled (set ftpsState: Disabled)" });
     }
     if (isStorage(resource)) {
-      if (p.enableHttpsTrafficOnly === false) out.push({ rule: this.name, path: "enableHttpsTrafficOnly", message: "the storage account accepts plain HTTP" });
-      if (p.minimumTlsVersion !== "TLS1_2" && p.minimumTlsVersion !== "TLS1_3") out.push({ rule: this.name, path: "minimumTlsVersion", message: `minimum TLS version ${JSON.stringify(p.minimumTlsVersion ?? "(service default)")} is below TLS1_2 or unstated` });
+      if (p.enableHttpsTrafficOnly === false) out.push({ path: "enableHttpsTrafficOnly", message: "the storage account accepts plain HTTP" });
+      if (p.minimumTlsVersion !== "TLS1_2" && p.minimumTlsVersion !== "TLS1_3") out.push({ path: "minimumTlsVersion", message: `minimum TLS version ${JSON.stringify(p.minimumTlsVersion ?? "(service default)")} is below TLS1_2 or unstated` });
     }
     return out;
   },
@@ -97,11 +97,11 @@ export const azurePublicNetworkAccessStated: RuleDefinition = {
   check(resource) {
     const stated = (v: unknown) => v === "Enabled" || v === "Disabled";
     if (isWebApp(resource) || isStorage(resource)) {
-      return stated(resource.props.publicNetworkAccess) ? [] : [{ rule: this.name, path: "publicNetworkAccess", message: "publicNetworkAccess is not stated (Enabled or Disabled)" }];
+      return stated(resource.props.publicNetworkAccess) ? [] : [{ path: "publicNetworkAccess", message: "publicNetworkAccess is not stated (Enabled or Disabled)" }];
     }
     if (isVault(resource)) {
       const p = isRecord(resource.props.properties) ? resource.props.properties : {};
-      return stated(p.publicNetworkAccess) ? [] : [{ rule: this.name, path: "properties.publicNetworkAccess", message: "publicNetworkAccess is not stated (Enabled or Disabled)" }];
+      return stated(p.publicNetworkAccess) ? [] : [{ path: "properties.publicNetworkAccess", message: "publicNetworkAccess is not stated (Enabled or Disabled)" }];
     }
     return [];
   },

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { azureKeyDelivery } from "../../stacks/compositions/azure-key-delivery";
 import { buildContentKeyPolicy } from "../../stacks/policy";
 import { parseStackSettings } from "../../stacks/config";
-import { reveal } from "../components/azure/harness";
+import { reveal } from "../support/azure-mocks";
 
 const rec: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
 const SEED = Buffer.alloc(30, 3).toString("base64");

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureKeyDelivery, type AzureKeyDeliveryArgs } from "../../../components/azure";
-import { isSecretValue, promiseOf, reveal } from "./harness";
+import { isSecretValue, promiseOf, reveal } from "../../support/azure-mocks";
 
 interface Rec { type: string; name: string; inputs: Record<string, unknown> }
 const rec: Rec[] = [];

@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated, evaluate } from "../../../policy-pack/rules";
 import { AzureKeyDelivery } from "../../../components/azure";
-import { reveal } from "../../components/azure/harness";
-import { res } from "./fixtures";
-import { run } from "./helpers";
+import { reveal } from "../../support/azure-mocks";
+import { assertFindings, res, run } from "../../support/policy-rules";
 
 const vault = (p: Record<string, unknown>) => res("azure-native:keyvault:Vault", { properties: { tenantId: "t", sku: { family: "A", name: "standard" }, ...p } });
 const app = (props: Record<string, unknown>, settings: Array<{ name: string; value: string }> = []) =>
@@ -21,9 +20,16 @@ describe("policy-pack/rules/azure-functions", () => {
       assert.deepEqual(run(azureKeyVaultHardened, vault({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true })), []);
     });
     it("fails access policies, no purge protection, soft delete off", () => {
-      const v = run(azureKeyVaultHardened, vault({ enableRbacAuthorization: false, enableSoftDelete: false, accessPolicies: [{ objectId: "x", permissions: { secrets: ["get"] } }] }));
-      assert.deepEqual(v.map((x) => x.path).sort(), ["properties.accessPolicies", "properties.enablePurgeProtection", "properties.enableRbacAuthorization", "properties.enableSoftDelete"]);
-      assert.equal(run(azureKeyVaultHardened, res("azure-native:keyvault/v20230701:Vault", { properties: { enableRbacAuthorization: true } })).length, 1, "any API version module");
+      const R = "keyplane-azure-key-vault-hardened";
+      assertFindings(run(azureKeyVaultHardened, vault({ enableRbacAuthorization: false, enableSoftDelete: false, accessPolicies: [{ objectId: "x", permissions: { secrets: ["get"] } }] })), [
+        [R, /uses access policies; set enableRbacAuthorization: true/, "properties.enableRbacAuthorization"],
+        [R, /purge protection is off/, "properties.enablePurgeProtection"],
+        [R, "soft delete is off", "properties.enableSoftDelete"],
+        [R, /access policies grant vault-wide secret access/, "properties.accessPolicies"],
+      ]);
+      assertFindings(run(azureKeyVaultHardened, res("azure-native:keyvault/v20230701:Vault", { properties: { enableRbacAuthorization: true } })), [
+        [R, /purge protection is off/, "properties.enablePurgeProtection"],
+      ]);
     });
   });
 
@@ -44,7 +50,16 @@ describe("policy-pack/rules/azure-functions", () => {
         { name: "KEYPLANE_DELIVERY_POLICIES", value: "{}" },
         { name: "MY_DB_CONNECTION_STRING", value: "Server=x" },
       ]));
-      assert.equal(v.length, 7);
+      const R = "keyplane-azure-no-secrets-in-app-settings";
+      assertFindings(v, [
+        [R, /app setting AzureWebJobsStorage holds a secret/, "siteConfig.appSettings[0]"],
+        [R, /app setting PACKAGE_URL carries a credential/, "siteConfig.appSettings[1]"],
+        [R, /app setting KEY_SEED holds a secret/, "siteConfig.appSettings[2]"],
+        [R, /app setting KEYPLANE_TOKEN_SIGNING_KEY holds a secret/, "siteConfig.appSettings[3]"],
+        [R, /app setting KEYPLANE_DELIVERY_POLICIES holds a secret/, "siteConfig.appSettings[4]"],
+        [R, /app setting MY_DB_CONNECTION_STRING holds a secret/, "siteConfig.appSettings[5]"],
+        [R, /declares connection strings/, "siteConfig.connectionStrings"],
+      ]);
       assert.ok(v.every((x) => !x.message.includes("abc==") && !x.message.includes("XVBov")), "messages never echo the secret");
     });
   });
@@ -55,8 +70,16 @@ describe("policy-pack/rules/azure-functions", () => {
       assert.deepEqual(run(azureHttpsOnly, res("azure-native:storage:StorageAccount", { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2" })), []);
     });
     it("fails plain HTTP, TLS 1.0, FTP allowed, and an HTTP storage account without a TLS floor", () => {
-      assert.equal(run(azureHttpsOnly, app({ httpsOnly: false, siteConfig: { minTlsVersion: "1.0", ftpsState: "AllAllowed" } })).length, 3);
-      assert.equal(run(azureHttpsOnly, res("azure-native:storage:StorageAccount", { enableHttpsTrafficOnly: false })).length, 2);
+      const R = "keyplane-azure-https-only";
+      assertFindings(run(azureHttpsOnly, app({ httpsOnly: false, siteConfig: { minTlsVersion: "1.0", ftpsState: "AllAllowed" } })), [
+        [R, "the app answers plain HTTP; set httpsOnly: true", "httpsOnly"],
+        [R, /^minimum TLS version "1\.0" is below/, "siteConfig.minTlsVersion"],
+        [R, "FTP is not disabled (set ftpsState: Disabled)", "siteConfig.ftpsState"],
+      ]);
+      assertFindings(run(azureHttpsOnly, res("azure-native:storage:StorageAccount", { enableHttpsTrafficOnly: false })), [
+        [R, "the storage account accepts plain HTTP", "enableHttpsTrafficOnly"],
+        [R, /^minimum TLS version "\(service default\)" is below/, "minimumTlsVersion"],
+      ]);
     });
   });
 
@@ -68,9 +91,11 @@ describe("policy-pack/rules/azure-functions", () => {
     it("fails an unstated app, vault and storage account", () => {
       const { publicNetworkAccess: _drop, ...rest } = app({}).props;
       void _drop;
-      assert.equal(run(azurePublicNetworkAccessStated, res("azure-native:web:WebApp", rest)).length, 1);
-      assert.equal(run(azurePublicNetworkAccessStated, vault({})).length, 1);
-      assert.equal(run(azurePublicNetworkAccessStated, res("azure-native:storage:StorageAccount", {})).length, 1);
+      const R = "keyplane-azure-public-network-access-stated";
+      const unstated = "publicNetworkAccess is not stated (Enabled or Disabled)";
+      assertFindings(run(azurePublicNetworkAccessStated, res("azure-native:web:WebApp", rest)), [[R, unstated, "publicNetworkAccess"]]);
+      assertFindings(run(azurePublicNetworkAccessStated, vault({})), [[R, unstated, "properties.publicNetworkAccess"]]);
+      assertFindings(run(azurePublicNetworkAccessStated, res("azure-native:storage:StorageAccount", {})), [[R, unstated, "publicNetworkAccess"]]);
     });
   });
 

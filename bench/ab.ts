@@ -24,13 +24,36 @@ import { deliveryRequests } from "./support/delivery-requests";
 const SCENARIOS = ["clearkey", "clearkey-verify", "hls", "healthz", "speke"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-async function requestFor(scenario: Scenario, seed: KeySeed): Promise<{ areas: string[]; config: unknown; req: autocannon.Request & { path: string } }> {
+async function requestFor(
+  scenario: Scenario,
+  seed: KeySeed,
+): Promise<{ areas: string[]; config: unknown; req: autocannon.Request & { path: string } }> {
   if (scenario === "speke") {
-    return { areas: ["speke"], config: {}, req: { method: "POST", path: "/speke", body: spekeRequest(TWO_KEYS), headers: { "content-type": "application/xml", "x-speke-version": "2.0" } } };
+    return {
+      areas: ["speke"],
+      config: {},
+      req: {
+        method: "POST",
+        path: "/speke",
+        body: spekeRequest(TWO_KEYS),
+        headers: { "content-type": "application/xml", "x-speke-version": "2.0" },
+      },
+    };
   }
   const { tokens, clearkey, hlsKey } = await deliveryRequests(seed);
-  const config = { delivery: { lab: true, tokenLifetimeSeconds: 3600, verifiedTokenCacheSeconds: scenario === "clearkey-verify" ? 0 : 60 } };
-  const req = scenario === "hls" ? hlsKey(tokens[0]!) : scenario === "healthz" ? { method: "GET" as const, path: "/healthz" } : clearkey(tokens[0]!);
+  const config = {
+    delivery: {
+      lab: true,
+      tokenLifetimeSeconds: 3600,
+      verifiedTokenCacheSeconds: scenario === "clearkey-verify" ? 0 : 60,
+    },
+  };
+  const req =
+    scenario === "hls"
+      ? hlsKey(tokens[0]!)
+      : scenario === "healthz"
+        ? { method: "GET" as const, path: "/healthz" }
+        : clearkey(tokens[0]!);
   return { areas: ["delivery"], config, req };
 }
 
@@ -40,7 +63,8 @@ function checkout(ref: string): { dir: string; sha: string; remove: () => void }
   const dir = join(REPO_ROOT, ".keyplane", "ab", sha.slice(0, 12));
   mkdirSync(join(REPO_ROOT, ".keyplane", "ab"), { recursive: true });
   if (!existsSync(dir)) git("worktree", "add", "--detach", dir, sha);
-  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  if (!existsSync(join(dir, "node_modules")))
+    symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   return { dir, sha, remove: () => git("worktree", "remove", "--force", dir) };
 }
 
@@ -48,7 +72,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function loadBoth(servers: ServerProcess[], req: autocannon.Request, duration: number) {
   const before = servers.map((s) => s.cpuMs() ?? NaN);
-  const results = await Promise.all(servers.map((s) => autocannon({ url: s.url, connections: 16, duration, requests: [req] })));
+  const results = await Promise.all(
+    servers.map((s) => autocannon({ url: s.url, connections: 16, duration, requests: [req] })),
+  );
   return servers.map((s, i) => ({
     cpuUs: (((s.cpuMs() ?? NaN) - before[i]!) * 1000) / results[i]!.requests.total,
     rps: results[i]!.requests.average,
@@ -70,7 +96,9 @@ async function main(): Promise<void> {
   try {
     const ratios: number[] = [];
     const cpu: [number[], number[]] = [[], []];
-    console.log(`${scenario}: ${ref} (${base.sha.slice(0, 12)}) against the working tree, both servers on one CPU at the same time`);
+    console.log(
+      `${scenario}: ${ref} (${base.sha.slice(0, 12)}) against the working tree, both servers on one CPU at the same time`,
+    );
     for (let r = 0; r < rounds; r++) {
       const servers = await Promise.all([
         startServerProcess({ areas, config, seedBase64: seed.exportBase64(), root: base.dir }),
@@ -80,17 +108,22 @@ async function main(): Promise<void> {
         await loadBoth(servers, req, 1);
         const [a, b] = await loadBoth(servers, req, seconds);
         if (!a || !b) throw new Error("no measurement");
-        if (a.failures || b.failures) throw new Error(`non-2xx answers or errors: ${ref} ${a.failures}, working tree ${b.failures}`);
+        if (a.failures || b.failures)
+          throw new Error(`non-2xx answers or errors: ${ref} ${a.failures}, working tree ${b.failures}`);
         cpu[0].push(a.cpuUs);
         cpu[1].push(b.cpuUs);
         ratios.push(b.cpuUs / a.cpuUs);
-        console.log(`  round ${r + 1}: ${ref} ${a.cpuUs.toFixed(1)} µs/request (${Math.round(a.rps)}/s)  working tree ${b.cpuUs.toFixed(1)} µs/request (${Math.round(b.rps)}/s)  ratio ${(b.cpuUs / a.cpuUs).toFixed(3)}`);
+        console.log(
+          `  round ${r + 1}: ${ref} ${a.cpuUs.toFixed(1)} µs/request (${Math.round(a.rps)}/s)  working tree ${b.cpuUs.toFixed(1)} µs/request (${Math.round(b.rps)}/s)  ratio ${(b.cpuUs / a.cpuUs).toFixed(3)}`,
+        );
       } finally {
         await Promise.all(servers.map((s) => s.close()));
       }
     }
     const m = median(ratios);
-    console.log(`median CPU/request: ${ref} ${median(cpu[0]).toFixed(1)} µs, working tree ${median(cpu[1]).toFixed(1)} µs; ratio ${m.toFixed(3)} (${m < 1 ? `${((1 - m) * 100).toFixed(1)}% cheaper` : `${((m - 1) * 100).toFixed(1)}% dearer`}; rounds ${ratios.map((x) => x.toFixed(2)).join(" ")})`);
+    console.log(
+      `median CPU/request: ${ref} ${median(cpu[0]).toFixed(1)} µs, working tree ${median(cpu[1]).toFixed(1)} µs; ratio ${m.toFixed(3)} (${m < 1 ? `${((1 - m) * 100).toFixed(1)}% cheaper` : `${((m - 1) * 100).toFixed(1)}% dearer`}; rounds ${ratios.map((x) => x.toFixed(2)).join(" ")})`,
+    );
   } finally {
     base.remove();
   }

@@ -42,12 +42,24 @@ function httpApiEvent(s: LambdaScenario) {
 }
 
 /** Prints one row per (scenario x cache setting): handler CPU per invocation and wall-clock p50/p99. */
-export async function benchDeliveryLambda(seed: KeySeed, scenarios: LambdaScenario[], n = Number(process.env.BENCH_LAMBDA_REQUESTS ?? 4000)): Promise<void> {
-  console.log(`in-process through the Lambda adapter (runtimes/lambda-http.ts, HTTP API v2 events; target <= 40 µs per cached ClearKey invocation): ${n} sequential invocations after ${n} warm-up`);
+export async function benchDeliveryLambda(
+  seed: KeySeed,
+  scenarios: LambdaScenario[],
+  n = Number(process.env.BENCH_LAMBDA_REQUESTS ?? 4000),
+): Promise<void> {
+  console.log(
+    `in-process through the Lambda adapter (runtimes/lambda-http.ts, HTTP API v2 events; target <= 40 µs per cached ClearKey invocation): ${n} sequential invocations after ${n} warm-up`,
+  );
   console.log(`  ${"scenario".padEnd(62)} CPU/invocation    p50      p99`);
   for (const cacheSeconds of [0, 60]) {
-    const config = parseKeyplaneConfig({ delivery: { lab: true, tokenLifetimeSeconds: 3600, verifiedTokenCacheSeconds: cacheSeconds } }, "bench");
-    const app = createApp(staticContext(seed, { logger: createLogger({ level: "error" }) }), config, { areas: ["delivery"], deliveryDeps: { env: {} } });
+    const config = parseKeyplaneConfig(
+      { delivery: { lab: true, tokenLifetimeSeconds: 3600, verifiedTokenCacheSeconds: cacheSeconds } },
+      "bench",
+    );
+    const app = createApp(staticContext(seed, { logger: createLogger({ level: "error" }) }), config, {
+      areas: ["delivery"],
+      deliveryDeps: { env: {} },
+    });
     const handler = lambdaHandler(app) as unknown as (event: unknown, context: unknown) => Promise<LambdaResult>;
     for (const s of scenarios) {
       const event = httpApiEvent(s);
@@ -65,7 +77,9 @@ export async function benchDeliveryLambda(seed: KeySeed, scenarios: LambdaScenar
       const us = (c.user + c.system) / n;
       wall.sort();
       const label = `${s.name}, ${cacheSeconds === 0 ? "signature checked on every request" : "same token again (cache)"}`;
-      console.log(`  ${label.padEnd(62)} ${us.toFixed(1).padStart(8)} µs    ${wall[Math.floor(n * 0.5)]!.toFixed(0).padStart(4)} µs  ${wall[Math.floor(n * 0.99)]!.toFixed(0).padStart(4)} µs`);
+      console.log(
+        `  ${label.padEnd(62)} ${us.toFixed(1).padStart(8)} µs    ${wall[Math.floor(n * 0.5)]!.toFixed(0).padStart(4)} µs  ${wall[Math.floor(n * 0.99)]!.toFixed(0).padStart(4)} µs`,
+      );
     }
   }
 }

@@ -39,17 +39,34 @@ export async function benchDelivery(): Promise<void> {
     placement = server.placement;
     try {
       const base = { url: server.url, connections };
-      const label = cacheSeconds === 0 ? "signature checked on every request (cache off)" : "same token again (verified-token cache)";
-      if (cacheSeconds === 0) rows.push(await measureLoad(server, "floor: GET /healthz (base app, no crypto)", { ...base, url: `${server.url}/healthz` }));
+      const label =
+        cacheSeconds === 0
+          ? "signature checked on every request (cache off)"
+          : "same token again (verified-token cache)";
+      if (cacheSeconds === 0)
+        rows.push(
+          await measureLoad(server, "floor: GET /healthz (base app, no crypto)", {
+            ...base,
+            url: `${server.url}/healthz`,
+          }),
+        );
       rows.push(await measureLoad(server, `ClearKey license, ${label}`, { ...base, requests: [clearkey(tokens[0]!)] }));
       rows.push(await measureLoad(server, `HLS key, ${label}`, { ...base, requests: [hlsKey(tokens[1]!)] }));
     } finally {
       await server.close();
     }
   }
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs; ${placement}`);
-  console.log(`key delivery over loopback: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up;`);
-  console.log("lab policy (HS256 JWT bound to the KID); server logs at error level; target >= 8,000 ClearKey licenses/s on one core");
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${cpus().length} CPUs; ${placement}`,
+  );
+  console.log(
+    `key delivery over loopback: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up;`,
+  );
+  console.log(
+    "lab policy (HS256 JWT bound to the KID); server logs at error level; target >= 8,000 ClearKey licenses/s on one core",
+  );
   console.log(formatHeader(60));
   for (const r of rows) console.log(formatRow(r, 60, rows[0]));
   await benchDeliveryLambda(seed, [

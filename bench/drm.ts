@@ -16,7 +16,11 @@ function kids(n: number): Buffer[] {
 }
 
 function playReady(keys: { kid: Buffer; key: Buffer }[], version: PlayReadyHeaderVersion): Buffer {
-  const xml = wrmHeader({ version, keys: keys.map((k) => ({ ...k, algid: "AESCTR" as const })), laUrl: "https://license.example/playready/rightsmanager.asmx" });
+  const xml = wrmHeader({
+    version,
+    keys: keys.map((k) => ({ ...k, algid: "AESCTR" as const })),
+    laUrl: "https://license.example/playready/rightsmanager.asmx",
+  });
   return playReadyPssh({ pro: playReadyObject(xml), kids: keys.map((k) => k.kid) });
 }
 
@@ -27,8 +31,12 @@ export async function benchDrm(): Promise<void> {
   summary(() => {
     bench("playready wrmHeader+PRO+PSSH, 1 KID (4.0.0.0)", () => do_not_optimize(playReady(one, "4.0.0.0")));
     bench("playready wrmHeader+PRO+PSSH, 7 KIDs (4.2.0.0)", () => do_not_optimize(playReady(seven, "4.2.0.0")));
-    bench("widevine PSSH, 1 KID", () => do_not_optimize(widevinePssh({ kids: one.map((k) => k.kid), protectionScheme: "cenc" })));
-    bench("widevine PSSH, 7 KIDs", () => do_not_optimize(widevinePssh({ kids: seven.map((k) => k.kid), protectionScheme: "cenc" })));
+    bench("widevine PSSH, 1 KID", () =>
+      do_not_optimize(widevinePssh({ kids: one.map((k) => k.kid), protectionScheme: "cenc" })),
+    );
+    bench("widevine PSSH, 7 KIDs", () =>
+      do_not_optimize(widevinePssh({ kids: seven.map((k) => k.kid), protectionScheme: "cenc" })),
+    );
   });
   const { benchmarks } = await run();
   console.log("\ndrm ops/s (1e9 / mean ns; p50 in parentheses):");
@@ -36,7 +44,11 @@ export async function benchDrm(): Promise<void> {
     for (const r of t.runs) {
       if (!r.stats) continue;
       const p50 = (r.stats as { p50?: number }).p50 ?? r.stats.avg;
-      console.log(`  ${r.name.padEnd(48)} ${Math.round(1e9 / r.stats.avg).toLocaleString("en-US").padStart(10)} ops/s  (${Math.round(1e9 / p50).toLocaleString("en-US")})`);
+      console.log(
+        `  ${r.name.padEnd(48)} ${Math.round(1e9 / r.stats.avg)
+          .toLocaleString("en-US")
+          .padStart(10)} ops/s  (${Math.round(1e9 / p50).toLocaleString("en-US")})`,
+      );
     }
   }
 }

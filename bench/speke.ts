@@ -21,7 +21,11 @@ import { startServerProcess } from "./support/child";
 import { calibrate, formatHeader, formatRow, measureLoad, rounds, seconds, type LoadResult } from "./support/load";
 
 const CPIX = "urn:dashif:org:cpix";
-const SYS = { widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", playready: "9a04f079-9840-4286-ab92-e65be0885f95", fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2" };
+const SYS = {
+  widevine: "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",
+  playready: "9a04f079-9840-4286-ab92-e65be0885f95",
+  fairplay: "94ce86fb-07ff-4f43-adb8-93d2fa968ca2",
+};
 const HLS = '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>';
 const CHILDREN: Record<string, string> = {
   [SYS.widevine]: `<cpix:PSSH/><cpix:ContentProtectionData/>${HLS}`,
@@ -33,17 +37,28 @@ const CHILDREN: Record<string, string> = {
 export function request(tracks: { type: string; filter: string }[], cert?: string, kidBase = 0xbe00): string {
   const kid = (i: number) => `0f083e4e-b831-4a3d-917e-${(kidBase + i).toString(16).padStart(12, "0")}`;
   let s = `<?xml version="1.0" encoding="UTF-8"?><cpix:CPIX xmlns:cpix="${CPIX}" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" contentId="bench-content" version="2.3">`;
-  if (cert) s += `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList>`;
+  if (cert)
+    s += `<cpix:DeliveryDataList><cpix:DeliveryData><cpix:DeliveryKey><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey></cpix:DeliveryData></cpix:DeliveryDataList>`;
   s += "<cpix:ContentKeyList>";
-  tracks.forEach((_, i) => { s += `<cpix:ContentKey kid="${kid(i)}" commonEncryptionScheme="cbcs"/>`; });
+  tracks.forEach((_, i) => {
+    s += `<cpix:ContentKey kid="${kid(i)}" commonEncryptionScheme="cbcs"/>`;
+  });
   s += "</cpix:ContentKeyList><cpix:DRMSystemList>";
-  tracks.forEach((_, i) => { for (const id of Object.values(SYS)) s += `<cpix:DRMSystem kid="${kid(i)}" systemId="${id}">${CHILDREN[id]}</cpix:DRMSystem>`; });
+  tracks.forEach((_, i) => {
+    for (const id of Object.values(SYS))
+      s += `<cpix:DRMSystem kid="${kid(i)}" systemId="${id}">${CHILDREN[id]}</cpix:DRMSystem>`;
+  });
   s += "</cpix:DRMSystemList><cpix:ContentKeyUsageRuleList>";
-  tracks.forEach((t, i) => { s += `<cpix:ContentKeyUsageRule kid="${kid(i)}" intendedTrackType="${t.type}">${t.filter}</cpix:ContentKeyUsageRule>`; });
+  tracks.forEach((t, i) => {
+    s += `<cpix:ContentKeyUsageRule kid="${kid(i)}" intendedTrackType="${t.type}">${t.filter}</cpix:ContentKeyUsageRule>`;
+  });
   return s + "</cpix:ContentKeyUsageRuleList></cpix:CPIX>";
 }
 
-export const TWO_KEYS = [{ type: "VIDEO", filter: "<cpix:VideoFilter/>" }, { type: "AUDIO", filter: "<cpix:AudioFilter/>" }];
+export const TWO_KEYS = [
+  { type: "VIDEO", filter: "<cpix:VideoFilter/>" },
+  { type: "AUDIO", filter: "<cpix:AudioFilter/>" },
+];
 export const PRESET_V8_A3 = [
   { type: "SD+HD1", filter: '<cpix:VideoFilter maxPixels="921600"/>' },
   { type: "HD2", filter: '<cpix:VideoFilter minPixels="921601" maxPixels="2073600"/>' },
@@ -57,8 +72,12 @@ export const PRESET_V8_A3 = [
 const fmtMs = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
 
 export async function benchSpeke(): Promise<void> {
-  const cert = readFileSync(join(__dirname, "..", "test", "functions", "cpix", "fixtures", "delivery-rsa2048.cert.pem"), "utf8")
-    .replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const cert = readFileSync(
+    join(__dirname, "..", "test", "functions", "cpix", "fixtures", "delivery-rsa2048.cert.pem"),
+    "utf8",
+  )
+    .replace(/-----[^-]+-----/g, "")
+    .replace(/\s+/g, "");
   const seed = KeySeed.generate();
   const ctx = staticContext(seed, { logger: silentLogger });
   const config = parseSpekeConfig({});
@@ -72,8 +91,14 @@ export async function benchSpeke(): Promise<void> {
     if (r.status !== 200) throw new Error(`${s.name}: status ${r.status}: ${r.body}`);
   }
 
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (wall-clock numbers are only meaningful on an idle machine)`);
-  console.log("in-process CPU time per request (process.cpuUsage over 2000 sequential requests after 2000 warm-up; robust to a busy machine):");
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${cpus().length} CPUs (wall-clock numbers are only meaningful on an idle machine)`,
+  );
+  console.log(
+    "in-process CPU time per request (process.cpuUsage over 2000 sequential requests after 2000 warm-up; robust to a busy machine):",
+  );
   for (const s of scenarios) {
     const n = 2000;
     for (let i = 0; i < n; i++) await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
@@ -81,7 +106,9 @@ export async function benchSpeke(): Promise<void> {
     for (let i = 0; i < n; i++) await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
     const c = process.cpuUsage(c0);
     const us = (c.user + c.system) / n;
-    console.log(`  ${s.name.padEnd(42)} ${(us / 1000).toFixed(3)} ms CPU/request  => ~${Math.round(1e6 / us)} req/s per core (in-process)`);
+    console.log(
+      `  ${s.name.padEnd(42)} ${(us / 1000).toFixed(3)} ms CPU/request  => ~${Math.round(1e6 / us)} req/s per core (in-process)`,
+    );
   }
   // New KIDs on every request (a packager starting new content): nothing the key seed or the signalling caches remember
   // applies. Bodies are built beforehand; each request is timed alone (wall) and CPU is summed over the run.
@@ -100,12 +127,18 @@ export async function benchSpeke(): Promise<void> {
     const c = process.cpuUsage(c0);
     times.sort((a, b) => a - b);
     const us = (x: number) => `${(x * 1000).toFixed(1)} µs`;
-    console.log(`  ${"(a) with NEW KIDs on every request".padEnd(42)} p50 ${us(times[n >> 1]!)}  p99 ${us(times[Math.floor(n * 0.99)]!)}  ${((c.user + c.system) / n).toFixed(1)} µs CPU/request  (target p50 <= 40 µs)`);
+    console.log(
+      `  ${"(a) with NEW KIDs on every request".padEnd(42)} p50 ${us(times[n >> 1]!)}  p99 ${us(times[Math.floor(n * 0.99)]!)}  ${((c.user + c.system) / n).toFixed(1)} µs CPU/request  (target p50 <= 40 µs)`,
+    );
   }
   console.log("in-process (mitata, handleSpeke):");
   for (const s of scenarios) {
-    const st = await measure(async () => handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config), { min_cpu_time: 1e9 });
-    console.log(`  ${s.name.padEnd(42)} p50 ${fmtMs(st.p50)}  p99 ${fmtMs(st.p99)}  avg ${fmtMs(st.avg)}  ~${Math.round(1e9 / st.avg)} op/s`);
+    const st = await measure(async () => handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config), {
+      min_cpu_time: 1e9,
+    });
+    console.log(
+      `  ${s.name.padEnd(42)} p50 ${fmtMs(st.p50)}  p99 ${fmtMs(st.p99)}  avg ${fmtMs(st.avg)}  ~${Math.round(1e9 / st.avg)} op/s`,
+    );
   }
 
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -113,12 +146,22 @@ export async function benchSpeke(): Promise<void> {
   const server = await startServerProcess({ areas: ["speke"], seedBase64: seed.exportBase64() });
   try {
     for (const s of scenarios) {
-      rows.push(await measureLoad(server, s.name, { url: `${server.url}/speke`, method: "POST", body: s.body, connections, headers: { "content-type": "application/xml", "x-speke-version": "2.0" } }));
+      rows.push(
+        await measureLoad(server, s.name, {
+          url: `${server.url}/speke`,
+          method: "POST",
+          body: s.body,
+          connections,
+          headers: { "content-type": "application/xml", "x-speke-version": "2.0" },
+        }),
+      );
     }
   } finally {
     await server.close();
   }
-  console.log(`loopback HTTP: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up; ${server.placement}; target (a) >= 3,000 req/s on one core`);
+  console.log(
+    `loopback HTTP: ${connections} connections (autocannon), ${rounds()} x ${seconds()} s per scenario after a 1 s warm-up; ${server.placement}; target (a) >= 3,000 req/s on one core`,
+  );
   console.log(formatHeader(42));
   for (const r of rows) console.log(formatRow(r, 42, rows[0]));
 }

@@ -3,7 +3,7 @@
  * Keyplane command line. `keyplane package [input] [outdir] [options]` packages and protects a stream (lab/package.ts);
  * `keyplane review --stack <name> [...]` reviews the Pulumi project in the working directory offline (review/run.ts).
  */
-"use strict";
+
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -15,7 +15,11 @@ const COMPILED = existsSync(join(ROOT, "functions", "index.js"));
 if (!COMPILED) {
   const flags = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`;
   if (!/(^|\s)(--conditions|-C)[= ]keyplane-source(\s|$)/.test(flags)) {
-    const r = require("node:child_process").spawnSync(process.execPath, [...process.execArgv, "--conditions=keyplane-source", __filename, ...process.argv.slice(2)], { stdio: "inherit" });
+    const r = require("node:child_process").spawnSync(
+      process.execPath,
+      [...process.execArgv, "--conditions=keyplane-source", __filename, ...process.argv.slice(2)],
+      { stdio: "inherit" },
+    );
     process.exit(r.status ?? 1);
   }
   require("tsx/cjs");
@@ -37,17 +41,25 @@ Commands:
 
 if (cmd === "package") {
   if (!available("lab/package")) {
-    process.stderr.write("keyplane: \"package\" is the local lab's packager; run it from a checkout of the Keyplane repository (npm run package)\n");
+    process.stderr.write(
+      'keyplane: "package" is the local lab\'s packager; run it from a checkout of the Keyplane repository (npm run package)\n',
+    );
     process.exitCode = 2;
   } else {
-    load("lab/package").main(rest).then((code) => { process.exitCode = code; });
+    load("lab/package")
+      .main(rest)
+      .then((code) => {
+        process.exitCode = code;
+      });
   }
 } else if (cmd === "review") {
   const review = load("review");
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(review.USAGE + "\n");
   } else {
-    review.main(rest, process.cwd()).then((code) => { process.exitCode = code; });
+    review.main(rest, process.cwd()).then((code) => {
+      process.exitCode = code;
+    });
   }
 } else if (cmd === undefined || cmd === "help" || cmd === "-h" || cmd === "--help") {
   process.stdout.write(HELP + "\n");

@@ -6,14 +6,25 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, packageMedia, resultKids, type PackageResult } from "./package";
 
-export interface DemoMedia { dash: string; hlsCbcs: string; hls: string; kids: string[] }
+export interface DemoMedia {
+  dash: string;
+  hlsCbcs: string;
+  hls: string;
+  kids: string[];
+}
 
 /** Reads `<mediaDir>/keyplane.json` when it exists and its files are present. */
 export async function readPackaged(mediaDir: string): Promise<PackageResult | undefined> {
   try {
     const r = JSON.parse(await fs.readFile(join(mediaDir, MANIFEST_FILE), "utf8")) as PackageResult;
     // media packaged by an older lab (no cbcs rendition, no exchange summary) are packaged again
-    if (typeof r.dash !== "string" || typeof r.hls !== "string" || typeof r.hlsCbcs !== "string" || typeof r.exchange !== "string") return undefined;
+    if (
+      typeof r.dash !== "string" ||
+      typeof r.hls !== "string" ||
+      typeof r.hlsCbcs !== "string" ||
+      typeof r.exchange !== "string"
+    )
+      return undefined;
     if (!r.kids?.video || !r.kids.cbcsVideo || !r.kids.hls) return undefined;
     for (const f of [r.dash, r.hlsCbcs, r.hls, r.exchange]) await fs.access(join(mediaDir, f));
     return r;
@@ -25,7 +36,11 @@ export async function readPackaged(mediaDir: string): Promise<PackageResult | un
 const inflight = new Map<string, Promise<PackageResult>>();
 
 /** Packages a generated clip into mediaDir unless media packaged against the same key server are already there. */
-export async function ensureDemoMedia(o: { keyServerUrl: string; mediaDir: string; log?: (msg: string) => void }): Promise<DemoMedia> {
+export async function ensureDemoMedia(o: {
+  keyServerUrl: string;
+  mediaDir: string;
+  log?: (msg: string) => void;
+}): Promise<DemoMedia> {
   const keyServerUrl = o.keyServerUrl.replace(/\/+$/, "");
   const existing = await readPackaged(o.mediaDir);
   let r: PackageResult;
@@ -36,8 +51,12 @@ export async function ensureDemoMedia(o: { keyServerUrl: string; mediaDir: strin
     let p = inflight.get(o.mediaDir);
     if (!p) {
       o.log?.(`packaging demo media into ${o.mediaDir}`);
-      p = packageMedia({ outDir: o.mediaDir, keyServerUrl, contentId: "keyplane-lab-demo", ...(o.log ? { log: o.log } : {}) })
-        .finally(() => inflight.delete(o.mediaDir));
+      p = packageMedia({
+        outDir: o.mediaDir,
+        keyServerUrl,
+        contentId: "keyplane-lab-demo",
+        ...(o.log ? { log: o.log } : {}),
+      }).finally(() => inflight.delete(o.mediaDir));
       inflight.set(o.mediaDir, p);
     }
     r = await p;

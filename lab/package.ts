@@ -15,9 +15,23 @@ import { KeyplaneError, isKeyplaneError } from "../functions/errors";
 import { kidFromUuid, kidToUuid } from "../functions/keys/kid";
 import { hlsAes128, makeTestClip, transcodeClear, type Progress } from "./ffmpeg";
 import { DASHIF_CPS_NS, protectMpd, type ServerContentProtection } from "./dash/mpd";
-import { applyKeyLine, applySampleAesLines, identitySampleAesLine, keyAttribute, writeMasterPlaylist } from "./hls/playlists";
+import {
+  applyKeyLine,
+  applySampleAesLines,
+  identitySampleAesLine,
+  keyAttribute,
+  writeMasterPlaylist,
+} from "./hls/playlists";
 import { packagerVersion, runPackager, type StreamDescriptor } from "./shaka";
-import { keyFor, requestKeys, SPEKE_SYSTEMS, summarizeExchange, type SpekeExchangeSummary, type SpekeKey, type SpekeRequestSpec } from "./speke-client";
+import {
+  keyFor,
+  requestKeys,
+  SPEKE_SYSTEMS,
+  summarizeExchange,
+  type SpekeExchangeSummary,
+  type SpekeKey,
+  type SpekeRequestSpec,
+} from "./speke-client";
 
 export const DEFAULT_KEY_SERVER = "http://127.0.0.1:8787";
 export const MANIFEST_FILE = "keyplane.json";
@@ -69,7 +83,11 @@ async function checkKeyServer(url: string): Promise<void> {
   try {
     await fetch(`${url}/speke/heartbeat`, { signal: AbortSignal.timeout(5000) }).then((r) => r.body?.cancel());
   } catch (e) {
-    throw new KeyplaneError("KEY_SERVER_UNREACHABLE", `Cannot reach the key server at ${url} (${(e as Error).message}). Start it with \`npm start\` or pass --key-server URL.`, { status: 502 });
+    throw new KeyplaneError(
+      "KEY_SERVER_UNREACHABLE",
+      `Cannot reach the key server at ${url} (${(e as Error).message}). Start it with \`npm start\` or pass --key-server URL.`,
+      { status: 502 },
+    );
   }
 }
 
@@ -77,17 +95,35 @@ const PSSH_SYSTEMS: readonly string[] = [SPEKE_SYSTEMS.w3cCommon, SPEKE_SYSTEMS.
 
 /** Every PSSH box of the response, key by key (Shaka Packager writes them all into every init segment). */
 function psshBoxes(keys: SpekeKey[]): Buffer[] {
-  return keys.flatMap((k) => PSSH_SYSTEMS.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.pssh).map((s) => s.pssh!)));
+  return keys.flatMap((k) =>
+    PSSH_SYSTEMS.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.pssh).map((s) => s.pssh!)),
+  );
 }
 
-const countFiles = async (dir: string, ext: string) => (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(ext)).length;
+const countFiles = async (dir: string, ext: string) =>
+  (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(ext)).length;
 
-interface Tracks { video: SpekeKey; audio?: SpekeKey }
+interface Tracks {
+  video: SpekeKey;
+  audio?: SpekeKey;
+}
 
 /** Asks the key server for a video key and (when there is audio) an audio key; PRESET-VIDEO-1 + PRESET-AUDIO-1. */
-async function presetKeys(purpose: string, spec: Omit<SpekeRequestSpec, "keys">, hasAudio: boolean, url: string, headers?: Record<string, string>): Promise<Tracks & { summary: SpekeExchangeSummary }> {
+async function presetKeys(
+  purpose: string,
+  spec: Omit<SpekeRequestSpec, "keys">,
+  hasAudio: boolean,
+  url: string,
+  headers?: Record<string, string>,
+): Promise<Tracks & { summary: SpekeExchangeSummary }> {
   const want = { video: kidFromUuid(randomUUID()), audio: kidFromUuid(randomUUID()) };
-  const full: SpekeRequestSpec = { ...spec, keys: [{ kid: want.video, trackType: "VIDEO" }, ...(hasAudio ? [{ kid: want.audio, trackType: "AUDIO" as const }] : [])] };
+  const full: SpekeRequestSpec = {
+    ...spec,
+    keys: [
+      { kid: want.video, trackType: "VIDEO" },
+      ...(hasAudio ? [{ kid: want.audio, trackType: "AUDIO" as const }] : []),
+    ],
+  };
   const keys = await requestKeys(full, { url, ...(headers ? { headers } : {}) });
   const video = keyFor(keys, "VIDEO", want.video);
   const audio = hasAudio ? keyFor(keys, "AUDIO", want.audio) : undefined;
@@ -95,15 +131,30 @@ async function presetKeys(purpose: string, spec: Omit<SpekeRequestSpec, "keys">,
 }
 
 function labelled(t: Tracks): { label: string; key: SpekeKey; type: "video" | "audio" }[] {
-  return [{ label: "VIDEO", key: t.video, type: "video" as const }, ...(t.audio ? [{ label: "AUDIO", key: t.audio, type: "audio" as const }] : [])];
+  return [
+    { label: "VIDEO", key: t.video, type: "video" as const },
+    ...(t.audio ? [{ label: "AUDIO", key: t.audio, type: "audio" as const }] : []),
+  ];
 }
 
 /** ContentProtectionData per system (ClearKey first); the lab's own ClearKey Laurl if the key server sent none. */
 function dashSystems(k: SpekeKey, keyServerUrl: string): ServerContentProtection[] {
-  const order = [SPEKE_SYSTEMS.clearKeyAes128, SPEKE_SYSTEMS.w3cCommon, SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready];
-  const out = order.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.contentProtectionData).map((s) => ({ systemId: s.systemId, innerXml: s.contentProtectionData! })));
+  const order = [
+    SPEKE_SYSTEMS.clearKeyAes128,
+    SPEKE_SYSTEMS.w3cCommon,
+    SPEKE_SYSTEMS.widevine,
+    SPEKE_SYSTEMS.playready,
+  ];
+  const out = order.flatMap((id) =>
+    k.systems
+      .filter((s) => s.systemId === id && s.contentProtectionData)
+      .map((s) => ({ systemId: s.systemId, innerXml: s.contentProtectionData! })),
+  );
   if (!out.some((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128)) {
-    out.unshift({ systemId: SPEKE_SYSTEMS.clearKeyAes128, innerXml: `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NS}">${keyServerUrl}/clearkey</dashif:Laurl>` });
+    out.unshift({
+      systemId: SPEKE_SYSTEMS.clearKeyAes128,
+      innerXml: `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NS}">${keyServerUrl}/clearkey</dashif:Laurl>`,
+    });
   }
   return out;
 }
@@ -123,7 +174,13 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
   const log = o.log ?? (() => undefined);
   const step = stepper(log, 7);
   const keyServerUrl = (o.keyServerUrl ?? DEFAULT_KEY_SERVER).replace(/\/+$/, "");
-  try { new URL(keyServerUrl); } catch { throw new KeyplaneError("CONFIG_INVALID", `--key-server ${JSON.stringify(keyServerUrl)} is not a URL`, { status: 400 }); }
+  try {
+    new URL(keyServerUrl);
+  } catch {
+    throw new KeyplaneError("CONFIG_INVALID", `--key-server ${JSON.stringify(keyServerUrl)} is not a URL`, {
+      status: 400,
+    });
+  }
   const contentId = o.contentId ?? `keyplane-lab-${randomUUID().slice(0, 8)}`;
   const outDir = resolve(o.outDir);
   const seg = o.fragmentSec ?? 2;
@@ -149,65 +206,116 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
       step(`Input ${input}`);
     }
     step("Transcoding to a clear H.264 + AAC mezzanine (ffmpeg)");
-    const clear = await transcodeClear(input, join(work, "clear.mp4"), { keyframeSec: seg, progress: (m) => log(`      ${m}`) });
+    const clear = await transcodeClear(input, join(work, "clear.mp4"), {
+      keyframeSec: seg,
+      progress: (m) => log(`      ${m}`),
+    });
     const exchanges: SpekeExchangeSummary[] = [];
 
-    step(`SPEKE v2.0 to ${keyServerUrl}/speke: DASH keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cenc; ClearKey, Widevine, PlayReady)`);
-    const dashKeys = await presetKeys("DASH, CMAF cenc", {
-      contentId, scheme: "cenc",
-      systems: [
-        { systemId: SPEKE_SYSTEMS.clearKeyAes128, contentProtectionData: true },
-        { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true, contentProtectionData: true },
-        { systemId: SPEKE_SYSTEMS.widevine, pssh: true, contentProtectionData: true },
-        { systemId: SPEKE_SYSTEMS.playready, pssh: true, contentProtectionData: true },
-      ],
-    }, clear.hasAudio, keyServerUrl, headers);
+    step(
+      `SPEKE v2.0 to ${keyServerUrl}/speke: DASH keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cenc; ClearKey, Widevine, PlayReady)`,
+    );
+    const dashKeys = await presetKeys(
+      "DASH, CMAF cenc",
+      {
+        contentId,
+        scheme: "cenc",
+        systems: [
+          { systemId: SPEKE_SYSTEMS.clearKeyAes128, contentProtectionData: true },
+          { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true, contentProtectionData: true },
+          { systemId: SPEKE_SYSTEMS.widevine, pssh: true, contentProtectionData: true },
+          { systemId: SPEKE_SYSTEMS.playready, pssh: true, contentProtectionData: true },
+        ],
+      },
+      clear.hasAudio,
+      keyServerUrl,
+      headers,
+    );
     exchanges.push(dashKeys.summary);
-    log(`      video KID ${kidToUuid(dashKeys.video.kid)}${dashKeys.audio ? `, audio KID ${kidToUuid(dashKeys.audio.kid)}` : ""}`);
+    log(
+      `      video KID ${kidToUuid(dashKeys.video.kid)}${dashKeys.audio ? `, audio KID ${kidToUuid(dashKeys.audio.kid)}` : ""}`,
+    );
 
-    step(`Shaka Packager ${packager}: DASH, cenc (AES-CTR, subsamples), ${psshBoxes([dashKeys.video, ...(dashKeys.audio ? [dashKeys.audio] : [])]).length} PSSH boxes from SPEKE`);
+    step(
+      `Shaka Packager ${packager}: DASH, cenc (AES-CTR, subsamples), ${psshBoxes([dashKeys.video, ...(dashKeys.audio ? [dashKeys.audio] : [])]).length} PSSH boxes from SPEKE`,
+    );
     const dashDir = join(outDir, "dash");
     await fs.rm(dashDir, { recursive: true, force: true });
     const dashTracks = labelled(dashKeys);
-    const streams = (dir: string, extra: (t: "video" | "audio") => StreamDescriptor) => dashTracks.map((t): StreamDescriptor => ({
-      in: clear.file, stream: t.type, drm_label: t.label,
-      init_segment: join(dir, t.type, "init.mp4"), segment_template: join(dir, t.type, "seg-$Number$.m4s"), ...extra(t.type),
-    }));
+    const streams = (dir: string, extra: (t: "video" | "audio") => StreamDescriptor) =>
+      dashTracks.map(
+        (t): StreamDescriptor => ({
+          in: clear.file,
+          stream: t.type,
+          drm_label: t.label,
+          init_segment: join(dir, t.type, "init.mp4"),
+          segment_template: join(dir, t.type, "seg-$Number$.m4s"),
+          ...extra(t.type),
+        }),
+      );
     const common = ["--clear_lead=0", `--segment_duration=${seg}`];
     await runPackager({
-      streams: streams(dashDir, () => ({})), scheme: "cenc", workDir: secrets,
+      streams: streams(dashDir, () => ({})),
+      scheme: "cenc",
+      workDir: secrets,
       keys: dashTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
       pssh: psshBoxes(dashTracks.map((t) => t.key)),
       flags: [...common, "--generate_static_live_mpd", `--mpd_output=${join(dashDir, "manifest.mpd")}`],
     });
     const mpdFile = join(dashDir, "manifest.mpd");
-    await fs.writeFile(mpdFile, protectMpd(await fs.readFile(mpdFile, "utf8"), dashTracks.map((t) => ({
-      contentType: t.type, kid: t.key.kid, systems: dashSystems(t.key, keyServerUrl),
-    }))));
+    await fs.writeFile(
+      mpdFile,
+      protectMpd(
+        await fs.readFile(mpdFile, "utf8"),
+        dashTracks.map((t) => ({
+          contentType: t.type,
+          kid: t.key.kid,
+          systems: dashSystems(t.key, keyServerUrl),
+        })),
+      ),
+    );
 
-    step("SPEKE v2.0: HLS fMP4 keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cbcs) and Shaka Packager: HLS, cbcs (SAMPLE-AES)");
-    const cbcsKeys = await presetKeys("HLS, fMP4 cbcs (SAMPLE-AES)", {
-      contentId: `${contentId}-cbcs`, scheme: "cbcs",
-      systems: [
-        { systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true },
-        { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true },
-        { systemId: SPEKE_SYSTEMS.widevine, pssh: true, hls: true },
-        { systemId: SPEKE_SYSTEMS.playready, pssh: true, hls: true },
-        { systemId: SPEKE_SYSTEMS.fairplay, hls: true },
-      ],
-    }, clear.hasAudio, keyServerUrl, headers);
+    step(
+      "SPEKE v2.0: HLS fMP4 keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cbcs) and Shaka Packager: HLS, cbcs (SAMPLE-AES)",
+    );
+    const cbcsKeys = await presetKeys(
+      "HLS, fMP4 cbcs (SAMPLE-AES)",
+      {
+        contentId: `${contentId}-cbcs`,
+        scheme: "cbcs",
+        systems: [
+          { systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true },
+          { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true },
+          { systemId: SPEKE_SYSTEMS.widevine, pssh: true, hls: true },
+          { systemId: SPEKE_SYSTEMS.playready, pssh: true, hls: true },
+          { systemId: SPEKE_SYSTEMS.fairplay, hls: true },
+        ],
+      },
+      clear.hasAudio,
+      keyServerUrl,
+      headers,
+    );
     exchanges.push(cbcsKeys.summary);
-    log(`      video KID ${kidToUuid(cbcsKeys.video.kid)}${cbcsKeys.audio ? `, audio KID ${kidToUuid(cbcsKeys.audio.kid)}` : ""}`);
+    log(
+      `      video KID ${kidToUuid(cbcsKeys.video.kid)}${cbcsKeys.audio ? `, audio KID ${kidToUuid(cbcsKeys.audio.kid)}` : ""}`,
+    );
     const cbcsDir = join(outDir, "hls-cbcs");
     await fs.rm(cbcsDir, { recursive: true, force: true });
     const cbcsTracks = labelled(cbcsKeys);
     await runPackager({
-      streams: cbcsTracks.map((t): StreamDescriptor => ({
-        in: clear.file, stream: t.type, drm_label: t.label,
-        init_segment: join(cbcsDir, t.type, "init.mp4"), segment_template: join(cbcsDir, t.type, "seg-$Number$.m4s"),
-        playlist_name: `${t.type}.m3u8`, ...(t.type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
-      })),
-      scheme: "cbcs", workDir: secrets,
+      streams: cbcsTracks.map(
+        (t): StreamDescriptor => ({
+          in: clear.file,
+          stream: t.type,
+          drm_label: t.label,
+          init_segment: join(cbcsDir, t.type, "init.mp4"),
+          segment_template: join(cbcsDir, t.type, "seg-$Number$.m4s"),
+          playlist_name: `${t.type}.m3u8`,
+          ...(t.type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
+        }),
+      ),
+      scheme: "cbcs",
+      workDir: secrets,
       keys: cbcsTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
       pssh: psshBoxes(cbcsTracks.map((t) => t.key)),
       flags: [...common, "--hls_playlist_type=VOD", `--hls_master_playlist_output=${join(cbcsDir, "master.m3u8")}`],
@@ -220,7 +328,8 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
     step("SPEKE v2.0: the HLS MPEG-TS key (SHARED, Clear Key AES-128) and ffmpeg: HLS AES-128");
     const wantHls = kidFromUuid(randomUUID());
     const hlsSpec: SpekeRequestSpec = {
-      contentId: `${contentId}-hls`, scheme: "cbcs",
+      contentId: `${contentId}-hls`,
+      scheme: "cbcs",
       keys: [{ kid: wantHls, trackType: "ALL" }],
       systems: [{ systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true }],
     };
@@ -228,15 +337,26 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
     exchanges.push(summarizeExchange("HLS, MPEG-TS AES-128", hlsSpec, hlsKeys, keyServerUrl));
     const hlsKey = keyFor(hlsKeys, "ALL", wantHls);
     const sig = hlsKey.systems.find((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128);
-    const mediaLine = sig?.hlsMedia ?? `#EXT-X-KEY:METHOD=AES-128,URI="${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}"`;
+    const mediaLine =
+      sig?.hlsMedia ?? `#EXT-X-KEY:METHOD=AES-128,URI="${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}"`;
     const keyUri = keyAttribute(mediaLine, "URI") ?? `${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}`;
     const hlsDir = join(outDir, "hls");
     await fs.rm(hlsDir, { recursive: true, force: true });
     const iv = randomBytes(16);
-    const playlist = await hlsAes128({
-      input: clear.file, outDir: hlsDir, key: hlsKey.key, keyUri, iv,
-      segmentSec: seg, durationSec: clear.durationSec, progress: (m) => log(`      ${m}`),
-    }, join(secrets, "hls.key"), join(secrets, "hls.keyinfo"));
+    const playlist = await hlsAes128(
+      {
+        input: clear.file,
+        outDir: hlsDir,
+        key: hlsKey.key,
+        keyUri,
+        iv,
+        segmentSec: seg,
+        durationSec: clear.durationSec,
+        progress: (m) => log(`      ${m}`),
+      },
+      join(secrets, "hls.key"),
+      join(secrets, "hls.keyinfo"),
+    );
     await fs.writeFile(playlist, applyKeyLine(await fs.readFile(playlist, "utf8"), mediaLine, iv));
     const tsFiles = (await fs.readdir(hlsDir)).filter((f) => f.endsWith(".ts"));
     const tsBytes = (await Promise.all(tsFiles.map((f) => fs.stat(join(hlsDir, f))))).reduce((n, s) => n + s.size, 0);
@@ -245,28 +365,45 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
     const inf = /^#EXT-X-STREAM-INF:(.*)$/m.exec(cbcsMaster)?.[1] ?? "";
     const codecs = keyAttribute(inf, "CODECS") ?? "avc1.4d401e";
     const res = /^(\d+)x(\d+)$/.exec(keyAttribute(inf, "RESOLUTION") ?? "");
-    await fs.writeFile(join(hlsDir, "master.m3u8"), writeMasterPlaylist({
-      mediaUri: "stream.m3u8", bandwidth: tsBytes * 8 / Math.max(clear.durationSec, 0.001), codecs,
-      ...(res ? { resolution: { width: Number(res[1]), height: Number(res[2]) } } : {}),
-      ...(sig?.hlsMaster ? { sessionKeyLine: sig.hlsMaster } : {}),
-    }));
+    await fs.writeFile(
+      join(hlsDir, "master.m3u8"),
+      writeMasterPlaylist({
+        mediaUri: "stream.m3u8",
+        bandwidth: (tsBytes * 8) / Math.max(clear.durationSec, 0.001),
+        codecs,
+        ...(res ? { resolution: { width: Number(res[1]), height: Number(res[2]) } } : {}),
+        ...(sig?.hlsMaster ? { sessionKeyLine: sig.hlsMaster } : {}),
+      }),
+    );
 
     const result: PackageResult = {
-      contentId, keyServerUrl, packager,
-      dash: "dash/manifest.mpd", hlsCbcs: "hls-cbcs/master.m3u8", hls: "hls/master.m3u8", exchange: EXCHANGE_FILE,
+      contentId,
+      keyServerUrl,
+      packager,
+      dash: "dash/manifest.mpd",
+      hlsCbcs: "hls-cbcs/master.m3u8",
+      hls: "hls/master.m3u8",
+      exchange: EXCHANGE_FILE,
       kids: {
-        video: kidToUuid(dashKeys.video.kid), ...(dashKeys.audio ? { audio: kidToUuid(dashKeys.audio.kid) } : {}),
-        cbcsVideo: kidToUuid(cbcsKeys.video.kid), ...(cbcsKeys.audio ? { cbcsAudio: kidToUuid(cbcsKeys.audio.kid) } : {}),
+        video: kidToUuid(dashKeys.video.kid),
+        ...(dashKeys.audio ? { audio: kidToUuid(dashKeys.audio.kid) } : {}),
+        cbcsVideo: kidToUuid(cbcsKeys.video.kid),
+        ...(cbcsKeys.audio ? { cbcsAudio: kidToUuid(cbcsKeys.audio.kid) } : {}),
         hls: kidToUuid(hlsKey.kid),
       },
       durationSec: clear.durationSec,
       segments: {
-        video: await countFiles(join(dashDir, "video"), ".m4s"), audio: await countFiles(join(dashDir, "audio"), ".m4s"),
-        cbcsVideo: await countFiles(join(cbcsDir, "video"), ".m4s"), cbcsAudio: await countFiles(join(cbcsDir, "audio"), ".m4s"),
+        video: await countFiles(join(dashDir, "video"), ".m4s"),
+        audio: await countFiles(join(dashDir, "audio"), ".m4s"),
+        cbcsVideo: await countFiles(join(cbcsDir, "video"), ".m4s"),
+        cbcsAudio: await countFiles(join(cbcsDir, "audio"), ".m4s"),
         hls: tsFiles.length,
       },
     };
-    await fs.writeFile(join(outDir, EXCHANGE_FILE), JSON.stringify({ keyServerUrl, packager, exchanges }, null, 2) + "\n");
+    await fs.writeFile(
+      join(outDir, EXCHANGE_FILE),
+      JSON.stringify({ keyServerUrl, packager, exchanges }, null, 2) + "\n",
+    );
     await fs.writeFile(join(outDir, MANIFEST_FILE), JSON.stringify(result, null, 2) + "\n");
     step(`Done: ${join(outDir, result.dash)}, ${join(outDir, result.hlsCbcs)} and ${join(outDir, result.hls)}`);
     return result;
@@ -305,7 +442,14 @@ Formats written into outdir:
   hls/master.m3u8        HLS, MPEG-TS, whole-segment AES-128 (METHOD=AES-128, key from /hls/key/{kid}); ffmpeg.
   keyplane.json          what was written and the KIDs (no keys); exchange.json: the SPEKE exchanges (no keys)`;
 
-export interface CliArgs { input?: string; outDir: string; keyServerUrl: string; contentId?: string; clipSeconds?: number; help?: boolean }
+export interface CliArgs {
+  input?: string;
+  outDir: string;
+  keyServerUrl: string;
+  contentId?: string;
+  clipSeconds?: number;
+  help?: boolean;
+}
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   const pos: string[] = [];
@@ -314,7 +458,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const a = argv[i]!;
     const val = () => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new KeyplaneError("USAGE", `${a} needs a value\n\n${USAGE}`, { status: 400 });
+      if (v === undefined || v.startsWith("--"))
+        throw new KeyplaneError("USAGE", `${a} needs a value\n\n${USAGE}`, { status: 400 });
       return v;
     };
     if (a === "-h" || a === "--help") out.help = true;
@@ -322,45 +467,59 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     else if (a === "--content-id") out.contentId = val();
     else if (a === "--seconds") {
       const n = Number(val());
-      if (!Number.isFinite(n) || n < 1 || n > 600) throw new KeyplaneError("USAGE", "--seconds must be between 1 and 600", { status: 400 });
+      if (!Number.isFinite(n) || n < 1 || n > 600)
+        throw new KeyplaneError("USAGE", "--seconds must be between 1 and 600", { status: 400 });
       out.clipSeconds = n;
     } else if (a.startsWith("-")) throw new KeyplaneError("USAGE", `Unknown option ${a}\n\n${USAGE}`, { status: 400 });
     else pos.push(a);
   }
   if (pos.length > 2) throw new KeyplaneError("USAGE", `Too many arguments\n\n${USAGE}`, { status: 400 });
-  if (pos.length === 2) { out.input = pos[0]!; out.outDir = pos[1]!; }
-  else if (pos.length === 1) {
+  if (pos.length === 2) {
+    out.input = pos[0]!;
+    out.outDir = pos[1]!;
+  } else if (pos.length === 1) {
     // one argument: an existing file is the input (output to ./lab-out), anything else is the output directory
-    if (existsSync(pos[0]!) && !(/\/$/.test(pos[0]!)) && !isDir(pos[0]!)) out.input = pos[0]!;
+    if (existsSync(pos[0]!) && !/\/$/.test(pos[0]!) && !isDir(pos[0]!)) out.input = pos[0]!;
     else out.outDir = pos[0]!;
   }
   return out;
 }
 
 function isDir(p: string): boolean {
-  try { return statSync(p).isDirectory(); } catch { return false; }
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** CLI entry: returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
-    if (args.help) { process.stdout.write(USAGE + "\n"); return 0; }
+    if (args.help) {
+      process.stdout.write(USAGE + "\n");
+      return 0;
+    }
     const r = await packageMedia({
-      outDir: args.outDir, keyServerUrl: args.keyServerUrl,
-      ...(args.input ? { input: args.input } : {}), ...(args.contentId ? { contentId: args.contentId } : {}),
+      outDir: args.outDir,
+      keyServerUrl: args.keyServerUrl,
+      ...(args.input ? { input: args.input } : {}),
+      ...(args.contentId ? { contentId: args.contentId } : {}),
       ...(args.clipSeconds ? { clipSeconds: args.clipSeconds } : {}),
       log: (m) => process.stderr.write(m + "\n"),
     });
     process.stdout.write(JSON.stringify(r, null, 2) + "\n");
     return 0;
   } catch (e) {
-    const msg = isKeyplaneError(e) ? e.message : (e as Error)?.message ?? String(e);
+    const msg = isKeyplaneError(e) ? e.message : ((e as Error)?.message ?? String(e));
     process.stderr.write(`keyplane package: ${msg}\n`);
     return isKeyplaneError(e) && e.status < 500 ? 2 : 1;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

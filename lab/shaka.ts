@@ -25,8 +25,12 @@ export function packagerPath(): string {
   const name = BINARIES[process.platform]?.[process.arch];
   if (!name) throw packagerError(`Shaka Packager has no binary for ${process.platform}/${process.arch}`);
   let pkg: string;
-  try { pkg = require.resolve("shaka-packager/package.json"); } catch {
-    throw packagerError("Shaka Packager is not installed: run `npm ci` (the npm package `shaka-packager` ships the binaries)");
+  try {
+    pkg = require.resolve("shaka-packager/package.json");
+  } catch {
+    throw packagerError(
+      "Shaka Packager is not installed: run `npm ci` (the npm package `shaka-packager` ships the binaries)",
+    );
   }
   return join(dirname(pkg), "bin", name);
 }
@@ -34,9 +38,14 @@ export function packagerPath(): string {
 function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = ""; let stderr = "";
-    p.stdout.on("data", (d: Buffer) => { stdout = (stdout + d.toString()).slice(-20_000); });
-    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => {
+      stdout = (stdout + d.toString()).slice(-20_000);
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20_000);
+    });
     p.on("error", (e) => reject(packagerError(`Cannot run Shaka Packager (${bin}): ${e.message}`)));
     p.on("close", (code) => resolve({ code, stdout, stderr }));
   });
@@ -46,11 +55,16 @@ function run(bin: string, args: string[]): Promise<{ code: number | null; stdout
 export async function packagerVersion(): Promise<string> {
   const r = await run(packagerPath(), ["--version"]);
   const m = /version\s+(\S+)/.exec(r.stdout + r.stderr);
-  if (r.code !== 0 || !m) throw packagerError(`Shaka Packager did not report a version: ${(r.stderr || r.stdout).trim().slice(-300)}`);
+  if (r.code !== 0 || !m)
+    throw packagerError(`Shaka Packager did not report a version: ${(r.stderr || r.stdout).trim().slice(-300)}`);
   return m[1]!;
 }
 
-export interface RawKey { label: string; kid: Buffer; key: Buffer }
+export interface RawKey {
+  label: string;
+  kid: Buffer;
+  key: Buffer;
+}
 
 /** One stream descriptor (`in=...,stream=...,...`); values must not contain commas. */
 export type StreamDescriptor = Record<string, string>;
@@ -68,10 +82,13 @@ export interface PackagerRun {
 }
 
 function descriptor(s: StreamDescriptor): string {
-  return Object.entries(s).map(([k, v]) => {
-    if (/[,\n]/.test(v) || /[=,\n]/.test(k)) throw packagerError(`stream descriptor value for ${k} contains a comma or newline: ${JSON.stringify(v)}`);
-    return `${k}=${v}`;
-  }).join(",");
+  return Object.entries(s)
+    .map(([k, v]) => {
+      if (/[,\n]/.test(v) || /[=,\n]/.test(k))
+        throw packagerError(`stream descriptor value for ${k} contains a comma or newline: ${JSON.stringify(v)}`);
+      return `${k}=${v}`;
+    })
+    .join(",");
 }
 
 /** glog's line prefix: severity + MMDD, time, thread, file:line] */
@@ -82,7 +99,10 @@ const GLOG_PREFIX = /^([IWEF])\d{4} [\d:.]+\s+\d+ [^\]]*\] /;
  * duplicates removed, the last few kept; the raw tail when there are none.
  */
 export function packagerMessage(log: string): string {
-  const lines = log.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = log
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const errors = lines.flatMap((l) => {
     const m = GLOG_PREFIX.exec(l);
     return m && m[1] !== "I" ? [l.slice(m[0].length)] : [];
@@ -105,7 +125,9 @@ export async function runPackager(o: PackagerRun): Promise<void> {
   try {
     const r = await run(packagerPath(), [...o.streams.map(descriptor), "--quiet", `--flagfile=${flagFile}`]);
     if (r.code !== 0) {
-      throw packagerError(`Shaka Packager failed (exit ${r.code ?? "signal"}):\n${packagerMessage(r.stderr + "\n" + r.stdout)}`);
+      throw packagerError(
+        `Shaka Packager failed (exit ${r.code ?? "signal"}):\n${packagerMessage(r.stderr + "\n" + r.stdout)}`,
+      );
     }
   } finally {
     await fs.rm(flagFile, { force: true });

@@ -29,9 +29,17 @@ export const SYSTEM_NAMES: Readonly<Record<string, string>> = {
 export type TrackType = "VIDEO" | "AUDIO" | "ALL";
 export type Scheme = "cenc" | "cbcs" | "cens" | "cbc1";
 
-export interface SpekeKeyRequest { kid: Buffer; trackType: TrackType }
+export interface SpekeKeyRequest {
+  kid: Buffer;
+  trackType: TrackType;
+}
 /** What to ask per DRM system: PSSH / ContentProtectionData (DASH) and/or HLS signalling. */
-export interface SpekeSystemRequest { systemId: string; pssh?: boolean; contentProtectionData?: boolean; hls?: boolean }
+export interface SpekeSystemRequest {
+  systemId: string;
+  pssh?: boolean;
+  contentProtectionData?: boolean;
+  hls?: boolean;
+}
 
 export interface SpekeRequestSpec {
   contentId: string;
@@ -68,19 +76,39 @@ function spekeError(msg: string, status = 502): KeyplaneError {
 /** The CPIX 2.3 document for a SPEKE v2.0 request (track filters as AWS's encryption-contract examples write them). */
 export function buildSpekeRequest(s: SpekeRequestSpec): string {
   const kid = (k: Buffer) => kidToUuid(k);
-  const keys = s.keys.map((k) => `<cpix:ContentKey kid="${kid(k.kid)}" commonEncryptionScheme="${s.scheme}"></cpix:ContentKey>`).join("");
-  const systems = s.keys.flatMap((k) => s.systems.map((sys) =>
-    `<cpix:DRMSystem kid="${kid(k.kid)}" systemId="${xmlAttr(sys.systemId)}">` +
-    (sys.pssh ? "<cpix:PSSH/>" : "") +
-    (sys.contentProtectionData ? "<cpix:ContentProtectionData/>" : "") +
-    (sys.hls ? `<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>` : "") +
-    "</cpix:DRMSystem>")).join("");
-  const filter = (t: TrackType) => t === "VIDEO" ? "<cpix:VideoFilter/>" : t === "AUDIO" ? "<cpix:AudioFilter/>" : "<cpix:VideoFilter/><cpix:AudioFilter/>";
-  const rules = s.keys.map((k) => `<cpix:ContentKeyUsageRule kid="${kid(k.kid)}" intendedTrackType="${k.trackType}">${filter(k.trackType)}</cpix:ContentKeyUsageRule>`).join("");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n` +
+  const keys = s.keys
+    .map((k) => `<cpix:ContentKey kid="${kid(k.kid)}" commonEncryptionScheme="${s.scheme}"></cpix:ContentKey>`)
+    .join("");
+  const systems = s.keys
+    .flatMap((k) =>
+      s.systems.map(
+        (sys) =>
+          `<cpix:DRMSystem kid="${kid(k.kid)}" systemId="${xmlAttr(sys.systemId)}">` +
+          (sys.pssh ? "<cpix:PSSH/>" : "") +
+          (sys.contentProtectionData ? "<cpix:ContentProtectionData/>" : "") +
+          (sys.hls ? `<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>` : "") +
+          "</cpix:DRMSystem>",
+      ),
+    )
+    .join("");
+  const filter = (t: TrackType) =>
+    t === "VIDEO"
+      ? "<cpix:VideoFilter/>"
+      : t === "AUDIO"
+        ? "<cpix:AudioFilter/>"
+        : "<cpix:VideoFilter/><cpix:AudioFilter/>";
+  const rules = s.keys
+    .map(
+      (k) =>
+        `<cpix:ContentKeyUsageRule kid="${kid(k.kid)}" intendedTrackType="${k.trackType}">${filter(k.trackType)}</cpix:ContentKeyUsageRule>`,
+    )
+    .join("");
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<cpix:CPIX contentId="${xmlAttr(s.contentId)}" version="2.3" xmlns:cpix="${CPIX_NS}" xmlns:pskc="${PSKC_NS}">` +
     `<cpix:ContentKeyList>${keys}</cpix:ContentKeyList><cpix:DRMSystemList>${systems}</cpix:DRMSystemList>` +
-    `<cpix:ContentKeyUsageRuleList>${rules}</cpix:ContentKeyUsageRuleList></cpix:CPIX>`;
+    `<cpix:ContentKeyUsageRuleList>${rules}</cpix:ContentKeyUsageRuleList></cpix:CPIX>`
+  );
 }
 
 function elements(parent: Element, ns: string, local: string): Element[] {
@@ -105,7 +133,8 @@ function b64(s: string | undefined, what: string): Buffer | undefined {
 export function parseSpekeResponse(xml: string): SpekeKey[] {
   const doc = parseXmlStrict(xml, { maxChars: 2 * 1024 * 1024, code: "SPEKE_CLIENT_FAILED" });
   const root = doc.documentElement!;
-  if (root.namespaceURI !== CPIX_NS || root.localName !== "CPIX") throw spekeError("SPEKE response is not a CPIX document");
+  if (root.namespaceURI !== CPIX_NS || root.localName !== "CPIX")
+    throw spekeError("SPEKE response is not a CPIX document");
   const rules = new Map<string, string>();
   for (const r of elements(root, CPIX_NS, "ContentKeyUsageRule")) {
     const k = r.getAttribute("kid");
@@ -116,34 +145,46 @@ export function parseSpekeResponse(xml: string): SpekeKey[] {
   const keys = elements(root, CPIX_NS, "ContentKey").map((ck) => {
     const kidText = (ck.getAttribute("kid") ?? "").toLowerCase();
     let kid: Buffer;
-    try { kid = kidFromUuid(kidText); } catch { throw spekeError(`SPEKE response: bad ContentKey@kid ${JSON.stringify(kidText)}`); }
+    try {
+      kid = kidFromUuid(kidText);
+    } catch {
+      throw spekeError(`SPEKE response: bad ContentKey@kid ${JSON.stringify(kidText)}`);
+    }
     const plain = text(elements(ck, PSKC_NS, "PlainValue")[0]);
     if (!plain) {
-      throw spekeError(elements(ck, PSKC_NS, "EncryptedValue").length
-        ? "SPEKE response carries encrypted content keys; the lab client sends no DeliveryData and expects PlainValue"
-        : `SPEKE response has no key for KID ${kidText}`);
+      throw spekeError(
+        elements(ck, PSKC_NS, "EncryptedValue").length
+          ? "SPEKE response carries encrypted content keys; the lab client sends no DeliveryData and expects PlainValue"
+          : `SPEKE response has no key for KID ${kidText}`,
+      );
     }
     const key = b64(plain, "PlainValue")!;
-    if (key.length !== 16) throw spekeError(`SPEKE response: key for KID ${kidText} is ${key.length} bytes, expected 16`);
-    const sys: SpekeSystemResult[] = systems.filter((d) => (d.getAttribute("kid") ?? "").toLowerCase() === kidText).map((d) => {
-      const r: SpekeSystemResult = { systemId: (d.getAttribute("systemId") ?? "").toLowerCase() };
-      const pssh = b64(text(elements(d, CPIX_NS, "PSSH")[0]), "PSSH");
-      if (pssh && pssh.length) r.pssh = pssh;
-      const cpd = b64(text(elements(d, CPIX_NS, "ContentProtectionData")[0]), "ContentProtectionData");
-      if (cpd && cpd.length) {
-        try {
-          r.contentProtectionData = UTF8.decode(cpd);
-        } catch {
-          throw spekeError(`SPEKE response: ContentProtectionData for system ${r.systemId.slice(0, 40)} is not UTF-8 text`);
+    if (key.length !== 16)
+      throw spekeError(`SPEKE response: key for KID ${kidText} is ${key.length} bytes, expected 16`);
+    const sys: SpekeSystemResult[] = systems
+      .filter((d) => (d.getAttribute("kid") ?? "").toLowerCase() === kidText)
+      .map((d) => {
+        const r: SpekeSystemResult = { systemId: (d.getAttribute("systemId") ?? "").toLowerCase() };
+        const pssh = b64(text(elements(d, CPIX_NS, "PSSH")[0]), "PSSH");
+        if (pssh?.length) r.pssh = pssh;
+        const cpd = b64(text(elements(d, CPIX_NS, "ContentProtectionData")[0]), "ContentProtectionData");
+        if (cpd?.length) {
+          try {
+            r.contentProtectionData = UTF8.decode(cpd);
+          } catch {
+            throw spekeError(
+              `SPEKE response: ContentProtectionData for system ${r.systemId.slice(0, 40)} is not UTF-8 text`,
+            );
+          }
         }
-      }
-      for (const h of elements(d, CPIX_NS, "HLSSignalingData")) {
-        const line = b64(text(h), "HLSSignalingData")?.toString("utf8").trim();
-        if (!line) continue;
-        if (h.getAttribute("playlist") === "master") r.hlsMaster = line; else r.hlsMedia = line;
-      }
-      return r;
-    });
+        for (const h of elements(d, CPIX_NS, "HLSSignalingData")) {
+          const line = b64(text(h), "HLSSignalingData")?.toString("utf8").trim();
+          if (!line) continue;
+          if (h.getAttribute("playlist") === "master") r.hlsMaster = line;
+          else r.hlsMedia = line;
+        }
+        return r;
+      });
     const trackType = rules.get(kidText);
     return { kid, key, ...(trackType ? { trackType } : {}), systems: sys };
   });
@@ -176,21 +217,26 @@ export async function requestKeys(spec: SpekeRequestSpec, o: SpekeCallOptions): 
       signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
     });
   } catch (e) {
-    throw spekeError(`Cannot reach the key server at ${endpoint} (${(e as Error).message}). Start it with \`npm start\` or pass --key-server.`);
+    throw spekeError(
+      `Cannot reach the key server at ${endpoint} (${(e as Error).message}). Start it with \`npm start\` or pass --key-server.`,
+    );
   }
   const body = await res.text();
-  if (res.status !== 200) throw spekeError(`Key server answered ${res.status} to the SPEKE request: ${body.slice(0, 300)}`);
+  if (res.status !== 200)
+    throw spekeError(`Key server answered ${res.status} to the SPEKE request: ${body.slice(0, 300)}`);
   const keys = parseSpekeResponse(body);
   for (const k of spec.keys) {
     // the server may override KIDs (SPEKE allows it); match by track type then
-    if (!keys.some((r) => r.kid.equals(k.kid) || r.trackType === k.trackType)) throw spekeError(`SPEKE response has no key for the ${k.trackType} track`);
+    if (!keys.some((r) => r.kid.equals(k.kid) || r.trackType === k.trackType))
+      throw spekeError(`SPEKE response has no key for the ${k.trackType} track`);
   }
   return keys;
 }
 
 /** The response key for a track type (or the one requested KID). */
 export function keyFor(keys: SpekeKey[], trackType: TrackType, requested?: Buffer): SpekeKey {
-  const k = keys.find((r) => r.trackType === trackType) ?? (requested ? keys.find((r) => r.kid.equals(requested)) : undefined);
+  const k =
+    keys.find((r) => r.trackType === trackType) ?? (requested ? keys.find((r) => r.kid.equals(requested)) : undefined);
   if (!k) throw spekeError(`SPEKE response has no ${trackType} key`);
   return k;
 }
@@ -213,30 +259,61 @@ export interface SpekeExchangeSummary {
     drmSystems: { name: string; systemId: string; asks: string[] }[];
   };
   response: {
-    keys: { kid: string; intendedTrackType?: string; systems: { name: string; systemId: string; psshBytes?: number; contentProtectionData?: boolean; hlsMedia?: string; hlsMaster?: string }[] }[];
+    keys: {
+      kid: string;
+      intendedTrackType?: string;
+      systems: {
+        name: string;
+        systemId: string;
+        psshBytes?: number;
+        contentProtectionData?: boolean;
+        hlsMedia?: string;
+        hlsMaster?: string;
+      }[];
+    }[];
   };
 }
 
-export function summarizeExchange(purpose: string, spec: SpekeRequestSpec, keys: SpekeKey[], url: string): SpekeExchangeSummary {
+export function summarizeExchange(
+  purpose: string,
+  spec: SpekeRequestSpec,
+  keys: SpekeKey[],
+  url: string,
+): SpekeExchangeSummary {
   const shared = spec.keys.some((k) => k.trackType === "ALL");
   const name = (id: string) => SYSTEM_NAMES[id] ?? id;
   return {
     purpose,
     endpoint: spekeEndpoint(url),
     request: {
-      spekeVersion: "2.0", cpixVersion: "2.3", contentId: spec.contentId, commonEncryptionScheme: spec.scheme,
-      presets: shared ? { video: "SHARED", audio: "SHARED" } : { video: "PRESET-VIDEO-1", audio: spec.keys.some((k) => k.trackType === "AUDIO") ? "PRESET-AUDIO-1" : "UNENCRYPTED" },
+      spekeVersion: "2.0",
+      cpixVersion: "2.3",
+      contentId: spec.contentId,
+      commonEncryptionScheme: spec.scheme,
+      presets: shared
+        ? { video: "SHARED", audio: "SHARED" }
+        : {
+            video: "PRESET-VIDEO-1",
+            audio: spec.keys.some((k) => k.trackType === "AUDIO") ? "PRESET-AUDIO-1" : "UNENCRYPTED",
+          },
       keys: spec.keys.map((k) => ({ kid: kidToUuid(k.kid), intendedTrackType: k.trackType })),
       drmSystems: spec.systems.map((s) => ({
-        name: name(s.systemId), systemId: s.systemId,
-        asks: [...(s.pssh ? ["PSSH"] : []), ...(s.contentProtectionData ? ["ContentProtectionData"] : []), ...(s.hls ? ["HLSSignalingData"] : [])],
+        name: name(s.systemId),
+        systemId: s.systemId,
+        asks: [
+          ...(s.pssh ? ["PSSH"] : []),
+          ...(s.contentProtectionData ? ["ContentProtectionData"] : []),
+          ...(s.hls ? ["HLSSignalingData"] : []),
+        ],
       })),
     },
     response: {
       keys: keys.map((k) => ({
-        kid: kidToUuid(k.kid), ...(k.trackType ? { intendedTrackType: k.trackType } : {}),
+        kid: kidToUuid(k.kid),
+        ...(k.trackType ? { intendedTrackType: k.trackType } : {}),
         systems: k.systems.map((s) => ({
-          name: name(s.systemId), systemId: s.systemId,
+          name: name(s.systemId),
+          systemId: s.systemId,
           ...(s.pssh ? { psshBytes: s.pssh.length } : {}),
           ...(s.contentProtectionData ? { contentProtectionData: true } : {}),
           ...(s.hlsMedia ? { hlsMedia: s.hlsMedia } : {}),

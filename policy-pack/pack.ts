@@ -15,7 +15,9 @@ export function toPolicy(rule: RuleDefinition): ResourceValidationPolicy {
     configSchema: configSchemaFor(rule) as ResourceValidationPolicy["configSchema"],
     validateResource: (args, reportViolation) => {
       // The pack already applied enforcement levels; only the rule's own settings matter here.
-      const { config } = ruleConfigFor(rule, { [rule.name]: args.getConfig<Partial<RuleConfig>>() as Record<string, unknown> });
+      const { config } = ruleConfigFor(rule, {
+        [rule.name]: args.getConfig<Partial<RuleConfig>>() as Record<string, unknown>,
+      });
       for (const v of runRule(rule, { type: args.type, urn: args.urn, name: args.name, props: args.props }, config)) {
         reportViolation(v.path ? `${v.message} [${v.path}]` : v.message);
       }
@@ -25,7 +27,8 @@ export function toPolicy(rule: RuleDefinition): ResourceValidationPolicy {
 
 export function policyPackArgs(): PolicyPackArgs {
   return {
-    description: "Keyplane content protection review: key delivery restrictions, DRM license levels, SPEKE auth, secrets and MediaPackage encryption.",
+    description:
+      "Keyplane content protection review: key delivery restrictions, DRM license levels, SPEKE auth, secrets and MediaPackage encryption.",
     displayName: "Keyplane content protection",
     enforcementLevel: "mandatory",
     policies: rules.map(toPolicy),

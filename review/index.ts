@@ -5,7 +5,22 @@
  */
 export { CONFIG_SECRETS_RULE, main, parseArgs, review, USAGE, type ReviewOptions } from "./run";
 export { readPulumiProject, type PulumiProject } from "./project";
-export { containsSecret, plainInputs, recordProgram, type RecordedResource, type Recording, type RecordOptions } from "./record";
-export { renderJson, renderMarkdown, renderText, summarize, type AppliedRule, type ReviewFiles, type ReviewResult } from "./report";
+export {
+  containsSecret,
+  plainInputs,
+  recordProgram,
+  type RecordedResource,
+  type Recording,
+  type RecordOptions,
+} from "./record";
+export {
+  renderJson,
+  renderMarkdown,
+  renderText,
+  summarize,
+  type AppliedRule,
+  type ReviewFiles,
+  type ReviewResult,
+} from "./report";
 export { renderSarif, sarifLevel, SARIF_SCHEMA, SARIF_VERSION, toSarif } from "./sarif";
 export { loadStackConfig, parseStackConfig, SECRET_PLACEHOLDER, type StackConfig } from "./stack-config";

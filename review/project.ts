@@ -34,10 +34,14 @@ function readProjectFile(dir: string): { file: string; text: string } {
     } catch {
       continue;
     }
-    if (text.length > MAX_PROJECT_BYTES) throw new KeyplaneError("project_invalid", `${file}: larger than ${MAX_PROJECT_BYTES} bytes`);
+    if (text.length > MAX_PROJECT_BYTES)
+      throw new KeyplaneError("project_invalid", `${file}: larger than ${MAX_PROJECT_BYTES} bytes`);
     return { file, text };
   }
-  throw new KeyplaneError("project_missing", `no Pulumi.yaml in ${dir} (run the review in a Pulumi project folder, or pass --cwd <folder>)`);
+  throw new KeyplaneError(
+    "project_missing",
+    `no Pulumi.yaml in ${dir} (run the review in a Pulumi project folder, or pass --cwd <folder>)`,
+  );
 }
 
 export function readPulumiProject(dir: string): PulumiProject {
@@ -48,13 +52,25 @@ export function readPulumiProject(dir: string): PulumiProject {
   } catch (e) {
     throw new KeyplaneError("project_invalid", `${file}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new KeyplaneError("project_invalid", `${file}: expected a mapping`);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new KeyplaneError("project_invalid", `${file}: expected a mapping`);
   const p = doc as Record<string, unknown>;
-  if (typeof p.name !== "string" || p.name === "") throw new KeyplaneError("project_invalid", `${file}: "name" is required`);
-  const runtime = typeof p.runtime === "string" ? p.runtime : typeof (p.runtime as { name?: unknown } | undefined)?.name === "string" ? (p.runtime as { name: string }).name : "";
-  if (runtime !== "nodejs") throw new KeyplaneError("project_invalid", `${file}: runtime "${runtime}" cannot be reviewed offline (nodejs only)`);
+  if (typeof p.name !== "string" || p.name === "")
+    throw new KeyplaneError("project_invalid", `${file}: "name" is required`);
+  const runtime =
+    typeof p.runtime === "string"
+      ? p.runtime
+      : typeof (p.runtime as { name?: unknown } | undefined)?.name === "string"
+        ? (p.runtime as { name: string }).name
+        : "";
+  if (runtime !== "nodejs")
+    throw new KeyplaneError(
+      "project_invalid",
+      `${file}: runtime "${runtime}" cannot be reviewed offline (nodejs only)`,
+    );
   for (const key of ["main", "stackConfigDir"] as const) {
-    if (p[key] !== undefined && (typeof p[key] !== "string" || p[key] === "")) throw new KeyplaneError("project_invalid", `${file}: "${key}" must be a path`);
+    if (p[key] !== undefined && (typeof p[key] !== "string" || p[key] === ""))
+      throw new KeyplaneError("project_invalid", `${file}: "${key}" must be a path`);
   }
   return {
     file,

@@ -63,21 +63,43 @@ export function containsSecret(v: unknown, depth = 0): boolean {
   return Object.values(o).some((x) => containsSecret(x, depth + 1));
 }
 
-function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string,
+): Record<string, unknown> {
   const [pkg, mod = "", kind = ""] = type.split(":");
   const service = mod.split("/")[0] ?? mod;
   const state: Record<string, unknown> = { ...inputs, name: inputs.name ?? name };
   if (pkg === "aws" || pkg === "aws-native") {
     const arn = `arn:aws:${service}:${region}:${ACCOUNT}:${kind.toLowerCase()}/${name}`;
     Object.assign(state, { arn, id: `${name}-id`, region });
-    if (service === "apigateway" || service === "apigatewayv2") Object.assign(state, { executionArn: `arn:aws:execute-api:${region}:${ACCOUNT}:${name}`, invokeUrl: `https://${name}.execute-api.${region}.amazonaws.com/`, apiEndpoint: `https://${name}.execute-api.${region}.amazonaws.com`, rootResourceId: `${name}-root` });
-    if (service === "lambda") Object.assign(state, { invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`, functionUrl: `https://${name}.lambda-url.${region}.on.aws/` });
+    if (service === "apigateway" || service === "apigatewayv2")
+      Object.assign(state, {
+        executionArn: `arn:aws:execute-api:${region}:${ACCOUNT}:${name}`,
+        invokeUrl: `https://${name}.execute-api.${region}.amazonaws.com/`,
+        apiEndpoint: `https://${name}.execute-api.${region}.amazonaws.com`,
+        rootResourceId: `${name}-root`,
+      });
+    if (service === "lambda")
+      Object.assign(state, {
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        functionUrl: `https://${name}.lambda-url.${region}.on.aws/`,
+      });
     if (service === "cloudfront") Object.assign(state, { domainName: `${name}.cloudfront.net` });
     if (service === "mediapackagev2") Object.assign(state, { dashManifestUrls: [], hlsManifestUrls: [] });
   } else if (pkg === "azure-native") {
-    Object.assign(state, { id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${mod}/${kind}/${name}`, policyId: "00000000-0000-0000-0000-000000000000" });
+    Object.assign(state, {
+      id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${mod}/${kind}/${name}`,
+      policyId: "00000000-0000-0000-0000-000000000000",
+    });
   } else if (pkg === "random") {
-    Object.assign(state, { result: "review-placeholder", base64: Buffer.alloc(30, 0x6b).toString("base64"), hex: "6b".repeat(30) });
+    Object.assign(state, {
+      result: "review-placeholder",
+      base64: Buffer.alloc(30, 0x6b).toString("base64"),
+      hex: "6b".repeat(30),
+    });
   }
   return state;
 }
@@ -118,7 +140,9 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
   // A failed apply (a component's validation of an Output, say) rejects outside the program's own promise, and the
   // registrations waiting on it never finish: the first such rejection ends the run instead of a hang.
   let failed: (e: unknown) => void = () => undefined;
-  const failure = new Promise<never>((_, reject) => { failed = reject; });
+  const failure = new Promise<never>((_, reject) => {
+    failed = reject;
+  });
   failure.catch(() => undefined);
   const onRejection = (e: unknown) => {
     failures.push(e);
@@ -131,8 +155,17 @@ export async function recordProgram(program: () => unknown, opts: RecordOptions)
       {
         newResource(args) {
           const inputs = plainInputs(args.inputs ?? {}) as Record<string, unknown>;
-          const secretInputs = Object.entries((args.inputs ?? {}) as Record<string, unknown>).filter(([, v]) => containsSecret(v)).map(([k]) => k);
-          resources.push({ type: args.type, name: args.name, urn: `urn:pulumi:${opts.stack}::${opts.project}::${args.type}::${args.name}`, custom: args.custom !== false, props: inputs, secretInputs });
+          const secretInputs = Object.entries((args.inputs ?? {}) as Record<string, unknown>)
+            .filter(([, v]) => containsSecret(v))
+            .map(([k]) => k);
+          resources.push({
+            type: args.type,
+            name: args.name,
+            urn: `urn:pulumi:${opts.stack}::${opts.project}::${args.type}::${args.name}`,
+            custom: args.custom !== false,
+            props: inputs,
+            secretInputs,
+          });
           return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs, region) };
         },
         call(args) {

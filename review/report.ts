@@ -33,13 +33,23 @@ export interface ReviewResult {
 }
 
 export function summarize(r: ReviewResult) {
-  const mandatory = r.findings.filter((f) => f.enforcementLevel === "mandatory" || f.enforcementLevel === "remediate").length;
+  const mandatory = r.findings.filter(
+    (f) => f.enforcementLevel === "mandatory" || f.enforcementLevel === "remediate",
+  ).length;
   const advisory = r.findings.filter((f) => f.enforcementLevel === "advisory").length;
-  return { resources: r.resources.filter((x) => x.custom).length, components: r.resources.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length, mandatory, advisory, passed: mandatory === 0 };
+  return {
+    resources: r.resources.filter((x) => x.custom).length,
+    components: r.resources.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length,
+    mandatory,
+    advisory,
+    passed: mandatory === 0,
+  };
 }
 
 function findingsFor(r: ReviewResult, res: RecordedResource): Finding[] {
-  return r.findings.filter((f) => f.resource.urn === res.urn || (f.resource.type === res.type && f.resource.name === res.name));
+  return r.findings.filter(
+    (f) => f.resource.urn === res.urn || (f.resource.type === res.type && f.resource.name === res.name),
+  );
 }
 
 function pad(s: string, n: number): string {
@@ -51,12 +61,14 @@ export function renderText(r: ReviewResult): string {
   const lines: string[] = [];
   lines.push(`Keyplane review: project ${r.project}, stack ${r.stack}, environment ${r.environment}`);
   lines.push("");
-  const rows = r.resources.filter((x) => x.custom).map((x) => {
-    const f = findingsFor(r, x);
-    const m = f.filter((y) => y.enforcementLevel !== "advisory").length;
-    const a = f.length - m;
-    return [x.type, x.name, f.length === 0 ? "ok" : `${m} mandatory, ${a} advisory`];
-  });
+  const rows = r.resources
+    .filter((x) => x.custom)
+    .map((x) => {
+      const f = findingsFor(r, x);
+      const m = f.filter((y) => y.enforcementLevel !== "advisory").length;
+      const a = f.length - m;
+      return [x.type, x.name, f.length === 0 ? "ok" : `${m} mandatory, ${a} advisory`];
+    });
   const w0 = Math.max(4, ...rows.map((x) => x[0]!.length));
   const w1 = Math.max(4, ...rows.map((x) => x[1]!.length));
   lines.push(`${pad("TYPE", w0)}  ${pad("NAME", w1)}  REVIEW`);
@@ -65,10 +77,15 @@ export function renderText(r: ReviewResult): string {
   if (r.findings.length === 0) lines.push(`No violations (${r.rulesApplied.length} rules, ${s.resources} resources).`);
   else {
     lines.push("Violations:");
-    for (const f of r.findings) lines.push(`  [${f.enforcementLevel}] ${f.rule}  ${f.resource.type} "${f.resource.name}"${f.path ? ` at ${f.path}` : ""}: ${f.message}`);
+    for (const f of r.findings)
+      lines.push(
+        `  [${f.enforcementLevel}] ${f.rule}  ${f.resource.type} "${f.resource.name}"${f.path ? ` at ${f.path}` : ""}: ${f.message}`,
+      );
   }
   lines.push("");
-  lines.push(`${s.passed ? "PASSED" : "FAILED"}: ${s.mandatory} mandatory, ${s.advisory} advisory violation(s) across ${s.resources} resources (${s.components} components).`);
+  lines.push(
+    `${s.passed ? "PASSED" : "FAILED"}: ${s.mandatory} mandatory, ${s.advisory} advisory violation(s) across ${s.resources} resources (${s.components} components).`,
+  );
   return lines.join("\n");
 }
 
@@ -81,12 +98,17 @@ export function renderMarkdown(r: ReviewResult): string {
   const out: string[] = [];
   out.push(`### ${s.passed ? "✅" : "❌"} Keyplane content protection review: \`${r.stack}\``);
   out.push("");
-  out.push(`Project \`${r.project}\`, environment \`${r.environment}\`: **${s.mandatory} mandatory**, ${s.advisory} advisory violation(s); ${s.resources} resources checked against ${r.rulesApplied.length} rules.`);
+  out.push(
+    `Project \`${r.project}\`, environment \`${r.environment}\`: **${s.mandatory} mandatory**, ${s.advisory} advisory violation(s); ${s.resources} resources checked against ${r.rulesApplied.length} rules.`,
+  );
   out.push("");
   if (r.findings.length > 0) {
     out.push("| Level | Rule | Resource | Where | Problem |");
     out.push("|---|---|---|---|---|");
-    for (const f of r.findings) out.push(`| ${f.enforcementLevel} | \`${f.rule}\` | \`${md(f.resource.type)}\` **${md(f.resource.name)}** | ${f.path ? `\`${md(f.path)}\`` : ""} | ${md(f.message)} |`);
+    for (const f of r.findings)
+      out.push(
+        `| ${f.enforcementLevel} | \`${f.rule}\` | \`${md(f.resource.type)}\` **${md(f.resource.name)}** | ${f.path ? `\`${md(f.path)}\`` : ""} | ${md(f.message)} |`,
+      );
     out.push("");
   }
   out.push("<details><summary>Resources</summary>");
@@ -112,7 +134,13 @@ export function renderJson(r: ReviewResult): string {
       summary: summarize(r),
       rules: r.rulesApplied,
       findings: r.findings,
-      resources: r.resources.map((x) => ({ type: x.type, name: x.name, urn: x.urn, custom: x.custom, findings: findingsFor(r, x).length })),
+      resources: r.resources.map((x) => ({
+        type: x.type,
+        name: x.name,
+        urn: x.urn,
+        custom: x.custom,
+        findings: findingsFor(r, x).length,
+      })),
     },
     null,
     2,

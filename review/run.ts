@@ -39,7 +39,17 @@ const STACK_RE = /^[A-Za-z0-9_.-]{1,100}$/;
 /** The arguments of `keyplane review` and `npm run review` (one parser for both). */
 export function parseArgs(argv: readonly string[], root: string): ReviewOptions {
   const opts: Partial<ReviewOptions> = { root };
-  const flags: Record<string, keyof ReviewOptions> = { "--stack": "stack", "--cwd": "root", "--config": "configFile", "--program": "program", "--policy-config": "policyConfigFile", "--environment": "environment", "--json": "json", "--markdown": "markdown", "--sarif": "sarif" };
+  const flags: Record<string, keyof ReviewOptions> = {
+    "--stack": "stack",
+    "--cwd": "root",
+    "--config": "configFile",
+    "--program": "program",
+    "--policy-config": "policyConfigFile",
+    "--environment": "environment",
+    "--json": "json",
+    "--markdown": "markdown",
+    "--sarif": "sarif",
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -50,7 +60,8 @@ export function parseArgs(argv: readonly string[], root: string): ReviewOptions 
     (opts as Record<string, string>)[key] = key === "root" ? abs(value) : value;
   }
   if (!opts.stack) throw new KeyplaneError("usage", `--stack is required\n${USAGE}`);
-  if (!STACK_RE.test(opts.stack)) throw new KeyplaneError("usage", `--stack "${opts.stack}": letters, digits, - _ . only`);
+  if (!STACK_RE.test(opts.stack))
+    throw new KeyplaneError("usage", `--stack "${opts.stack}": letters, digits, - _ . only`);
   return opts as ReviewOptions;
 }
 
@@ -60,12 +71,20 @@ const abs = (p: string) => (isAbsolute(p) ? p : resolve(process.cwd(), p));
 /** A review-only rule on the stack file itself (not a resource rule, so not part of the policy pack). */
 export const CONFIG_SECRETS_RULE: AppliedRule = {
   name: "keyplane-config-secrets-encrypted",
-  description: "Secret-looking stack settings (seed, password, secret, token, key) are Pulumi secrets (`pulumi config set --secret`), never plain text in the stack config file.",
+  description:
+    "Secret-looking stack settings (seed, password, secret, token, key) are Pulumi secrets (`pulumi config set --secret`), never plain text in the stack config file.",
   enforcementLevel: "mandatory",
 };
 
 function appliedRules(packConfig: PackConfig): AppliedRule[] {
-  return [...rules.map((r) => ({ name: r.name, description: r.description, enforcementLevel: ruleConfigFor(r, packConfig).enforcementLevel })), CONFIG_SECRETS_RULE];
+  return [
+    ...rules.map((r) => ({
+      name: r.name,
+      description: r.description,
+      enforcementLevel: ruleConfigFor(r, packConfig).enforcementLevel,
+    })),
+    CONFIG_SECRETS_RULE,
+  ];
 }
 
 /**
@@ -83,7 +102,10 @@ function registerTypeScript(projectDir: string): void {
   try {
     tsutils = projectRequire("@pulumi/pulumi/tsutils");
   } catch (e) {
-    throw new KeyplaneError("program_failed", `Cannot load a TypeScript program: @pulumi/pulumi is not installed in ${projectDir} (${(e as Error).message})`);
+    throw new KeyplaneError(
+      "program_failed",
+      `Cannot load a TypeScript program: @pulumi/pulumi is not installed in ${projectDir} (${(e as Error).message})`,
+    );
   }
   const tsconfig = join(projectDir, "tsconfig.json");
   const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsconfig);
@@ -96,7 +118,13 @@ function registerTypeScript(projectDir: string): void {
     transpileOnly: compilerOptions.noCheck,
     project: tsconfig,
     skipProject: false,
-    compilerOptions: { target: "ES2020", module: nodeNext ? "nodenext" : "commonjs", moduleResolution: nodeNext ? "nodenext" : "node", sourceMap: "true", ...compilerOptions },
+    compilerOptions: {
+      target: "ES2020",
+      module: nodeNext ? "nodenext" : "commonjs",
+      moduleResolution: nodeNext ? "nodenext" : "node",
+      sourceMap: "true",
+      ...compilerOptions,
+    },
   });
 }
 
@@ -136,7 +164,12 @@ export async function review(opts: ReviewOptions): Promise<ReviewResult> {
   } catch {
     throw new KeyplaneError("program_missing", `${programFile}: no such program (Pulumi.yaml "main", or --program)`);
   }
-  const recording = await recordProgram(() => runProgramModule(programFile, opts.root), { project, stack: opts.stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys });
+  const recording = await recordProgram(() => runProgramModule(programFile, opts.root), {
+    project,
+    stack: opts.stack,
+    config: stackConfig.values,
+    secretKeys: stackConfig.secretKeys,
+  });
   const findings: Finding[] = evaluate(recording.resources, packConfig, { environment });
   // Review-only check on the stack file itself: secret-looking settings must be Pulumi secrets (`pulumi config set --secret`).
   for (const key of stackConfig.plainSecretLookingKeys) {
@@ -162,7 +195,12 @@ export async function review(opts: ReviewOptions): Promise<ReviewResult> {
   };
 }
 
-export async function main(argv: readonly string[], root: string, out: (s: string) => void = (s) => process.stdout.write(s + "\n"), err: (s: string) => void = (s) => process.stderr.write(s + "\n")): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  root: string,
+  out: (s: string) => void = (s) => process.stdout.write(s + "\n"),
+  err: (s: string) => void = (s) => process.stderr.write(s + "\n"),
+): Promise<number> {
   try {
     const opts = parseArgs(argv, root);
     const result = await review(opts);

@@ -49,12 +49,17 @@ function uriOf(file: string, root: string): string {
 }
 
 function fingerprint(f: Finding): string {
-  return createHash("sha256").update([f.rule, f.resource.urn ?? `${f.resource.type}::${f.resource.name}`, f.path ?? ""].join("\n")).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update([f.rule, f.resource.urn ?? `${f.resource.type}::${f.resource.name}`, f.path ?? ""].join("\n"))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 export function toSarif(r: ReviewResult): Record<string, unknown> {
   const root = sourceRoot(dirname(r.files.project));
-  const program = statSync(r.files.program, { throwIfNoEntry: false })?.isDirectory() ? r.files.project : r.files.program;
+  const program = statSync(r.files.program, { throwIfNoEntry: false })?.isDirectory()
+    ? r.files.project
+    : r.files.program;
   const ruleIndex = new Map(r.rules.map((x, i) => [x.name, i]));
   const results = [];
   for (const f of r.findings) {
@@ -72,8 +77,21 @@ export function toSarif(r: ReviewResult): Record<string, unknown> {
       message: { text: `${resource}${where}: ${f.message}` },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri: uriOf(file, root), uriBaseId: "%SRCROOT%" }, region: { startLine: line ?? 1 } },
-          ...(isConfig ? {} : { logicalLocations: [{ name: f.resource.name, fullyQualifiedName: f.resource.urn ?? `${f.resource.type}::${f.resource.name}`, kind: "resource" }] }),
+          physicalLocation: {
+            artifactLocation: { uri: uriOf(file, root), uriBaseId: "%SRCROOT%" },
+            region: { startLine: line ?? 1 },
+          },
+          ...(isConfig
+            ? {}
+            : {
+                logicalLocations: [
+                  {
+                    name: f.resource.name,
+                    fullyQualifiedName: f.resource.urn ?? `${f.resource.type}::${f.resource.name}`,
+                    kind: "resource",
+                  },
+                ],
+              }),
         },
       ],
       partialFingerprints: { "keyplaneFinding/v1": fingerprint(f) },

@@ -29,7 +29,13 @@ export interface StackConfig {
 }
 
 function isSecure(v: unknown): v is { secure: string } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as { secure?: unknown }).secure === "string"
+  );
 }
 
 /** Replace nested `{secure: ...}` values by the placeholder; report whether any was found. */
@@ -90,12 +96,17 @@ export function parseStackConfig(text: string, project: string, filename = "stac
   try {
     doc = yaml.load(text, { filename });
   } catch (e) {
-    throw new KeyplaneError("stack_config_unreadable", `${filename}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
+    throw new KeyplaneError(
+      "stack_config_unreadable",
+      `${filename}: not valid YAML (${(e as Error).message.split("\n")[0]})`,
+    );
   }
   if (doc === undefined || doc === null) doc = {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new KeyplaneError("stack_config_unreadable", `${filename}: expected a mapping with a "config" key`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new KeyplaneError("stack_config_unreadable", `${filename}: expected a mapping with a "config" key`);
   const config = (doc as { config?: unknown }).config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new KeyplaneError("stack_config_unreadable", `${filename}: "config" must be a mapping`);
+  if (typeof config !== "object" || config === null || Array.isArray(config))
+    throw new KeyplaneError("stack_config_unreadable", `${filename}: "config" must be a mapping`);
   const out: StackConfig = { values: {}, secretKeys: [], plainSecretLookingKeys: [], keyLines: {} };
   const lines = configKeyLines(text);
   for (const [rawKey, rawValue] of Object.entries(config)) {
@@ -117,6 +128,7 @@ export function loadStackConfig(file: string, project: string): StackConfig {
   } catch {
     throw new KeyplaneError("stack_config_missing", `${file}: no such stack config file`);
   }
-  if (size > MAX_CONFIG_BYTES) throw new KeyplaneError("stack_config_too_large", `${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
+  if (size > MAX_CONFIG_BYTES)
+    throw new KeyplaneError("stack_config_too_large", `${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
   return parseStackConfig(readFileSync(file, "utf8"), project, file);
 }

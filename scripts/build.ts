@@ -16,10 +16,18 @@ import { bundleFunction, PREBUILT_DIR, REPO_ROOT } from "../components/shared/bu
 const ENTRIES_DIR = "functions/runtimes/entries";
 
 function dirSize(dir: string): { files: number; bytes: number } {
-  let files = 0, bytes = 0;
+  let files = 0,
+    bytes = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { const s = dirSize(p); files += s.files; bytes += s.bytes; } else { files++; bytes += statSync(p).size; }
+    if (e.isDirectory()) {
+      const s = dirSize(p);
+      files += s.files;
+      bytes += s.bytes;
+    } else {
+      files++;
+      bytes += statSync(p).size;
+    }
   }
   return { files, bytes };
 }
@@ -28,12 +36,17 @@ export function build(root = REPO_ROOT): void {
   const t0 = Date.now();
   const dist = join(root, "dist");
   rmSync(dist, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   const t1 = Date.now();
 
   const out = join(dist, PREBUILT_DIR);
   mkdirSync(out, { recursive: true });
-  const entries = readdirSync(join(root, ENTRIES_DIR)).filter((f) => f.endsWith(".ts")).sort();
+  const entries = readdirSync(join(root, ENTRIES_DIR))
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   const sizes: string[] = [];
   for (const f of entries) {
     const b = bundleFunction(`${ENTRIES_DIR}/${f}`);

@@ -31,13 +31,32 @@ export function buildContentKeyPolicy(cp: ContentProtectionSettings, tokenKey?: 
       if (drm === "Widevine") {
         return {
           name: "widevine",
-          configuration: { type: "Widevine" as const, template: { allowed_track_types: "SD_HD" as const, content_key_specs: [{ track_type: "SD", security_level: cp.widevineSecurityLevel }, { track_type: "HD", security_level: cp.widevineSecurityLevel }] } },
+          configuration: {
+            type: "Widevine" as const,
+            template: {
+              allowed_track_types: "SD_HD" as const,
+              content_key_specs: [
+                { track_type: "SD", security_level: cp.widevineSecurityLevel },
+                { track_type: "HD", security_level: cp.widevineSecurityLevel },
+              ],
+            },
+          },
           restriction,
         };
       }
       return {
         name: "playready",
-        configuration: { type: "PlayReady" as const, licenses: [{ allowTestDevices: cp.playReadyAllowTestDevices, securityLevel: cp.playReadySecurityLevel, licenseType: "NonPersistent" as const, contentKeyLocation: { type: "FromHeader" as const } }] },
+        configuration: {
+          type: "PlayReady" as const,
+          licenses: [
+            {
+              allowTestDevices: cp.playReadyAllowTestDevices,
+              securityLevel: cp.playReadySecurityLevel,
+              licenseType: "NonPersistent" as const,
+              contentKeyLocation: { type: "FromHeader" as const },
+            },
+          ],
+        },
         restriction,
       };
     }),

@@ -22,7 +22,12 @@ export function readSettings(project = pulumi.getProject()): StackSettings {
   try {
     return parseStackSettings(rawSettingsFromConfig(pulumi.runtime.allConfig(), project), project);
   } catch (e) {
-    if (e instanceof KeyplaneError) throw new KeyplaneError(e.code, `invalid stack configuration:\n  ${e.message.split("\n").join("\n  ")}`, e.detail ? { detail: e.detail } : {});
+    if (e instanceof KeyplaneError)
+      throw new KeyplaneError(
+        e.code,
+        `invalid stack configuration:\n  ${e.message.split("\n").join("\n  ")}`,
+        e.detail ? { detail: e.detail } : {},
+      );
     throw e;
   }
 }
@@ -32,25 +37,41 @@ export async function keyplaneProgram(): Promise<Record<string, unknown>> {
   const settings = readSettings(project);
   const cfg = new pulumi.Config(project);
   const name = `${project}-${settings.environment}`;
-  const tags = { "keyplane:environment": settings.environment, "keyplane:composition": settings.composition, ...settings.tags };
+  const tags = {
+    "keyplane:environment": settings.environment,
+    "keyplane:composition": settings.composition,
+    ...settings.tags,
+  };
   const keySeed = cfg.getSecret("keySeed");
   // A symmetric token key (only when no OpenID Connect discovery is configured) is enforced by key delivery, which
   // keeps the policy in its (secret-in-state) environment; AMS gets it wrapped as a secret by the component.
   const cp = settings.contentProtection;
-  const tokenKey = cp.restriction === "token" && !cp.openIdConnectDiscoveryDocument ? pulumi.runtime.getConfig(`${project}:tokenKey`) : undefined;
+  const tokenKey =
+    cp.restriction === "token" && !cp.openIdConnectDiscoveryDocument
+      ? pulumi.runtime.getConfig(`${project}:tokenKey`)
+      : undefined;
   if (cp.restriction === "token" && !cp.openIdConnectDiscoveryDocument && !tokenKey) {
-    throw new KeyplaneError("stack_config_invalid", `invalid stack configuration:\n  ${project}:tokenKey: is required (secret, base64 >= 32 bytes) unless ${project}:contentProtection.openIdConnectDiscoveryDocument is set`);
+    throw new KeyplaneError(
+      "stack_config_invalid",
+      `invalid stack configuration:\n  ${project}:tokenKey: is required (secret, base64 >= 32 bytes) unless ${project}:contentProtection.openIdConnectDiscoveryDocument is set`,
+    );
   }
   const policy = buildContentKeyPolicy(cp, tokenKey);
   const needsSeed = settings.composition === "azure-vod" || settings.composition === "multi-cloud";
   if (needsSeed && !keySeed) {
-    throw new KeyplaneError("stack_config_invalid", `invalid stack configuration:\n  ${project}:keySeed: is required for composition ${settings.composition} (pulumi config set --secret keySeed <base64 of >= 30 bytes>)`);
+    throw new KeyplaneError(
+      "stack_config_invalid",
+      `invalid stack configuration:\n  ${project}:keySeed: is required for composition ${settings.composition} (pulumi config set --secret keySeed <base64 of >= 30 bytes>)`,
+    );
   }
 
   // The SPEKE content key encryption private key: a Pulumi secret, never part of the parsed settings.
   const spekePrivateKey = cfg.getSecret("spekePrivateKey");
   if (settings.aws?.spekeCertificate && !spekePrivateKey) {
-    throw new KeyplaneError("stack_config_invalid", `invalid stack configuration:\n  ${project}:spekePrivateKey: is required with ${project}:aws.spekeCertificate (pulumi config set --secret spekePrivateKey < key.pem)`);
+    throw new KeyplaneError(
+      "stack_config_invalid",
+      `invalid stack configuration:\n  ${project}:spekePrivateKey: is required with ${project}:aws.spekeCertificate (pulumi config set --secret spekePrivateKey < key.pem)`,
+    );
   }
   // The offline review cannot decrypt `secure:` values: its placeholder cannot match the certificate, so only the
   // certificate itself is checked there (RSA 2048, expiry, policy pack); `pulumi preview` and ACM check the key.

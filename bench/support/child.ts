@@ -81,7 +81,9 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
   const tick = 100; // USER_HZ on Linux
   return {
     url,
-    placement: pin ? `server process pinned to CPU ${serverCpu}, load generator on CPU${n > 2 ? `s 0-${n - 2}` : " 0"}` : `server in its own process (not pinned: ${n} CPU, taskset ${taskset ? "present" : "missing"})`,
+    placement: pin
+      ? `server process pinned to CPU ${serverCpu}, load generator on CPU${n > 2 ? `s 0-${n - 2}` : " 0"}`
+      : `server in its own process (not pinned: ${n} CPU, taskset ${taskset ? "present" : "missing"})`,
     cpuMs() {
       try {
         const fields = readFileSync(statFile, "utf8").split(") ")[1]!.split(" ");
@@ -90,10 +92,11 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
         return undefined;
       }
     },
-    close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
   };
 }

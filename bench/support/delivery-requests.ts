@@ -24,14 +24,28 @@ export interface DeliveryRequests {
 }
 
 export async function deliveryRequests(seed: KeySeed, count = 1): Promise<DeliveryRequests> {
-  const issuer = await createTokenIssuer({ issuer: LAB_ISSUER, audience: LAB_AUDIENCE, signing: { alg: "HS256", keyBase64: labTokenKey(seed).toString("base64") } });
+  const issuer = await createTokenIssuer({
+    issuer: LAB_ISSUER,
+    audience: LAB_AUDIENCE,
+    signing: { alg: "HS256", keyBase64: labTokenKey(seed).toString("base64") },
+  });
   const kid = Buffer.from(BENCH_KID.replace(/-/g, ""), "hex");
   const tokens: string[] = [];
-  for (let i = 0; i < count; i++) tokens.push((await issuer.issue("Jwt", { subject: `viewer-${i}`, now: Date.now(), kids: [kid] })).token);
+  for (let i = 0; i < count; i++)
+    tokens.push((await issuer.issue("Jwt", { subject: `viewer-${i}`, now: Date.now(), kids: [kid] })).token);
   const body = JSON.stringify({ kids: [kid.toString("base64url")], type: "temporary" });
   return {
     tokens,
-    clearkey: (token) => ({ method: "POST", path: "/clearkey", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }),
-    hlsKey: (token) => ({ method: "GET", path: `/hls/key/${BENCH_KID}`, headers: { authorization: `Bearer ${token}` } }),
+    clearkey: (token) => ({
+      method: "POST",
+      path: "/clearkey",
+      body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    }),
+    hlsKey: (token) => ({
+      method: "GET",
+      path: `/hls/key/${BENCH_KID}`,
+      headers: { authorization: `Bearer ${token}` },
+    }),
   };
 }

@@ -27,14 +27,20 @@ const median = (xs: number[]): number => {
 
 async function once(server: ServerProcess, opts: autocannon.Options) {
   const cpu0 = server.cpuMs();
-  const r = await new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
+  const r = await new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))),
+  );
   const cpu1 = server.cpuMs();
   const done = r.requests.total;
   return { r, cpu: cpu0 !== undefined && cpu1 !== undefined && done > 0 ? ((cpu1 - cpu0) * 1000) / done : undefined };
 }
 
 /** Warm-up (1 s), then the median of `rounds()` runs of `seconds()` each. */
-export async function measureLoad(server: ServerProcess, name: string, opts: Omit<autocannon.Options, "duration">): Promise<LoadResult> {
+export async function measureLoad(
+  server: ServerProcess,
+  name: string,
+  opts: Omit<autocannon.Options, "duration">,
+): Promise<LoadResult> {
   await once(server, { ...opts, duration: 1 });
   const runs = [];
   for (let i = 0; i < rounds(); i++) runs.push(await once(server, { ...opts, duration: seconds() }));
@@ -67,9 +73,15 @@ export async function calibrate(connections: number): Promise<LoadResult> {
  * multiple of the floor's, the figure the targets are written in.
  */
 export function formatRow(r: LoadResult, width = 52, floor?: LoadResult): string {
-  const cpu = r.serverCpuUsPerRequest === undefined ? "n/a" : `${r.serverCpuUsPerRequest.toFixed(1)} µs => ${Math.round(1e6 / r.serverCpuUsPerRequest).toLocaleString("en-US")}`;
+  const cpu =
+    r.serverCpuUsPerRequest === undefined
+      ? "n/a"
+      : `${r.serverCpuUsPerRequest.toFixed(1)} µs => ${Math.round(1e6 / r.serverCpuUsPerRequest).toLocaleString("en-US")}`;
   const f = floor?.serverCpuUsPerRequest;
-  const ratio = f === undefined || r.serverCpuUsPerRequest === undefined ? "" : `  ${(r.serverCpuUsPerRequest / f).toFixed(2)}x floor`;
+  const ratio =
+    f === undefined || r.serverCpuUsPerRequest === undefined
+      ? ""
+      : `  ${(r.serverCpuUsPerRequest / f).toFixed(2)}x floor`;
   const bad = r.failures > 0 ? `   (${r.failures} non-2xx/errors)` : "";
   return `  ${r.name.padEnd(width)} ${r.requestsPerSecond.toLocaleString("en-US").padStart(7)}  ${`${r.p50} ms`.padStart(6)}  ${`${r.p99} ms`.padStart(6)}  ${cpu}${ratio}${bad}`;
 }

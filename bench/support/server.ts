@@ -22,7 +22,11 @@ async function main(): Promise<void> {
       req.resume();
       req.on("end", () => res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": "2" }).end("ok"));
     });
-    server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`));
+    server.listen(0, "127.0.0.1", () =>
+      process.stdout.write(
+        `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+      ),
+    );
     process.on("SIGTERM", () => process.exit(0));
     return;
   }

@@ -12,7 +12,11 @@ export interface CertificateFacts {
   fingerprint256: string;
 }
 
-export function checkSpekeCertificate(certificatePem: string, privateKeyPem?: string, now = Date.now()): CertificateFacts {
+export function checkSpekeCertificate(
+  certificatePem: string,
+  privateKeyPem?: string,
+  now = Date.now(),
+): CertificateFacts {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certificatePem);
@@ -20,13 +24,15 @@ export function checkSpekeCertificate(certificatePem: string, privateKeyPem?: st
     throw new Error(`SpekeCertificate: certificateBody is not a PEM X.509 certificate (${(e as Error).message})`);
   }
   const pk = cert.publicKey;
-  if (pk.asymmetricKeyType !== "rsa") throw new Error(`SpekeCertificate: the certificate key must be RSA (got ${pk.asymmetricKeyType ?? "unknown"})`);
+  if (pk.asymmetricKeyType !== "rsa")
+    throw new Error(`SpekeCertificate: the certificate key must be RSA (got ${pk.asymmetricKeyType ?? "unknown"})`);
   const bits = pk.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits !== 2048) throw new Error(`SpekeCertificate: the certificate key must be 2048-bit RSA (got ${bits} bits)`);
   const notAfter = new Date(cert.validTo);
-  if (notAfter.getTime() <= now) throw new Error(`SpekeCertificate: the certificate expired on ${notAfter.toISOString()}`);
+  if (notAfter.getTime() <= now)
+    throw new Error(`SpekeCertificate: the certificate expired on ${notAfter.toISOString()}`);
   if (privateKeyPem !== undefined) {
-    let key;
+    let key: ReturnType<typeof createPrivateKey>;
     try {
       key = createPrivateKey(privateKeyPem);
     } catch {

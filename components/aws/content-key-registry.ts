@@ -33,15 +33,19 @@ export class ContentKeyRegistryTable extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContentKeyRegistryTableArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:aws:ContentKeyRegistryTable", name, {}, opts);
-    const table = new aws.dynamodb.Table(`${name}-table`, {
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: CONTENT_KEY_REGISTRY_HASH_KEY,
-      attributes: [{ name: CONTENT_KEY_REGISTRY_HASH_KEY, type: "S" }],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) },
-      deletionProtectionEnabled: args.deletionProtection ?? true,
-      tags: args.tags,
-    }, { parent: this });
+    const table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: CONTENT_KEY_REGISTRY_HASH_KEY,
+        attributes: [{ name: CONTENT_KEY_REGISTRY_HASH_KEY, type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) },
+        deletionProtectionEnabled: args.deletionProtection ?? true,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });

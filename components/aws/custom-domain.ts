@@ -44,18 +44,22 @@ export interface CheckedCustomDomain {
 }
 
 export function checkCustomDomain(component: string, d: ApiCustomDomainArgs): CheckedCustomDomain {
-  if (!d || !d.domainName || !d.certificateArn) throw new Error(`${component}: customDomain needs domainName and certificateArn`);
+  if (!d?.domainName || !d.certificateArn)
+    throw new Error(`${component}: customDomain needs domainName and certificateArn`);
   const hostedZoneId = checkOptional(d.hostedZoneId, (z) => {
-    if (typeof z !== "string" || !ZONE_RE.test(z)) throw new Error(`${component}: customDomain.hostedZoneId ${shown(z)} is not a Route 53 hosted zone id (Z…)`);
+    if (typeof z !== "string" || !ZONE_RE.test(z))
+      throw new Error(`${component}: customDomain.hostedZoneId ${shown(z)} is not a Route 53 hosted zone id (Z…)`);
     return z;
   });
   return {
     domainName: checkInput(d.domainName, (n) => {
-      if (typeof n !== "string" || !HOST_RE.test(n)) throw new Error(`${component}: customDomain.domainName ${shown(n)} must be a lower-case DNS host name`);
+      if (typeof n !== "string" || !HOST_RE.test(n))
+        throw new Error(`${component}: customDomain.domainName ${shown(n)} must be a lower-case DNS host name`);
       return n;
     }),
     certificateArn: checkInput(d.certificateArn, (a) => {
-      if (typeof a !== "string" || !ACM_ARN_RE.test(a)) throw new Error(`${component}: customDomain.certificateArn ${shown(a)} is not an ACM certificate ARN`);
+      if (typeof a !== "string" || !ACM_ARN_RE.test(a))
+        throw new Error(`${component}: customDomain.certificateArn ${shown(a)} is not an ACM certificate ARN`);
       return a;
     }),
     ...(hostedZoneId ? { hostedZoneId } : {}),
@@ -66,44 +70,96 @@ export function checkWebAclArn(component: string, arn: pulumi.Input<string>): pu
   return checkInput(arn, (a) => {
     const m = typeof a === "string" ? WEB_ACL_RE.exec(a) : null;
     if (!m) throw new Error(`${component}: webAclArn ${shown(a)} is not an AWS WAF (wafv2) web ACL ARN`);
-    if (m[1] !== "regional") throw new Error(`${component}: webAclArn ${shown(a)} is a CLOUDFRONT (global) web ACL; API Gateway stages take a REGIONAL web ACL in the API's Region`);
+    if (m[1] !== "regional")
+      throw new Error(
+        `${component}: webAclArn ${shown(a)} is a CLOUDFRONT (global) web ACL; API Gateway stages take a REGIONAL web ACL in the API's Region`,
+      );
     return a;
   });
 }
 
-function aliasRecord(name: string, zoneId: pulumi.Output<string>, domainName: pulumi.Input<string>, target: pulumi.Output<CustomDomainTarget>, parent: pulumi.Resource): aws.route53.Record {
-  return new aws.route53.Record(`${name}-dns`, {
-    zoneId,
-    name: domainName,
-    type: "A",
-    aliases: [{ name: target.domainName, zoneId: target.hostedZoneId, evaluateTargetHealth: false }],
-  }, { parent });
+function aliasRecord(
+  name: string,
+  zoneId: pulumi.Output<string>,
+  domainName: pulumi.Input<string>,
+  target: pulumi.Output<CustomDomainTarget>,
+  parent: pulumi.Resource,
+): aws.route53.Record {
+  return new aws.route53.Record(
+    `${name}-dns`,
+    {
+      zoneId,
+      name: domainName,
+      type: "A",
+      aliases: [{ name: target.domainName, zoneId: target.hostedZoneId, evaluateTargetHealth: false }],
+    },
+    { parent },
+  );
 }
 
 /** REST API (v1) custom domain with the stage mapped at the root. */
-export function restApiCustomDomain(name: string, d: CheckedCustomDomain, api: aws.apigateway.RestApi, stage: aws.apigateway.Stage, tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined, parent: pulumi.Resource): pulumi.Output<CustomDomainTarget> {
-  const domain = new aws.apigateway.DomainName(`${name}-domain`, {
-    domainName: d.domainName,
-    regionalCertificateArn: d.certificateArn,
-    endpointConfiguration: { types: "REGIONAL" },
-    securityPolicy: "TLS_1_2",
-    tags,
-  }, { parent });
-  new aws.apigateway.BasePathMapping(`${name}-mapping`, { restApi: api.id, stageName: stage.stageName, domainName: domain.domainName }, { parent });
-  const target = pulumi.all([domain.regionalDomainName, domain.regionalZoneId]).apply(([domainName, hostedZoneId]) => ({ domainName, hostedZoneId }));
+export function restApiCustomDomain(
+  name: string,
+  d: CheckedCustomDomain,
+  api: aws.apigateway.RestApi,
+  stage: aws.apigateway.Stage,
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
+  parent: pulumi.Resource,
+): pulumi.Output<CustomDomainTarget> {
+  const domain = new aws.apigateway.DomainName(
+    `${name}-domain`,
+    {
+      domainName: d.domainName,
+      regionalCertificateArn: d.certificateArn,
+      endpointConfiguration: { types: "REGIONAL" },
+      securityPolicy: "TLS_1_2",
+      tags,
+    },
+    { parent },
+  );
+  new aws.apigateway.BasePathMapping(
+    `${name}-mapping`,
+    { restApi: api.id, stageName: stage.stageName, domainName: domain.domainName },
+    { parent },
+  );
+  const target = pulumi
+    .all([domain.regionalDomainName, domain.regionalZoneId])
+    .apply(([domainName, hostedZoneId]) => ({ domainName, hostedZoneId }));
   if (d.hostedZoneId) aliasRecord(name, d.hostedZoneId, domain.domainName, target, parent);
   return target;
 }
 
 /** HTTP API (v2) custom domain with the stage mapped at the root. */
-export function httpApiCustomDomain(name: string, d: CheckedCustomDomain, api: aws.apigatewayv2.Api, stage: aws.apigatewayv2.Stage, tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined, parent: pulumi.Resource): pulumi.Output<CustomDomainTarget> {
-  const domain = new aws.apigatewayv2.DomainName(`${name}-domain`, {
-    domainName: d.domainName,
-    domainNameConfiguration: { certificateArn: d.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
-    tags,
-  }, { parent });
-  new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: api.id, domainName: domain.domainName, stage: stage.name }, { parent });
-  const target = domain.domainNameConfiguration.apply((c) => ({ domainName: c.targetDomainName, hostedZoneId: c.hostedZoneId }));
+export function httpApiCustomDomain(
+  name: string,
+  d: CheckedCustomDomain,
+  api: aws.apigatewayv2.Api,
+  stage: aws.apigatewayv2.Stage,
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
+  parent: pulumi.Resource,
+): pulumi.Output<CustomDomainTarget> {
+  const domain = new aws.apigatewayv2.DomainName(
+    `${name}-domain`,
+    {
+      domainName: d.domainName,
+      domainNameConfiguration: {
+        certificateArn: d.certificateArn,
+        endpointType: "REGIONAL",
+        securityPolicy: "TLS_1_2",
+      },
+      tags,
+    },
+    { parent },
+  );
+  new aws.apigatewayv2.ApiMapping(
+    `${name}-mapping`,
+    { apiId: api.id, domainName: domain.domainName, stage: stage.name },
+    { parent },
+  );
+  const target = domain.domainNameConfiguration.apply((c) => ({
+    domainName: c.targetDomainName,
+    hostedZoneId: c.hostedZoneId,
+  }));
   if (d.hostedZoneId) aliasRecord(name, d.hostedZoneId, domain.domainName, target, parent);
   return target;
 }

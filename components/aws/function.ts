@@ -12,7 +12,9 @@ export type NodeRuntime = "nodejs20.x" | "nodejs22.x";
 export const DEFAULT_RUNTIME: NodeRuntime = "nodejs22.x";
 export const DEFAULT_LOG_RETENTION_DAYS = 90;
 /** Values CloudWatch Logs accepts for retention. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 export interface BundledFunctionArgs {
   /** Entry file under `functions/` (bundled with esbuild). */
@@ -47,45 +49,82 @@ export function validateCommon(component: string, args: { runtime?: string; logR
     throw new Error(`${component}: runtime must be nodejs20.x or nodejs22.x (got ${args.runtime})`);
   }
   if (args.logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(args.logRetentionDays)) {
-    throw new Error(`${component}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${args.logRetentionDays})`);
+    throw new Error(
+      `${component}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${args.logRetentionDays})`,
+    );
   }
 }
 
-export function createBundledFunction(name: string, args: BundledFunctionArgs, parent: pulumi.Resource): BundledFunction {
+export function createBundledFunction(
+  name: string,
+  args: BundledFunctionArgs,
+  parent: pulumi.Resource,
+): BundledFunction {
   const opts = { parent };
-  const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-    retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-    tags: args.tags,
-  }, opts);
-  const role = new aws.iam.Role(`${name}-role`, {
-    description: `Execution role of ${args.description}`,
-    assumeRolePolicy: serviceTrustPolicy(["lambda.amazonaws.com"]),
-    tags: args.tags,
-  }, opts);
-  const policy = new aws.iam.RolePolicy(`${name}-policy`, {
-    role: role.id,
-    policy: policyJson(pulumi.all([logGroup.arn, pulumi.all(args.statements)]).apply(([lg, extra]): PolicyDocument => ({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${lg}:*` },
-        ...(extra as PolicyStatement[]),
-      ],
-    }))),
-  }, opts);
-  const fn = new aws.lambda.Function(`${name}-fn`, {
-    description: args.description,
-    code: functionArchive(args.entry),
-    handler: LAMBDA_HANDLER,
-    runtime: args.runtime ?? DEFAULT_RUNTIME,
-    architectures: ["arm64"],
-    memorySize: args.memorySize ?? 512,
-    timeout: args.timeout ?? 15,
-    role: role.arn,
-    environment: { variables: args.environment },
-    loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-    ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
-    ...(args.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions } : {}),
-    tags: args.tags,
-  }, { parent, dependsOn: [policy, logGroup], ...(args.secretEnvironment ? { additionalSecretOutputs: ["environment"] } : {}) });
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    {
+      retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      tags: args.tags,
+    },
+    opts,
+  );
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      description: `Execution role of ${args.description}`,
+      assumeRolePolicy: serviceTrustPolicy(["lambda.amazonaws.com"]),
+      tags: args.tags,
+    },
+    opts,
+  );
+  const policy = new aws.iam.RolePolicy(
+    `${name}-policy`,
+    {
+      role: role.id,
+      policy: policyJson(
+        pulumi.all([logGroup.arn, pulumi.all(args.statements)]).apply(
+          ([lg, extra]): PolicyDocument => ({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "WriteOwnLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: `${lg}:*`,
+              },
+              ...(extra as PolicyStatement[]),
+            ],
+          }),
+        ),
+      ),
+    },
+    opts,
+  );
+  const fn = new aws.lambda.Function(
+    `${name}-fn`,
+    {
+      description: args.description,
+      code: functionArchive(args.entry),
+      handler: LAMBDA_HANDLER,
+      runtime: args.runtime ?? DEFAULT_RUNTIME,
+      architectures: ["arm64"],
+      memorySize: args.memorySize ?? 512,
+      timeout: args.timeout ?? 15,
+      role: role.arn,
+      environment: { variables: args.environment },
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
+      ...(args.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions }
+        : {}),
+      tags: args.tags,
+    },
+    {
+      parent,
+      dependsOn: [policy, logGroup],
+      ...(args.secretEnvironment ? { additionalSecretOutputs: ["environment"] } : {}),
+    },
+  );
   return { fn, role, logGroup, policy, bundleSizeBytes: bundleFunction(args.entry).sizeBytes };
 }

@@ -37,4 +37,8 @@ export function serviceTrustPolicy(services: string[], sourceAccount?: pulumi.In
 }
 
 /** The services that call a SPEKE key server with SigV4 (AWS SPEKE docs, "Authentication for AWS cloud implementations"). */
-export const PACKAGER_SERVICES = ["mediapackage.amazonaws.com", "mediapackagev2.amazonaws.com", "mediaconvert.amazonaws.com"];
+export const PACKAGER_SERVICES = [
+  "mediapackage.amazonaws.com",
+  "mediapackagev2.amazonaws.com",
+  "mediaconvert.amazonaws.com",
+];

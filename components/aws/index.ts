@@ -10,4 +10,9 @@ export * from "./content-key-registry";
 export { PACKAGER_SERVICES, type PolicyDocument, type PolicyStatement } from "./iam";
 export { DEFAULT_RUNTIME, DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, type NodeRuntime } from "./function";
 export * from "./mediapackage-v2-options";
-export { CDN_IDENTIFIER_HEADER, CDN_IDENTIFIER_SECRET_KEY, type Mp2AccessArgs, type Mp2CdnAuthArgs } from "./mediapackage-access";
+export {
+  CDN_IDENTIFIER_HEADER,
+  CDN_IDENTIFIER_SECRET_KEY,
+  type Mp2AccessArgs,
+  type Mp2CdnAuthArgs,
+} from "./mediapackage-access";

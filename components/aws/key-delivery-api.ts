@@ -14,13 +14,23 @@ import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type
 import type { PolicyStatement } from "./iam";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
-import { checkCustomDomain, httpApiCustomDomain, type ApiCustomDomainArgs, type CustomDomainTarget } from "./custom-domain";
+import {
+  checkCustomDomain,
+  httpApiCustomDomain,
+  type ApiCustomDomainArgs,
+  type CustomDomainTarget,
+} from "./custom-domain";
 
 export const DELIVERY_ENTRY = "functions/runtimes/entries/delivery.ts";
 /** Lambda caps all environment variables at 4 KiB together; keep room for the rest. */
 export const MAX_POLICY_ENV_BYTES = 3 * 1024;
 
-export const KEY_DELIVERY_ROUTES = ["POST /token", "POST /clearkey", "GET /hls/key/{kid}", "POST /license/{vendor}"] as const;
+export const KEY_DELIVERY_ROUTES = [
+  "POST /token",
+  "POST /clearkey",
+  "GET /hls/key/{kid}",
+  "POST /license/{vendor}",
+] as const;
 
 export interface KeyDeliveryApiArgs {
   /** The seed secret (SpekeKeyServer.keySeedSecretArn): delivery derives the same keys. */
@@ -88,7 +98,9 @@ export interface KeyDeliveryKnobs {
 /** The environment variables the delivery entry reads (functions/delivery/config.ts `loadDeliveryConfig`). */
 export function deliveryKnobEnv(k: KeyDeliveryKnobs = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  const num = (name: string, v: number | undefined) => { if (v !== undefined) env[name] = String(v); };
+  const num = (name: string, v: number | undefined) => {
+    if (v !== undefined) env[name] = String(v);
+  };
   if (k.tokenIssuer?.issuer) env.KEYPLANE_TOKEN_ISSUER = k.tokenIssuer.issuer;
   if (k.tokenIssuer?.audience) env.KEYPLANE_TOKEN_AUDIENCE = k.tokenIssuer.audience;
   if (k.tokenIssuer?.signingKey) env.KEYPLANE_TOKEN_SIGNING_KEY = JSON.stringify(k.tokenIssuer.signingKey);
@@ -114,34 +126,56 @@ export interface KeyDeliverySettings {
 }
 
 export function checkCorsOrigins(origins: string[]): string[] {
-  if (!Array.isArray(origins)) throw new Error(`KeyDeliveryApi: corsAllowOrigins must be a list of origins (got ${shown(origins)})`);
+  if (!Array.isArray(origins))
+    throw new Error(`KeyDeliveryApi: corsAllowOrigins must be a list of origins (got ${shown(origins)})`);
   for (const o of origins) {
-    if (o === "*") throw new Error("KeyDeliveryApi: corsAllowOrigins cannot be \"*\"; list the player origins");
-    if (typeof o !== "string" || !ORIGIN_RE.test(o)) throw new Error(`KeyDeliveryApi: corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`);
+    if (o === "*") throw new Error('KeyDeliveryApi: corsAllowOrigins cannot be "*"; list the player origins');
+    if (typeof o !== "string" || !ORIGIN_RE.test(o))
+      throw new Error(
+        `KeyDeliveryApi: corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`,
+      );
   }
   return origins;
 }
 
 function checkBurst(b: number): number {
-  if (!Number.isInteger(b) || b < 1 || b > 5000) throw new Error(`KeyDeliveryApi: throttle.burstLimit must be 1..5000 (got ${shown(b)})`);
+  if (!Number.isInteger(b) || b < 1 || b > 5000)
+    throw new Error(`KeyDeliveryApi: throttle.burstLimit must be 1..5000 (got ${shown(b)})`);
   return b;
 }
 function checkRate(r: number): number {
-  if (!(r > 0) || r > 10000) throw new Error(`KeyDeliveryApi: throttle.rateLimit must be > 0 and ≤ 10000 (got ${shown(r)})`);
+  if (!(r > 0) || r > 10000)
+    throw new Error(`KeyDeliveryApi: throttle.rateLimit must be > 0 and ≤ 10000 (got ${shown(r)})`);
   return r;
 }
 
 /** Policies, bindings and default policy, validated with the policy model; returns the JSON the function reads. */
-export function checkPolicies(p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string }, hasRegistry: boolean): string {
-  const r = keyDeliveryPoliciesSchema.safeParse({ policies: p.policies, bindings: p.bindings ?? [], ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}) });
+export function checkPolicies(
+  p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string },
+  hasRegistry: boolean,
+): string {
+  const r = keyDeliveryPoliciesSchema.safeParse({
+    policies: p.policies,
+    bindings: p.bindings ?? [],
+    ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}),
+  });
   if (!r.success) throw new Error(`KeyDeliveryApi: invalid policies: ${formatIssues(r.error)}`);
   const contentIds = r.data.bindings.flatMap((b) => b.contentIds ?? []);
   if (contentIds.length > 0 && !hasRegistry) {
-    throw new Error(`KeyDeliveryApi: bindings name content ids (${contentIds.slice(0, 3).map((c) => JSON.stringify(c)).join(", ")}${contentIds.length > 3 ? ", …" : ""}) but contentKeyRegistry is not set: key delivery learns which content a KID belongs to only from the registry SPEKE writes (pass SpekeKeyServer.contentKeyRegistry)`);
+    throw new Error(
+      `KeyDeliveryApi: bindings name content ids (${contentIds
+        .slice(0, 3)
+        .map((c) => JSON.stringify(c))
+        .join(
+          ", ",
+        )}${contentIds.length > 3 ? ", …" : ""}) but contentKeyRegistry is not set: key delivery learns which content a KID belongs to only from the registry SPEKE writes (pass SpekeKeyServer.contentKeyRegistry)`,
+    );
   }
   const json = JSON.stringify(r.data);
   if (Buffer.byteLength(json) > MAX_POLICY_ENV_BYTES) {
-    throw new Error(`KeyDeliveryApi: the policies take ${Buffer.byteLength(json)} bytes as JSON; Lambda environments hold 4 KiB in all, so keep them under ${MAX_POLICY_ENV_BYTES} bytes (use OpenID discovery or fewer keys)`);
+    throw new Error(
+      `KeyDeliveryApi: the policies take ${Buffer.byteLength(json)} bytes as JSON; Lambda environments hold 4 KiB in all, so keep them under ${MAX_POLICY_ENV_BYTES} bytes (use OpenID discovery or fewer keys)`,
+    );
   }
   return json;
 }
@@ -196,17 +230,24 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
     if (!args) throw new Error("KeyDeliveryApi: args are required");
     if (!args.keySeedSecretArn) throw new Error("KeyDeliveryApi: keySeedSecretArn is required");
     if ((args as { webAclArn?: unknown }).webAclArn !== undefined) {
-      throw new Error("KeyDeliveryApi: webAclArn is not supported: AWS WAF cannot be associated with API Gateway HTTP APIs (REST APIs only). Put a CloudFront distribution with your web ACL in front of the key delivery URL instead");
+      throw new Error(
+        "KeyDeliveryApi: webAclArn is not supported: AWS WAF cannot be associated with API Gateway HTTP APIs (REST APIs only). Put a CloudFront distribution with your web ACL in front of the key delivery URL instead",
+      );
     }
-    if (args.corsAllowOrigins === undefined) throw new Error("KeyDeliveryApi: corsAllowOrigins must be a list of origins");
+    if (args.corsAllowOrigins === undefined)
+      throw new Error("KeyDeliveryApi: corsAllowOrigins must be a list of origins");
     // Each argument is checked now when plain (errors at `pulumi preview`), else when it resolves.
     const cors = checkInput(args.corsAllowOrigins, checkCorsOrigins);
     const burstLimit = checkOptional(args.throttle?.burstLimit, checkBurst);
     const rateLimit = checkOptional(args.throttle?.rateLimit, checkRate);
-    const policiesJson = checkInput({ policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy }, (p) => checkPolicies(p as Parameters<typeof checkPolicies>[0], !!args.contentKeyRegistry));
+    const policiesJson = checkInput(
+      { policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy },
+      (p) => checkPolicies(p as Parameters<typeof checkPolicies>[0], !!args.contentKeyRegistry),
+    );
     const knobEnv = checkInput(args.delivery ?? {}, (k) => checkDeliveryKnobs(k as KeyDeliveryKnobs));
     const seedArn = checkInput(args.keySeedSecretArn, (a) => {
-      if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+      if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a))
+        throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
       return a;
     });
     const customDomain = args.customDomain ? checkCustomDomain("KeyDeliveryApi", args.customDomain) : undefined;
@@ -217,137 +258,240 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
     let counterTable: { name: pulumi.Output<string>; arn: pulumi.Output<string> };
     if (args.useCounterTable?.existing) {
       const ex = args.useCounterTable.existing;
-      if (!ex.tableName || !ex.tableArn) throw new Error("KeyDeliveryApi: useCounterTable.existing needs tableName and tableArn");
+      if (!ex.tableName || !ex.tableArn)
+        throw new Error("KeyDeliveryApi: useCounterTable.existing needs tableName and tableArn");
       counterTable = {
         name: pulumi.output(ex.tableName),
         arn: checkInput(ex.tableArn, (a) => {
-          if (typeof a !== "string" || !/^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/\S+$/.test(a)) throw new Error(`KeyDeliveryApi: useCounterTable.existing.tableArn ${shown(a)} is not a DynamoDB table ARN`);
+          if (typeof a !== "string" || !/^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\/\S+$/.test(a))
+            throw new Error(
+              `KeyDeliveryApi: useCounterTable.existing.tableArn ${shown(a)} is not a DynamoDB table ARN`,
+            );
           return a;
         }),
       };
     } else {
-      const table = new aws.dynamodb.Table(`${name}-replay`, {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "pk",
-        attributes: [{ name: "pk", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true },
-        tags: args.tags,
-      }, opt);
+      const table = new aws.dynamodb.Table(
+        `${name}-replay`,
+        {
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: "pk",
+          attributes: [{ name: "pk", type: "S" }],
+          ttl: { attributeName: "expiresAt", enabled: true },
+          pointInTimeRecovery: { enabled: true },
+          serverSideEncryption: { enabled: true },
+          tags: args.tags,
+        },
+        opt,
+      );
       counterTable = { name: table.name, arn: table.arn };
     }
 
     const region = aws.getRegionOutput({}, opt);
     const statements: pulumi.Input<PolicyStatement>[] = [
-      seedArn.apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
-      counterTable.arn.apply((arn): PolicyStatement => ({ Sid: "CountTokenUses", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: arn })),
+      seedArn.apply(
+        (arn): PolicyStatement => ({
+          Sid: "ReadKeySeedOnly",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: arn,
+        }),
+      ),
+      counterTable.arn.apply(
+        (arn): PolicyStatement => ({
+          Sid: "CountTokenUses",
+          Effect: "Allow",
+          Action: "dynamodb:UpdateItem",
+          Resource: arn,
+        }),
+      ),
     ];
     const registry = args.contentKeyRegistry;
     if (registry) {
-      statements.push(pulumi.output(registry.tableArn).apply((arn): PolicyStatement => ({ Sid: "ReadContentKeyRegistry", Effect: "Allow", Action: "dynamodb:GetItem", Resource: arn })));
+      statements.push(
+        pulumi
+          .output(registry.tableArn)
+          .apply(
+            (arn): PolicyStatement => ({
+              Sid: "ReadContentKeyRegistry",
+              Effect: "Allow",
+              Action: "dynamodb:GetItem",
+              Resource: arn,
+            }),
+          ),
+      );
     }
     if (args.keySeedKmsKeyArn) {
-      statements.push(pulumi.all([args.keySeedKmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
-        Sid: "DecryptKeySeedViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-      })));
+      statements.push(
+        pulumi.all([args.keySeedKmsKeyArn, region.region]).apply(
+          ([k, r]): PolicyStatement => ({
+            Sid: "DecryptKeySeedViaSecretsManager",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: k,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+          }),
+        ),
+      );
     }
 
     // The delivery entry builds its delivery section from environment knobs (loadDeliveryConfig); KEYPLANE_CONFIG
     // carries the same values for the shared parser, plus the license proxy section.
-    const keyplaneConfig = pulumi.all([counterTable.name, registry ? pulumi.output(registry.tableName) : undefined, cors, pulumi.output(args.license ?? {})]).apply(([tableName, registryTable, origins, license]) => JSON.stringify({
-      delivery: { cors: { allowOrigins: origins }, useCounter: { type: "dynamodb", tableName }, policyEnv: "KEYPLANE_DELIVERY_POLICIES" },
-      license,
-      ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
-    }));
-    const environment = pulumi.secret(pulumi.all([keyplaneConfig, counterTable.name, seedArn, policiesJson, cors, knobEnv]).apply(([cfg, tableName, arn, json, origins, knobs]) => ({
-      KEY_SEED_SECRET_ARN: arn,
-      KEYPLANE_CONFIG: cfg,
-      KEYPLANE_DELIVERY_POLICIES: json,
-      KEYPLANE_USE_COUNTER_TABLE: tableName,
-      KEYPLANE_CORS_ORIGINS: origins.join(","),
-      ...knobs,
-    })));
-    const { fn, bundleSizeBytes } = createBundledFunction(`${name}-delivery`, {
-      entry: DELIVERY_ENTRY,
-      description: "Keyplane key delivery, token service and license proxy",
-      environment,
-      secretEnvironment: true,
-      statements,
-      memorySize: args.memorySize ?? 512,
-      timeout: 15,
-      logRetentionDays,
-      ...(args.environmentKmsKeyArn ? { kmsKeyArn: args.environmentKmsKeyArn } : {}),
-      ...(args.runtime ? { runtime: args.runtime } : {}),
-      ...(args.tags ? { tags: args.tags } : {}),
-    }, parent);
+    const keyplaneConfig = pulumi
+      .all([
+        counterTable.name,
+        registry ? pulumi.output(registry.tableName) : undefined,
+        cors,
+        pulumi.output(args.license ?? {}),
+      ])
+      .apply(([tableName, registryTable, origins, license]) =>
+        JSON.stringify({
+          delivery: {
+            cors: { allowOrigins: origins },
+            useCounter: { type: "dynamodb", tableName },
+            policyEnv: "KEYPLANE_DELIVERY_POLICIES",
+          },
+          license,
+          ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
+        }),
+      );
+    const environment = pulumi.secret(
+      pulumi
+        .all([keyplaneConfig, counterTable.name, seedArn, policiesJson, cors, knobEnv])
+        .apply(([cfg, tableName, arn, json, origins, knobs]) => ({
+          KEY_SEED_SECRET_ARN: arn,
+          KEYPLANE_CONFIG: cfg,
+          KEYPLANE_DELIVERY_POLICIES: json,
+          KEYPLANE_USE_COUNTER_TABLE: tableName,
+          KEYPLANE_CORS_ORIGINS: origins.join(","),
+          ...knobs,
+        })),
+    );
+    const { fn, bundleSizeBytes } = createBundledFunction(
+      `${name}-delivery`,
+      {
+        entry: DELIVERY_ENTRY,
+        description: "Keyplane key delivery, token service and license proxy",
+        environment,
+        secretEnvironment: true,
+        statements,
+        memorySize: args.memorySize ?? 512,
+        timeout: 15,
+        logRetentionDays,
+        ...(args.environmentKmsKeyArn ? { kmsKeyArn: args.environmentKmsKeyArn } : {}),
+        ...(args.runtime ? { runtime: args.runtime } : {}),
+        ...(args.tags ? { tags: args.tags } : {}),
+      },
+      parent,
+    );
 
     this.bundleSizeBytes = bundleSizeBytes;
-    const api = new aws.apigatewayv2.Api(`${name}-api`, {
-      protocolType: "HTTP",
-      description: "Keyplane key delivery",
-      corsConfiguration: {
-        allowOrigins: cors,
-        allowMethods: ["GET", "POST", "OPTIONS"],
-        allowHeaders: ["authorization", "content-type", "x-request-id"],
-        exposeHeaders: ["x-request-id"],
-        allowCredentials: false,
-        maxAge: 600,
-      },
-      tags: args.tags,
-    }, opt);
-    const integration = new aws.apigatewayv2.Integration(`${name}-integration`, {
-      apiId: api.id,
-      integrationType: "AWS_PROXY",
-      integrationUri: fn.invokeArn,
-      integrationMethod: "POST",
-      payloadFormatVersion: "2.0",
-      timeoutMilliseconds: 15_000,
-    }, opt);
-    for (const routeKey of KEY_DELIVERY_ROUTES) {
-      const slug = routeKey.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-      new aws.apigatewayv2.Route(`${name}-${slug}`, { apiId: api.id, routeKey, target: pulumi.interpolate`integrations/${integration.id}` }, opt);
-      const [method, path] = routeKey.split(" ") as [string, string];
-      new aws.lambda.Permission(`${name}-${slug}-invoke`, {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${api.executionArn}/*/${method}${path.replace(/\{[^}]+\}/g, "*")}`,
-      }, opt);
-    }
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: logRetentionDays, tags: args.tags }, opt);
-    const stage = new aws.apigatewayv2.Stage(`${name}-stage`, {
-      apiId: api.id,
-      name: "$default",
-      autoDeploy: true,
-      defaultRouteSettings: {
-        throttlingBurstLimit: burstLimit ?? 200,
-        throttlingRateLimit: rateLimit ?? 100,
-        detailedMetricsEnabled: true,
-      },
-      accessLogSettings: {
-        destinationArn: accessLogs.arn,
-        // $context.path would carry `?token=` query strings on some routes: log the route key instead.
-        format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status", responseLength: "$context.responseLength", integrationLatency: "$context.integrationLatency" }),
-      },
-      tags: args.tags,
-    }, opt);
-    for (const [suffix, metricName, threshold] of [["5xx", "5xx", 1], ["4xx", "4xx", 50]] as const) {
-      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
-        alarmDescription: `Key delivery ${metricName} responses`,
-        namespace: "AWS/ApiGateway",
-        metricName,
-        dimensions: { ApiId: api.id, Stage: "$default" },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: args.alarmActions ?? [],
+    const api = new aws.apigatewayv2.Api(
+      `${name}-api`,
+      {
+        protocolType: "HTTP",
+        description: "Keyplane key delivery",
+        corsConfiguration: {
+          allowOrigins: cors,
+          allowMethods: ["GET", "POST", "OPTIONS"],
+          allowHeaders: ["authorization", "content-type", "x-request-id"],
+          exposeHeaders: ["x-request-id"],
+          allowCredentials: false,
+          maxAge: 600,
+        },
         tags: args.tags,
-      }, opt);
+      },
+      opt,
+    );
+    const integration = new aws.apigatewayv2.Integration(
+      `${name}-integration`,
+      {
+        apiId: api.id,
+        integrationType: "AWS_PROXY",
+        integrationUri: fn.invokeArn,
+        integrationMethod: "POST",
+        payloadFormatVersion: "2.0",
+        timeoutMilliseconds: 15_000,
+      },
+      opt,
+    );
+    for (const routeKey of KEY_DELIVERY_ROUTES) {
+      const slug = routeKey
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
+      new aws.apigatewayv2.Route(
+        `${name}-${slug}`,
+        { apiId: api.id, routeKey, target: pulumi.interpolate`integrations/${integration.id}` },
+        opt,
+      );
+      const [method, path] = routeKey.split(" ") as [string, string];
+      new aws.lambda.Permission(
+        `${name}-${slug}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: fn.name,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: pulumi.interpolate`${api.executionArn}/*/${method}${path.replace(/\{[^}]+\}/g, "*")}`,
+        },
+        opt,
+      );
+    }
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { retentionInDays: logRetentionDays, tags: args.tags },
+      opt,
+    );
+    const stage = new aws.apigatewayv2.Stage(
+      `${name}-stage`,
+      {
+        apiId: api.id,
+        name: "$default",
+        autoDeploy: true,
+        defaultRouteSettings: {
+          throttlingBurstLimit: burstLimit ?? 200,
+          throttlingRateLimit: rateLimit ?? 100,
+          detailedMetricsEnabled: true,
+        },
+        accessLogSettings: {
+          destinationArn: accessLogs.arn,
+          // $context.path would carry `?token=` query strings on some routes: log the route key instead.
+          format: JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            requestTime: "$context.requestTime",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            responseLength: "$context.responseLength",
+            integrationLatency: "$context.integrationLatency",
+          }),
+        },
+        tags: args.tags,
+      },
+      opt,
+    );
+    for (const [suffix, metricName, threshold] of [
+      ["5xx", "5xx", 1],
+      ["4xx", "4xx", 50],
+    ] as const) {
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}`,
+        {
+          alarmDescription: `Key delivery ${metricName} responses`,
+          namespace: "AWS/ApiGateway",
+          metricName,
+          dimensions: { ApiId: api.id, Stage: "$default" },
+          statistic: "Sum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: args.alarmActions ?? [],
+          tags: args.tags,
+        },
+        opt,
+      );
     }
 
     let base: pulumi.Output<string> = api.apiEndpoint;
@@ -365,8 +509,15 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
     this.replayTableName = counterTable.name;
     this.functionName = fn.name;
     this.registerOutputs({
-      url: this.url, customDomainTarget: this.customDomainTarget, clearKeyLicenseUrl: this.clearKeyLicenseUrl, hlsKeyUrlTemplate: this.hlsKeyUrlTemplate, tokenUrl: this.tokenUrl,
-      licenseUrlTemplate: this.licenseUrlTemplate, spekeSignalling: this.spekeSignalling, replayTableName: this.replayTableName, functionName: this.functionName,
+      url: this.url,
+      customDomainTarget: this.customDomainTarget,
+      clearKeyLicenseUrl: this.clearKeyLicenseUrl,
+      hlsKeyUrlTemplate: this.hlsKeyUrlTemplate,
+      tokenUrl: this.tokenUrl,
+      licenseUrlTemplate: this.licenseUrlTemplate,
+      spekeSignalling: this.spekeSignalling,
+      replayTableName: this.replayTableName,
+      functionName: this.functionName,
     });
   }
 }

@@ -6,7 +6,7 @@
  * Rules (AWS SPEKE v2 "encryption contract" and MediaPackage docs): SHARED must be used on both sides; UNENCRYPTED
  * cannot be combined with UNENCRYPTED or SHARED; FairPlay needs CBCS (CMAF) or SAMPLE_AES (TS).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_IDS, type DrmSystemName, type SystemId } from "../../functions/drm/systems";
 import { checkInput, shown } from "../shared/inputs";
 export type VideoPreset = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | "SHARED" | "UNENCRYPTED";
@@ -20,7 +20,13 @@ export type AudioPreset = 1 | 2 | 3 | "SHARED" | "UNENCRYPTED";
 export type MediaPackageDrmSystem = "WIDEVINE" | "PLAYREADY" | "FAIRPLAY" | "CLEAR_KEY_AES_128" | "IRDETO" | "AES_128";
 /** The systems MediaPackage v2 takes in `drmSystems`. */
 export type Mp2DrmSystem = Exclude<MediaPackageDrmSystem, "AES_128">;
-export const MP2_DRM_SYSTEMS: readonly Mp2DrmSystem[] = ["WIDEVINE", "PLAYREADY", "FAIRPLAY", "CLEAR_KEY_AES_128", "IRDETO"];
+export const MP2_DRM_SYSTEMS: readonly Mp2DrmSystem[] = [
+  "WIDEVINE",
+  "PLAYREADY",
+  "FAIRPLAY",
+  "CLEAR_KEY_AES_128",
+  "IRDETO",
+];
 
 /** MediaPackage name -> Keyplane name. Irdeto has none: Keyplane's key server does not serve it (MediaPackage may still name it). */
 const KEYPLANE_NAME: Readonly<Record<Exclude<MediaPackageDrmSystem, "IRDETO">, DrmSystemName>> = {
@@ -43,12 +49,22 @@ export function mediaPackageSystemId(name: Exclude<MediaPackageDrmSystem, "IRDET
 }
 
 export function assertPresets(where: string, video: VideoPreset, audio: AudioPreset): void {
-  const okVideo = video === "SHARED" || video === "UNENCRYPTED" || (Number.isInteger(video) && (video as number) >= 1 && (video as number) <= 8);
-  const okAudio = audio === "SHARED" || audio === "UNENCRYPTED" || (Number.isInteger(audio) && (audio as number) >= 1 && (audio as number) <= 3);
+  const okVideo =
+    video === "SHARED" ||
+    video === "UNENCRYPTED" ||
+    (Number.isInteger(video) && (video as number) >= 1 && (video as number) <= 8);
+  const okAudio =
+    audio === "SHARED" ||
+    audio === "UNENCRYPTED" ||
+    (Number.isInteger(audio) && (audio as number) >= 1 && (audio as number) <= 3);
   if (!okVideo) throw new Error(`${where}: videoPreset must be 1..8, "SHARED" or "UNENCRYPTED" (got ${String(video)})`);
   if (!okAudio) throw new Error(`${where}: audioPreset must be 1..3, "SHARED" or "UNENCRYPTED" (got ${String(audio)})`);
-  if ((video === "SHARED") !== (audio === "SHARED")) throw new Error(`${where}: SHARED must be used for both videoPreset and audioPreset`);
-  if (video === "UNENCRYPTED" && audio === "UNENCRYPTED") throw new Error(`${where}: videoPreset and audioPreset cannot both be UNENCRYPTED (drop the encryption block instead)`);
+  if ((video === "SHARED") !== (audio === "SHARED"))
+    throw new Error(`${where}: SHARED must be used for both videoPreset and audioPreset`);
+  if (video === "UNENCRYPTED" && audio === "UNENCRYPTED")
+    throw new Error(
+      `${where}: videoPreset and audioPreset cannot both be UNENCRYPTED (drop the encryption block instead)`,
+    );
 }
 
 /** MediaPackage v2 / MediaConvert spelling. */
@@ -67,10 +83,12 @@ export function v1AudioPreset(p: AudioPreset): string {
 }
 
 export function assertDrmSystems(where: string, systems: readonly string[], allowed: readonly string[]): void {
-  if (!Array.isArray(systems) || systems.length === 0) throw new Error(`${where}: drmSystems must list at least one DRM system`);
+  if (!Array.isArray(systems) || systems.length === 0)
+    throw new Error(`${where}: drmSystems must list at least one DRM system`);
   const seen = new Set<string>();
   for (const s of systems) {
-    if (!allowed.includes(s)) throw new Error(`${where}: DRM system ${s} is not allowed here (allowed: ${allowed.join(", ")})`);
+    if (!allowed.includes(s))
+      throw new Error(`${where}: DRM system ${s} is not allowed here (allowed: ${allowed.join(", ")})`);
     if (seen.has(s)) throw new Error(`${where}: DRM system ${s} is listed twice`);
     seen.add(s);
   }
@@ -79,14 +97,19 @@ export function assertDrmSystems(where: string, systems: readonly string[], allo
 const ROLE_ARN_RE = /^arn:[a-z-]+:iam:[a-z0-9-]*:\d{12}:role\/\S+$/;
 
 /** The SPEKE key provider of an origin (`{ url, roleArn }`, Inputs), checked when known: https URL, IAM role ARN. */
-export function checkSpekeProvider(component: string, speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> }): { url: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
+export function checkSpekeProvider(
+  component: string,
+  speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> },
+): { url: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
   return {
     url: checkInput(speke.url, (u) => {
-      if (typeof u !== "string" || !/^https:\/\/\S+$/.test(u)) throw new Error(`${component}: speke.url ${shown(u)} must be an https URL`);
+      if (typeof u !== "string" || !/^https:\/\/\S+$/.test(u))
+        throw new Error(`${component}: speke.url ${shown(u)} must be an https URL`);
       return u;
     }),
     roleArn: checkInput(speke.roleArn, (a) => {
-      if (typeof a !== "string" || !ROLE_ARN_RE.test(a)) throw new Error(`${component}: speke.roleArn ${shown(a)} must be an IAM role ARN`);
+      if (typeof a !== "string" || !ROLE_ARN_RE.test(a))
+        throw new Error(`${component}: speke.roleArn ${shown(a)} must be an IAM role ARN`);
       return a;
     }),
   };

@@ -9,13 +9,36 @@ import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { checkInput, isKnownNow, shown } from "../shared/inputs";
-import { cdnAuthResources, checkDistributionArns, checkRoleArns, endpointPolicyStatements, ingestPolicy, type Mp2AccessArgs } from "./mediapackage-access";
+import {
+  cdnAuthResources,
+  checkDistributionArns,
+  checkRoleArns,
+  endpointPolicyStatements,
+  ingestPolicy,
+  type Mp2AccessArgs,
+} from "./mediapackage-access";
 import { checkSpekeProvider, type AudioPreset, type Mp2DrmSystem, type VideoPreset } from "./mediapackage-encryption";
-import { mp2EndpointInputs, mp2Manifests, validateMp2Endpoint, type Mp2Container, type Mp2DashManifestArgs, type Mp2EndpointOptions, type Mp2HlsManifestArgs, type Mp2Method, type Mp2MssManifestArgs, type Mp2ScteArgs } from "./mediapackage-v2-options";
+import {
+  mp2EndpointInputs,
+  mp2Manifests,
+  validateMp2Endpoint,
+  type Mp2Container,
+  type Mp2DashManifestArgs,
+  type Mp2EndpointOptions,
+  type Mp2HlsManifestArgs,
+  type Mp2Method,
+  type Mp2MssManifestArgs,
+  type Mp2ScteArgs,
+} from "./mediapackage-v2-options";
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,256}$/;
 
-export { MP2_MAX_KEY_ROTATION_SECONDS, MP2_MIN_KEY_ROTATION_SECONDS, mp2AllowedSystems, validateMp2Endpoint } from "./mediapackage-v2-options";
+export {
+  MP2_MAX_KEY_ROTATION_SECONDS,
+  MP2_MIN_KEY_ROTATION_SECONDS,
+  mp2AllowedSystems,
+  validateMp2Endpoint,
+} from "./mediapackage-v2-options";
 
 export interface Mp2EncryptionArgs {
   drmSystems: pulumi.Input<pulumi.Input<Mp2DrmSystem>[]>;
@@ -65,7 +88,9 @@ export interface Mp2EndpointArgs {
   /** Startover window, 60 s to 14 days (1,209,600 s). */
   startoverWindowSeconds?: pulumi.Input<number>;
   /** Conditions under which the endpoint answers with an error so a CDN fails over (STALE_MANIFEST ...). */
-  forceEndpointErrorConditions?: pulumi.Input<pulumi.Input<NonNullable<Mp2EndpointOptions["forceEndpointErrorConditions"]>[number]>[]>;
+  forceEndpointErrorConditions?: pulumi.Input<
+    pulumi.Input<NonNullable<Mp2EndpointOptions["forceEndpointErrorConditions"]>[number]>[]
+  >;
   encryption?: pulumi.Input<Mp2EncryptionArgs>;
 }
 
@@ -127,7 +152,8 @@ export type ResolvedMp2Endpoint = pulumi.Unwrap<Mp2EndpointArgs>;
 
 function checkName(arg: string) {
   return (v: string): string => {
-    if (typeof v !== "string" || !NAME_RE.test(v)) throw new Error(`MediaPackageV2Origin: ${arg} ${shown(v)} must match ${NAME_RE}`);
+    if (typeof v !== "string" || !NAME_RE.test(v))
+      throw new Error(`MediaPackageV2Origin: ${arg} ${shown(v)} must match ${NAME_RE}`);
     return v;
   };
 }
@@ -151,7 +177,10 @@ function isPlainObject(v: unknown): boolean {
 }
 function byName(names: string[], urls: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  names.forEach((n, i) => { const u = urls?.[i]; if (u !== undefined) out[n] = u; });
+  names.forEach((n, i) => {
+    const u = urls?.[i];
+    if (u !== undefined) out[n] = u;
+  });
   return out;
 }
 
@@ -179,18 +208,31 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
     super("keyplane:aws:MediaPackageV2Origin", name, {}, opts);
     const C = "MediaPackageV2Origin";
     if (!args?.speke?.url || !args.speke.roleArn) throw new Error(`${C}: speke.url and speke.roleArn are required`);
-    if (!Array.isArray(args.endpoints) || args.endpoints.length === 0) throw new Error(`${C}: endpoints must list at least one endpoint`);
+    if (!Array.isArray(args.endpoints) || args.endpoints.length === 0)
+      throw new Error(`${C}: endpoints must list at least one endpoint`);
     const names = new Set<string>();
     for (const e of args.endpoints) {
-      if (!e || typeof e.name !== "string" || !NAME_RE.test(e.name)) throw new Error(`${C} endpoint ${shown(e?.name)}: name must match ${NAME_RE} (a plain string: it names the child resource)`);
+      if (!e || typeof e.name !== "string" || !NAME_RE.test(e.name))
+        throw new Error(
+          `${C} endpoint ${shown(e?.name)}: name must match ${NAME_RE} (a plain string: it names the child resource)`,
+        );
       if (names.has(e.name)) throw new Error(`${C}: endpoint name "${e.name}" is used twice`);
       names.add(e.name);
     }
     if (args.channel?.existing && !args.channelGroup?.existing) {
-      throw new Error(`${C}: channel.existing needs channelGroup.existing (an existing channel lives in an existing channel group)`);
+      throw new Error(
+        `${C}: channel.existing needs channelGroup.existing (an existing channel lives in an existing channel group)`,
+      );
     }
-    if (args.channel?.existing && (args.channel.inputSwitching !== undefined || args.channel.publishMqcs !== undefined || args.inputType !== undefined)) {
-      throw new Error(`${C}: inputType, channel.inputSwitching and channel.publishMqcs configure a created channel; an adopted channel (channel.existing) keeps its own`);
+    if (
+      args.channel?.existing &&
+      (args.channel.inputSwitching !== undefined ||
+        args.channel.publishMqcs !== undefined ||
+        args.inputType !== undefined)
+    ) {
+      throw new Error(
+        `${C}: inputType, channel.inputSwitching and channel.publishMqcs configure a created channel; an adopted channel (channel.existing) keeps its own`,
+      );
     }
     const speke = checkSpekeProvider(C, args.speke);
     const inputType = checkInput(args.inputType ?? "HLS", (t) => {
@@ -205,7 +247,11 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
       groupName = checkInput(args.channelGroup.existing.name, checkName("channelGroup.existing.name"));
     } else {
       const wanted = checkInput(args.channelGroupName ?? name, checkName("channelGroupName"));
-      const group = new awsNative.mediapackagev2.ChannelGroup(`${name}-group`, { channelGroupName: wanted, description: "Keyplane channel group", tags }, opt);
+      const group = new awsNative.mediapackagev2.ChannelGroup(
+        `${name}-group`,
+        { channelGroupName: wanted, description: "Keyplane channel group", tags },
+        opt,
+      );
       groupName = group.channelGroupName;
     }
     let channelName: pulumi.Output<string>;
@@ -215,60 +261,98 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
       const identity = aws.getCallerIdentityOutput({}, opt);
       const arn = pulumi.interpolate`arn:${identity.arn.apply((a) => a.split(":")[1] ?? "aws")}:mediapackagev2:${region.region}:${identity.accountId}:channelGroup/${groupName}/channel/${channelName}`;
       this.channelArn = arn;
-      this.ingestEndpointUrls = awsNative.mediapackagev2.getChannelOutput({ arn }, opt).apply((c) => c.ingestEndpointUrls ?? []);
+      this.ingestEndpointUrls = awsNative.mediapackagev2
+        .getChannelOutput({ arn }, opt)
+        .apply((c) => c.ingestEndpointUrls ?? []);
     } else {
       const wanted = checkInput(args.channelName ?? `${name}-channel`, checkName("channelName"));
       const ch = args.channel ?? {};
       const cmafOnly = (arg: string) => (t: string) => {
-        if (t !== "CMAF") throw new Error(`${C}: ${arg} needs inputType CMAF (MQCS comes with CMAF ingest; got inputType ${shown(t)})`);
+        if (t !== "CMAF")
+          throw new Error(`${C}: ${arg} needs inputType CMAF (MQCS comes with CMAF ingest; got inputType ${shown(t)})`);
       };
-      const inputSwitchConfiguration = ch.inputSwitching === undefined ? undefined : pulumi.all([checkInput(ch.inputSwitching, (v) => {
-        if (!v || typeof v !== "object") throw new Error(`${C}: channel.inputSwitching must be an object (got ${shown(v)})`);
-        if (v.preferredInput !== undefined && v.preferredInput !== 1 && v.preferredInput !== 2) throw new Error(`${C}: channel.inputSwitching.preferredInput must be 1 or 2 (got ${shown(v.preferredInput)})`);
-        return v;
-      }), inputType]).apply(([v, t]) => {
-        cmafOnly("channel.inputSwitching")(t);
-        return { ...(v.mqcs !== undefined ? { mqcsInputSwitching: v.mqcs } : {}), ...(v.preferredInput !== undefined ? { preferredInput: v.preferredInput } : {}) };
-      });
-      const outputHeaderConfiguration = ch.publishMqcs === undefined ? undefined : pulumi.all([checkInput(ch.publishMqcs, (v) => {
-        if (typeof v !== "boolean") throw new Error(`${C}: channel.publishMqcs must be true or false (got ${shown(v)})`);
-        return v;
-      }), inputType]).apply(([v, t]) => {
-        if (v) cmafOnly("channel.publishMqcs")(t);
-        return { publishMqcs: v };
-      });
+      const inputSwitchConfiguration =
+        ch.inputSwitching === undefined
+          ? undefined
+          : pulumi
+              .all([
+                checkInput(ch.inputSwitching, (v) => {
+                  if (!v || typeof v !== "object")
+                    throw new Error(`${C}: channel.inputSwitching must be an object (got ${shown(v)})`);
+                  if (v.preferredInput !== undefined && v.preferredInput !== 1 && v.preferredInput !== 2)
+                    throw new Error(
+                      `${C}: channel.inputSwitching.preferredInput must be 1 or 2 (got ${shown(v.preferredInput)})`,
+                    );
+                  return v;
+                }),
+                inputType,
+              ])
+              .apply(([v, t]) => {
+                cmafOnly("channel.inputSwitching")(t);
+                return {
+                  ...(v.mqcs !== undefined ? { mqcsInputSwitching: v.mqcs } : {}),
+                  ...(v.preferredInput !== undefined ? { preferredInput: v.preferredInput } : {}),
+                };
+              });
+      const outputHeaderConfiguration =
+        ch.publishMqcs === undefined
+          ? undefined
+          : pulumi
+              .all([
+                checkInput(ch.publishMqcs, (v) => {
+                  if (typeof v !== "boolean")
+                    throw new Error(`${C}: channel.publishMqcs must be true or false (got ${shown(v)})`);
+                  return v;
+                }),
+                inputType,
+              ])
+              .apply(([v, t]) => {
+                if (v) cmafOnly("channel.publishMqcs")(t);
+                return { publishMqcs: v };
+              });
       // Both checks also run synchronously when every value is known (plan-time message, no apply needed).
       if (isKnownNow(args.inputType)) {
         const t = (args.inputType ?? "HLS") as string;
         if (ch.inputSwitching !== undefined && isKnownNow(ch.inputSwitching)) cmafOnly("channel.inputSwitching")(t);
         if (ch.publishMqcs === true) cmafOnly("channel.publishMqcs")(t);
       }
-      const channel = new awsNative.mediapackagev2.Channel(`${name}-channel`, {
-        channelGroupName: groupName,
-        channelName: wanted,
-        inputType,
-        ...(inputSwitchConfiguration ? { inputSwitchConfiguration } : {}),
-        ...(outputHeaderConfiguration ? { outputHeaderConfiguration } : {}),
-        description: "Keyplane channel",
-        tags,
-      }, opt);
+      const channel = new awsNative.mediapackagev2.Channel(
+        `${name}-channel`,
+        {
+          channelGroupName: groupName,
+          channelName: wanted,
+          inputType,
+          ...(inputSwitchConfiguration ? { inputSwitchConfiguration } : {}),
+          ...(outputHeaderConfiguration ? { outputHeaderConfiguration } : {}),
+          description: "Keyplane channel",
+          tags,
+        },
+        opt,
+      );
       channelName = channel.channelName;
       this.channelArn = channel.arn;
       this.ingestEndpointUrls = channel.ingestEndpointUrls;
     }
     if (args.channel?.ingestRoleArns !== undefined) {
       const roles = checkRoleArns(C, "channel.ingestRoleArns", args.channel.ingestRoleArns);
-      new awsNative.mediapackagev2.ChannelPolicy(`${name}-channel-policy`, {
-        channelGroupName: groupName,
-        channelName,
-        policy: pulumi.all([this.channelArn, roles]).apply(([arn, r]) => ingestPolicy(arn, r)),
-      }, opt);
+      new awsNative.mediapackagev2.ChannelPolicy(
+        `${name}-channel-policy`,
+        {
+          channelGroupName: groupName,
+          channelName,
+          policy: pulumi.all([this.channelArn, roles]).apply(([arn, r]) => ingestPolicy(arn, r)),
+        },
+        opt,
+      );
     }
 
     // Endpoint access (CDN authorization, CloudFront origin access).
     const access = args.access ?? {};
     const cdn = access.cdnAuth ? cdnAuthResources(C, name, access.cdnAuth, opt, args.tags) : undefined;
-    const distributions = access.cloudFrontDistributionArns === undefined ? undefined : checkDistributionArns(C, access.cloudFrontDistributionArns);
+    const distributions =
+      access.cloudFrontDistributionArns === undefined
+        ? undefined
+        : checkDistributionArns(C, access.cloudFrontDistributionArns);
 
     const playback: Record<string, pulumi.Output<Mp2EndpointOutputs>> = {};
     const manifestUrls: Record<string, pulumi.Output<Mp2ManifestUrls>> = {};
@@ -280,38 +364,72 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
         validateMp2Endpoint(r as unknown as Mp2EndpointOptions);
         return r as unknown as Mp2EndpointOptions;
       }) as pulumi.Output<Mp2EndpointOptions>;
-      const inputs = pulumi.all([checked, speke.url, speke.roleArn, split.resourceId, split.certificateArn]).apply(([r, url, roleArn, resourceId, certificateArn]) =>
-        mp2EndpointInputs(r, { url, roleArn, resourceId: resourceId ?? e.name, certificateArn }));
-      const field = <K extends keyof ReturnType<typeof mp2EndpointInputs>>(k: K) => inputs.apply((i) => i[k]) as pulumi.Output<NonNullable<ReturnType<typeof mp2EndpointInputs>[K]>>;
-      const endpoint = new awsNative.mediapackagev2.OriginEndpoint(`${name}-${e.name}`, {
-        channelGroupName: groupName,
-        channelName,
-        originEndpointName: e.name,
-        containerType: field("containerType"),
-        segment: field("segment"),
-        hlsManifests: field("hlsManifests"),
-        lowLatencyHlsManifests: field("lowLatencyHlsManifests"),
-        dashManifests: field("dashManifests"),
-        mssManifests: field("mssManifests"),
-        startoverWindowSeconds: field("startoverWindowSeconds"),
-        forceEndpointErrorConfiguration: field("forceEndpointErrorConfiguration"),
-        tags,
-      }, opt);
-      if (cdn || distributions) {
-        new awsNative.mediapackagev2.OriginEndpointPolicy(`${name}-${e.name}-policy`, {
+      const inputs = pulumi
+        .all([checked, speke.url, speke.roleArn, split.resourceId, split.certificateArn])
+        .apply(([r, url, roleArn, resourceId, certificateArn]) =>
+          mp2EndpointInputs(r, { url, roleArn, resourceId: resourceId ?? e.name, certificateArn }),
+        );
+      const field = <K extends keyof ReturnType<typeof mp2EndpointInputs>>(k: K) =>
+        inputs.apply((i) => i[k]) as pulumi.Output<NonNullable<ReturnType<typeof mp2EndpointInputs>[K]>>;
+      const endpoint = new awsNative.mediapackagev2.OriginEndpoint(
+        `${name}-${e.name}`,
+        {
           channelGroupName: groupName,
           channelName,
-          originEndpointName: endpoint.originEndpointName,
-          policy: pulumi.all([endpoint.arn, distributions ?? []]).apply(([arn, d]) => ({ Version: "2012-10-17", Statement: endpointPolicyStatements(arn, { cdnAuth: !!cdn, distributionArns: d }) })),
-          ...(cdn ? { cdnAuthConfiguration: { cdnIdentifierSecretArns: cdn.secretArns, secretsRoleArn: cdn.roleArn } } : {}),
-        }, opt);
+          originEndpointName: e.name,
+          containerType: field("containerType"),
+          segment: field("segment"),
+          hlsManifests: field("hlsManifests"),
+          lowLatencyHlsManifests: field("lowLatencyHlsManifests"),
+          dashManifests: field("dashManifests"),
+          mssManifests: field("mssManifests"),
+          startoverWindowSeconds: field("startoverWindowSeconds"),
+          forceEndpointErrorConfiguration: field("forceEndpointErrorConfiguration"),
+          tags,
+        },
+        opt,
+      );
+      if (cdn || distributions) {
+        new awsNative.mediapackagev2.OriginEndpointPolicy(
+          `${name}-${e.name}-policy`,
+          {
+            channelGroupName: groupName,
+            channelName,
+            originEndpointName: endpoint.originEndpointName,
+            policy: pulumi
+              .all([endpoint.arn, distributions ?? []])
+              .apply(([arn, d]) => ({
+                Version: "2012-10-17",
+                Statement: endpointPolicyStatements(arn, { cdnAuth: !!cdn, distributionArns: d }),
+              })),
+            ...(cdn
+              ? { cdnAuthConfiguration: { cdnIdentifierSecretArns: cdn.secretArns, secretsRoleArn: cdn.roleArn } }
+              : {}),
+          },
+          opt,
+        );
       }
-      const urls = pulumi.all([endpoint.hlsManifestUrls, endpoint.lowLatencyHlsManifestUrls, endpoint.dashManifestUrls, endpoint.mssManifestUrls]);
-      playback[e.name] = urls.apply(([h, l, d, m]) => ({ hls: h ?? [], lowLatencyHls: l ?? [], dash: d ?? [], mss: m ?? [] }));
+      const urls = pulumi.all([
+        endpoint.hlsManifestUrls,
+        endpoint.lowLatencyHlsManifestUrls,
+        endpoint.dashManifestUrls,
+        endpoint.mssManifestUrls,
+      ]);
+      playback[e.name] = urls.apply(([h, l, d, m]) => ({
+        hls: h ?? [],
+        lowLatencyHls: l ?? [],
+        dash: d ?? [],
+        mss: m ?? [],
+      }));
       manifestUrls[e.name] = pulumi.all([checked, urls]).apply(([r, [h, l, d, m]]) => {
         const n = mp2Manifests(r);
         const names = (x: { name: string }[]) => x.map((y) => y.name);
-        return { hls: byName(names(n.hls), h), lowLatencyHls: byName(names(n.llHls), l), dash: byName(names(n.dash), d), mss: byName(names(n.mss), m) };
+        return {
+          hls: byName(names(n.hls), h),
+          lowLatencyHls: byName(names(n.llHls), l),
+          dash: byName(names(n.dash), d),
+          mss: byName(names(n.mss), m),
+        };
       });
       endpointArns[e.name] = endpoint.arn;
     }
@@ -321,11 +439,20 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
     this.playbackUrls = pulumi.all(playback);
     this.manifestUrls = pulumi.all(manifestUrls);
     this.endpointArns = pulumi.all(endpointArns);
-    this.cdnAuth = cdn ? pulumi.all([cdn.secretArns, cdn.roleArn]).apply(([secretArns, roleArn]) => ({ secretArns, roleArn })) : pulumi.output(undefined);
+    this.cdnAuth = cdn
+      ? pulumi.all([cdn.secretArns, cdn.roleArn]).apply(([secretArns, roleArn]) => ({ secretArns, roleArn }))
+      : pulumi.output(undefined);
     this.cdnIdentifierHeaderValue = cdn?.headerValue ? pulumi.secret(cdn.headerValue) : pulumi.output(undefined);
     this.registerOutputs({
-      channelGroupName: this.channelGroupName, channelName: this.channelName, channelArn: this.channelArn, ingestEndpointUrls: this.ingestEndpointUrls,
-      playbackUrls: this.playbackUrls, manifestUrls: this.manifestUrls, endpointArns: this.endpointArns, cdnAuth: this.cdnAuth, cdnIdentifierHeaderValue: this.cdnIdentifierHeaderValue,
+      channelGroupName: this.channelGroupName,
+      channelName: this.channelName,
+      channelArn: this.channelArn,
+      ingestEndpointUrls: this.ingestEndpointUrls,
+      playbackUrls: this.playbackUrls,
+      manifestUrls: this.manifestUrls,
+      endpointArns: this.endpointArns,
+      cdnAuth: this.cdnAuth,
+      cdnIdentifierHeaderValue: this.cdnIdentifierHeaderValue,
     });
   }
 }

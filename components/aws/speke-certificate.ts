@@ -51,11 +51,16 @@ export class SpekeCertificate extends pulumi.ComponentResource {
     validateCommon("SpekeCertificate", args);
     if (!args.certificateBody) throw new Error("SpekeCertificate: certificateBody is required");
     if (!args.privateKey) throw new Error("SpekeCertificate: privateKey is required");
-    if (typeof args.privateKey === "string") throw new Error("SpekeCertificate: privateKey must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`)");
+    if (typeof args.privateKey === "string")
+      throw new Error(
+        "SpekeCertificate: privateKey must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`)",
+      );
     const alarmDays = args.alarmDaysBeforeExpiry ?? 30;
-    if (!Number.isInteger(alarmDays) || alarmDays < 1 || alarmDays > 365) throw new Error("SpekeCertificate: alarmDaysBeforeExpiry must be an integer 1..365");
+    if (!Number.isInteger(alarmDays) || alarmDays < 1 || alarmDays > 365)
+      throw new Error("SpekeCertificate: alarmDaysBeforeExpiry must be an integer 1..365");
     const schedule = args.schedule ?? "rate(1 day)";
-    if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule)) throw new Error(`SpekeCertificate: schedule "${schedule}" is not an EventBridge rate() or cron() expression`);
+    if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule))
+      throw new Error(`SpekeCertificate: schedule "${schedule}" is not an EventBridge rate() or cron() expression`);
     const namespace = args.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
     if (namespace.startsWith("AWS/")) throw new Error("SpekeCertificate: metricNamespace cannot start with AWS/");
     // Checked now when the PEM is a plain value (clear error at `pulumi preview`), else when it resolves.
@@ -64,72 +69,120 @@ export class SpekeCertificate extends pulumi.ComponentResource {
     const opt = { parent };
 
     const checkKey = args.checkPrivateKey ?? true;
-    const checked = pulumi.all([args.certificateBody, args.privateKey]).apply(([c, k]) => checkSpekeCertificate(c, checkKey ? k : undefined));
-    const certificate = new aws.acm.Certificate(`${name}-cert`, {
-      certificateBody: pulumi.all([args.certificateBody, checked]).apply(([c]) => c),
-      privateKey: pulumi.secret(args.privateKey),
-      ...(args.certificateChain ? { certificateChain: args.certificateChain } : {}),
-      tags: pulumi.output(args.tags ?? {}).apply((t) => ({ ...t, "keyplane:purpose": "speke-content-key-encryption" })),
-    }, { ...opt, additionalSecretOutputs: ["privateKey"] });
+    const checked = pulumi
+      .all([args.certificateBody, args.privateKey])
+      .apply(([c, k]) => checkSpekeCertificate(c, checkKey ? k : undefined));
+    const certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      {
+        certificateBody: pulumi.all([args.certificateBody, checked]).apply(([c]) => c),
+        privateKey: pulumi.secret(args.privateKey),
+        ...(args.certificateChain ? { certificateChain: args.certificateChain } : {}),
+        tags: pulumi
+          .output(args.tags ?? {})
+          .apply((t) => ({ ...t, "keyplane:purpose": "speke-content-key-encryption" })),
+      },
+      { ...opt, additionalSecretOutputs: ["privateKey"] },
+    );
 
     const statements: pulumi.Input<PolicyStatement>[] = [
-      certificate.arn.apply((arn): PolicyStatement => ({ Sid: "DescribeThisCertificate", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: arn })),
+      certificate.arn.apply(
+        (arn): PolicyStatement => ({
+          Sid: "DescribeThisCertificate",
+          Effect: "Allow",
+          Action: "acm:DescribeCertificate",
+          Resource: arn,
+        }),
+      ),
       // PutMetricData has no resource-level permissions; the namespace condition scopes it.
-      { Sid: "PublishExpiryMetric", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": namespace } } },
+      {
+        Sid: "PublishExpiryMetric",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": namespace } },
+      },
     ];
-    const { fn, bundleSizeBytes } = createBundledFunction(`${name}-watchdog`, {
-      entry: CERT_WATCHDOG_ENTRY,
-      description: "Keyplane certificate expiry watchdog",
-      environment: { KEYPLANE_CONFIG: certificate.arn.apply((arn) => JSON.stringify({ certificateArns: [arn], namespace })) },
-      statements,
-      memorySize: 256,
-      timeout: 30,
-      logRetentionDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-      ...(args.runtime ? { runtime: args.runtime } : {}),
-      ...(args.tags ? { tags: args.tags } : {}),
-    }, parent);
+    const { fn, bundleSizeBytes } = createBundledFunction(
+      `${name}-watchdog`,
+      {
+        entry: CERT_WATCHDOG_ENTRY,
+        description: "Keyplane certificate expiry watchdog",
+        environment: {
+          KEYPLANE_CONFIG: certificate.arn.apply((arn) => JSON.stringify({ certificateArns: [arn], namespace })),
+        },
+        statements,
+        memorySize: 256,
+        timeout: 30,
+        logRetentionDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        ...(args.runtime ? { runtime: args.runtime } : {}),
+        ...(args.tags ? { tags: args.tags } : {}),
+      },
+      parent,
+    );
 
     this.bundleSizeBytes = bundleSizeBytes;
-    const rule = new aws.cloudwatch.EventRule(`${name}-watchdog-schedule`, {
-      description: "Runs the Keyplane certificate expiry watchdog",
-      scheduleExpression: schedule,
-      tags: args.tags,
-    }, opt);
-    new aws.lambda.Permission(`${name}-watchdog-invoke`, {
-      action: "lambda:InvokeFunction",
-      function: fn.name,
-      principal: "events.amazonaws.com",
-      sourceArn: rule.arn,
-    }, opt);
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-watchdog-schedule`,
+      {
+        description: "Runs the Keyplane certificate expiry watchdog",
+        scheduleExpression: schedule,
+        tags: args.tags,
+      },
+      opt,
+    );
+    new aws.lambda.Permission(
+      `${name}-watchdog-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      opt,
+    );
     new aws.cloudwatch.EventTarget(`${name}-watchdog-target`, { rule: rule.name, arn: fn.arn }, opt);
     // Run once at deploy (and whenever the certificate changes) so the metric exists before the first schedule tick;
     // otherwise the alarm, which treats missing data as breaching, would start in ALARM.
-    new aws.lambda.Invocation(`${name}-watchdog-first-run`, {
-      functionName: fn.name,
-      input: JSON.stringify({ source: "keyplane.deploy" }),
-      triggers: { certificateArn: certificate.arn },
-    }, { parent, dependsOn: [fn] });
+    new aws.lambda.Invocation(
+      `${name}-watchdog-first-run`,
+      {
+        functionName: fn.name,
+        input: JSON.stringify({ source: "keyplane.deploy" }),
+        triggers: { certificateArn: certificate.arn },
+      },
+      { parent, dependsOn: [fn] },
+    );
 
-    const alarm = new aws.cloudwatch.MetricAlarm(`${name}-expiry`, {
-      alarmDescription: `The SPEKE certificate expires in fewer than ${alarmDays} days: ACM never renews imported certificates, import a new one`,
-      namespace,
-      metricName: DAYS_TO_EXPIRY_METRIC,
-      dimensions: { CertificateArn: certificate.arn },
-      statistic: "Minimum",
-      period: 86_400,
-      evaluationPeriods: 1,
-      threshold: alarmDays,
-      comparisonOperator: "LessThanThreshold",
-      treatMissingData: "breaching",
-      alarmActions: args.alarmActions ?? [],
-      okActions: args.alarmActions ?? [],
-      tags: args.tags,
-    }, opt);
+    const alarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-expiry`,
+      {
+        alarmDescription: `The SPEKE certificate expires in fewer than ${alarmDays} days: ACM never renews imported certificates, import a new one`,
+        namespace,
+        metricName: DAYS_TO_EXPIRY_METRIC,
+        dimensions: { CertificateArn: certificate.arn },
+        statistic: "Minimum",
+        period: 86_400,
+        evaluationPeriods: 1,
+        threshold: alarmDays,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: args.alarmActions ?? [],
+        okActions: args.alarmActions ?? [],
+        tags: args.tags,
+      },
+      opt,
+    );
 
     this.certificateArn = certificate.arn;
     this.notAfter = checked.apply((f) => f.notAfter.toISOString());
     this.watchdogFunctionName = fn.name;
     this.expiryAlarmArn = alarm.arn;
-    this.registerOutputs({ certificateArn: this.certificateArn, notAfter: this.notAfter, watchdogFunctionName: this.watchdogFunctionName, expiryAlarmArn: this.expiryAlarmArn });
+    this.registerOutputs({
+      certificateArn: this.certificateArn,
+      notAfter: this.notAfter,
+      watchdogFunctionName: this.watchdogFunctionName,
+      expiryAlarmArn: this.expiryAlarmArn,
+    });
   }
 }

@@ -49,7 +49,9 @@ export function assertKeySeedText(seed: string): string {
   try {
     KeySeed.fromBase64(seed);
   } catch (e) {
-    throw new Error(`SpekeKeyServer: keySeed must be base64 of at least 30 bytes (the PlayReady key seed length): ${(e as Error).message}`);
+    throw new Error(
+      `SpekeKeyServer: keySeed must be base64 of at least 30 bytes (the PlayReady key seed length): ${(e as Error).message}`,
+    );
   }
   return seed.trim();
 }
@@ -75,11 +77,14 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     validateCommon("SpekeKeyServer", args);
     const stageName = checkStageName("SpekeKeyServer", args.stageName ?? "v1");
     const recoveryWindow = checkInput(args.secretRecoveryWindowInDays ?? 30, (d) => {
-      if (!Number.isInteger(d) || d < 7 || d > 30) throw new Error(`SpekeKeyServer: secretRecoveryWindowInDays must be between 7 and 30 (got ${shown(d)})`);
+      if (!Number.isInteger(d) || d < 7 || d > 30)
+        throw new Error(`SpekeKeyServer: secretRecoveryWindowInDays must be between 7 and 30 (got ${shown(d)})`);
       return d;
     });
     if (typeof args.keySeed === "string") {
-      throw new Error("SpekeKeyServer: keySeed must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`), not a plain string");
+      throw new Error(
+        "SpekeKeyServer: keySeed must be a Pulumi secret (pulumi.secret(...) or `pulumi config set --secret`), not a plain string",
+      );
     }
     if (args.existingKeySeedSecretArn !== undefined && args.keySeed !== undefined) {
       throw new Error("SpekeKeyServer: give keySeed or existingKeySeedSecretArn, not both");
@@ -91,40 +96,74 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     let secretArn: pulumi.Output<string>;
     if (args.existingKeySeedSecretArn !== undefined) {
       secretArn = checkInput(args.existingKeySeedSecretArn, (a) => {
-        if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a)) throw new Error(`SpekeKeyServer: existingKeySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
+        if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a))
+          throw new Error(`SpekeKeyServer: existingKeySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
         return a;
       });
     } else {
-      const seedValue: pulumi.Output<string> = args.keySeed !== undefined
-        ? pulumi.secret(pulumi.output(args.keySeed).apply(assertKeySeedText))
-        : pulumi.secret(new random.RandomBytes(`${name}-key-seed`, { length: 30 }, opt).base64);
-      const secret = new aws.secretsmanager.Secret(`${name}-key-seed`, {
-        description: "Keyplane SPEKE key seed (base64). Content keys are derived from it; never log or export it.",
-        recoveryWindowInDays: recoveryWindow,
-        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
-        tags: args.tags,
-      }, opt);
-      new aws.secretsmanager.SecretVersion(`${name}-key-seed`, { secretId: secret.id, secretString: seedValue }, { ...opt, additionalSecretOutputs: ["secretString"] });
+      const seedValue: pulumi.Output<string> =
+        args.keySeed !== undefined
+          ? pulumi.secret(pulumi.output(args.keySeed).apply(assertKeySeedText))
+          : pulumi.secret(new random.RandomBytes(`${name}-key-seed`, { length: 30 }, opt).base64);
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-key-seed`,
+        {
+          description: "Keyplane SPEKE key seed (base64). Content keys are derived from it; never log or export it.",
+          recoveryWindowInDays: recoveryWindow,
+          ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
+          tags: args.tags,
+        },
+        opt,
+      );
+      new aws.secretsmanager.SecretVersion(
+        `${name}-key-seed`,
+        { secretId: secret.id, secretString: seedValue },
+        { ...opt, additionalSecretOutputs: ["secretString"] },
+      );
       secretArn = secret.arn;
     }
 
     const registry = args.contentKeyRegistry
-      ? { tableName: pulumi.output(args.contentKeyRegistry.tableName), tableArn: pulumi.output(args.contentKeyRegistry.tableArn) }
+      ? {
+          tableName: pulumi.output(args.contentKeyRegistry.tableName),
+          tableArn: pulumi.output(args.contentKeyRegistry.tableArn),
+        }
       : (() => {
-        const t = new ContentKeyRegistryTable(`${name}-registry`, { ...(args.tags ? { tags: args.tags } : {}) }, opt);
-        return { tableName: t.tableName, tableArn: t.tableArn };
-      })();
+          const t = new ContentKeyRegistryTable(`${name}-registry`, { ...(args.tags ? { tags: args.tags } : {}) }, opt);
+          return { tableName: t.tableName, tableArn: t.tableArn };
+        })();
 
     const statements: pulumi.Input<PolicyStatement>[] = [
-      secretArn.apply((arn): PolicyStatement => ({ Sid: "ReadKeySeedOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
-      registry.tableArn.apply((arn): PolicyStatement => ({ Sid: "RecordServedKids", Effect: "Allow", Action: "dynamodb:PutItem", Resource: arn })),
+      secretArn.apply(
+        (arn): PolicyStatement => ({
+          Sid: "ReadKeySeedOnly",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: arn,
+        }),
+      ),
+      registry.tableArn.apply(
+        (arn): PolicyStatement => ({
+          Sid: "RecordServedKids",
+          Effect: "Allow",
+          Action: "dynamodb:PutItem",
+          Resource: arn,
+        }),
+      ),
     ];
     if (args.kmsKeyArn) {
       const region = aws.getRegionOutput({}, opt);
-      statements.push(pulumi.all([args.kmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
-        Sid: "DecryptKeySeedViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-      })));
+      statements.push(
+        pulumi.all([args.kmsKeyArn, region.region]).apply(
+          ([k, r]): PolicyStatement => ({
+            Sid: "DecryptKeySeedViaSecretsManager",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: k,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+          }),
+        ),
+      );
     }
 
     const fnArgs = {
@@ -132,8 +171,11 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       description: "Keyplane SPEKE key server",
       environment: {
         KEY_SEED_SECRET_ARN: secretArn,
-        KEYPLANE_CONFIG: pulumi.all([pulumi.output(args.speke ?? {}), registry.tableName]).apply(([speke, tableName]) =>
-          JSON.stringify({ speke, contentKeyRegistry: { type: "dynamodb", tableName } })),
+        KEYPLANE_CONFIG: pulumi
+          .all([pulumi.output(args.speke ?? {}), registry.tableName])
+          .apply(([speke, tableName]) =>
+            JSON.stringify({ speke, contentKeyRegistry: { type: "dynamodb", tableName } }),
+          ),
       },
       statements,
       memorySize: args.memorySize ?? 512,
@@ -145,29 +187,37 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
     const { fn, bundleSizeBytes } = createBundledFunction(`${name}-speke`, fnArgs, parent);
     this.bundleSizeBytes = bundleSizeBytes;
 
-    const door = createSpekeFrontDoor(name, {
-      component: "SpekeKeyServer",
-      backend: { kind: "lambda", fn },
-      description: "Keyplane SPEKE key server",
-      stageName,
-      logRetentionDays,
-      ...frontDoorOptions(args),
-    }, parent);
+    const door = createSpekeFrontDoor(
+      name,
+      {
+        component: "SpekeKeyServer",
+        backend: { kind: "lambda", fn },
+        description: "Keyplane SPEKE key server",
+        stageName,
+        logRetentionDays,
+        ...frontDoorOptions(args),
+      },
+      parent,
+    );
 
-    new aws.cloudwatch.MetricAlarm(`${name}-fn-errors`, {
-      alarmDescription: "SPEKE function errors (unhandled exceptions, timeouts)",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: fn.name },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: args.alarmActions ?? [],
-      tags: args.tags,
-    }, opt);
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-fn-errors`,
+      {
+        alarmDescription: "SPEKE function errors (unhandled exceptions, timeouts)",
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: fn.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: args.alarmActions ?? [],
+        tags: args.tags,
+      },
+      opt,
+    );
 
     this.url = door.url;
     this.customDomainTarget = door.customDomainTarget;

@@ -14,7 +14,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assertVendorUrl } from "../../functions/speke-proxy/proxy";
-import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorPreset, VENDOR_PRESETS } from "../../functions/speke-proxy/presets";
+import {
+  assertNoCredentialInUrl,
+  credentialTransport,
+  vendorRequestParams,
+  type VendorCredential,
+  type VendorPreset,
+  VENDOR_PRESETS,
+} from "../../functions/speke-proxy/presets";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
 import { checkInput, shown } from "../shared/inputs";
@@ -65,7 +72,8 @@ export function checkVendor(v: ResolvedVendor): ResolvedVendor {
   } catch (e) {
     throw new Error(`SpekeVendorProxy: vendor.url ${shown(v.url)}: ${(e as Error).message}`);
   }
-  if (v.timeoutMs !== undefined && (!Number.isInteger(v.timeoutMs) || v.timeoutMs < 100 || v.timeoutMs > 29_000)) throw new Error(`SpekeVendorProxy: vendor.timeoutMs must be 100..29000 (got ${shown(v.timeoutMs)})`);
+  if (v.timeoutMs !== undefined && (!Number.isInteger(v.timeoutMs) || v.timeoutMs < 100 || v.timeoutMs > 29_000))
+    throw new Error(`SpekeVendorProxy: vendor.timeoutMs must be 100..29000 (got ${shown(v.timeoutMs)})`);
   return v;
 }
 
@@ -96,14 +104,21 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
     super("keyplane:aws:SpekeVendorProxy", name, {}, opts);
     validateCommon("SpekeVendorProxy", args);
     const v = args.vendor;
-    if (!v || !VENDOR_PRESETS.includes(v.preset)) throw new Error(`SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")} (got ${shown(v?.preset)})`);
+    if (!v || !VENDOR_PRESETS.includes(v.preset))
+      throw new Error(
+        `SpekeVendorProxy: vendor.preset must be one of ${VENDOR_PRESETS.join(", ")} (got ${shown(v?.preset)})`,
+      );
     if (!v.url) throw new Error("SpekeVendorProxy: vendor.url is required");
     const vendor = checkInput(v, checkVendor) as pulumi.Output<ResolvedVendor>;
     const mode = args.mode ?? "function";
-    if (mode !== "function" && mode !== "integration") throw new Error(`SpekeVendorProxy: mode must be "function" or "integration"`);
-    if (args.credential === undefined || args.credential === null) throw new Error("SpekeVendorProxy: credential is required");
+    if (mode !== "function" && mode !== "integration")
+      throw new Error(`SpekeVendorProxy: mode must be "function" or "integration"`);
+    if (args.credential === undefined || args.credential === null)
+      throw new Error("SpekeVendorProxy: credential is required");
     if (!pulumi.Output.isInstance(args.credential)) {
-      throw new Error("SpekeVendorProxy: credential must be a Pulumi secret (pulumi.secret({...}) or config.requireSecretObject)");
+      throw new Error(
+        "SpekeVendorProxy: credential must be a Pulumi secret (pulumi.secret({...}) or config.requireSecretObject)",
+      );
     }
     const parent = this;
     const opt = { parent };
@@ -119,43 +134,77 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
     };
 
     if (mode === "function") {
-      const secret = new aws.secretsmanager.Secret(`${name}-vendor-credential`, {
-        description: `Keyplane: ${v.preset} SPEKE credential, read by the proxy function at run time`,
-        recoveryWindowInDays: 30,
-        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
-        tags: args.tags,
-      }, opt);
-      new aws.secretsmanager.SecretVersion(`${name}-vendor-credential`, {
-        secretId: secret.id,
-        secretString: pulumi.secret(pulumi.all([credential, vendor]).apply(([c, r]) => {
-          vendorRequestParams(headerConfig(r), c); // fails the update early if the credential lacks a field the preset needs
-          return JSON.stringify(c);
-        })),
-      }, { ...opt, additionalSecretOutputs: ["secretString"] });
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-vendor-credential`,
+        {
+          description: `Keyplane: ${v.preset} SPEKE credential, read by the proxy function at run time`,
+          recoveryWindowInDays: 30,
+          ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
+          tags: args.tags,
+        },
+        opt,
+      );
+      new aws.secretsmanager.SecretVersion(
+        `${name}-vendor-credential`,
+        {
+          secretId: secret.id,
+          secretString: pulumi.secret(
+            pulumi.all([credential, vendor]).apply(([c, r]) => {
+              vendorRequestParams(headerConfig(r), c); // fails the update early if the credential lacks a field the preset needs
+              return JSON.stringify(c);
+            }),
+          ),
+        },
+        { ...opt, additionalSecretOutputs: ["secretString"] },
+      );
       const statements: pulumi.Input<PolicyStatement>[] = [
-        secret.arn.apply((arn): PolicyStatement => ({ Sid: "ReadVendorCredentialOnly", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+        secret.arn.apply(
+          (arn): PolicyStatement => ({
+            Sid: "ReadVendorCredentialOnly",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: arn,
+          }),
+        ),
       ];
       if (args.kmsKeyArn) {
         const region = aws.getRegionOutput({}, opt);
-        statements.push(pulumi.all([args.kmsKeyArn, region.region]).apply(([k, r]): PolicyStatement => ({
-          Sid: "DecryptViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: k,
-          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-        })));
+        statements.push(
+          pulumi.all([args.kmsKeyArn, region.region]).apply(
+            ([k, r]): PolicyStatement => ({
+              Sid: "DecryptViaSecretsManager",
+              Effect: "Allow",
+              Action: "kms:Decrypt",
+              Resource: k,
+              Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+            }),
+          ),
+        );
       }
-      const { fn, bundleSizeBytes } = createBundledFunction(`${name}-proxy`, {
-        entry: SPEKE_PROXY_ENTRY,
-        description: `Keyplane SPEKE proxy to ${v.preset}`,
-        environment: {
-          VENDOR_CREDENTIAL_SECRET_ARN: secret.arn,
-          KEYPLANE_CONFIG: vendor.apply((r) => JSON.stringify({ vendorUrl: r.url, ...headerConfig(r), ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}) })),
+      const { fn, bundleSizeBytes } = createBundledFunction(
+        `${name}-proxy`,
+        {
+          entry: SPEKE_PROXY_ENTRY,
+          description: `Keyplane SPEKE proxy to ${v.preset}`,
+          environment: {
+            VENDOR_CREDENTIAL_SECRET_ARN: secret.arn,
+            KEYPLANE_CONFIG: vendor.apply((r) =>
+              JSON.stringify({
+                vendorUrl: r.url,
+                ...headerConfig(r),
+                ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}),
+              }),
+            ),
+          },
+          statements,
+          memorySize: 256,
+          timeout: vendor.apply((r) => Math.ceil((r.timeoutMs ?? 10_000) / 1000) + 3),
+          logRetentionDays,
+          ...(args.runtime ? { runtime: args.runtime } : {}),
+          ...(args.tags ? { tags: args.tags } : {}),
         },
-        statements,
-        memorySize: 256,
-        timeout: vendor.apply((r) => Math.ceil((r.timeoutMs ?? 10_000) / 1000) + 3),
-        logRetentionDays,
-        ...(args.runtime ? { runtime: args.runtime } : {}),
-        ...(args.tags ? { tags: args.tags } : {}),
-      }, parent);
+        parent,
+      );
       this.bundleSizeBytes = bundleSizeBytes;
       const door = createSpekeFrontDoor(name, { backend: { kind: "lambda", fn }, ...common }, parent);
       this.url = door.url;
@@ -165,24 +214,33 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
       this.functionName = fn.name;
       this.restApiId = door.api.id;
     } else {
-      const requestParameters = pulumi.secret(pulumi.all([credential, vendor]).apply(([c, r]) => {
-        const params = vendorRequestParams(headerConfig(r), c);
-        const out: Record<string, string> = {};
-        const put = (where: "header" | "querystring", name: string, val: string) => {
-          // The message names the mapping, never the value.
-          if (val.includes("'")) throw new Error(`SpekeVendorProxy: the ${where} ${name} value cannot contain a single quote in integration mode`);
-          out[`integration.request.${where}.${name}`] = `'${val}'`;
-        };
-        for (const [h, val] of Object.entries(params.headers)) put("header", h, val);
-        for (const [q, val] of Object.entries(params.query)) put("querystring", q, val);
-        // HTTP_PROXY passes the packager's own headers (Content-Type, X-Speke-Version) through unchanged.
-        return out;
-      }));
-      const door = createSpekeFrontDoor(name, {
-        backend: { kind: "http", url: vendor.apply((r) => r.url), requestParameters },
-        ...common,
-        apiTags: { [CREDENTIAL_IN_API_TAG]: "true" },
-      }, parent);
+      const requestParameters = pulumi.secret(
+        pulumi.all([credential, vendor]).apply(([c, r]) => {
+          const params = vendorRequestParams(headerConfig(r), c);
+          const out: Record<string, string> = {};
+          const put = (where: "header" | "querystring", name: string, val: string) => {
+            // The message names the mapping, never the value.
+            if (val.includes("'"))
+              throw new Error(
+                `SpekeVendorProxy: the ${where} ${name} value cannot contain a single quote in integration mode`,
+              );
+            out[`integration.request.${where}.${name}`] = `'${val}'`;
+          };
+          for (const [h, val] of Object.entries(params.headers)) put("header", h, val);
+          for (const [q, val] of Object.entries(params.query)) put("querystring", q, val);
+          // HTTP_PROXY passes the packager's own headers (Content-Type, X-Speke-Version) through unchanged.
+          return out;
+        }),
+      );
+      const door = createSpekeFrontDoor(
+        name,
+        {
+          backend: { kind: "http", url: vendor.apply((r) => r.url), requestParameters },
+          ...common,
+          apiTags: { [CREDENTIAL_IN_API_TAG]: "true" },
+        },
+        parent,
+      );
       this.url = door.url;
       this.customDomainTarget = door.customDomainTarget;
       this.packagerRoleArn = door.packagerRoleArn;

@@ -85,13 +85,19 @@ export class AzureContentProtection extends pulumi.ComponentResource {
     } else {
       const c = args.account.create;
       const amsName = checkInput(c.name, (n) => {
-        if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n)) throw invalid(`AzureContentProtection: account.create.name ${shown(n)} must be 3-24 lowercase letters and digits`);
+        if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n))
+          throw invalid(
+            `AzureContentProtection: account.create.name ${shown(n)} must be 3-24 lowercase letters and digits`,
+          );
         return n;
       });
       let storageId = c.storageAccountId;
       if (storageId === undefined) {
         const storageName = checkOptional(c.storageAccountName, (n) => {
-          if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n)) throw invalid(`AzureContentProtection: account.create.storageAccountName ${shown(n)} must be 3-24 lowercase letters and digits`);
+          if (typeof n !== "string" || !ACCOUNT_NAME_RE.test(n))
+            throw invalid(
+              `AzureContentProtection: account.create.storageAccountName ${shown(n)} must be 3-24 lowercase letters and digits`,
+            );
           return n;
         });
         this.storageAccount = new storage.StorageAccount(
@@ -126,14 +132,33 @@ export class AzureContentProtection extends pulumi.ComponentResource {
 
     // ---- content key policies
     for (const p of policies) {
-      this.contentKeyPolicies[p.name] = new AmsContentKeyPolicy(`${name}-ckp-${p.name}`, { resourceGroupName, accountName, policy: p }, { parent: this });
+      this.contentKeyPolicies[p.name] = new AmsContentKeyPolicy(
+        `${name}-ckp-${p.name}`,
+        { resourceGroupName, accountName, policy: p },
+        { parent: this },
+      );
     }
-    const ckpDeps = (names: Array<string | undefined>) => names.filter((n): n is string => !!n && !!this.contentKeyPolicies[n]).map((n) => this.contentKeyPolicies[n]!);
+    const ckpDeps = (names: Array<string | undefined>) =>
+      names.filter((n): n is string => !!n && !!this.contentKeyPolicies[n]).map((n) => this.contentKeyPolicies[n]!);
 
     // ---- streaming policies (after the content key policies they name)
     for (const s of specs) {
-      const deps = ckpDeps([s.defaultContentKeyPolicyName, s.cenc?.contentKeyPolicyName, s.cbcs?.contentKeyPolicyName, s.envelope?.contentKeyPolicyName]);
-      this.streamingPolicies[s.name] = new AmsStreamingPolicy(`${name}-sp-${s.name}`, { resourceGroupName, accountName, spec: s, ...(args.keyDelivery ? { keyDeliveryUrl: args.keyDelivery.url } : {}) }, { parent: this, dependsOn: deps });
+      const deps = ckpDeps([
+        s.defaultContentKeyPolicyName,
+        s.cenc?.contentKeyPolicyName,
+        s.cbcs?.contentKeyPolicyName,
+        s.envelope?.contentKeyPolicyName,
+      ]);
+      this.streamingPolicies[s.name] = new AmsStreamingPolicy(
+        `${name}-sp-${s.name}`,
+        {
+          resourceGroupName,
+          accountName,
+          spec: s,
+          ...(args.keyDelivery ? { keyDeliveryUrl: args.keyDelivery.url } : {}),
+        },
+        { parent: this, dependsOn: deps },
+      );
     }
 
     // ---- one protected locator per asset
@@ -150,7 +175,9 @@ export class AzureContentProtection extends pulumi.ComponentResource {
           assetName: a.name,
           createAsset: !a.existingAsset,
           streamingPolicyName: sp ? sp.policyName : a.streamingPolicy,
-          ...(a.contentKeyPolicy ? { defaultContentKeyPolicyName: this.contentKeyPolicies[a.contentKeyPolicy]!.policyName } : {}),
+          ...(a.contentKeyPolicy
+            ? { defaultContentKeyPolicyName: this.contentKeyPolicies[a.contentKeyPolicy]!.policyName }
+            : {}),
           keySeed: args.keySeed,
           contentKeys: keys,
           ...(labels ? { policyLabels: labels } : {}),
@@ -172,14 +199,30 @@ export class AzureContentProtection extends pulumi.ComponentResource {
     const d3 = dupe(assets.map((a) => a.name));
     if (d3) throw invalid(`asset "${d3}" is declared twice`);
     const known = new Set(policies.map((p) => p.name));
-    const refs = (s: StreamingPolicySpec) => [s.defaultContentKeyPolicyName, s.cenc?.contentKeyPolicyName, s.cbcs?.contentKeyPolicyName, s.envelope?.contentKeyPolicyName];
-    for (const s of specs) for (const r of refs(s)) if (r && !known.has(r)) throw invalid(`streaming policy "${s.name}" names content key policy "${r}", which is not declared`);
+    const refs = (s: StreamingPolicySpec) => [
+      s.defaultContentKeyPolicyName,
+      s.cenc?.contentKeyPolicyName,
+      s.cbcs?.contentKeyPolicyName,
+      s.envelope?.contentKeyPolicyName,
+    ];
+    for (const s of specs)
+      for (const r of refs(s))
+        if (r && !known.has(r))
+          throw invalid(`streaming policy "${s.name}" names content key policy "${r}", which is not declared`);
     for (const a of assets) {
-      if (a.contentKeyPolicy && !known.has(a.contentKeyPolicy)) throw invalid(`asset "${a.name}" names content key policy "${a.contentKeyPolicy}", which is not declared`);
+      if (a.contentKeyPolicy && !known.has(a.contentKeyPolicy))
+        throw invalid(`asset "${a.name}" names content key policy "${a.contentKeyPolicy}", which is not declared`);
       const spec = specs.find((s) => s.name === a.streamingPolicy);
-      if (!spec && !a.streamingPolicy.startsWith("Predefined_")) throw invalid(`asset "${a.name}" names streaming policy "${a.streamingPolicy}", which is neither declared nor predefined`);
-      if (!spec && !a.keys?.length) throw invalid(`asset "${a.name}" uses ${a.streamingPolicy}: list its keys (label + optional kid) explicitly`);
-      if (spec && spec.clear && !spec.cenc && !spec.cbcs && !spec.envelope) throw invalid(`asset "${a.name}": streaming policy "${spec.name}" is clear; a protected locator needs an encrypted scheme`);
+      if (!spec && !a.streamingPolicy.startsWith("Predefined_"))
+        throw invalid(
+          `asset "${a.name}" names streaming policy "${a.streamingPolicy}", which is neither declared nor predefined`,
+        );
+      if (!spec && !a.keys?.length)
+        throw invalid(`asset "${a.name}" uses ${a.streamingPolicy}: list its keys (label + optional kid) explicitly`);
+      if (spec?.clear && !spec.cenc && !spec.cbcs && !spec.envelope)
+        throw invalid(
+          `asset "${a.name}": streaming policy "${spec.name}" is clear; a protected locator needs an encrypted scheme`,
+        );
     }
   }
 }

@@ -128,17 +128,27 @@ function fail(message: string): never {
 }
 
 export function checkAzureCorsOrigins(origins: string[]): string[] {
-  if (!Array.isArray(origins) || origins.length === 0) fail(`corsAllowOrigins must be a non-empty list of origins (got ${shown(origins)})`);
+  if (!Array.isArray(origins) || origins.length === 0)
+    fail(`corsAllowOrigins must be a non-empty list of origins (got ${shown(origins)})`);
   for (const o of origins) {
-    if (o === "*") fail("corsAllowOrigins cannot be \"*\"; list the player origins");
-    if (typeof o !== "string" || !ORIGIN_RE.test(o)) fail(`corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`);
+    if (o === "*") fail('corsAllowOrigins cannot be "*"; list the player origins');
+    if (typeof o !== "string" || !ORIGIN_RE.test(o))
+      fail(`corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`);
   }
   return origins;
 }
 
 /** Policies, bindings and default policy validated with the policy model; returns their JSON (KEYPLANE_DELIVERY_POLICIES). */
-export function checkAzurePolicies(p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string }): string {
-  const r = keyDeliveryPoliciesSchema.safeParse({ policies: p.policies, bindings: p.bindings ?? [], ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}) });
+export function checkAzurePolicies(p: {
+  policies: ContentKeyPolicyInput[];
+  bindings?: PolicyBinding[];
+  defaultPolicy?: string;
+}): string {
+  const r = keyDeliveryPoliciesSchema.safeParse({
+    policies: p.policies,
+    bindings: p.bindings ?? [],
+    ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}),
+  });
   if (!r.success) fail(`invalid policies: ${formatIssues(r.error)}`);
   return JSON.stringify(r.data);
 }
@@ -154,10 +164,17 @@ export function flexPackage(entry: string): { archive: pulumi.asset.AssetArchive
   const hostJson = JSON.stringify({
     version: "2.0",
     extensions: { http: { routePrefix: "" } },
-    logging: { logLevel: { default: "Information" }, applicationInsights: { samplingSettings: { isEnabled: true, excludedTypes: "Request" } } },
+    logging: {
+      logLevel: { default: "Information" },
+      applicationInsights: { samplingSettings: { isEnabled: true, excludedTypes: "Request" } },
+    },
   });
   return {
-    archive: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(b.code), "package.json": new pulumi.asset.StringAsset(packageJson), "host.json": new pulumi.asset.StringAsset(hostJson) }),
+    archive: new pulumi.asset.AssetArchive({
+      "index.js": new pulumi.asset.StringAsset(b.code),
+      "package.json": new pulumi.asset.StringAsset(packageJson),
+      "host.json": new pulumi.asset.StringAsset(hostJson),
+    }),
     sha256: b.sha256,
     sizeBytes: b.sizeBytes,
   };
@@ -194,24 +211,34 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
     if (args.corsAllowOrigins === undefined) fail("corsAllowOrigins must be a list of origins");
     if (args.policies === undefined) fail("policies are required");
     const pna = args.publicNetworkAccess ?? "Enabled";
-    if (pna !== "Enabled" && pna !== "Disabled") fail(`publicNetworkAccess must be "Enabled" or "Disabled" (got ${shown(pna)})`);
+    if (pna !== "Enabled" && pna !== "Disabled")
+      fail(`publicNetworkAccess must be "Enabled" or "Disabled" (got ${shown(pna)})`);
     const maxInstances = args.maximumInstanceCount ?? 40;
-    if (!Number.isInteger(maxInstances) || maxInstances < 1 || maxInstances > 1000) fail(`maximumInstanceCount must be 1..1000 (got ${shown(maxInstances)})`);
+    if (!Number.isInteger(maxInstances) || maxInstances < 1 || maxInstances > 1000)
+      fail(`maximumInstanceCount must be 1..1000 (got ${shown(maxInstances)})`);
     const memory = args.instanceMemoryMB ?? 2048;
     if (![512, 2048, 4096].includes(memory)) fail(`instanceMemoryMB must be 512, 2048 or 4096 (got ${shown(memory)})`);
     const retention = args.logRetentionDays ?? 30;
-    if (!Number.isInteger(retention) || retention < 30 || retention > 730) fail(`logRetentionDays must be 30..730 (got ${shown(retention)})`);
+    if (!Number.isInteger(retention) || retention < 30 || retention > 730)
+      fail(`logRetentionDays must be 30..730 (got ${shown(retention)})`);
     const seedSpec: AzureKeySeedSpec = args.keySeed ?? { generate: true };
     const vaultSpec: AzureKeyVaultSpec = args.keyVault ?? {};
-    if ("existingSecretName" in seedSpec && !("existing" in vaultSpec)) fail("keySeed.existingSecretName needs keyVault.existing (the vault that holds it)");
-    if (args.speke?.enabled && !args.speke.entraClientId) fail("speke.entraClientId is required when speke.enabled: SPEKE on Azure is never anonymous");
+    if ("existingSecretName" in seedSpec && !("existing" in vaultSpec))
+      fail("keySeed.existingSecretName needs keyVault.existing (the vault that holds it)");
+    if (args.speke?.enabled && !args.speke.entraClientId)
+      fail("speke.entraClientId is required when speke.enabled: SPEKE on Azure is never anonymous");
 
     const cors = checkInput(args.corsAllowOrigins, (o) => checkAzureCorsOrigins(o as string[]));
-    const policiesJson = checkInput({ policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy }, (p) => checkAzurePolicies(p as Parameters<typeof checkAzurePolicies>[0]));
-    const customHost = args.customDomain ? checkInput(args.customDomain.hostName, (h) => {
-      if (typeof h !== "string" || !HOST_RE.test(h)) fail(`customDomain.hostName ${shown(h)} is not a host name`);
-      return h;
-    }) : undefined;
+    const policiesJson = checkInput(
+      { policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy },
+      (p) => checkAzurePolicies(p as Parameters<typeof checkAzurePolicies>[0]),
+    );
+    const customHost = args.customDomain
+      ? checkInput(args.customDomain.hostName, (h) => {
+          if (typeof h !== "string" || !HOST_RE.test(h)) fail(`customDomain.hostName ${shown(h)} is not a host name`);
+          return h;
+        })
+      : undefined;
 
     const parent = this;
     const opt = { parent };
@@ -223,42 +250,81 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
     // ---- identity (created first, so its roles exist before the app starts)
     const id = new managedidentity.UserAssignedIdentity(`${name}-id`, { resourceGroupName: rg, ...loc, ...tags }, opt);
     const assign = (slug: string, principalId: pulumi.Input<string>, role: string, scope: pulumi.Input<string>) =>
-      new authorization.RoleAssignment(`${name}-${slug}`, { principalId, principalType: "ServicePrincipal", roleDefinitionId: roleDefinition(client.subscriptionId, role), scope }, opt);
+      new authorization.RoleAssignment(
+        `${name}-${slug}`,
+        {
+          principalId,
+          principalType: "ServicePrincipal",
+          roleDefinitionId: roleDefinition(client.subscriptionId, role),
+          scope,
+        },
+        opt,
+      );
 
     // ---- storage: host storage, deployment container, tables (identity access only)
-    const account = new storage.StorageAccount(`${name}-st`, {
-      resourceGroupName: rg, ...loc, ...tags,
-      kind: "StorageV2",
-      sku: { name: "Standard_LRS" },
-      enableHttpsTrafficOnly: true,
-      minimumTlsVersion: "TLS1_2",
-      allowBlobPublicAccess: false,
-      publicNetworkAccess: pna,
-      // Account keys stay enabled only for Pulumi's own package upload (storage.Blob); nothing at run time uses them.
-      allowSharedKeyAccess: true,
-    }, opt);
-    const container = new storage.BlobContainer(`${name}-deploy`, { resourceGroupName: rg, accountName: account.name, publicAccess: "None" }, opt);
-    const registryTable = new storage.Table(`${name}-registry`, { resourceGroupName: rg, accountName: account.name, tableName: "keyplaneregistry" }, opt);
-    const usesTable = new storage.Table(`${name}-uses`, { resourceGroupName: rg, accountName: account.name, tableName: "keyplaneuses" }, opt);
+    const account = new storage.StorageAccount(
+      `${name}-st`,
+      {
+        resourceGroupName: rg,
+        ...loc,
+        ...tags,
+        kind: "StorageV2",
+        sku: { name: "Standard_LRS" },
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: "TLS1_2",
+        allowBlobPublicAccess: false,
+        publicNetworkAccess: pna,
+        // Account keys stay enabled only for Pulumi's own package upload (storage.Blob); nothing at run time uses them.
+        allowSharedKeyAccess: true,
+      },
+      opt,
+    );
+    const container = new storage.BlobContainer(
+      `${name}-deploy`,
+      { resourceGroupName: rg, accountName: account.name, publicAccess: "None" },
+      opt,
+    );
+    const registryTable = new storage.Table(
+      `${name}-registry`,
+      { resourceGroupName: rg, accountName: account.name, tableName: "keyplaneregistry" },
+      opt,
+    );
+    const usesTable = new storage.Table(
+      `${name}-uses`,
+      { resourceGroupName: rg, accountName: account.name, tableName: "keyplaneuses" },
+      opt,
+    );
     const tableEndpoint = account.primaryEndpoints.apply((e) => e.table.replace(/\/$/, ""));
     const blobEndpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/$/, ""));
 
     // ---- monitoring
-    const workspace = new operationalinsights.Workspace(`${name}-logs`, {
-      resourceGroupName: rg, ...loc, ...tags,
-      sku: { name: "PerGB2018" },
-      retentionInDays: retention,
-      publicNetworkAccessForIngestion: "Enabled",
-      publicNetworkAccessForQuery: "Enabled",
-    }, opt);
-    const ai = new insights.Component(`${name}-ai`, {
-      resourceGroupName: rg, ...loc, ...tags,
-      kind: "web",
-      applicationType: "web",
-      ingestionMode: "LogAnalytics",
-      workspaceResourceId: workspace.id,
-      disableLocalAuth: true,
-    }, opt);
+    const workspace = new operationalinsights.Workspace(
+      `${name}-logs`,
+      {
+        resourceGroupName: rg,
+        ...loc,
+        ...tags,
+        sku: { name: "PerGB2018" },
+        retentionInDays: retention,
+        publicNetworkAccessForIngestion: "Enabled",
+        publicNetworkAccessForQuery: "Enabled",
+      },
+      opt,
+    );
+    const ai = new insights.Component(
+      `${name}-ai`,
+      {
+        resourceGroupName: rg,
+        ...loc,
+        ...tags,
+        kind: "web",
+        applicationType: "web",
+        ingestionMode: "LogAnalytics",
+        workspaceResourceId: workspace.id,
+        disableLocalAuth: true,
+      },
+      opt,
+    );
 
     // ---- Key Vault: the seed and the secret environment
     let vaultName: pulumi.Output<string>;
@@ -266,92 +332,137 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
     let vaultId: pulumi.Output<string>;
     if ("existing" in vaultSpec) {
       const ex = vaultSpec.existing;
-      const v = keyvault.getVaultOutput({ vaultName: ex.name, resourceGroupName: ex.resourceGroupName ?? rg }, { parent });
+      const v = keyvault.getVaultOutput(
+        { vaultName: ex.name, resourceGroupName: ex.resourceGroupName ?? rg },
+        { parent },
+      );
       vaultName = pulumi.output(ex.name);
       vaultUri = v.properties.apply((p) => p.vaultUri ?? "");
       vaultId = v.id;
     } else {
       const c = vaultSpec.create ?? {};
       const retentionDays = c.softDeleteRetentionInDays ?? 90;
-      if (!Number.isInteger(retentionDays) || retentionDays < 7 || retentionDays > 90) fail(`keyVault.create.softDeleteRetentionInDays must be 7..90 (got ${shown(retentionDays)})`);
+      if (!Number.isInteger(retentionDays) || retentionDays < 7 || retentionDays > 90)
+        fail(`keyVault.create.softDeleteRetentionInDays must be 7..90 (got ${shown(retentionDays)})`);
       const vn = checkOptional(c.name, (n) => {
-        if (typeof n !== "string" || !VAULT_NAME_RE.test(n)) fail(`keyVault.create.name ${shown(n)} must be 3-24 letters, digits and hyphens, starting with a letter`);
+        if (typeof n !== "string" || !VAULT_NAME_RE.test(n))
+          fail(`keyVault.create.name ${shown(n)} must be 3-24 letters, digits and hyphens, starting with a letter`);
         return n;
       });
-      const vault = new keyvault.Vault(`${name}-kv`, {
-        resourceGroupName: rg, ...loc, ...tags,
-        ...(vn !== undefined ? { vaultName: vn } : {}),
-        properties: {
-          tenantId: client.tenantId,
-          sku: { family: "A", name: "standard" },
-          enableRbacAuthorization: true,
-          enableSoftDelete: true,
-          softDeleteRetentionInDays: retentionDays,
-          enablePurgeProtection: true,
-          publicNetworkAccess: pna,
-          enabledForDeployment: false,
-          enabledForTemplateDeployment: false,
-          enabledForDiskEncryption: false,
+      const vault = new keyvault.Vault(
+        `${name}-kv`,
+        {
+          resourceGroupName: rg,
+          ...loc,
+          ...tags,
+          ...(vn !== undefined ? { vaultName: vn } : {}),
+          properties: {
+            tenantId: client.tenantId,
+            sku: { family: "A", name: "standard" },
+            enableRbacAuthorization: true,
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: retentionDays,
+            enablePurgeProtection: true,
+            publicNetworkAccess: pna,
+            enabledForDeployment: false,
+            enabledForTemplateDeployment: false,
+            enabledForDiskEncryption: false,
+          },
         },
-      }, opt);
+        opt,
+      );
       vaultName = vault.name;
       vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
       vaultId = vault.id;
     }
     const secretId = (secretName: pulumi.Input<string>) => pulumi.interpolate`${vaultId}/secrets/${secretName}`;
-    const secretUri = (secretName: pulumi.Input<string>) => pulumi.all([vaultUri, secretName]).apply(([u, n]) => `${u.replace(/\/$/, "")}/secrets/${n}`);
+    const secretUri = (secretName: pulumi.Input<string>) =>
+      pulumi.all([vaultUri, secretName]).apply(([u, n]) => `${u.replace(/\/$/, "")}/secrets/${n}`);
 
     let seedSecretName: pulumi.Output<string>;
     if ("existingSecretName" in seedSpec) {
       seedSecretName = checkInput(seedSpec.existingSecretName, (n) => {
-        if (typeof n !== "string" || !SECRET_NAME_RE.test(n)) fail(`keySeed.existingSecretName ${shown(n)} is not a Key Vault secret name`);
+        if (typeof n !== "string" || !SECRET_NAME_RE.test(n))
+          fail(`keySeed.existingSecretName ${shown(n)} is not a Key Vault secret name`);
         return n;
       });
     } else {
       let value: pulumi.Output<string>;
       if ("value" in seedSpec) {
-        value = pulumi.secret(checkInput(seedSpec.value, (v) => {
-          // Never echo the value: it is the seed.
-          if (typeof v !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) || Buffer.from(v.trim(), "base64").length < 30) fail("keySeed.value must be base64 of at least 30 bytes");
-          return v.trim();
-        }));
+        value = pulumi.secret(
+          checkInput(seedSpec.value, (v) => {
+            // Never echo the value: it is the seed.
+            if (
+              typeof v !== "string" ||
+              !/^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) ||
+              Buffer.from(v.trim(), "base64").length < 30
+            )
+              fail("keySeed.value must be base64 of at least 30 bytes");
+            return v.trim();
+          }),
+        );
       } else {
         value = new random.RandomBytes(`${name}-seed`, { length: 32 }, opt).base64;
       }
-      const s = new keyvault.Secret(`${name}-seed`, {
-        resourceGroupName: "existing" in vaultSpec ? (vaultSpec.existing.resourceGroupName ?? rg) : rg,
-        vaultName,
-        secretName: "keyplane-key-seed",
-        properties: { value: pulumi.secret(value), contentType: "application/x-keyplane-key-seed+base64" },
-        ...tags,
-      }, { parent, additionalSecretOutputs: ["properties"] });
+      const s = new keyvault.Secret(
+        `${name}-seed`,
+        {
+          resourceGroupName: "existing" in vaultSpec ? (vaultSpec.existing.resourceGroupName ?? rg) : rg,
+          vaultName,
+          secretName: "keyplane-key-seed",
+          properties: { value: pulumi.secret(value), contentType: "application/x-keyplane-key-seed+base64" },
+          ...tags,
+        },
+        { parent, additionalSecretOutputs: ["properties"] },
+      );
       seedSecretName = s.name;
     }
 
     const knobs = pulumi.output(args.delivery ?? {});
-    const secretEnvJson = pulumi.secret(pulumi.all([policiesJson, knobs, pulumi.output(args.entitlements), pulumi.output(args.license)]).apply(([policies, k, ent, license]) => {
-      const env: Record<string, string> = { KEYPLANE_DELIVERY_POLICIES: policies };
-      if (k.tokenIssuer?.signingKey) env.KEYPLANE_TOKEN_SIGNING_KEY = JSON.stringify(k.tokenIssuer.signingKey);
-      if (ent) env.KEYPLANE_ENTITLEMENTS_JSON = JSON.stringify(ent);
-      if (license) env.KEYPLANE_CONFIG = JSON.stringify({ license });
-      const json = JSON.stringify(env);
-      if (Buffer.byteLength(json) > MAX_SECRET_ENV_BYTES) fail(`the secret configuration takes ${Buffer.byteLength(json)} bytes; a Key Vault secret holds ${MAX_SECRET_ENV_BYTES} (use OpenID discovery or fewer keys)`);
-      return json;
-    }));
-    const envSecret = new keyvault.Secret(`${name}-env`, {
-      resourceGroupName: "existing" in vaultSpec ? (vaultSpec.existing.resourceGroupName ?? rg) : rg,
-      vaultName,
-      secretName: "keyplane-delivery-env",
-      properties: { value: secretEnvJson, contentType: "application/json" },
-      ...tags,
-    }, { parent, additionalSecretOutputs: ["properties"] });
+    const secretEnvJson = pulumi.secret(
+      pulumi
+        .all([policiesJson, knobs, pulumi.output(args.entitlements), pulumi.output(args.license)])
+        .apply(([policies, k, ent, license]) => {
+          const env: Record<string, string> = { KEYPLANE_DELIVERY_POLICIES: policies };
+          if (k.tokenIssuer?.signingKey) env.KEYPLANE_TOKEN_SIGNING_KEY = JSON.stringify(k.tokenIssuer.signingKey);
+          if (ent) env.KEYPLANE_ENTITLEMENTS_JSON = JSON.stringify(ent);
+          if (license) env.KEYPLANE_CONFIG = JSON.stringify({ license });
+          const json = JSON.stringify(env);
+          if (Buffer.byteLength(json) > MAX_SECRET_ENV_BYTES)
+            fail(
+              `the secret configuration takes ${Buffer.byteLength(json)} bytes; a Key Vault secret holds ${MAX_SECRET_ENV_BYTES} (use OpenID discovery or fewer keys)`,
+            );
+          return json;
+        }),
+    );
+    const envSecret = new keyvault.Secret(
+      `${name}-env`,
+      {
+        resourceGroupName: "existing" in vaultSpec ? (vaultSpec.existing.resourceGroupName ?? rg) : rg,
+        vaultName,
+        secretName: "keyplane-delivery-env",
+        properties: { value: secretEnvJson, contentType: "application/json" },
+        ...tags,
+      },
+      { parent, additionalSecretOutputs: ["properties"] },
+    );
 
     // ---- roles: each secret (never the vault), each table, the account's blobs (host storage + package), telemetry
     const seedRead = assign("seed-reader", id.principalId, AZURE_ROLES.keyVaultSecretsUser, secretId(seedSecretName));
     const envRead = assign("env-reader", id.principalId, AZURE_ROLES.keyVaultSecretsUser, secretId(envSecret.name));
     const tableScope = (t: storage.Table) => pulumi.interpolate`${account.id}/tableServices/default/tables/${t.name}`;
-    const regWrite = assign("registry-reader", id.principalId, AZURE_ROLES.storageTableDataContributor, tableScope(registryTable));
-    const usesWrite = assign("uses-writer", id.principalId, AZURE_ROLES.storageTableDataContributor, tableScope(usesTable));
+    const regWrite = assign(
+      "registry-reader",
+      id.principalId,
+      AZURE_ROLES.storageTableDataContributor,
+      tableScope(registryTable),
+    );
+    const usesWrite = assign(
+      "uses-writer",
+      id.principalId,
+      AZURE_ROLES.storageTableDataContributor,
+      tableScope(usesTable),
+    );
     const blobs = assign("host-storage", id.principalId, AZURE_ROLES.storageBlobDataOwner, account.id);
     const telemetry = assign("telemetry", id.principalId, AZURE_ROLES.monitoringMetricsPublisher, ai.id);
     const roles = [seedRead, envRead, regWrite, usesWrite, blobs, telemetry];
@@ -359,16 +470,27 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
     // ---- package and app
     const pkg = flexPackage(AZURE_DELIVERY_ENTRY);
     this.bundleSizeBytes = pkg.sizeBytes;
-    const blob = new storage.Blob(`${name}-package`, {
-      resourceGroupName: rg, accountName: account.name, containerName: container.name,
-      blobName: FLEX_PACKAGE_BLOB, type: "Block", contentType: "application/zip", source: pkg.archive,
-    }, opt);
+    const blob = new storage.Blob(
+      `${name}-package`,
+      {
+        resourceGroupName: rg,
+        accountName: account.name,
+        containerName: container.name,
+        blobName: FLEX_PACKAGE_BLOB,
+        type: "Block",
+        contentType: "application/zip",
+        source: pkg.archive,
+      },
+      opt,
+    );
 
     const plainSettings = pulumi.all([knobs, cors]).apply(([k, origins]) => {
       const s: Record<string, string> = { KEYPLANE_CORS_ORIGINS: origins.join(",") };
       if (k.tokenIssuer?.issuer) s.KEYPLANE_TOKEN_ISSUER = k.tokenIssuer.issuer;
       if (k.tokenIssuer?.audience) s.KEYPLANE_TOKEN_AUDIENCE = k.tokenIssuer.audience;
-      const num = (n: string, v: number | undefined) => { if (v !== undefined) s[n] = String(v); };
+      const num = (n: string, v: number | undefined) => {
+        if (v !== undefined) s[n] = String(v);
+      };
       num("KEYPLANE_TOKEN_LIFETIME_SECONDS", k.tokenLifetimeSeconds);
       num("KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS", k.maxTokenLifetimeSeconds);
       num("KEYPLANE_CLOCK_SKEW_SECONDS", k.clockSkewSeconds);
@@ -376,155 +498,270 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
       return s;
     });
     const stores = pulumi.all([tableEndpoint, registryTable.name, usesTable.name]);
-    const appSettings = pulumi.all([plainSettings, account.name, id.clientId, ai.connectionString, secretUri(seedSecretName), secretUri(envSecret.name), stores])
-      .apply(([plain, accountName, clientId, aiConn, seedUri, envUri, [tables, reg, uses]]) => Object.entries<string>({
-        AzureWebJobsStorage__accountName: accountName,
-        AzureWebJobsStorage__credential: "managedidentity",
-        AzureWebJobsStorage__clientId: clientId,
-        AZURE_CLIENT_ID: clientId,
-        // Not a secret: with local auth off on the component, only Entra ID-authenticated telemetry is accepted.
-        APPLICATIONINSIGHTS_CONNECTION_STRING: aiConn,
-        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
-        KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
-        KEYPLANE_SECRET_ENV_URI: envUri,
-        KEYPLANE_TABLE_ENDPOINT: tables,
-        KEYPLANE_REGISTRY_TABLE: reg,
-        KEYPLANE_USE_COUNTER_TABLE_AZURE: uses,
-        // A new package changes this setting, which restarts the app onto the new blob.
-        KEYPLANE_PACKAGE_SHA256: pkg.sha256,
-        ...plain,
-      }).map(([n, value]) => ({ name: n, value })));
+    const appSettings = pulumi
+      .all([
+        plainSettings,
+        account.name,
+        id.clientId,
+        ai.connectionString,
+        secretUri(seedSecretName),
+        secretUri(envSecret.name),
+        stores,
+      ])
+      .apply(([plain, accountName, clientId, aiConn, seedUri, envUri, [tables, reg, uses]]) =>
+        Object.entries<string>({
+          AzureWebJobsStorage__accountName: accountName,
+          AzureWebJobsStorage__credential: "managedidentity",
+          AzureWebJobsStorage__clientId: clientId,
+          AZURE_CLIENT_ID: clientId,
+          // Not a secret: with local auth off on the component, only Entra ID-authenticated telemetry is accepted.
+          APPLICATIONINSIGHTS_CONNECTION_STRING: aiConn,
+          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
+          KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
+          KEYPLANE_SECRET_ENV_URI: envUri,
+          KEYPLANE_TABLE_ENDPOINT: tables,
+          KEYPLANE_REGISTRY_TABLE: reg,
+          KEYPLANE_USE_COUNTER_TABLE_AZURE: uses,
+          // A new package changes this setting, which restarts the app onto the new blob.
+          KEYPLANE_PACKAGE_SHA256: pkg.sha256,
+          ...plain,
+        }).map(([n, value]) => ({ name: n, value })),
+      );
 
     const app = this.flexApp(`${name}-fn`, {
-      rg, loc, tags, pna, identityId: id.id, appSettings, blobEndpoint, containerName: container.name,
-      maxInstances, memory, dependsOn: [...roles, blob],
+      rg,
+      loc,
+      tags,
+      pna,
+      identityId: id.id,
+      appSettings,
+      blobEndpoint,
+      containerName: container.name,
+      maxInstances,
+      memory,
+      dependsOn: [...roles, blob],
     });
 
     if (customHost) {
-      new web.WebAppHostNameBinding(`${name}-host`, {
-        resourceGroupName: rg, name: app.name, hostName: customHost,
-        ...(args.customDomain?.certificateThumbprint ? { sslState: "SniEnabled", thumbprint: args.customDomain.certificateThumbprint } : {}),
-      }, opt);
+      new web.WebAppHostNameBinding(
+        `${name}-host`,
+        {
+          resourceGroupName: rg,
+          name: app.name,
+          hostName: customHost,
+          ...(args.customDomain?.certificateThumbprint
+            ? { sslState: "SniEnabled", thumbprint: args.customDomain.certificateThumbprint }
+            : {}),
+        },
+        opt,
+      );
     }
 
     // ---- optional SPEKE, never anonymous
     this.spekeUrl = pulumi.output(undefined);
     if (args.speke?.enabled) {
       const sp = args.speke;
-      const spId = new managedidentity.UserAssignedIdentity(`${name}-speke-id`, { resourceGroupName: rg, ...loc, ...tags }, opt);
+      const spId = new managedidentity.UserAssignedIdentity(
+        `${name}-speke-id`,
+        { resourceGroupName: rg, ...loc, ...tags },
+        opt,
+      );
       const spRoles = [
         assign("speke-seed-reader", spId.principalId, AZURE_ROLES.keyVaultSecretsUser, secretId(seedSecretName)),
-        assign("speke-registry-writer", spId.principalId, AZURE_ROLES.storageTableDataContributor, tableScope(registryTable)),
+        assign(
+          "speke-registry-writer",
+          spId.principalId,
+          AZURE_ROLES.storageTableDataContributor,
+          tableScope(registryTable),
+        ),
         assign("speke-host-storage", spId.principalId, AZURE_ROLES.storageBlobDataOwner, account.id),
         assign("speke-telemetry", spId.principalId, AZURE_ROLES.monitoringMetricsPublisher, ai.id),
       ];
-      const spContainer = new storage.BlobContainer(`${name}-speke-deploy`, { resourceGroupName: rg, accountName: account.name, publicAccess: "None" }, opt);
+      const spContainer = new storage.BlobContainer(
+        `${name}-speke-deploy`,
+        { resourceGroupName: rg, accountName: account.name, publicAccess: "None" },
+        opt,
+      );
       const spPkg = flexPackage(AZURE_SPEKE_ENTRY);
-      const spBlob = new storage.Blob(`${name}-speke-package`, {
-        resourceGroupName: rg, accountName: account.name, containerName: spContainer.name,
-        blobName: FLEX_PACKAGE_BLOB, type: "Block", contentType: "application/zip", source: spPkg.archive,
-      }, opt);
-      const spSettings = pulumi.all([account.name, spId.clientId, ai.connectionString, secretUri(seedSecretName), tableEndpoint, registryTable.name, pulumi.output(sp.config ?? {})])
-        .apply(([accountName, clientId, aiConn, seedUri, tables, reg, spekeConfig]) => Object.entries<string>({
-          AzureWebJobsStorage__accountName: accountName,
-          AzureWebJobsStorage__credential: "managedidentity",
-          AzureWebJobsStorage__clientId: clientId,
-          AZURE_CLIENT_ID: clientId,
-          APPLICATIONINSIGHTS_CONNECTION_STRING: aiConn,
-          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
-          KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
-          KEYPLANE_TABLE_ENDPOINT: tables,
-          KEYPLANE_REGISTRY_TABLE: reg,
-          KEYPLANE_CONFIG: JSON.stringify({ speke: spekeConfig }),
-          KEYPLANE_PACKAGE_SHA256: spPkg.sha256,
-        }).map(([n, value]) => ({ name: n, value })));
+      const spBlob = new storage.Blob(
+        `${name}-speke-package`,
+        {
+          resourceGroupName: rg,
+          accountName: account.name,
+          containerName: spContainer.name,
+          blobName: FLEX_PACKAGE_BLOB,
+          type: "Block",
+          contentType: "application/zip",
+          source: spPkg.archive,
+        },
+        opt,
+      );
+      const spSettings = pulumi
+        .all([
+          account.name,
+          spId.clientId,
+          ai.connectionString,
+          secretUri(seedSecretName),
+          tableEndpoint,
+          registryTable.name,
+          pulumi.output(sp.config ?? {}),
+        ])
+        .apply(([accountName, clientId, aiConn, seedUri, tables, reg, spekeConfig]) =>
+          Object.entries<string>({
+            AzureWebJobsStorage__accountName: accountName,
+            AzureWebJobsStorage__credential: "managedidentity",
+            AzureWebJobsStorage__clientId: clientId,
+            AZURE_CLIENT_ID: clientId,
+            APPLICATIONINSIGHTS_CONNECTION_STRING: aiConn,
+            APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
+            KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
+            KEYPLANE_TABLE_ENDPOINT: tables,
+            KEYPLANE_REGISTRY_TABLE: reg,
+            KEYPLANE_CONFIG: JSON.stringify({ speke: spekeConfig }),
+            KEYPLANE_PACKAGE_SHA256: spPkg.sha256,
+          }).map(([n, value]) => ({ name: n, value })),
+        );
       const spApp = this.flexApp(`${name}-speke`, {
-        rg, loc, tags, pna, identityId: spId.id, appSettings: spSettings, blobEndpoint, containerName: spContainer.name,
-        maxInstances: Math.min(maxInstances, 10), memory, dependsOn: [...spRoles, spBlob],
+        rg,
+        loc,
+        tags,
+        pna,
+        identityId: spId.id,
+        appSettings: spSettings,
+        blobEndpoint,
+        containerName: spContainer.name,
+        maxInstances: Math.min(maxInstances, 10),
+        memory,
+        dependsOn: [...spRoles, spBlob],
       });
       const tenant = sp.tenantId ?? client.tenantId;
-      new web.WebAppAuthSettingsV2WithoutSecrets(`${name}-speke-auth`, {
-        resourceGroupName: rg,
-        name: spApp.name,
-        platform: { enabled: true },
-        globalValidation: { requireAuthentication: true, unauthenticatedClientAction: "Return401" },
-        identityProviders: {
-          azureActiveDirectory: {
-            enabled: true,
-            registration: { clientId: sp.entraClientId, openIdIssuer: pulumi.interpolate`https://login.microsoftonline.com/${tenant}/v2.0` },
-            validation: {
-              allowedAudiences: sp.allowedAudiences ?? [pulumi.interpolate`api://${sp.entraClientId}`],
-              ...(sp.allowedApplications ? { defaultAuthorizationPolicy: { allowedApplications: sp.allowedApplications } } : {}),
+      new web.WebAppAuthSettingsV2WithoutSecrets(
+        `${name}-speke-auth`,
+        {
+          resourceGroupName: rg,
+          name: spApp.name,
+          platform: { enabled: true },
+          globalValidation: { requireAuthentication: true, unauthenticatedClientAction: "Return401" },
+          identityProviders: {
+            azureActiveDirectory: {
+              enabled: true,
+              registration: {
+                clientId: sp.entraClientId,
+                openIdIssuer: pulumi.interpolate`https://login.microsoftonline.com/${tenant}/v2.0`,
+              },
+              validation: {
+                allowedAudiences: sp.allowedAudiences ?? [pulumi.interpolate`api://${sp.entraClientId}`],
+                ...(sp.allowedApplications
+                  ? { defaultAuthorizationPolicy: { allowedApplications: sp.allowedApplications } }
+                  : {}),
+              },
             },
           },
+          login: { tokenStore: { enabled: false } },
+          httpSettings: { requireHttps: true },
         },
-        login: { tokenStore: { enabled: false } },
-        httpSettings: { requireHttps: true },
-      }, opt);
+        opt,
+      );
       this.spekeUrl = pulumi.interpolate`https://${spApp.defaultHostName}/speke`;
     }
 
-    const base = customHost ? pulumi.interpolate`https://${customHost}` : pulumi.interpolate`https://${app.defaultHostName}`;
+    const base = customHost
+      ? pulumi.interpolate`https://${customHost}`
+      : pulumi.interpolate`https://${app.defaultHostName}`;
     this.url = base;
     this.tokenUrl = pulumi.interpolate`${base}/token`;
     this.clearKeyLicenseUrl = pulumi.interpolate`${base}/clearkey`;
     this.hlsKeyUrlTemplate = pulumi.interpolate`${base}/hls/key/{kid}`;
     this.licenseUrlTemplate = pulumi.interpolate`${base}/license/{vendor}`;
     this.functionAppName = app.name;
-    this.identity = pulumi.all([id.id, id.principalId, id.clientId]).apply(([i, p, c]) => ({ id: i, principalId: p, clientId: c }));
+    this.identity = pulumi
+      .all([id.id, id.principalId, id.clientId])
+      .apply(([i, p, c]) => ({ id: i, principalId: p, clientId: c }));
     this.keyVaultName = vaultName;
     this.keySeedSecretUri = secretUri(seedSecretName);
     this.storageAccountName = account.name;
     this.registryTableName = registryTable.name;
     this.useCounterTableName = usesTable.name;
     this.registerOutputs({
-      url: this.url, tokenUrl: this.tokenUrl, clearKeyLicenseUrl: this.clearKeyLicenseUrl, hlsKeyUrlTemplate: this.hlsKeyUrlTemplate,
-      licenseUrlTemplate: this.licenseUrlTemplate, functionAppName: this.functionAppName, identity: this.identity, keyVaultName: this.keyVaultName,
-      keySeedSecretUri: this.keySeedSecretUri, storageAccountName: this.storageAccountName, registryTableName: this.registryTableName,
-      useCounterTableName: this.useCounterTableName, spekeUrl: this.spekeUrl,
+      url: this.url,
+      tokenUrl: this.tokenUrl,
+      clearKeyLicenseUrl: this.clearKeyLicenseUrl,
+      hlsKeyUrlTemplate: this.hlsKeyUrlTemplate,
+      licenseUrlTemplate: this.licenseUrlTemplate,
+      functionAppName: this.functionAppName,
+      identity: this.identity,
+      keyVaultName: this.keyVaultName,
+      keySeedSecretUri: this.keySeedSecretUri,
+      storageAccountName: this.storageAccountName,
+      registryTableName: this.registryTableName,
+      useCounterTableName: this.useCounterTableName,
+      spekeUrl: this.spekeUrl,
     });
   }
 
   /** A Flex Consumption plan + Linux Node.js 20 Function App deploying from `containerName` with its identity. */
-  private flexApp(name: string, a: {
-    rg: pulumi.Input<string>; loc: { location?: pulumi.Input<string> }; tags: { tags?: pulumi.Input<Record<string, pulumi.Input<string>>> };
-    pna: string; identityId: pulumi.Input<string>; appSettings: pulumi.Input<pulumi.Input<{ name: string; value: string }>[]>;
-    blobEndpoint: pulumi.Input<string>; containerName: pulumi.Input<string>; maxInstances: number; memory: number; dependsOn: pulumi.Resource[];
-  }): web.WebApp {
+  private flexApp(
+    name: string,
+    a: {
+      rg: pulumi.Input<string>;
+      loc: { location?: pulumi.Input<string> };
+      tags: { tags?: pulumi.Input<Record<string, pulumi.Input<string>>> };
+      pna: string;
+      identityId: pulumi.Input<string>;
+      appSettings: pulumi.Input<pulumi.Input<{ name: string; value: string }>[]>;
+      blobEndpoint: pulumi.Input<string>;
+      containerName: pulumi.Input<string>;
+      maxInstances: number;
+      memory: number;
+      dependsOn: pulumi.Resource[];
+    },
+  ): web.WebApp {
     const opt = { parent: this };
-    const plan = new web.AppServicePlan(`${name}-plan`, {
-      resourceGroupName: a.rg, ...a.loc, ...a.tags,
-      kind: "functionapp",
-      sku: { tier: "FlexConsumption", name: "FC1" },
-      reserved: true,
-    }, opt);
-    const app = new web.WebApp(name, {
-      resourceGroupName: a.rg, ...a.loc, ...a.tags,
-      kind: "functionapp,linux",
-      serverFarmId: plan.id,
-      httpsOnly: true,
-      publicNetworkAccess: a.pna,
-      clientCertEnabled: false,
-      identity: { type: "UserAssigned", userAssignedIdentities: [a.identityId] },
-      siteConfig: {
-        minTlsVersion: "1.2",
-        scmMinTlsVersion: "1.2",
-        ftpsState: "Disabled",
-        http20Enabled: true,
-        appSettings: a.appSettings,
+    const plan = new web.AppServicePlan(
+      `${name}-plan`,
+      {
+        resourceGroupName: a.rg,
+        ...a.loc,
+        ...a.tags,
+        kind: "functionapp",
+        sku: { tier: "FlexConsumption", name: "FC1" },
+        reserved: true,
       },
-      functionAppConfig: {
-        deployment: {
-          storage: {
-            type: "blobContainer",
-            value: pulumi.interpolate`${a.blobEndpoint}/${a.containerName}`,
-            authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: a.identityId },
-          },
+      opt,
+    );
+    const app = new web.WebApp(
+      name,
+      {
+        resourceGroupName: a.rg,
+        ...a.loc,
+        ...a.tags,
+        kind: "functionapp,linux",
+        serverFarmId: plan.id,
+        httpsOnly: true,
+        publicNetworkAccess: a.pna,
+        clientCertEnabled: false,
+        identity: { type: "UserAssigned", userAssignedIdentities: [a.identityId] },
+        siteConfig: {
+          minTlsVersion: "1.2",
+          scmMinTlsVersion: "1.2",
+          ftpsState: "Disabled",
+          http20Enabled: true,
+          appSettings: a.appSettings,
         },
-        runtime: { name: "node", version: "20" },
-        scaleAndConcurrency: { maximumInstanceCount: a.maxInstances, instanceMemoryMB: a.memory },
+        functionAppConfig: {
+          deployment: {
+            storage: {
+              type: "blobContainer",
+              value: pulumi.interpolate`${a.blobEndpoint}/${a.containerName}`,
+              authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: a.identityId },
+            },
+          },
+          runtime: { name: "node", version: "20" },
+          scaleAndConcurrency: { maximumInstanceCount: a.maxInstances, instanceMemoryMB: a.memory },
+        },
       },
-    }, { ...opt, dependsOn: a.dependsOn });
+      { ...opt, dependsOn: a.dependsOn },
+    );
     new web.WebAppFtpAllowed(`${name}-ftp-off`, { resourceGroupName: a.rg, name: app.name, allow: false }, opt);
     new web.WebAppScmAllowed(`${name}-scm-basic-off`, { resourceGroupName: a.rg, name: app.name, allow: false }, opt);
     return app;

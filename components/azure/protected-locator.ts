@@ -43,7 +43,9 @@ export class AmsProtectedLocator extends pulumi.ComponentResource {
   /** Key ids as AMS reports them (`listStreamingLocatorContentKeys`). */
   readonly contentKeyIds: pulumi.Output<string[]>;
   /** Streaming paths per protocol and scheme (`listStreamingLocatorPaths`). */
-  readonly streamingPaths: pulumi.Output<Array<{ streamingProtocol: string; encryptionScheme: string; paths: string[] }>>;
+  readonly streamingPaths: pulumi.Output<
+    Array<{ streamingProtocol: string; encryptionScheme: string; paths: string[] }>
+  >;
   readonly downloadPaths: pulumi.Output<string[]>;
 
   constructor(name: string, args: AmsProtectedLocatorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -52,7 +54,11 @@ export class AmsProtectedLocator extends pulumi.ComponentResource {
     if (args.policyLabels) {
       for (const k of this.keys) {
         if (!args.policyLabels.includes(k.label)) {
-          throw new KeyplaneError("AMS_LOCATOR_INVALID", `content key label "${k.label}" is not a label of the streaming policy (${args.policyLabels.join(", ")})`, { status: 400 });
+          throw new KeyplaneError(
+            "AMS_LOCATOR_INVALID",
+            `content key label "${k.label}" is not a label of the streaming policy (${args.policyLabels.join(", ")})`,
+            { status: 400 },
+          );
         }
       }
     }
@@ -93,7 +99,9 @@ export class AmsProtectedLocator extends pulumi.ComponentResource {
         streamingPolicyName: args.streamingPolicyName,
         streamingLocatorName: args.streamingLocatorName ?? name,
         contentKeys,
-        ...(args.defaultContentKeyPolicyName !== undefined ? { defaultContentKeyPolicyName: args.defaultContentKeyPolicyName } : {}),
+        ...(args.defaultContentKeyPolicyName !== undefined
+          ? { defaultContentKeyPolicyName: args.defaultContentKeyPolicyName }
+          : {}),
         ...(args.alternativeMediaId !== undefined ? { alternativeMediaId: args.alternativeMediaId } : {}),
         ...(args.startTime !== undefined ? { startTime: args.startTime } : {}),
         ...(args.endTime !== undefined ? { endTime: args.endTime } : {}),
@@ -105,9 +113,19 @@ export class AmsProtectedLocator extends pulumi.ComponentResource {
     const invokeArgs = { resourceGroupName, accountName, streamingLocatorName: this.locator.name };
     const paths = media.listStreamingLocatorPathsOutput(invokeArgs, { parent: this });
     const keys = media.listStreamingLocatorContentKeysOutput(invokeArgs, { parent: this });
-    this.streamingPaths = paths.apply((p) => (p.streamingPaths ?? []).map((s) => ({ streamingProtocol: s.streamingProtocol, encryptionScheme: s.encryptionScheme, paths: s.paths ?? [] })));
+    this.streamingPaths = paths.apply((p) =>
+      (p.streamingPaths ?? []).map((s) => ({
+        streamingProtocol: s.streamingProtocol,
+        encryptionScheme: s.encryptionScheme,
+        paths: s.paths ?? [],
+      })),
+    );
     this.downloadPaths = paths.apply((p) => p.downloadPaths ?? []);
     this.contentKeyIds = keys.apply((r) => (r.contentKeys ?? []).map((k) => k.id));
-    this.registerOutputs({ streamingPaths: this.streamingPaths, contentKeyIds: this.contentKeyIds, downloadPaths: this.downloadPaths });
+    this.registerOutputs({
+      streamingPaths: this.streamingPaths,
+      contentKeyIds: this.contentKeyIds,
+      downloadPaths: this.downloadPaths,
+    });
   }
 }

@@ -23,13 +23,19 @@ export interface AmsContentKeyPolicyOptionArgs {
 export function toPulumiShape<T>(v: T): T {
   if (Array.isArray(v)) return v.map(toPulumiShape) as T;
   if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k === ODATA_KEY ? "odataType" : k, toPulumiShape(x)])) as T;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k === ODATA_KEY ? "odataType" : k, toPulumiShape(x)]),
+    ) as T;
   }
   return v;
 }
 
 /** Validates the policy (same schema the key delivery enforces) and renders `ContentKeyPolicy` args. */
-export function renderContentKeyPolicy(input: ContentKeyPolicyInput | ContentKeyPolicy): { policy: ContentKeyPolicy; description?: string; options: AmsContentKeyPolicyOptionArgs[] } {
+export function renderContentKeyPolicy(input: ContentKeyPolicyInput | ContentKeyPolicy): {
+  policy: ContentKeyPolicy;
+  description?: string;
+  options: AmsContentKeyPolicyOptionArgs[];
+} {
   const policy = parseContentKeyPolicy(input);
   const arm = contentKeyPolicyToArm(policy);
   return {
@@ -44,7 +50,10 @@ export function policyHasSecrets(policy: ContentKeyPolicy): boolean {
   return policy.options.some(
     (o) =>
       o.configuration.type === "FairPlay" ||
-      (o.restriction.type === "Token" && [o.restriction.primaryVerificationKey, ...o.restriction.alternateVerificationKeys].some((k) => k?.type === "Symmetric")),
+      (o.restriction.type === "Token" &&
+        [o.restriction.primaryVerificationKey, ...o.restriction.alternateVerificationKeys].some(
+          (k) => k?.type === "Symmetric",
+        )),
   );
 }
 
@@ -56,15 +65,21 @@ export function wrapSecrets<W>(options: AmsContentKeyPolicyOptionArgs[], wrap: (
   return options.map((o) => {
     const c: ArmObject = { ...o.configuration };
     if (c.odataType === "#Microsoft.Media.ContentKeyPolicyFairPlayConfiguration") {
-      for (const k of ["ask", "fairPlayPfx", "fairPlayPfxPassword"]) if (typeof c[k] === "string") c[k] = wrap(c[k] as string);
+      for (const k of ["ask", "fairPlayPfx", "fairPlayPfxPassword"])
+        if (typeof c[k] === "string") c[k] = wrap(c[k] as string);
     }
     const r: ArmObject = { ...o.restriction };
     const wrapKey = (k: unknown): unknown => {
       const key = k as ArmObject;
-      return key && key.odataType === "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey" && typeof key.keyValue === "string" ? { ...key, keyValue: wrap(key.keyValue) } : key;
+      return key &&
+        key.odataType === "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey" &&
+        typeof key.keyValue === "string"
+        ? { ...key, keyValue: wrap(key.keyValue) }
+        : key;
     };
     if (r.primaryVerificationKey) r.primaryVerificationKey = wrapKey(r.primaryVerificationKey);
-    if (Array.isArray(r.alternateVerificationKeys)) r.alternateVerificationKeys = r.alternateVerificationKeys.map(wrapKey);
+    if (Array.isArray(r.alternateVerificationKeys))
+      r.alternateVerificationKeys = r.alternateVerificationKeys.map(wrapKey);
     return { name: o.name, configuration: c, restriction: r };
   });
 }
@@ -95,7 +110,9 @@ export interface SchemeCommon {
   /** Content key policy for this scheme's default key. */
   contentKeyPolicyName?: string;
   /** Tracks left unencrypted (ARM `clearTracks`), e.g. `[{ trackSelections: [{ property: "FourCC", operation: "Equal", value: "hev1" }] }]`. */
-  clearTracks?: Array<{ trackSelections: Array<{ property: "Unknown" | "FourCC"; operation: "Unknown" | "Equal"; value?: string }> }>;
+  clearTracks?: Array<{
+    trackSelections: Array<{ property: "Unknown" | "FourCC"; operation: "Unknown" | "Equal"; value?: string }>;
+  }>;
 }
 export interface CencSpec extends SchemeCommon {
   playReady?: PlayReadyStreamingConfig | true;
@@ -127,7 +144,11 @@ export interface StreamingPolicySpec {
 }
 
 /** Labels AMS uses in its predefined streaming policies; locators reference them. */
-export const DEFAULT_KEY_LABELS = { cenc: "cencDefaultKey", cbcs: "cbcsDefaultKey", envelope: "aesDefaultKey" } as const;
+export const DEFAULT_KEY_LABELS = {
+  cenc: "cencDefaultKey",
+  cbcs: "cbcsDefaultKey",
+  envelope: "aesDefaultKey",
+} as const;
 export type EncryptedScheme = keyof typeof DEFAULT_KEY_LABELS;
 
 function specError(message: string): KeyplaneError {
@@ -140,12 +161,18 @@ const TEMPLATE_TOKENS = new Set(["{ContentKeyId}", "{AlternativeMediaId}", "{Ass
  * Checks a custom acquisition URL template: absolute https (http only for localhost), only the replaceable tokens AMS
  * substitutes, balanced braces. `allowed` narrows the token set (ClearKey: {AlternativeMediaId} only).
  */
-export function validateUrlTemplate(template: string, where: string, allowed: ReadonlySet<string> = TEMPLATE_TOKENS): void {
-  if (typeof template !== "string" || template.length === 0 || template.length > 2048) throw specError(`${where}: expected a URL template of 1..2048 characters`);
+export function validateUrlTemplate(
+  template: string,
+  where: string,
+  allowed: ReadonlySet<string> = TEMPLATE_TOKENS,
+): void {
+  if (typeof template !== "string" || template.length === 0 || template.length > 2048)
+    throw specError(`${where}: expected a URL template of 1..2048 characters`);
   const probe = template.replace(/\{[A-Za-z]+\}/g, "x");
   if (/[{}]/.test(probe)) throw specError(`${where}: unbalanced or malformed {token} in "${template}"`);
   for (const t of template.match(/\{[A-Za-z]+\}/g) ?? []) {
-    if (!allowed.has(t)) throw specError(`${where}: unsupported token ${t}; AMS replaces only ${[...allowed].join(", ")}`);
+    if (!allowed.has(t))
+      throw specError(`${where}: unsupported token ${t}; AMS replaces only ${[...allowed].join(", ")}`);
   }
   let url: URL;
   try {
@@ -162,10 +189,19 @@ function enabledProtocols(protocols: StreamingProtocol[], where: string, allowed
   if (!Array.isArray(protocols) || protocols.length === 0) throw specError(`${where}: enable at least one protocol`);
   for (const p of protocols) {
     if (!allowed.includes(p)) {
-      throw specError(p === "Download" ? `${where}: Download is only possible without encryption (use 'clear')` : `${where}: protocol ${p} is not supported here (allowed: ${allowed.join(", ")})`);
+      throw specError(
+        p === "Download"
+          ? `${where}: Download is only possible without encryption (use 'clear')`
+          : `${where}: protocol ${p} is not supported here (allowed: ${allowed.join(", ")})`,
+      );
     }
   }
-  return { dash: protocols.includes("Dash"), download: protocols.includes("Download"), hls: protocols.includes("Hls"), smoothStreaming: protocols.includes("SmoothStreaming") };
+  return {
+    dash: protocols.includes("Dash"),
+    download: protocols.includes("Download"),
+    hls: protocols.includes("Hls"),
+    smoothStreaming: protocols.includes("SmoothStreaming"),
+  };
 }
 
 function licenseConfig<T extends LicenseUrlConfig>(c: T | true | undefined, where: string): ArmObject | undefined {
@@ -176,22 +212,35 @@ function licenseConfig<T extends LicenseUrlConfig>(c: T | true | undefined, wher
     validateUrlTemplate(c.customLicenseAcquisitionUrlTemplate, `${where}.customLicenseAcquisitionUrlTemplate`);
     out.customLicenseAcquisitionUrlTemplate = c.customLicenseAcquisitionUrlTemplate;
   }
-  for (const [k, v] of Object.entries(c)) if (k !== "customLicenseAcquisitionUrlTemplate" && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(c))
+    if (k !== "customLicenseAcquisitionUrlTemplate" && v !== undefined) out[k] = v;
   return out;
 }
 
 function clearTracks(s: SchemeCommon): ArmObject {
-  return s.clearTracks && s.clearTracks.length ? { clearTracks: s.clearTracks } : {};
+  return s.clearTracks?.length ? { clearTracks: s.clearTracks } : {};
 }
 
 function contentKeys(s: SchemeCommon, scheme: EncryptedScheme): ArmObject {
-  return { defaultKey: { label: s.label ?? DEFAULT_KEY_LABELS[scheme], ...(s.contentKeyPolicyName ? { policyName: s.contentKeyPolicyName } : {}) } };
+  return {
+    defaultKey: {
+      label: s.label ?? DEFAULT_KEY_LABELS[scheme],
+      ...(s.contentKeyPolicyName ? { policyName: s.contentKeyPolicyName } : {}),
+    },
+  };
 }
 
 function clearKeyConfig(c: ClearKeyStreamingConfig | undefined, where: string): ArmObject | undefined {
   if (!c) return undefined;
-  if (c.customKeysAcquisitionUrlTemplate !== undefined) validateUrlTemplate(c.customKeysAcquisitionUrlTemplate, `${where}.customKeysAcquisitionUrlTemplate`, new Set(["{AlternativeMediaId}"]));
-  return c.customKeysAcquisitionUrlTemplate !== undefined ? { customKeysAcquisitionUrlTemplate: c.customKeysAcquisitionUrlTemplate } : {};
+  if (c.customKeysAcquisitionUrlTemplate !== undefined)
+    validateUrlTemplate(
+      c.customKeysAcquisitionUrlTemplate,
+      `${where}.customKeysAcquisitionUrlTemplate`,
+      new Set(["{AlternativeMediaId}"]),
+    );
+  return c.customKeysAcquisitionUrlTemplate !== undefined
+    ? { customKeysAcquisitionUrlTemplate: c.customKeysAcquisitionUrlTemplate }
+    : {};
 }
 
 /** The StreamingPolicy arguments (minus account and resource group), after AMS's rules are checked. */
@@ -217,7 +266,13 @@ function commonEncryption(scheme: "cenc" | "cbcs", s: CencSpec | CbcsSpec, enabl
   if (pr) drm.playReady = pr;
   if (wv) drm.widevine = wv;
   const ck = clearKeyConfig(s.clearKey, `${scheme}.clearKey`);
-  return { ...clearTracks(s), enabledProtocols, contentKeys: contentKeys(s, scheme), ...(Object.keys(drm).length ? { drm } : {}), ...(ck ? { clearKeyEncryptionConfiguration: ck } : {}) };
+  return {
+    ...clearTracks(s),
+    enabledProtocols,
+    contentKeys: contentKeys(s, scheme),
+    ...(Object.keys(drm).length ? { drm } : {}),
+    ...(ck ? { clearKeyEncryptionConfiguration: ck } : {}),
+  };
 }
 
 /**
@@ -226,25 +281,34 @@ function commonEncryption(scheme: "cenc" | "cbcs", s: CencSpec | CbcsSpec, enabl
  * Smooth Streaming in CBCS or without PlayReady; bad URL templates; duplicate labels.
  */
 export function renderStreamingPolicy(spec: StreamingPolicySpec): StreamingPolicyArgsShape {
-  if (!spec || typeof spec.name !== "string" || !/^[A-Za-z0-9_-]{1,260}$/.test(spec.name)) throw specError("name must be 1..260 letters, digits, - or _");
+  if (!spec || typeof spec.name !== "string" || !/^[A-Za-z0-9_-]{1,260}$/.test(spec.name))
+    throw specError("name must be 1..260 letters, digits, - or _");
   const { cenc, cbcs, envelope, clear } = spec;
   if (!cenc && !cbcs && !envelope && !clear) throw specError("choose at least one of cenc, cbcs, envelope, clear");
-  if (clear && (cenc || cbcs || envelope)) throw specError("'clear' (NoEncryption) cannot be combined with an encryption scheme in one streaming policy");
+  if (clear && (cenc || cbcs || envelope))
+    throw specError("'clear' (NoEncryption) cannot be combined with an encryption scheme in one streaming policy");
   const out: StreamingPolicyArgsShape = { streamingPolicyName: spec.name };
   if (spec.defaultContentKeyPolicyName) out.defaultContentKeyPolicyName = spec.defaultContentKeyPolicyName;
 
-  if (clear) out.noEncryption = { enabledProtocols: enabledProtocols(clear.protocols, "clear", ["Dash", "Hls", "SmoothStreaming", "Download"]) };
+  if (clear)
+    out.noEncryption = {
+      enabledProtocols: enabledProtocols(clear.protocols, "clear", ["Dash", "Hls", "SmoothStreaming", "Download"]),
+    };
 
   if (cenc) {
-    if ((cenc as CbcsSpec).fairPlay) throw specError("FairPlay uses cbcs (SAMPLE-AES on HLS); it cannot be configured under cenc");
-    if (!cenc.playReady && !cenc.widevine && !cenc.clearKey) throw specError("cenc needs playReady, widevine or clearKey");
+    if ((cenc as CbcsSpec).fairPlay)
+      throw specError("FairPlay uses cbcs (SAMPLE-AES on HLS); it cannot be configured under cenc");
+    if (!cenc.playReady && !cenc.widevine && !cenc.clearKey)
+      throw specError("cenc needs playReady, widevine or clearKey");
     const ep = enabledProtocols(cenc.protocols, "cenc", ["Dash", "Hls", "SmoothStreaming"]);
-    if (ep.smoothStreaming && !cenc.playReady) throw specError("cenc: Smooth Streaming carries PlayReady only; add playReady or drop SmoothStreaming");
+    if (ep.smoothStreaming && !cenc.playReady)
+      throw specError("cenc: Smooth Streaming carries PlayReady only; add playReady or drop SmoothStreaming");
     out.commonEncryptionCenc = commonEncryption("cenc", cenc, ep);
   }
 
   if (cbcs) {
-    if (!cbcs.fairPlay && !cbcs.playReady && !cbcs.widevine && !cbcs.clearKey) throw specError("cbcs needs fairPlay, playReady, widevine or clearKey");
+    if (!cbcs.fairPlay && !cbcs.playReady && !cbcs.widevine && !cbcs.clearKey)
+      throw specError("cbcs needs fairPlay, playReady, widevine or clearKey");
     const ep = enabledProtocols(cbcs.protocols, "cbcs", ["Dash", "Hls"]);
     if (cbcs.fairPlay && !ep.hls) throw specError("cbcs: FairPlay is delivered over HLS; enable Hls");
     out.commonEncryptionCbcs = commonEncryption("cbcs", cbcs, ep);
@@ -252,12 +316,15 @@ export function renderStreamingPolicy(spec: StreamingPolicySpec): StreamingPolic
 
   if (envelope) {
     const ep = enabledProtocols(envelope.protocols, "envelope", ["Dash", "Hls", "SmoothStreaming"]);
-    if (envelope.customKeyAcquisitionUrlTemplate !== undefined) validateUrlTemplate(envelope.customKeyAcquisitionUrlTemplate, "envelope.customKeyAcquisitionUrlTemplate");
+    if (envelope.customKeyAcquisitionUrlTemplate !== undefined)
+      validateUrlTemplate(envelope.customKeyAcquisitionUrlTemplate, "envelope.customKeyAcquisitionUrlTemplate");
     out.envelopeEncryption = {
       ...clearTracks(envelope),
       enabledProtocols: ep,
       contentKeys: contentKeys(envelope, "envelope"),
-      ...(envelope.customKeyAcquisitionUrlTemplate !== undefined ? { customKeyAcquisitionUrlTemplate: envelope.customKeyAcquisitionUrlTemplate } : {}),
+      ...(envelope.customKeyAcquisitionUrlTemplate !== undefined
+        ? { customKeyAcquisitionUrlTemplate: envelope.customKeyAcquisitionUrlTemplate }
+        : {}),
     };
   }
 
@@ -269,7 +336,9 @@ export function renderStreamingPolicy(spec: StreamingPolicySpec): StreamingPolic
 
 /** The default-key label of each encrypted scheme in a spec (what locators must reference). */
 export function streamingPolicyLabels(spec: StreamingPolicySpec): Array<{ scheme: EncryptedScheme; label: string }> {
-  return (["cenc", "cbcs", "envelope"] as const).filter((s) => spec[s]).map((s) => ({ scheme: s, label: spec[s]!.label ?? DEFAULT_KEY_LABELS[s] }));
+  return (["cenc", "cbcs", "envelope"] as const)
+    .filter((s) => spec[s])
+    .map((s) => ({ scheme: s, label: spec[s]!.label ?? DEFAULT_KEY_LABELS[s] }));
 }
 
 /**
@@ -311,12 +380,19 @@ export function defaultLocatorKid(assetName: string, label: string): string {
 
 /** Resolves the KIDs of a locator (explicit or default), refusing duplicates. Public data only. */
 export function resolveLocatorKids(assetName: string, keys: LocatorKeySpec[]): Array<{ label: string; kid: string }> {
-  if (!Array.isArray(keys) || keys.length === 0) throw new KeyplaneError("AMS_LOCATOR_INVALID", "a protected locator needs at least one content key", { status: 400 });
-  const out = keys.map((k) => ({ label: k.label, kid: k.kid ? kidToUuid(kidFromUuid(k.kid)) : defaultLocatorKid(assetName, k.label) }));
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new KeyplaneError("AMS_LOCATOR_INVALID", "a protected locator needs at least one content key", {
+      status: 400,
+    });
+  const out = keys.map((k) => ({
+    label: k.label,
+    kid: k.kid ? kidToUuid(kidFromUuid(k.kid)) : defaultLocatorKid(assetName, k.label),
+  }));
   const labels = new Set<string>();
   const kids = new Set<string>();
   for (const k of out) {
-    if (labels.has(k.label)) throw new KeyplaneError("AMS_LOCATOR_INVALID", `content key label "${k.label}" appears twice`, { status: 400 });
+    if (labels.has(k.label))
+      throw new KeyplaneError("AMS_LOCATOR_INVALID", `content key label "${k.label}" appears twice`, { status: 400 });
     if (kids.has(k.kid)) throw new KeyplaneError("AMS_LOCATOR_INVALID", `KID ${k.kid} appears twice`, { status: 400 });
     labels.add(k.label);
     kids.add(k.kid);
@@ -325,8 +401,15 @@ export function resolveLocatorKids(assetName: string, keys: LocatorKeySpec[]): A
 }
 
 /** `StreamingLocatorContentKey` entries: id = KID, value = base64 of `seed.contentKey(kid)` (same as the SPEKE server). */
-export function locatorContentKeys(seed: KeySeed, kids: Array<{ label: string; kid: string }>): Array<{ id: string; labelReferenceInStreamingPolicy: string; value: string }> {
-  return kids.map((k) => ({ id: k.kid, labelReferenceInStreamingPolicy: k.label, value: seed.contentKey(kidFromUuid(k.kid)).toString("base64") }));
+export function locatorContentKeys(
+  seed: KeySeed,
+  kids: Array<{ label: string; kid: string }>,
+): Array<{ id: string; labelReferenceInStreamingPolicy: string; value: string }> {
+  return kids.map((k) => ({
+    id: k.kid,
+    labelReferenceInStreamingPolicy: k.label,
+    value: seed.contentKey(kidFromUuid(k.kid)).toString("base64"),
+  }));
 }
 
 /**
@@ -338,9 +421,15 @@ export function locatorContentKeys(seed: KeySeed, kids: Array<{ label: string; k
 export function withKeyplaneUrls(spec: StreamingPolicySpec, baseUrl: string): StreamingPolicySpec {
   const t = keyplaneUrlTemplates(baseUrl);
   const lic = <T extends LicenseUrlConfig>(v: T | true | undefined, url: string): T | undefined =>
-    v === undefined ? undefined : v === true ? ({ customLicenseAcquisitionUrlTemplate: url } as T) : { ...v, customLicenseAcquisitionUrlTemplate: v.customLicenseAcquisitionUrlTemplate ?? url };
+    v === undefined
+      ? undefined
+      : v === true
+        ? ({ customLicenseAcquisitionUrlTemplate: url } as T)
+        : { ...v, customLicenseAcquisitionUrlTemplate: v.customLicenseAcquisitionUrlTemplate ?? url };
   const ck = (v: ClearKeyStreamingConfig | undefined): ClearKeyStreamingConfig | undefined =>
-    v === undefined ? undefined : { customKeysAcquisitionUrlTemplate: v.customKeysAcquisitionUrlTemplate ?? t.clearKey };
+    v === undefined
+      ? undefined
+      : { customKeysAcquisitionUrlTemplate: v.customKeysAcquisitionUrlTemplate ?? t.clearKey };
   const out: StreamingPolicySpec = { ...spec };
   if (spec.cenc) {
     const c = { ...spec.cenc };
@@ -357,6 +446,10 @@ export function withKeyplaneUrls(spec: StreamingPolicySpec, baseUrl: string): St
     if (c.clearKey !== undefined) c.clearKey = ck(c.clearKey)!;
     out.cbcs = c;
   }
-  if (spec.envelope) out.envelope = { ...spec.envelope, customKeyAcquisitionUrlTemplate: spec.envelope.customKeyAcquisitionUrlTemplate ?? t.envelopeKey };
+  if (spec.envelope)
+    out.envelope = {
+      ...spec.envelope,
+      customKeyAcquisitionUrlTemplate: spec.envelope.customKeyAcquisitionUrlTemplate ?? t.envelopeKey,
+    };
   return out;
 }

@@ -1,7 +1,13 @@
 /** AmsStreamingPolicy: a validated `StreamingPolicySpec` -> `azure-native.media.StreamingPolicy`. */
 import * as pulumi from "@pulumi/pulumi";
 import * as media from "@pulumi/azure-native/media";
-import { renderStreamingPolicy, streamingPolicyLabels, withKeyplaneUrls, type EncryptedScheme, type StreamingPolicySpec } from "./render";
+import {
+  renderStreamingPolicy,
+  streamingPolicyLabels,
+  withKeyplaneUrls,
+  type EncryptedScheme,
+  type StreamingPolicySpec,
+} from "./render";
 
 export interface AmsStreamingPolicyArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -23,12 +29,18 @@ export class AmsStreamingPolicy extends pulumi.ComponentResource {
   constructor(name: string, args: AmsStreamingPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("keyplane:azure:AmsStreamingPolicy", name, {}, opts);
     // Throws AMS_STREAMING_POLICY_INVALID before anything is registered (with a stand-in base URL when one is wired).
-    const shape = renderStreamingPolicy(args.keyDeliveryUrl === undefined ? args.spec : withKeyplaneUrls(args.spec, "https://keyplane.invalid"));
+    const shape = renderStreamingPolicy(
+      args.keyDeliveryUrl === undefined ? args.spec : withKeyplaneUrls(args.spec, "https://keyplane.invalid"),
+    );
     this.labels = streamingPolicyLabels(args.spec);
     type Shape = Omit<media.StreamingPolicyArgs, "resourceGroupName" | "accountName">;
     let resourceArgs: Shape = shape as Shape;
     if (args.keyDeliveryUrl !== undefined) {
-      const rendered = pulumi.output(args.keyDeliveryUrl).apply((base) => renderStreamingPolicy(withKeyplaneUrls(args.spec, base)) as unknown as Record<string, unknown>);
+      const rendered = pulumi
+        .output(args.keyDeliveryUrl)
+        .apply(
+          (base) => renderStreamingPolicy(withKeyplaneUrls(args.spec, base)) as unknown as Record<string, unknown>,
+        );
       resourceArgs = Object.fromEntries(Object.keys(shape).map((k) => [k, rendered.apply((r) => r[k])])) as Shape;
     }
     this.resource = new media.StreamingPolicy(

@@ -50,8 +50,14 @@ const ENTRY_RE = /^functions\/runtimes\/entries\/([a-z0-9-]+)\.ts$/;
  * The prebuilt bundle for `entry`, when this module runs compiled from the package (`dist/components/shared/bundle.js`)
  * and the entry is one of `functions/runtimes/entries/*.ts` asked for with default options; otherwise undefined.
  */
-export function prebuiltBundlePath(entry: string, opts: BundleOptions = {}, dir = __dirname, file = __filename): string | undefined {
-  if (!file.endsWith(".js") || opts.root || opts.external?.length || (opts.define && Object.keys(opts.define).length)) return undefined;
+export function prebuiltBundlePath(
+  entry: string,
+  opts: BundleOptions = {},
+  dir = __dirname,
+  file = __filename,
+): string | undefined {
+  if (!file.endsWith(".js") || opts.root || opts.external?.length || (opts.define && Object.keys(opts.define).length))
+    return undefined;
   const m = ENTRY_RE.exec(entry.split(path.sep).join("/"));
   if (!m) return undefined;
   const candidate = path.resolve(dir, "..", "..", PREBUILT_DIR, `${m[1]}.js`);
@@ -59,7 +65,11 @@ export function prebuiltBundlePath(entry: string, opts: BundleOptions = {}, dir 
 }
 
 function toBundle(code: string): Bundle {
-  return { code, sizeBytes: Buffer.byteLength(code, "utf8"), sha256: createHash("sha256").update(code).digest("base64") };
+  return {
+    code,
+    sizeBytes: Buffer.byteLength(code, "utf8"),
+    sha256: createHash("sha256").update(code).digest("base64"),
+  };
 }
 
 type Esbuild = typeof import("esbuild");
@@ -68,7 +78,11 @@ function loadEsbuild(entry: string): Esbuild {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("esbuild") as Esbuild;
   } catch (e) {
-    throw new KeyplaneError("BUNDLE_FAILED", `Could not bundle ${entry}: esbuild is not installed (it is needed only to bundle from source; the published package ships functions/runtimes/entries/* prebuilt)`, { status: 500, cause: e });
+    throw new KeyplaneError(
+      "BUNDLE_FAILED",
+      `Could not bundle ${entry}: esbuild is not installed (it is needed only to bundle from source; the published package ships functions/runtimes/entries/* prebuilt)`,
+      { status: 500, cause: e },
+    );
   }
 }
 
@@ -94,7 +108,7 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
     return bundle;
   }
   const { buildSync } = loadEsbuild(entry);
-  let out;
+  let out: ReturnType<typeof buildSync>;
   try {
     out = buildSync({
       entryPoints: [file],
@@ -113,11 +127,17 @@ export function bundleFunction(entry: string, opts: BundleOptions = {}): Bundle 
       absWorkingDir: root,
     });
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    const detail = errors.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("; ");
-    throw new KeyplaneError("BUNDLE_FAILED", `Could not bundle ${entry}: ${detail || (e as Error).message}`, { status: 500, cause: e });
+    const errors =
+      (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const detail = errors
+      .map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text))
+      .join("; ");
+    throw new KeyplaneError("BUNDLE_FAILED", `Could not bundle ${entry}: ${detail || (e as Error).message}`, {
+      status: 500,
+      cause: e,
+    });
   }
-  const file0 = out.outputFiles[0];
+  const file0 = out.outputFiles?.[0];
   if (!file0) throw new KeyplaneError("BUNDLE_FAILED", `esbuild produced no output for ${entry}`, { status: 500 });
   const bundle = toBundle(file0.text);
   cache.set(key, bundle);

@@ -10,14 +10,17 @@
 import * as pulumi from "@pulumi/pulumi";
 
 function isPromiseLike(v: unknown): boolean {
-  return !!v && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+  return (
+    !!v && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function"
+  );
 }
 
 /** True when `v` holds no Output and no Promise anywhere inside plain objects and arrays: its value is known now. */
 export function isKnownNow(v: unknown): boolean {
   if (pulumi.Output.isInstance(v) || isPromiseLike(v)) return false;
   if (Array.isArray(v)) return v.every(isKnownNow);
-  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).every(isKnownNow);
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.values(v).every(isKnownNow);
   return true;
 }
 
@@ -25,13 +28,19 @@ export function isKnownNow(v: unknown): boolean {
  * Validates (and may normalise) an Input: synchronously when `isKnownNow(value)`, else in `apply` (secretness kept).
  * `check` throws with a message naming component, argument and value; its result is the Output returned.
  */
-export function checkInput<T, U>(value: pulumi.Input<T>, check: (v: pulumi.Unwrap<T>) => U): pulumi.Output<pulumi.Unwrap<U>> {
+export function checkInput<T, U>(
+  value: pulumi.Input<T>,
+  check: (v: pulumi.Unwrap<T>) => U,
+): pulumi.Output<pulumi.Unwrap<U>> {
   if (isKnownNow(value)) return pulumi.output(check(value as pulumi.Unwrap<T>));
   return pulumi.output(value).apply((v) => check(v as pulumi.Unwrap<T>)) as pulumi.Output<pulumi.Unwrap<U>>;
 }
 
 /** Like `checkInput` for an optional argument: `undefined` stays `undefined` (no Output is made). */
-export function checkOptional<T, U>(value: pulumi.Input<T> | undefined, check: (v: pulumi.Unwrap<T>) => U): pulumi.Output<pulumi.Unwrap<U>> | undefined {
+export function checkOptional<T, U>(
+  value: pulumi.Input<T> | undefined,
+  check: (v: pulumi.Unwrap<T>) => U,
+): pulumi.Output<pulumi.Unwrap<U>> | undefined {
   return value === undefined ? undefined : checkInput(value, check);
 }
 

@@ -28,21 +28,45 @@ export interface ServerContentProtection {
 }
 
 /** The MPD descriptor for a DRM system id the key server answers for: the `urn:uuid:` scheme and its `@value`. */
-interface Descriptor { scheme: string; value?: string; name: string; children: ReadonlySet<string> }
+interface Descriptor {
+  scheme: string;
+  value?: string;
+  name: string;
+  children: ReadonlySet<string>;
+}
 const PSSH = `${CENC_NS} pssh`;
 const PRO = `${MSPR_NS} pro`;
 const LAURL = `${DASHIF_CPS_NS} Laurl`;
 const DESCRIPTORS: ReadonlyMap<string, Descriptor> = new Map([
-  ["edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", { scheme: "urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", name: "Widevine", children: new Set([PSSH]) }],
+  [
+    "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed",
+    { scheme: "urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", name: "Widevine", children: new Set([PSSH]) },
+  ],
   // Microsoft "DASH Content Protection using Microsoft PlayReady": value "MSPR 2.0", cenc:pssh and/or mspr:pro
-  ["9a04f079-9840-4286-ab92-e65be0885f95", { scheme: "urn:uuid:9a04f079-9840-4286-ab92-e65be0885f95", value: "MSPR 2.0", name: "PlayReady", children: new Set([PSSH, PRO]) }],
-  ["1077efec-c0b2-4d02-ace3-3c1e52e2fb4b", { scheme: "urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b", name: "W3C common PSSH", children: new Set([PSSH]) }],
+  [
+    "9a04f079-9840-4286-ab92-e65be0885f95",
+    {
+      scheme: "urn:uuid:9a04f079-9840-4286-ab92-e65be0885f95",
+      value: "MSPR 2.0",
+      name: "PlayReady",
+      children: new Set([PSSH, PRO]),
+    },
+  ],
+  [
+    "1077efec-c0b2-4d02-ace3-3c1e52e2fb4b",
+    { scheme: "urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b", name: "W3C common PSSH", children: new Set([PSSH]) },
+  ],
   // our key server answers Clear Key AES-128 (3ea8778f-..., AWS) with the DASH-IF ClearKey descriptor's content
-  ["3ea8778f-7742-4bf9-b18b-e834b2acbd47", { scheme: DASHIF_CLEARKEY_SCHEME, value: "ClearKey1.0", name: "ClearKey", children: new Set([LAURL]) }],
+  [
+    "3ea8778f-7742-4bf9-b18b-e834b2acbd47",
+    { scheme: DASHIF_CLEARKEY_SCHEME, value: "ClearKey1.0", name: "ClearKey", children: new Set([LAURL]) },
+  ],
 ]);
 
 function cpInvalid(name: string, why: string): KeyplaneError {
-  return new KeyplaneError("MPD_INVALID", `ContentProtectionData for ${name} from the key server: ${why}`, { status: 502 });
+  return new KeyplaneError("MPD_INVALID", `ContentProtectionData for ${name} from the key server: ${why}`, {
+    status: 502,
+  });
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -51,7 +75,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 function base64Value(name: string, what: string, t: string, max: number): Buffer {
   if (!BASE64.test(t) || t.length % 4 !== 0) throw cpInvalid(name, `${what} is not base64`);
   const b = Buffer.from(t, "base64");
-  if (b.length === 0 || b.length > max || b.toString("base64") !== t) throw cpInvalid(name, `${what} is not canonical base64 of 1 to ${max} bytes`);
+  if (b.length === 0 || b.length > max || b.toString("base64") !== t)
+    throw cpInvalid(name, `${what} is not canonical base64 of 1 to ${max} bytes`);
   return b;
 }
 
@@ -66,38 +91,68 @@ function base64Value(name: string, what: string, t: string, max: number): Buffer
  * server is inserted verbatim.
  */
 export function serverContentProtection(cp: ServerContentProtection): string {
-  const id = cp.systemId.trim().toLowerCase().replace(/^urn:uuid:/, "");
+  const id = cp.systemId
+    .trim()
+    .toLowerCase()
+    .replace(/^urn:uuid:/, "");
   const d = DESCRIPTORS.get(id);
-  if (!d) throw new KeyplaneError("MPD_INVALID", `ContentProtectionData for an unexpected DRM system ${JSON.stringify(cp.systemId.slice(0, 60))}`, { status: 502 });
-  const doc = parseXmlStrict(`<cpd>${cp.innerXml.trim()}</cpd>`, { code: "MPD_INVALID", label: `ContentProtectionData for ${d.name}`, maxChars: 256 * 1024 });
+  if (!d)
+    throw new KeyplaneError(
+      "MPD_INVALID",
+      `ContentProtectionData for an unexpected DRM system ${JSON.stringify(cp.systemId.slice(0, 60))}`,
+      { status: 502 },
+    );
+  const doc = parseXmlStrict(`<cpd>${cp.innerXml.trim()}</cpd>`, {
+    code: "MPD_INVALID",
+    label: `ContentProtectionData for ${d.name}`,
+    maxChars: 256 * 1024,
+  });
   const out: string[] = [];
   for (let n = doc.documentElement!.firstChild; n; n = n.nextSibling) {
     if (n.nodeType === 3 && !/\S/.test(n.nodeValue ?? "")) continue;
-    if (n.nodeType !== 1) throw cpInvalid(d.name, "only elements may appear (no text, comments, processing instructions or CDATA)");
+    if (n.nodeType !== 1)
+      throw cpInvalid(d.name, "only elements may appear (no text, comments, processing instructions or CDATA)");
     const e = n as Element;
     const key = `${e.namespaceURI ?? ""} ${e.localName}`;
-    if (e.localName === "ContentProtection") throw cpInvalid(d.name, "it is a ContentProtection element; it must be the XML that goes inside one");
+    if (e.localName === "ContentProtection")
+      throw cpInvalid(d.name, "it is a ContentProtection element; it must be the XML that goes inside one");
     if (!d.children.has(key)) throw cpInvalid(d.name, `unexpected element {${e.namespaceURI ?? ""}}${e.localName}`);
     for (let i = 0; i < e.attributes.length; i++) {
       const a = e.attributes.item(i)!;
-      if (a.name !== "xmlns" && !a.name.startsWith("xmlns:")) throw cpInvalid(d.name, `unexpected attribute ${a.name} on ${e.localName}`);
+      if (a.name !== "xmlns" && !a.name.startsWith("xmlns:"))
+        throw cpInvalid(d.name, `unexpected attribute ${a.name} on ${e.localName}`);
     }
-    for (let c = e.firstChild; c; c = c.nextSibling) if (c.nodeType !== 3) throw cpInvalid(d.name, `${e.localName} must carry text only`);
+    for (let c = e.firstChild; c; c = c.nextSibling)
+      if (c.nodeType !== 3) throw cpInvalid(d.name, `${e.localName} must carry text only`);
     const t = (e.textContent ?? "").trim();
     if (key === PSSH) {
       const box = base64Value(d.name, "cenc:pssh", t, 256 * 1024);
       let systemId: string;
-      try { systemId = parsePssh(box).systemId; } catch (err) { throw cpInvalid(d.name, `cenc:pssh is not one pssh box (${(err as Error).message})`); }
-      if (`urn:uuid:${systemId}` !== d.scheme) throw cpInvalid(d.name, `cenc:pssh carries the box of another DRM system (${systemId})`);
+      try {
+        systemId = parsePssh(box).systemId;
+      } catch (err) {
+        throw cpInvalid(d.name, `cenc:pssh is not one pssh box (${(err as Error).message})`);
+      }
+      if (`urn:uuid:${systemId}` !== d.scheme)
+        throw cpInvalid(d.name, `cenc:pssh carries the box of another DRM system (${systemId})`);
       out.push(`<cenc:pssh>${box.toString("base64")}</cenc:pssh>`);
     } else if (key === PRO) {
       const pro = base64Value(d.name, "mspr:pro", t, 64 * 1024);
-      try { parsePlayReadyObject(pro); } catch (err) { throw cpInvalid(d.name, `mspr:pro is not a PlayReady Object (${(err as Error).message})`); }
+      try {
+        parsePlayReadyObject(pro);
+      } catch (err) {
+        throw cpInvalid(d.name, `mspr:pro is not a PlayReady Object (${(err as Error).message})`);
+      }
       out.push(`<mspr:pro>${pro.toString("base64")}</mspr:pro>`);
     } else {
       let url: URL;
-      try { url = new URL(t); } catch { throw cpInvalid(d.name, "dashif:Laurl is not a URL"); }
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw cpInvalid(d.name, "dashif:Laurl must be http(s)");
+      try {
+        url = new URL(t);
+      } catch {
+        throw cpInvalid(d.name, "dashif:Laurl is not a URL");
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw cpInvalid(d.name, "dashif:Laurl must be http(s)");
       out.push(`<dashif:Laurl>${xmlText(t)}</dashif:Laurl>`);
     }
   }
@@ -120,7 +175,11 @@ function mpdInvalid(msg: string): KeyplaneError {
 }
 
 /** The ContentProtection elements for one AdaptationSet: mp4protection (scheme, default_KID), then each system's. */
-export function contentProtectionElements(kid: Buffer, scheme: "cenc" | "cbcs", systems: ServerContentProtection[]): string {
+export function contentProtectionElements(
+  kid: Buffer,
+  scheme: "cenc" | "cbcs",
+  systems: ServerContentProtection[],
+): string {
   return [
     `<ContentProtection schemeIdUri="${MP4_PROTECTION_SCHEME}" value="${scheme}" cenc:default_KID="${kidToUuid(kid)}"/>`,
     ...systems.map(serverContentProtection),
@@ -143,13 +202,21 @@ export function protectMpd(mpdXml: string, sets: ProtectedSet[], scheme: "cenc" 
   for (const as of adaptationSets) {
     const type = as.getAttribute("contentType") ?? "";
     const want = sets.find((s) => s.contentType === type);
-    if (!want) throw mpdInvalid(`the packager wrote an AdaptationSet for ${JSON.stringify(type)}, which the lab has no key for`);
+    if (!want)
+      throw mpdInvalid(`the packager wrote an AdaptationSet for ${JSON.stringify(type)}, which the lab has no key for`);
     seen.add(type);
-    const cps = Array.from(as.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === "ContentProtection" && (n as Element).namespaceURI === MPD_NS);
+    const cps = Array.from(as.childNodes).filter(
+      (n): n is Element =>
+        n.nodeType === 1 && (n as Element).localName === "ContentProtection" && (n as Element).namespaceURI === MPD_NS,
+    );
     const mp4 = cps.filter((c) => c.getAttribute("schemeIdUri") === MP4_PROTECTION_SCHEME);
-    if (mp4.length !== 1) throw mpdInvalid(`the ${type} AdaptationSet has ${mp4.length} mp4protection descriptors, expected 1`);
+    if (mp4.length !== 1)
+      throw mpdInvalid(`the ${type} AdaptationSet has ${mp4.length} mp4protection descriptors, expected 1`);
     const kid = mp4[0]!.getAttributeNS(CENC_NS, "default_KID")?.toLowerCase();
-    if (kid !== kidToUuid(want.kid)) throw mpdInvalid(`the ${type} AdaptationSet is encrypted with KID ${kid}, not the ${type} key from the key server (${kidToUuid(want.kid)})`);
+    if (kid !== kidToUuid(want.kid))
+      throw mpdInvalid(
+        `the ${type} AdaptationSet is encrypted with KID ${kid}, not the ${type} key from the key server (${kidToUuid(want.kid)})`,
+      );
     const mark = doc.createComment(` keyplane-cp-${replacements.length} `);
     as.insertBefore(mark, cps[0]!);
     for (const c of cps) {
@@ -160,8 +227,13 @@ export function protectMpd(mpdXml: string, sets: ProtectedSet[], scheme: "cenc" 
     }
     replacements.push(contentProtectionElements(want.kid, scheme, want.systems));
   }
-  for (const s of sets) if (!seen.has(s.contentType)) throw mpdInvalid(`the packager's MPD has no ${s.contentType} AdaptationSet`);
-  for (const [prefix, ns] of [["cenc", CENC_NS], ["mspr", MSPR_NS], ["dashif", DASHIF_CPS_NS]] as const) {
+  for (const s of sets)
+    if (!seen.has(s.contentType)) throw mpdInvalid(`the packager's MPD has no ${s.contentType} AdaptationSet`);
+  for (const [prefix, ns] of [
+    ["cenc", CENC_NS],
+    ["mspr", MSPR_NS],
+    ["dashif", DASHIF_CPS_NS],
+  ] as const) {
     const declared = root.getAttribute(`xmlns:${prefix}`);
     if (declared && declared !== ns) throw mpdInvalid(`the packager's MPD binds the prefix ${prefix} to ${declared}`);
     if (!declared) root.setAttribute(`xmlns:${prefix}`, ns);

@@ -24,9 +24,11 @@ function withIv(line: string, iv: Buffer): string {
 
 /** Checks a SPEKE HLS line is an AES-128 key line of the expected tag. */
 export function assertAes128Line(line: string, tag: "#EXT-X-KEY:" | "#EXT-X-SESSION-KEY:"): void {
-  if (!line.startsWith(tag)) throw bad(`expected a ${tag} line from the key server, got ${JSON.stringify(line.slice(0, 40))}`);
+  if (!line.startsWith(tag))
+    throw bad(`expected a ${tag} line from the key server, got ${JSON.stringify(line.slice(0, 40))}`);
   if (/[\r\n]/.test(line)) throw bad("HLS signalling must be a single line");
-  if (keyAttribute(line, "METHOD") !== "AES-128") throw bad(`expected METHOD=AES-128 from the key server, got ${keyAttribute(line, "METHOD")}`);
+  if (keyAttribute(line, "METHOD") !== "AES-128")
+    throw bad(`expected METHOD=AES-128 from the key server, got ${keyAttribute(line, "METHOD")}`);
   if (!keyAttribute(line, "URI")) throw bad("HLS key line without URI");
 }
 
@@ -60,15 +62,21 @@ export function writeMasterPlaylist(o: MasterOptions): string {
     lines.push(o.sessionKeyLine);
   }
   const res = o.resolution ? `,RESOLUTION=${o.resolution.width}x${o.resolution.height}` : "";
-  lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${Math.max(1, Math.round(o.bandwidth))},CODECS="${o.codecs}"${res}`, o.mediaUri, "");
+  lines.push(
+    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.max(1, Math.round(o.bandwidth))},CODECS="${o.codecs}"${res}`,
+    o.mediaUri,
+    "",
+  );
   return lines.join("\n");
 }
 
 /** Checks a SPEKE HLS line is a SAMPLE-AES `#EXT-X-KEY` line (fMP4 `cbcs`) with a URI and a KEYFORMAT. */
 export function assertSampleAesLine(line: string): void {
-  if (!line.startsWith("#EXT-X-KEY:")) throw bad(`expected an #EXT-X-KEY: line, got ${JSON.stringify(line.slice(0, 40))}`);
+  if (!line.startsWith("#EXT-X-KEY:"))
+    throw bad(`expected an #EXT-X-KEY: line, got ${JSON.stringify(line.slice(0, 40))}`);
   if (/[\r\n]/.test(line)) throw bad("HLS signalling must be a single line");
-  if (keyAttribute(line, "METHOD") !== "SAMPLE-AES") throw bad(`expected METHOD=SAMPLE-AES for cbcs, got ${keyAttribute(line, "METHOD")}`);
+  if (keyAttribute(line, "METHOD") !== "SAMPLE-AES")
+    throw bad(`expected METHOD=SAMPLE-AES for cbcs, got ${keyAttribute(line, "METHOD")}`);
   if (!keyAttribute(line, "URI")) throw bad("HLS key line without URI");
   if (!keyAttribute(line, "KEYFORMAT")) throw bad("SAMPLE-AES key line without KEYFORMAT");
 }
@@ -95,8 +103,12 @@ export function applySampleAesLines(mediaPlaylist: string, keyLines: string[]): 
   const out: string[] = [];
   let n = 0;
   for (const l of lines) {
-    if (!l.startsWith("#EXT-X-KEY:")) { out.push(l); continue; }
-    if (keyAttribute(l, "METHOD") !== "SAMPLE-AES") throw bad(`the packager wrote ${l.slice(0, 40)}, expected METHOD=SAMPLE-AES`);
+    if (!l.startsWith("#EXT-X-KEY:")) {
+      out.push(l);
+      continue;
+    }
+    if (keyAttribute(l, "METHOD") !== "SAMPLE-AES")
+      throw bad(`the packager wrote ${l.slice(0, 40)}, expected METHOD=SAMPLE-AES`);
     if (n++ > 0) continue;
     const iv = keyAttribute(l, "IV");
     for (const k of keyLines) out.push(iv !== undefined && keyAttribute(k, "IV") === undefined ? `${k},IV=${iv}` : k);

@@ -77,7 +77,10 @@ export function parseAllowedHosts(entries: readonly string[], origin = "allowedH
     if (entry === "") continue;
     const name = entry.startsWith(".") ? entry.slice(1) : entry;
     const ok = name.startsWith("[") ? name.endsWith("]") && isIP(name.slice(1, -1)) === 6 : DNS_NAME.test(name);
-    if (!ok) throw new Error(`${origin}: "${raw.trim().slice(0, 100)}" is not a host name (give names or IP literals, no scheme, port or wildcard; ".example.test" admits subdomains)`);
+    if (!ok)
+      throw new Error(
+        `${origin}: "${raw.trim().slice(0, 100)}" is not a host name (give names or IP literals, no scheme, port or wildcard; ".example.test" admits subdomains)`,
+      );
     out.push(entry);
   }
   return out;
@@ -119,8 +122,12 @@ export function labGuard(opts: { allowedHosts?: readonly string[] } = {}): Middl
     const host = hostName(requestHeader(c, "host"));
     if (host === undefined || !isAllowedHost(host, allowed)) {
       c.get("log")?.warn("host_not_allowed", { host: (requestHeader(c, "host") ?? "").slice(0, 100) });
-      return replyJson(c, errorBody("HOST_NOT_ALLOWED", `This lab answers only loopback host names and the ones in ${ALLOWED_HOSTS_ENV}`),
-        421, { ...LAB_SECURITY_HEADERS, "Cache-Control": "no-store" });
+      return replyJson(
+        c,
+        errorBody("HOST_NOT_ALLOWED", `This lab answers only loopback host names and the ones in ${ALLOWED_HOSTS_ENV}`),
+        421,
+        { ...LAB_SECURITY_HEADERS, "Cache-Control": "no-store" },
+      );
     }
     await next();
     setHeaders(c.res);

@@ -36,7 +36,11 @@ function notFound(): KeyplaneError {
  */
 export function safeJoin(root: string, urlPath: string): string {
   let decoded: string;
-  try { decoded = decodeURIComponent(urlPath); } catch { throw notFound(); }
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    throw notFound();
+  }
   if (decoded.includes("\0") || decoded.includes("\\")) throw notFound();
   const parts = decoded.split("/").filter((p) => p !== "");
   if (parts.length === 0 || parts.some((p) => p === "." || p === ".." || p.startsWith("."))) throw notFound();
@@ -57,7 +61,9 @@ async function sendFile(file: string, c: FileContext, cache: string): Promise<Pl
     const type = MIME_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
     const body = await fh.readFile();
     return c.body(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), 200, {
-      "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff",
+      "Content-Type": type,
+      "Cache-Control": cache,
+      "X-Content-Type-Options": "nosniff",
     });
   } finally {
     await fh.close();
@@ -71,7 +77,9 @@ async function sendFile(file: string, c: FileContext, cache: string): Promise<Pl
  */
 export async function resolveInside(root: string, urlPath: string): Promise<string> {
   const file = safeJoin(root, urlPath);
-  const [realRoot, realFile] = await Promise.all([fs.realpath(root), fs.realpath(file)]).catch(() => { throw notFound(); });
+  const [realRoot, realFile] = await Promise.all([fs.realpath(root), fs.realpath(file)]).catch(() => {
+    throw notFound();
+  });
   if (!realFile.startsWith(realRoot + sep)) throw notFound();
   return realFile;
 }

@@ -3,7 +3,7 @@
 // with this folder as working directory; that requires this file, and `new PolicyPack` reads the version from
 // ./package.json and serves the analyzer over gRPC on loopback (it prints the port for the CLI to connect).
 // The rules come only from the installed keyplane package, never from files around this folder.
-"use strict";
+
 const { PolicyPack } = require("@pulumi/policy");
 const { PACK_NAME, policyPackArgs } = require("keyplane/policy-pack");
 

@@ -14,7 +14,11 @@ export const noPlayReadyTestDevicesInProd: RuleDefinition = {
     const out: RuleFinding[] = [];
     for (const o of contentKeyPolicyOptions(resource)) {
       for (const l of o.playReadyLicenses) {
-        if (l.allowTestDevices === true) out.push({ path: `${l.path}.allowTestDevices`, message: `PlayReady license of option "${o.name}" allows test devices in production` });
+        if (l.allowTestDevices === true)
+          out.push({
+            path: `${l.path}.allowTestDevices`,
+            message: `PlayReady license of option "${o.name}" allows test devices in production`,
+          });
       }
     }
     return out;
@@ -23,7 +27,8 @@ export const noPlayReadyTestDevicesInProd: RuleDefinition = {
 
 export const playReadySecurityLevel: RuleDefinition = {
   name: "keyplane-playready-security-level",
-  description: "PlayReady licenses must require a security level at or above playReadyMinSecurityLevel (default SL2000; SL150 is for development clients). The level must be explicit: the Keyplane model writes its SL2000 default into the deployed policy, and an AMS license without one is refused.",
+  description:
+    "PlayReady licenses must require a security level at or above playReadyMinSecurityLevel (default SL2000; SL150 is for development clients). The level must be explicit: the Keyplane model writes its SL2000 default into the deployed policy, and an AMS license without one is refused.",
   enforcementLevel: "mandatory",
   configKeys: ["playReadyMinSecurityLevel"],
   check: (resource, config) => {
@@ -34,7 +39,10 @@ export const playReadySecurityLevel: RuleDefinition = {
         const level = l.securityLevel ?? "unset";
         const idx = PLAYREADY_LEVELS.indexOf(level as (typeof PLAYREADY_LEVELS)[number]);
         if (idx < floor) {
-          out.push({ path: `${l.path}.securityLevel`, message: `PlayReady license of option "${o.name}" has security level ${String(level)}; the floor is ${config.playReadyMinSecurityLevel}` });
+          out.push({
+            path: `${l.path}.securityLevel`,
+            message: `PlayReady license of option "${o.name}" has security level ${String(level)}; the floor is ${config.playReadyMinSecurityLevel}`,
+          });
         }
       }
     }
@@ -44,7 +52,8 @@ export const playReadySecurityLevel: RuleDefinition = {
 
 export const widevineSecurityLevel: RuleDefinition = {
   name: "keyplane-widevine-security-level",
-  description: "Widevine templates must be valid JSON and every content_key_specs[].security_level (1 = SW_SECURE_CRYPTO, default when unset) must be at or above widevineMinSecurityLevel.",
+  description:
+    "Widevine templates must be valid JSON and every content_key_specs[].security_level (1 = SW_SECURE_CRYPTO, default when unset) must be at or above widevineMinSecurityLevel.",
   enforcementLevel: "mandatory",
   configKeys: ["widevineMinSecurityLevel"],
   check: (resource, config) => {
@@ -54,7 +63,11 @@ export const widevineSecurityLevel: RuleDefinition = {
       const t = o.widevineTemplate;
       const path = o.widevineTemplatePath ?? o.path;
       if (t === undefined) {
-        if (config.widevineMinSecurityLevel > 1) out.push({ path, message: `Widevine option "${o.name}" has no template, so its security level defaults to 1 (floor ${config.widevineMinSecurityLevel})` });
+        if (config.widevineMinSecurityLevel > 1)
+          out.push({
+            path,
+            message: `Widevine option "${o.name}" has no template, so its security level defaults to 1 (floor ${config.widevineMinSecurityLevel})`,
+          });
         continue;
       }
       if (!isRecord(t)) {
@@ -63,12 +76,18 @@ export const widevineSecurityLevel: RuleDefinition = {
       }
       const specs = Array.isArray(t.content_key_specs) ? t.content_key_specs : [];
       if (specs.length === 0 && config.widevineMinSecurityLevel > 1) {
-        out.push({ path, message: `Widevine template of option "${o.name}" sets no content_key_specs, so its security level defaults to 1 (floor ${config.widevineMinSecurityLevel})` });
+        out.push({
+          path,
+          message: `Widevine template of option "${o.name}" sets no content_key_specs, so its security level defaults to 1 (floor ${config.widevineMinSecurityLevel})`,
+        });
       }
       specs.forEach((s, i) => {
         const level = isRecord(s) ? (s.security_level ?? 1) : undefined;
         if (typeof level !== "number" || level < config.widevineMinSecurityLevel) {
-          out.push({ path: `${path}.content_key_specs[${i}].security_level`, message: `Widevine content key spec ${i} of option "${o.name}" has security level ${String(level)}; the floor is ${config.widevineMinSecurityLevel}` });
+          out.push({
+            path: `${path}.content_key_specs[${i}].security_level`,
+            message: `Widevine content key spec ${i} of option "${o.name}" has security level ${String(level)}; the floor is ${config.widevineMinSecurityLevel}`,
+          });
         }
       });
     }

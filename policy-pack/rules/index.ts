@@ -5,19 +5,58 @@
  */
 import { KeyplaneError } from "../../functions/errors";
 import { amsLocatorProtected } from "./ams";
-import { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated } from "./azure-functions";
+import {
+  azureHttpsOnly,
+  azureKeyVaultHardened,
+  azureNoSecretsInAppSettings,
+  azurePublicNetworkAccessStated,
+} from "./azure-functions";
 import { certificateRsa2048 } from "./certificates";
 import { noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel } from "./drm";
-import { mediaPackageCdnAuth, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow } from "./mediapackage";
+import {
+  mediaPackageCdnAuth,
+  mediaPackageKeyRotation,
+  mediaPackagePresets,
+  mediaPackageTimeWindow,
+} from "./mediapackage";
 import { corsNoWildcard, logRetention } from "./operations";
 import { noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded } from "./restrictions";
 import { keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi } from "./secrets";
 import { spekeAwsIam } from "./speke";
 import { httpsUrls } from "./urls";
-import { defaultRuleConfig, type ConfigProperty, type EnforcementLevel, type ResourceUnderReview, type RuleConfig, type RuleDefinition, type Violation } from "./types";
+import {
+  defaultRuleConfig,
+  type ConfigProperty,
+  type EnforcementLevel,
+  type ResourceUnderReview,
+  type RuleConfig,
+  type RuleDefinition,
+  type Violation,
+} from "./types";
 
 export * from "./types";
-export { amsLocatorProtected, certificateRsa2048, noPlayReadyTestDevicesInProd, playReadySecurityLevel, widevineSecurityLevel, mediaPackageKeyRotation, mediaPackagePresets, mediaPackageTimeWindow, mediaPackageCdnAuth, corsNoWildcard, logRetention, noOpenRestriction, tokenIssuerAudience, tokenKeyStrength, tokenLifetimeBounded, keySeedInSecretStore, noPlaintextSecretsInFunctionEnv, noVendorCredentialsInApi, spekeAwsIam, httpsUrls };
+export {
+  amsLocatorProtected,
+  certificateRsa2048,
+  noPlayReadyTestDevicesInProd,
+  playReadySecurityLevel,
+  widevineSecurityLevel,
+  mediaPackageKeyRotation,
+  mediaPackagePresets,
+  mediaPackageTimeWindow,
+  mediaPackageCdnAuth,
+  corsNoWildcard,
+  logRetention,
+  noOpenRestriction,
+  tokenIssuerAudience,
+  tokenKeyStrength,
+  tokenLifetimeBounded,
+  keySeedInSecretStore,
+  noPlaintextSecretsInFunctionEnv,
+  noVendorCredentialsInApi,
+  spekeAwsIam,
+  httpsUrls,
+};
 export { azureHttpsOnly, azureKeyVaultHardened, azureNoSecretsInAppSettings, azurePublicNetworkAccessStated };
 
 export const rules: readonly RuleDefinition[] = [
@@ -48,20 +87,87 @@ export const rules: readonly RuleDefinition[] = [
 ];
 
 export const configProperties: Record<keyof RuleConfig, ConfigProperty> = {
-  environment: { type: "string", description: "Environment under review; default: the stack name from the resource URN (unknown = production)." },
-  productionEnvironments: { type: "array", items: { type: "string" }, default: defaultRuleConfig.productionEnvironments, description: "Environments treated as production." },
-  openRestrictionAllowedIn: { type: "array", items: { type: "string" }, default: defaultRuleConfig.openRestrictionAllowedIn, description: "Environments where open restrictions are tolerated." },
-  maxTokenLifetimeSeconds: { type: "integer", minimum: 1, default: defaultRuleConfig.maxTokenLifetimeSeconds, description: "Largest maxTokenLifetimeSeconds accepted." },
-  playReadyMinSecurityLevel: { type: "string", enum: ["SL150", "SL2000", "SL3000"], default: defaultRuleConfig.playReadyMinSecurityLevel, description: "PlayReady security level floor." },
-  widevineMinSecurityLevel: { type: "integer", minimum: 1, maximum: 5, default: defaultRuleConfig.widevineMinSecurityLevel, description: "Widevine security_level floor (1..5)." },
-  minRsaBits: { type: "integer", minimum: 1024, default: defaultRuleConfig.minRsaBits, description: "Minimum RSA key size in bits." },
-  allowEcdsaCertificates: { type: "boolean", default: defaultRuleConfig.allowEcdsaCertificates, description: "Accept ECDSA ACM certificates." },
-  minLogRetentionDays: { type: "integer", minimum: 1, default: defaultRuleConfig.minLogRetentionDays, description: "Minimum log retention in days." },
-  maxLogRetentionDays: { type: "integer", minimum: 1, default: defaultRuleConfig.maxLogRetentionDays, description: "Maximum log retention in days." },
-  minKeyRotationSeconds: { type: "integer", minimum: 300, default: defaultRuleConfig.minKeyRotationSeconds, description: "Minimum MediaPackage v2 key rotation interval." },
-  maxKeyRotationSeconds: { type: "integer", minimum: 300, default: defaultRuleConfig.maxKeyRotationSeconds, description: "Maximum MediaPackage v2 key rotation interval." },
-  allowUnencryptedAudio: { type: "boolean", default: defaultRuleConfig.allowUnencryptedAudio, description: "Accept UNENCRYPTED audio presets." },
-  insecureUrlHostsAllowed: { type: "array", items: { type: "string" }, default: defaultRuleConfig.insecureUrlHostsAllowed, description: "Hosts that may use http:// outside production." },
+  environment: {
+    type: "string",
+    description: "Environment under review; default: the stack name from the resource URN (unknown = production).",
+  },
+  productionEnvironments: {
+    type: "array",
+    items: { type: "string" },
+    default: defaultRuleConfig.productionEnvironments,
+    description: "Environments treated as production.",
+  },
+  openRestrictionAllowedIn: {
+    type: "array",
+    items: { type: "string" },
+    default: defaultRuleConfig.openRestrictionAllowedIn,
+    description: "Environments where open restrictions are tolerated.",
+  },
+  maxTokenLifetimeSeconds: {
+    type: "integer",
+    minimum: 1,
+    default: defaultRuleConfig.maxTokenLifetimeSeconds,
+    description: "Largest maxTokenLifetimeSeconds accepted.",
+  },
+  playReadyMinSecurityLevel: {
+    type: "string",
+    enum: ["SL150", "SL2000", "SL3000"],
+    default: defaultRuleConfig.playReadyMinSecurityLevel,
+    description: "PlayReady security level floor.",
+  },
+  widevineMinSecurityLevel: {
+    type: "integer",
+    minimum: 1,
+    maximum: 5,
+    default: defaultRuleConfig.widevineMinSecurityLevel,
+    description: "Widevine security_level floor (1..5).",
+  },
+  minRsaBits: {
+    type: "integer",
+    minimum: 1024,
+    default: defaultRuleConfig.minRsaBits,
+    description: "Minimum RSA key size in bits.",
+  },
+  allowEcdsaCertificates: {
+    type: "boolean",
+    default: defaultRuleConfig.allowEcdsaCertificates,
+    description: "Accept ECDSA ACM certificates.",
+  },
+  minLogRetentionDays: {
+    type: "integer",
+    minimum: 1,
+    default: defaultRuleConfig.minLogRetentionDays,
+    description: "Minimum log retention in days.",
+  },
+  maxLogRetentionDays: {
+    type: "integer",
+    minimum: 1,
+    default: defaultRuleConfig.maxLogRetentionDays,
+    description: "Maximum log retention in days.",
+  },
+  minKeyRotationSeconds: {
+    type: "integer",
+    minimum: 300,
+    default: defaultRuleConfig.minKeyRotationSeconds,
+    description: "Minimum MediaPackage v2 key rotation interval.",
+  },
+  maxKeyRotationSeconds: {
+    type: "integer",
+    minimum: 300,
+    default: defaultRuleConfig.maxKeyRotationSeconds,
+    description: "Maximum MediaPackage v2 key rotation interval.",
+  },
+  allowUnencryptedAudio: {
+    type: "boolean",
+    default: defaultRuleConfig.allowUnencryptedAudio,
+    description: "Accept UNENCRYPTED audio presets.",
+  },
+  insecureUrlHostsAllowed: {
+    type: "array",
+    items: { type: "string" },
+    default: defaultRuleConfig.insecureUrlHostsAllowed,
+    description: "Hosts that may use http:// outside production.",
+  },
 };
 
 /** The JSON schema `@pulumi/policy` shows and validates for one rule's configuration. */
@@ -72,7 +178,10 @@ export function configSchemaFor(rule: RuleDefinition): { properties: Record<stri
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 /** Pulumi policy pack config (`--policy-pack-config` JSON). */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 function checkLevel(v: unknown, where: string): EnforcementLevel {
   if (typeof v === "string" && (LEVELS as string[]).includes(v)) return v as EnforcementLevel;
@@ -82,25 +191,39 @@ function checkLevel(v: unknown, where: string): EnforcementLevel {
 /** Validate a pack config: only known rule names (or "all"), known levels, known config keys of the right JSON type. */
 export function parsePackConfig(input: unknown): PackConfig {
   if (input === undefined || input === null) return {};
-  if (typeof input !== "object" || Array.isArray(input)) throw new KeyplaneError("policy_config_invalid", "policy config must be a JSON object keyed by rule name");
+  if (typeof input !== "object" || Array.isArray(input))
+    throw new KeyplaneError("policy_config_invalid", "policy config must be a JSON object keyed by rule name");
   const known = new Set(rules.map((r) => r.name));
   const out: PackConfig = {};
   for (const [name, v] of Object.entries(input as Record<string, unknown>)) {
-    if (name !== "all" && !known.has(name)) throw new KeyplaneError("policy_config_invalid", `${name}: unknown rule (known: ${[...known].join(", ")})`);
+    if (name !== "all" && !known.has(name))
+      throw new KeyplaneError("policy_config_invalid", `${name}: unknown rule (known: ${[...known].join(", ")})`);
     if (typeof v === "string") {
       out[name] = checkLevel(v, name);
       continue;
     }
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new KeyplaneError("policy_config_invalid", `${name}: must be an enforcement level or an object`);
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      throw new KeyplaneError("policy_config_invalid", `${name}: must be an enforcement level or an object`);
     const entry: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
       if (k === "enforcementLevel") entry[k] = checkLevel(val, `${name}.enforcementLevel`);
-      else if (!(k in configProperties)) throw new KeyplaneError("policy_config_invalid", `${name}.${k}: unknown setting`);
+      else if (!(k in configProperties))
+        throw new KeyplaneError("policy_config_invalid", `${name}.${k}: unknown setting`);
       else {
         const prop = configProperties[k as keyof RuleConfig];
-        const ok = prop.type === "array" ? Array.isArray(val) && val.every((x) => typeof x === "string") : prop.type === "integer" ? Number.isInteger(val) : typeof val === prop.type;
-        if (!ok) throw new KeyplaneError("policy_config_invalid", `${name}.${k}: must be ${prop.type === "array" ? "a list of strings" : prop.type === "integer" ? "an integer" : `a ${prop.type}`}`);
-        if (prop.enum && !prop.enum.includes(val)) throw new KeyplaneError("policy_config_invalid", `${name}.${k}: must be one of ${prop.enum.join(", ")}`);
+        const ok =
+          prop.type === "array"
+            ? Array.isArray(val) && val.every((x) => typeof x === "string")
+            : prop.type === "integer"
+              ? Number.isInteger(val)
+              : typeof val === prop.type;
+        if (!ok)
+          throw new KeyplaneError(
+            "policy_config_invalid",
+            `${name}.${k}: must be ${prop.type === "array" ? "a list of strings" : prop.type === "integer" ? "an integer" : `a ${prop.type}`}`,
+          );
+        if (prop.enum && !prop.enum.includes(val))
+          throw new KeyplaneError("policy_config_invalid", `${name}.${k}: must be one of ${prop.enum.join(", ")}`);
         entry[k] = val;
       }
     }
@@ -110,7 +233,11 @@ export function parsePackConfig(input: unknown): PackConfig {
 }
 
 /** Defaults, then the pack config's "all" settings, then the rule's own settings, then explicit overrides. */
-export function ruleConfigFor(rule: RuleDefinition, packConfig: PackConfig = {}, overrides: Partial<RuleConfig> = {}): { config: RuleConfig; enforcementLevel: EnforcementLevel } {
+export function ruleConfigFor(
+  rule: RuleDefinition,
+  packConfig: PackConfig = {},
+  overrides: Partial<RuleConfig> = {},
+): { config: RuleConfig; enforcementLevel: EnforcementLevel } {
   let level = rule.enforcementLevel;
   const merged: Record<string, unknown> = { ...defaultRuleConfig };
   for (const key of ["all", rule.name]) {
@@ -137,7 +264,11 @@ export interface Finding extends Violation {
 }
 
 /** Apply every (enabled) rule to every resource. */
-export function evaluate(resources: readonly ResourceUnderReview[], packConfig: PackConfig = {}, overrides: Partial<RuleConfig> = {}): Finding[] {
+export function evaluate(
+  resources: readonly ResourceUnderReview[],
+  packConfig: PackConfig = {},
+  overrides: Partial<RuleConfig> = {},
+): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const { config, enforcementLevel } = ruleConfigFor(rule, packConfig, overrides);

@@ -33,10 +33,17 @@ export function walk(root: unknown, visit: (path: string, key: string, value: un
   const go = (v: unknown, path: string, key: string, depth: number) => {
     visit(path, key, v);
     if (depth >= MAX_DEPTH) return;
-    if (Array.isArray(v)) v.forEach((item, i) => go(item, `${path}[${i}]`, key, depth + 1));
-    else if (isRecord(v)) for (const [k, child] of Object.entries(v)) go(child, path ? `${path}.${k}` : k, k, depth + 1);
+    if (Array.isArray(v))
+      v.forEach((item, i) => {
+        go(item, `${path}[${i}]`, key, depth + 1);
+      });
+    else if (isRecord(v))
+      for (const [k, child] of Object.entries(v)) go(child, path ? `${path}.${k}` : k, k, depth + 1);
   };
-  if (Array.isArray(root)) root.forEach((item, i) => go(item, `${base}[${i}]`, "", 1));
+  if (Array.isArray(root))
+    root.forEach((item, i) => {
+      go(item, `${base}[${i}]`, "", 1);
+    });
   else if (isRecord(root)) for (const [k, child] of Object.entries(root)) go(child, base ? `${base}.${k}` : k, k, 1);
 }
 
@@ -133,7 +140,8 @@ function kindOf(node: Record<string, unknown>): string {
 function normalizeKey(k: unknown, path: string): NormalizedKey | undefined {
   if (!isRecord(k)) return undefined;
   const raw = kindOf(k);
-  const kind = raw === "Symmetric" || raw === "Rsa" ? raw : raw === "X509" || raw === "X509Certificate" ? "X509" : "Unknown";
+  const kind =
+    raw === "Symmetric" || raw === "Rsa" ? raw : raw === "X509" || raw === "X509Certificate" ? "X509" : "Unknown";
   const out: NormalizedKey = { kind, path };
   if (typeof k.keyValue === "string") out.keyValue = k.keyValue;
   if (typeof k.modulus === "string") out.modulus = k.modulus;
@@ -169,7 +177,8 @@ function normalizeRestriction(r: unknown, path: string): NormalizedRestriction {
 function normalizeOption(o: Record<string, unknown>, path: string, index: number): NormalizedOption {
   const conf = isRecord(o.configuration) ? o.configuration : {};
   const raw = kindOf(conf);
-  const configurationKind = (["PlayReady", "Widevine", "FairPlay", "ClearKey"] as const).find((k) => k === raw) ?? "Unknown";
+  const configurationKind =
+    (["PlayReady", "Widevine", "FairPlay", "ClearKey"] as const).find((k) => k === raw) ?? "Unknown";
   const option: NormalizedOption = {
     name: typeof o.name === "string" ? o.name : `#${index}`,
     path,
@@ -179,7 +188,12 @@ function normalizeOption(o: Record<string, unknown>, path: string, index: number
   };
   if (configurationKind === "PlayReady" && Array.isArray(conf.licenses)) {
     conf.licenses.forEach((l, i) => {
-      if (isRecord(l)) option.playReadyLicenses.push({ allowTestDevices: l.allowTestDevices, securityLevel: l.securityLevel, path: `${path}.configuration.licenses[${i}]` });
+      if (isRecord(l))
+        option.playReadyLicenses.push({
+          allowTestDevices: l.allowTestDevices,
+          securityLevel: l.securityLevel,
+          path: `${path}.configuration.licenses[${i}]`,
+        });
     });
   }
   if (configurationKind === "Widevine") {

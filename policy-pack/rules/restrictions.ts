@@ -4,7 +4,8 @@ import type { RuleDefinition, RuleFinding } from "./types";
 
 export const noOpenRestriction: RuleDefinition = {
   name: "keyplane-no-open-restriction",
-  description: "Content key policy options must use a token restriction; an open restriction is tolerated only in the environments listed in openRestrictionAllowedIn (default: dev).",
+  description:
+    "Content key policy options must use a token restriction; an open restriction is tolerated only in the environments listed in openRestrictionAllowedIn (default: dev).",
   enforcementLevel: "mandatory",
   configKeys: ["environment", "openRestrictionAllowedIn"],
   check: (resource, config) => {
@@ -21,7 +22,8 @@ export const noOpenRestriction: RuleDefinition = {
 
 export const tokenIssuerAudience: RuleDefinition = {
   name: "keyplane-token-issuer-audience",
-  description: "Token restrictions must name a non-empty issuer and audience and a token type (Jwt or Swt), and must be verifiable (a primary key or an OpenID Connect discovery document).",
+  description:
+    "Token restrictions must name a non-empty issuer and audience and a token type (Jwt or Swt), and must be verifiable (a primary key or an OpenID Connect discovery document).",
   enforcementLevel: "mandatory",
   configKeys: [],
   check: (resource) => {
@@ -35,11 +37,19 @@ export const tokenIssuerAudience: RuleDefinition = {
       if (r.kind !== "Token") continue;
       for (const field of ["issuer", "audience"] as const) {
         const v = r[field];
-        if (typeof v !== "string" || v.trim() === "") out.push({ path: `${r.path}.${field}`, message: `token restriction of option "${o.name}" has no ${field}` });
+        if (typeof v !== "string" || v.trim() === "")
+          out.push({ path: `${r.path}.${field}`, message: `token restriction of option "${o.name}" has no ${field}` });
       }
-      if (r.tokenType !== "Jwt" && r.tokenType !== "Swt") out.push({ path: `${r.path}.tokenType`, message: `token restriction of option "${o.name}" must set the token type to Jwt or Swt` });
+      if (r.tokenType !== "Jwt" && r.tokenType !== "Swt")
+        out.push({
+          path: `${r.path}.tokenType`,
+          message: `token restriction of option "${o.name}" must set the token type to Jwt or Swt`,
+        });
       if (r.keys.length === 0 && typeof r.openIdConnectDiscoveryDocument !== "string") {
-        out.push({ path: r.path, message: `token restriction of option "${o.name}" has no verification key and no OpenID Connect discovery document` });
+        out.push({
+          path: r.path,
+          message: `token restriction of option "${o.name}" has no verification key and no OpenID Connect discovery document`,
+        });
       }
     }
     return out;
@@ -48,7 +58,8 @@ export const tokenIssuerAudience: RuleDefinition = {
 
 export const tokenLifetimeBounded: RuleDefinition = {
   name: "keyplane-token-lifetime-bounded",
-  description: "Keyplane token restrictions bound token lifetimes: maxTokenLifetimeSeconds must be a positive integer no larger than the configured maximum (default 24 h). AMS restrictions (no such field) are not applicable.",
+  description:
+    "Keyplane token restrictions bound token lifetimes: maxTokenLifetimeSeconds must be a positive integer no larger than the configured maximum (default 24 h). AMS restrictions (no such field) are not applicable.",
   enforcementLevel: "mandatory",
   configKeys: ["maxTokenLifetimeSeconds"],
   check: (resource, config) => {
@@ -71,7 +82,8 @@ export const tokenLifetimeBounded: RuleDefinition = {
 
 export const tokenKeyStrength: RuleDefinition = {
   name: "keyplane-token-key-strength",
-  description: "Token verification keys must be strong: symmetric keys at least 32 bytes (HS256, RFC 7518 §3.2), RSA moduli at least minRsaBits (default 2048).",
+  description:
+    "Token verification keys must be strong: symmetric keys at least 32 bytes (HS256, RFC 7518 §3.2), RSA moduli at least minRsaBits (default 2048).",
   enforcementLevel: "mandatory",
   configKeys: ["minRsaBits"],
   check: (resource, config) => {
@@ -80,10 +92,18 @@ export const tokenKeyStrength: RuleDefinition = {
       for (const k of o.restriction.keys) {
         if (k.kind === "Symmetric") {
           const len = typeof k.keyValue === "string" ? Buffer.from(k.keyValue, "base64").length : 0;
-          if (len < 32) out.push({ path: k.path, message: `symmetric token key of option "${o.name}" is ${len} bytes; at least 32 are required` });
+          if (len < 32)
+            out.push({
+              path: k.path,
+              message: `symmetric token key of option "${o.name}" is ${len} bytes; at least 32 are required`,
+            });
         } else if (k.kind === "Rsa") {
           const bits = typeof k.modulus === "string" ? modulusBits(k.modulus) : 0;
-          if (bits < config.minRsaBits) out.push({ path: k.path, message: `RSA token key of option "${o.name}" is ${bits} bits; at least ${config.minRsaBits} are required` });
+          if (bits < config.minRsaBits)
+            out.push({
+              path: k.path,
+              message: `RSA token key of option "${o.name}" is ${bits} bits; at least ${config.minRsaBits} are required`,
+            });
         }
       }
     }

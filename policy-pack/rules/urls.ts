@@ -3,14 +3,19 @@ import { isAmsType, isRecord, isProduction, lambdaEnvironment, tryJson, walk } f
 import type { ResourceUnderReview, RuleDefinition, RuleFinding } from "./types";
 
 /** Paths whose URLs carry keys, licenses or tokens. */
-const PROTECTION_PATH = /(licen[cs]e|key|speke|drm|token|renewal|acquisition|delivery|vendor|upstream|discovery|jwks|laurl|cpix|clearkey|fairplay|widevine|playready)/i;
+const PROTECTION_PATH =
+  /(licen[cs]e|key|speke|drm|token|renewal|acquisition|delivery|vendor|upstream|discovery|jwks|laurl|cpix|clearkey|fairplay|widevine|playready)/i;
 const URLISH_KEY = /(url|uri|template|endpoint|laurl|address)$/i;
 
 function isProtectionResource(type: string): boolean {
-  return /^aws-native:mediapackage(v2)?:/.test(type) || isAmsType(type, "StreamingPolicy") || isAmsType(type, "ContentKeyPolicy");
+  return (
+    /^aws-native:mediapackage(v2)?:/.test(type) ||
+    isAmsType(type, "StreamingPolicy") ||
+    isAmsType(type, "ContentKeyPolicy")
+  );
 }
 
-function insecure(value: string, resource: ResourceUnderReview, allowedHosts: string[], prod: boolean): boolean {
+function insecure(value: string, _resource: ResourceUnderReview, allowedHosts: string[], prod: boolean): boolean {
   const m = /^http:\/\/([^/:?#]+)/i.exec(value.trim());
   if (!m) return false;
   const host = (m[1] ?? "").toLowerCase();
@@ -19,7 +24,8 @@ function insecure(value: string, resource: ResourceUnderReview, allowedHosts: st
 
 export const httpsUrls: RuleDefinition = {
   name: "keyplane-https-urls",
-  description: "License, key delivery, SPEKE and token discovery URLs (MediaPackage key providers, AMS streaming policy templates, function settings naming such URLs, renewal URLs in templates) must use https://. Plain http is accepted only for insecureUrlHostsAllowed hosts outside production.",
+  description:
+    "License, key delivery, SPEKE and token discovery URLs (MediaPackage key providers, AMS streaming policy templates, function settings naming such URLs, renewal URLs in templates) must use https://. Plain http is accepted only for insecureUrlHostsAllowed hosts outside production.",
   enforcementLevel: "mandatory",
   configKeys: ["insecureUrlHostsAllowed", "environment", "productionEnvironments"],
   check: (resource, config) => {
@@ -42,7 +48,12 @@ export const httpsUrls: RuleDefinition = {
     // Function settings: names like LICENSE_URL / KEYPLANE_VENDOR_URL carry the meaning the value lacks.
     for (const [name, value] of Object.entries(lambdaEnvironment(resource))) {
       const path = `environment.variables.${name}`;
-      if (typeof value === "string" && /(URL|URI|ENDPOINT)/i.test(name) && insecure(value, resource, config.insecureUrlHostsAllowed, prod) && !seen.has(path)) {
+      if (
+        typeof value === "string" &&
+        /(URL|URI|ENDPOINT)/i.test(name) &&
+        insecure(value, resource, config.insecureUrlHostsAllowed, prod) &&
+        !seen.has(path)
+      ) {
         seen.add(path);
         out.push({ path, message: `${path} is not HTTPS (${value.slice(0, 120)})` });
       }

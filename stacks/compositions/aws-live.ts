@@ -3,7 +3,7 @@
  * key delivery / token / license API enforcing the stack's content key policy, and MediaPackage v2 and/or v1 origins
  * whose encrypted endpoints call our SPEKE server (with content key encryption when a certificate is configured).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { KeyDeliveryApi, SpekeKeyServer } from "keyplane/aws";
 import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AwsSettings } from "../config";

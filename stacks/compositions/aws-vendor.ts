@@ -3,7 +3,7 @@
  * credential (a Pulumi secret, stored in Secrets Manager) added by the proxy function, and MediaPackage v2 and/or v1
  * origins (content key encryption with `aws.spekeCertificate`, if the vendor supports it).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SpekeVendorProxy } from "keyplane/aws";
 import type { AwsSettings } from "../config";
 import { mediaPackageOrigins } from "./mediapackage";

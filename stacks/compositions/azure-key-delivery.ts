@@ -5,7 +5,7 @@
  * the keys delivery derives), one policy model, delivered by Keyplane. The AMS part can still be declared and reviewed
  * (AMS itself was retired on 30 June 2024); the AzureKeyDelivery part deploys today.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { AzureContentProtection, AzureKeyDelivery, type AzureKeyDeliveryArgs } from "keyplane/azure";
 import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AzureSettings, ContentProtectionSettings } from "../config";

@@ -3,7 +3,7 @@
  * and reviewed): content key policy from the stack policy, streaming policies per DRM, and a protected locator per
  * asset with KIDs whose keys derive from the same seed as the AWS side.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { AzureContentProtection, type StreamingPolicySpec } from "keyplane/azure";
 import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AzureSettings, ContentProtectionSettings } from "../config";
@@ -15,7 +15,11 @@ export interface AzureVodInputs {
   contentProtection: ContentProtectionSettings;
 }
 
-export function streamingPolicies(azure: AzureSettings, cp: ContentProtectionSettings, policyName: string): StreamingPolicySpec[] {
+export function streamingPolicies(
+  azure: AzureSettings,
+  cp: ContentProtectionSettings,
+  policyName: string,
+): StreamingPolicySpec[] {
   const drm = new Set(cp.drm);
   const out: StreamingPolicySpec[] = [];
   if (drm.has("PlayReady") || drm.has("Widevine")) {
@@ -24,8 +28,20 @@ export function streamingPolicies(azure: AzureSettings, cp: ContentProtectionSet
       defaultContentKeyPolicyName: policyName,
       cenc: {
         protocols: ["Dash", "SmoothStreaming"],
-        ...(drm.has("PlayReady") ? { playReady: azure.licenseUrls.playReady ? { customLicenseAcquisitionUrlTemplate: azure.licenseUrls.playReady } : true } : {}),
-        ...(drm.has("Widevine") ? { widevine: azure.licenseUrls.widevine ? { customLicenseAcquisitionUrlTemplate: azure.licenseUrls.widevine } : true } : {}),
+        ...(drm.has("PlayReady")
+          ? {
+              playReady: azure.licenseUrls.playReady
+                ? { customLicenseAcquisitionUrlTemplate: azure.licenseUrls.playReady }
+                : true,
+            }
+          : {}),
+        ...(drm.has("Widevine")
+          ? {
+              widevine: azure.licenseUrls.widevine
+                ? { customLicenseAcquisitionUrlTemplate: azure.licenseUrls.widevine }
+                : true,
+            }
+          : {}),
       },
     });
   }
@@ -33,7 +49,10 @@ export function streamingPolicies(azure: AzureSettings, cp: ContentProtectionSet
     out.push({
       name: "keyplane-aes",
       defaultContentKeyPolicyName: policyName,
-      envelope: { protocols: ["Hls", "Dash"], ...(azure.licenseUrls.clearKey ? { customKeyAcquisitionUrlTemplate: azure.licenseUrls.clearKey } : {}) },
+      envelope: {
+        protocols: ["Hls", "Dash"],
+        ...(azure.licenseUrls.clearKey ? { customKeyAcquisitionUrlTemplate: azure.licenseUrls.clearKey } : {}),
+      },
     });
   }
   return out;

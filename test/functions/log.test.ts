@@ -22,8 +22,14 @@ describe("log", () => {
     const log = createLogger({ sink: (l) => lines.push(l) });
     const secrets = ["s3cr3t-token-value", "AAAABBBBCCCCDDDDEEEEFFFF", "hunter2", "vendor-key-123"];
     log.warn("oops", {
-      token: secrets[0], contentKey: secrets[1], nested: { password: secrets[2], headers: { Authorization: `Bearer ${secrets[0]}`, "X-AxDRM-Message": secrets[0] } },
-      list: [{ apiKey: secrets[3] }], kid: "ad13f9ea-2be6-98b8-75f5-04a8e3ccea64",
+      token: secrets[0],
+      contentKey: secrets[1],
+      nested: {
+        password: secrets[2],
+        headers: { Authorization: `Bearer ${secrets[0]}`, "X-AxDRM-Message": secrets[0] },
+      },
+      list: [{ apiKey: secrets[3] }],
+      kid: "ad13f9ea-2be6-98b8-75f5-04a8e3ccea64",
     });
     for (const s of secrets) assert.ok(!lines[0]!.includes(s), `leaked ${s}`);
     assert.ok(lines[0]!.includes("ad13f9ea-2be6-98b8-75f5-04a8e3ccea64"), "KIDs are identifiers and stay visible");
@@ -43,6 +49,9 @@ describe("log", () => {
     log.info("x");
     log.debug("y");
     log.error("z");
-    assert.deepEqual(lines.map((l) => JSON.parse(l).event), ["z"]);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).event),
+      ["z"],
+    );
   });
 });

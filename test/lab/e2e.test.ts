@@ -17,23 +17,50 @@ import { KeySeed } from "../../functions/keys/seed";
 import type { PackageResult } from "../../lab/package";
 import { ensureDemoMedia } from "../../lab/demo-media";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--autoplay-policy=no-user-gesture-required",
+];
 
 interface LabState {
   /** what a person sees on the page */
-  shown?: { keys: string; errors: string; frames: string; state: string; requests: string; claims: string; exchange: string; cbcs: string };
+  shown?: {
+    keys: string;
+    errors: string;
+    frames: string;
+    state: string;
+    requests: string;
+    claims: string;
+    exchange: string;
+    cbcs: string;
+  };
   /** the page's Content-Security-Policy header and every violation Chromium reported against it */
   csp?: { header: string | undefined; violations: string[] };
-  stream: string | null; hasToken: boolean; keyStatuses: Record<string, string>;
-  errors: { code: number | string | null; message: string }[]; licenseStatuses: number[]; frames: number; state: string; mediaError?: number;
+  stream: string | null;
+  hasToken: boolean;
+  keyStatuses: Record<string, string>;
+  errors: { code: number | string | null; message: string }[];
+  licenseStatuses: number[];
+  frames: number;
+  state: string;
+  mediaError?: number;
   requests: { kind: string; path: string; status: number | null; ms: number | null; at: string }[];
   claims: { type: string; header: Record<string, unknown> | null; claims: Record<string, unknown> } | null;
   cbcsSupported: boolean | null;
 }
 
 async function token(url: string, kids: string[]): Promise<string> {
-  const r = await fetch(`${url}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ subject: "demo", kids }) });
+  const r = await fetch(`${url}/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ subject: "demo", kids }),
+  });
   assert.equal(r.status, 200);
   return ((await r.json()) as { token: string }).token;
 }
@@ -41,9 +68,14 @@ async function token(url: string, kids: string[]): Promise<string> {
 function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = ""; let stderr = "";
-    p.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20000); });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20000);
+    });
     p.on("error", reject);
     p.on("close", (code) => resolve({ code, stdout, stderr }));
   });
@@ -60,10 +92,24 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
   before(async function () {
     this.timeout(120_000);
     dir = await fs.mkdtemp(join(tmpdir(), "keyplane-e2e-"));
-    lab = await startLab({ port: 0, seed: KeySeed.generate(), dataDir: join(dir, "a"), quiet: true, demoMedia: true, config: {} });
+    lab = await startLab({
+      port: 0,
+      seed: KeySeed.generate(),
+      dataDir: join(dir, "a"),
+      quiet: true,
+      demoMedia: true,
+      config: {},
+    });
     packaged = JSON.parse(await fs.readFile(join(lab.mediaDir, "keyplane.json"), "utf8")) as PackageResult;
     // the same packaged media served by a lab whose key seed differs: its keys are wrong for this media
-    other = await startLab({ port: 0, seed: KeySeed.generate(), dataDir: join(dir, "b"), quiet: true, demoMedia: false, config: {} });
+    other = await startLab({
+      port: 0,
+      seed: KeySeed.generate(),
+      dataDir: join(dir, "b"),
+      quiet: true,
+      demoMedia: false,
+      config: {},
+    });
     await fs.cp(lab.mediaDir, other.mediaDir, { recursive: true });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   });
@@ -78,24 +124,36 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
   async function play(base: string, query: string, done: (s: LabState) => boolean, maxMs = 30_000): Promise<LabState> {
     const page = await browser.newPage();
     const violations: string[] = [];
-    page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     try {
       const response = await page.goto(`${base}/?${query}`);
       const t0 = Date.now();
       let s: LabState;
       for (;;) {
         await page.waitForTimeout(500);
-        s = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState);
+        s = await page.evaluate(
+          () => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState,
+        );
         if (done(s) || Date.now() - t0 > maxMs) break;
       }
       if (s.state === "error") {
         // let any late frames show up before judging
         await page.waitForTimeout(1500);
-        s = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState);
+        s = await page.evaluate(
+          () => JSON.parse(JSON.stringify((window as unknown as { keyplaneLab: unknown }).keyplaneLab)) as LabState,
+        );
       }
       // (no named functions inside evaluate: tsx would wrap them in a helper the page does not have)
-      s.shown = await page.evaluate(() => Object.fromEntries(["keys", "errors", "frames", "state", "requests", "claims", "exchange", "cbcs"]
-        .map((id) => [id, document.getElementById(id)!.textContent ?? ""]))) as LabState["shown"];
+      s.shown = (await page.evaluate(() =>
+        Object.fromEntries(
+          ["keys", "errors", "frames", "state", "requests", "claims", "exchange", "cbcs"].map((id) => [
+            id,
+            document.getElementById(id)!.textContent ?? "",
+          ]),
+        ),
+      )) as LabState["shown"];
       s.csp = { header: response?.headers()["content-security-policy"], violations };
       return s;
     } finally {
@@ -115,17 +173,29 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       assert.deepEqual(s.errors, []);
       assert.ok(s.frames >= 100, `decoded ${s.frames} frames`);
       assert.equal(s.hasToken, true);
-      assert.ok(s.licenseStatuses.length > 0 && s.licenseStatuses.every((x) => x === 200), `key requests: ${s.licenseStatuses}`);
+      assert.ok(
+        s.licenseStatuses.length > 0 && s.licenseStatuses.every((x) => x === 200),
+        `key requests: ${s.licenseStatuses}`,
+      );
       if (stream !== "hls") {
         // ClearKey EME: the key ids are the packager's default_KIDs (tenc), i.e. the KIDs SPEKE returned
         const ids = Object.keys(s.keyStatuses).sort();
         assert.deepEqual(ids, (stream === "dash" ? dashKids() : cbcsKids()).map(hex).sort());
-        assert.ok(Object.values(s.keyStatuses).every((v) => v === "usable"), JSON.stringify(s.keyStatuses));
-        assert.match(s.shown!.keys, new RegExp(`${hex(stream === "dash" ? packaged.kids.video : packaged.kids.cbcsVideo)}: usable`));
+        assert.ok(
+          Object.values(s.keyStatuses).every((v) => v === "usable"),
+          JSON.stringify(s.keyStatuses),
+        );
+        assert.match(
+          s.shown!.keys,
+          new RegExp(`${hex(stream === "dash" ? packaged.kids.video : packaged.kids.cbcsVideo)}: usable`),
+        );
       }
       if (stream === "hls-cbcs") assert.equal(s.cbcsSupported, true, s.shown!.cbcs);
       // the page shows each license/key request with its status and time, and the token's claims without its signature
-      assert.ok(s.requests.length > 0 && s.requests.every((r) => r.status === 200 && /^\d\d:\d\d:\d\d\.\d{3}$/.test(r.at)), JSON.stringify(s.requests));
+      assert.ok(
+        s.requests.length > 0 && s.requests.every((r) => r.status === 200 && /^\d\d:\d\d:\d\d\.\d{3}$/.test(r.at)),
+        JSON.stringify(s.requests),
+      );
       const path = stream === "dash" ? /\/clearkey/ : /\/hls\/key\//;
       assert.ok(s.requests.some((r) => path.test(r.path)) || stream === "hls-cbcs", JSON.stringify(s.requests));
       assert.match(s.shown!.requests, /HTTP 200/);
@@ -134,8 +204,20 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       assert.match(s.shown!.claims, /sub/);
       assert.doesNotMatch(s.shown!.claims, /[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{30,}/, "no token text on the page");
       // the SPEKE exchange summary: KIDs, DRM systems, track types; no key material
-      for (const kid of [...dashKids(), ...cbcsKids(), packaged.kids.hls]) assert.ok(s.shown!.exchange.includes(kid), `exchange shows ${kid}`);
-      for (const w of ["PRESET-VIDEO-1", "VIDEO", "AUDIO", "Widevine", "PlayReady", "FairPlay", "Clear Key AES-128", "cbcs", "cenc"]) assert.ok(s.shown!.exchange.includes(w), w);
+      for (const kid of [...dashKids(), ...cbcsKids(), packaged.kids.hls])
+        assert.ok(s.shown!.exchange.includes(kid), `exchange shows ${kid}`);
+      for (const w of [
+        "PRESET-VIDEO-1",
+        "VIDEO",
+        "AUDIO",
+        "Widevine",
+        "PlayReady",
+        "FairPlay",
+        "Clear Key AES-128",
+        "cbcs",
+        "cenc",
+      ])
+        assert.ok(s.shown!.exchange.includes(w), w);
       assert.equal(s.shown!.state, "playing");
       assert.equal(s.shown!.errors, "");
       // the lab's CSP is in force and Shaka Player (MSE blob: URLs, EME, fetch) plays within it
@@ -159,11 +241,20 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
       assert.equal(s.frames, 0);
       if (stream !== "hls") {
         // Chromium's ClearKey CDM decrypts with the wrong key and the decoder rejects the result
-        assert.ok(s.errors.some((e) => e.code === "MEDIA_ERR_3" || e.code === 3016), JSON.stringify(s.errors));
-        assert.ok(s.errors.some((e) => /DECODE/.test(e.message)), JSON.stringify(s.errors));
+        assert.ok(
+          s.errors.some((e) => e.code === "MEDIA_ERR_3" || e.code === 3016),
+          JSON.stringify(s.errors),
+        );
+        assert.ok(
+          s.errors.some((e) => /DECODE/.test(e.message)),
+          JSON.stringify(s.errors),
+        );
       } else {
         // AES-128-CBC with the wrong key: WebCrypto's PKCS#7 padding check fails on the first segment
-        assert.ok(s.errors.some((e) => /OperationError/.test(e.message)), JSON.stringify(s.errors));
+        assert.ok(
+          s.errors.some((e) => /OperationError/.test(e.message)),
+          JSON.stringify(s.errors),
+        );
       }
     });
   }
@@ -171,8 +262,18 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
   it("ensureDemoMedia reuses media already packaged against the same key server", async () => {
     const logs: string[] = [];
     const again = await ensureDemoMedia({ keyServerUrl: lab.url, mediaDir: lab.mediaDir, log: (m) => logs.push(m) });
-    assert.deepEqual(again, { dash: packaged.dash, hlsCbcs: packaged.hlsCbcs, hls: packaged.hls,
-      kids: [packaged.kids.video, packaged.kids.audio, packaged.kids.cbcsVideo, packaged.kids.cbcsAudio, packaged.kids.hls] });
+    assert.deepEqual(again, {
+      dash: packaged.dash,
+      hlsCbcs: packaged.hlsCbcs,
+      hls: packaged.hls,
+      kids: [
+        packaged.kids.video,
+        packaged.kids.audio,
+        packaged.kids.cbcsVideo,
+        packaged.kids.cbcsAudio,
+        packaged.kids.hls,
+      ],
+    });
     assert.match(logs.join("\n"), /already packaged/);
   });
 
@@ -186,7 +287,10 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
     });
   }
 
-  for (const [name, path, kids] of [["AES-128 (MPEG-TS)", () => packaged.hls, () => [packaged.kids.hls]], ["cbcs (fMP4, SAMPLE-AES identity)", () => packaged.hlsCbcs, cbcsKids]] as const) {
+  for (const [name, path, kids] of [
+    ["AES-128 (MPEG-TS)", () => packaged.hls, () => [packaged.kids.hls]],
+    ["cbcs (fMP4, SAMPLE-AES identity)", () => packaged.hlsCbcs, cbcsKids],
+  ] as const) {
     it(`hls ${name}: ffmpeg plays it with -headers "Authorization: Bearer ..."`, async () => {
       const t = await token(lab.url, kids());
       const r = await ffmpegFrames(`${lab.url}/media/${path()}`, `Authorization: Bearer ${t}\r\n`);

@@ -25,9 +25,14 @@ import { packageMedia, parseArgs, USAGE, type PackageResult } from "../../lab/pa
 function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = ""; let stderr = "";
-    p.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20000); });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20000);
+    });
     p.on("error", reject);
     p.on("close", (code) => resolve({ code, stdout, stderr }));
   });
@@ -44,7 +49,9 @@ type Any = any;
 
 function parseMp4(buf: Buffer): Any {
   const f = createFile();
-  f.appendBuffer(MP4BoxBuffer.fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, 0));
+  f.appendBuffer(
+    MP4BoxBuffer.fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, 0),
+  );
   f.flush();
   return f;
 }
@@ -56,11 +63,16 @@ function readSenc(buf: Buffer, start: number, ivSize: number): { iv: Buffer; sub
   let p = start + 16;
   const out: { iv: Buffer; subs?: [number, number][] }[] = [];
   for (let i = 0; i < count; i++) {
-    const iv = buf.subarray(p, p + ivSize); p += ivSize;
+    const iv = buf.subarray(p, p + ivSize);
+    p += ivSize;
     if (flags & 2) {
-      const n = buf.readUInt16BE(p); p += 2;
+      const n = buf.readUInt16BE(p);
+      p += 2;
       const subs: [number, number][] = [];
-      for (let j = 0; j < n; j++) { subs.push([buf.readUInt16BE(p), buf.readUInt32BE(p + 2)]); p += 6; }
+      for (let j = 0; j < n; j++) {
+        subs.push([buf.readUInt16BE(p), buf.readUInt32BE(p + 2)]);
+        p += 6;
+      }
       out.push({ iv, subs });
     } else out.push({ iv });
   }
@@ -83,7 +95,14 @@ function cencDecrypt(key: Buffer, sample: Buffer, iv: Buffer, subs?: [number, nu
 }
 
 /** 'cbcs': CBC from the constant IV at each protected range, pattern crypt:skip blocks (0:0 = every whole block). */
-function cbcsDecrypt(key: Buffer, sample: Buffer, iv: Buffer, crypt: number, skip: number, subs?: [number, number][]): Buffer {
+function cbcsDecrypt(
+  key: Buffer,
+  sample: Buffer,
+  iv: Buffer,
+  crypt: number,
+  skip: number,
+  subs?: [number, number][],
+): Buffer {
   const out = Buffer.from(sample);
   const ranges = subs ?? [[0, sample.length]];
   let p = 0;
@@ -92,7 +111,7 @@ function cbcsDecrypt(key: Buffer, sample: Buffer, iv: Buffer, crypt: number, ski
     const d = createDecipheriv("aes-128-cbc", key, iv).setAutoPadding(false);
     const blocks = Math.floor(prot / 16);
     for (let b = 0; b < blocks; b++) {
-      const inPattern = crypt === 0 && skip === 0 ? true : (b % (crypt + skip)) < crypt;
+      const inPattern = crypt === 0 && skip === 0 ? true : b % (crypt + skip) < crypt;
       if (!inPattern) continue;
       const at = p + b * 16;
       d.update(sample.subarray(at, at + 16)).copy(out, at);
@@ -116,9 +135,29 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
   before(async function () {
     this.timeout(90_000);
     dir = await fs.mkdtemp(join(tmpdir(), "keyplane-package-test-"));
-    lab = await startLab({ port: 0, seed: KeySeed.generate(), dataDir: join(dir, "lab"), quiet: true, demoMedia: false, config: {} });
-    r = await packageMedia({ outDir: join(dir, "out"), keyServerUrl: lab.url, clipSeconds: 6, workDir: join(dir, "work"), log: (m) => progress.push(m) });
-    const t = await fetch(`${lab.url}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ subject: "demo", kids: [r.kids.video, r.kids.audio, r.kids.cbcsVideo, r.kids.cbcsAudio, r.kids.hls] }) });
+    lab = await startLab({
+      port: 0,
+      seed: KeySeed.generate(),
+      dataDir: join(dir, "lab"),
+      quiet: true,
+      demoMedia: false,
+      config: {},
+    });
+    r = await packageMedia({
+      outDir: join(dir, "out"),
+      keyServerUrl: lab.url,
+      clipSeconds: 6,
+      workDir: join(dir, "work"),
+      log: (m) => progress.push(m),
+    });
+    const t = await fetch(`${lab.url}/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        subject: "demo",
+        kids: [r.kids.video, r.kids.audio, r.kids.cbcsVideo, r.kids.cbcsAudio, r.kids.hls],
+      }),
+    });
     assert.equal(t.status, 200);
     token = ((await t.json()) as { token: string }).token;
     clearBuf = await fs.readFile(join(dir, "work", "clear.mp4"));
@@ -133,13 +172,18 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
   /** The content key for a KID from the lab's ClearKey endpoint (W3C EME ClearKey JSON), under the token. */
   async function clearKey(kidUuid: string): Promise<Buffer> {
     const kid = Buffer.from(kidUuid.replace(/-/g, ""), "hex").toString("base64url");
-    const lic = await fetch(`${lab.url}/clearkey`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ kids: [kid], type: "temporary" }) });
+    const lic = await fetch(`${lab.url}/clearkey`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ kids: [kid], type: "temporary" }),
+    });
     assert.equal(lic.status, 200);
     const jwk = (await lic.json()) as { keys: { kid: string; k: string }[] };
     return Buffer.from(jwk.keys.find((k) => k.kid === kid)!.k, "base64url");
   }
 
-  const clearTrack = (kind: "video" | "audio") => clear.moov.traks.find((t: Any) => t.mdia.hdlr.handler === (kind === "video" ? "vide" : "soun"));
+  const clearTrack = (kind: "video" | "audio") =>
+    clear.moov.traks.find((t: Any) => t.mdia.hdlr.handler === (kind === "video" ? "vide" : "soun"));
 
   async function encrypted(base: string, kind: "video" | "audio"): Promise<{ init: Buffer; segments: Buffer[] }> {
     const d = join(dir, "out", base, kind);
@@ -150,21 +194,40 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
   }
 
   it("reports progress in numbered steps, names Shaka Packager, and writes keyplane.json / exchange.json without key material", async () => {
-    assert.ok(progress.some((m) => m.startsWith("[1/7]")) && progress.some((m) => m.startsWith("[7/7]")), progress.join("\n"));
+    assert.ok(
+      progress.some((m) => m.startsWith("[1/7]")) && progress.some((m) => m.startsWith("[7/7]")),
+      progress.join("\n"),
+    );
     assert.ok(progress.some((m) => /transcode: 100%/.test(m)));
-    assert.ok(progress.some((m) => /Shaka Packager v3\./.test(m)), progress.join("\n"));
+    assert.ok(
+      progress.some((m) => /Shaka Packager v3\./.test(m)),
+      progress.join("\n"),
+    );
     const saved = JSON.parse(await fs.readFile(join(dir, "out", "keyplane.json"), "utf8")) as PackageResult;
     assert.deepEqual(saved, r);
     assert.match(r.packager, /^v3\.\d+\.\d+/);
     assert.deepEqual(r.segments, { video: 3, audio: 3, cbcsVideo: 3, cbcsAudio: 3, hls: 3 });
     const exchange = await fs.readFile(join(dir, "out", r.exchange), "utf8");
-    const x = JSON.parse(exchange) as { exchanges: { request: { commonEncryptionScheme: string; keys: { kid: string; intendedTrackType: string }[] } }[] };
-    assert.deepEqual(x.exchanges.map((e) => e.request.commonEncryptionScheme), ["cenc", "cbcs", "cbcs"]);
-    assert.deepEqual(x.exchanges[0]!.request.keys.map((k) => k.intendedTrackType), ["VIDEO", "AUDIO"]);
+    const x = JSON.parse(exchange) as {
+      exchanges: { request: { commonEncryptionScheme: string; keys: { kid: string; intendedTrackType: string }[] } }[];
+    };
+    assert.deepEqual(
+      x.exchanges.map((e) => e.request.commonEncryptionScheme),
+      ["cenc", "cbcs", "cbcs"],
+    );
+    assert.deepEqual(
+      x.exchanges[0]!.request.keys.map((k) => k.intendedTrackType),
+      ["VIDEO", "AUDIO"],
+    );
     for (const kid of [r.kids.video, r.kids.audio!, r.kids.cbcsVideo, r.kids.cbcsAudio!]) {
       const key = await clearKey(kid);
       for (const text of [exchange, JSON.stringify(saved)]) {
-        assert.ok(!text.includes(key.toString("hex")) && !text.includes(key.toString("base64")) && !text.includes(key.toString("base64url")), "no content key");
+        assert.ok(
+          !text.includes(key.toString("hex")) &&
+            !text.includes(key.toString("base64")) &&
+            !text.includes(key.toString("base64url")),
+          "no content key",
+        );
       }
     }
   });
@@ -189,11 +252,17 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
       const wv = by(`urn:uuid:${WV}`)[0]?.getElementsByTagNameNS(CENC_NS, "pssh")[0]?.textContent;
       assert.ok(wv, "Widevine ContentProtectionData from SPEKE");
       // Widevine PSSH data (protobuf field 2 = key_id, 16 bytes): this set's KID
-      assert.ok(Buffer.from(wv, "base64").includes(Buffer.concat([Buffer.from([0x12, 0x10]), Buffer.from(r.kids[kind]!.replace(/-/g, ""), "hex")])), "Widevine PSSH names this set's KID");
+      assert.ok(
+        Buffer.from(wv, "base64").includes(
+          Buffer.concat([Buffer.from([0x12, 0x10]), Buffer.from(r.kids[kind]!.replace(/-/g, ""), "hex")]),
+        ),
+        "Widevine PSSH names this set's KID",
+      );
       const pr = by(`urn:uuid:${PR}`)[0];
       assert.equal(pr?.getAttribute("value"), "MSPR 2.0");
       assert.ok(pr?.getElementsByTagNameNS("urn:microsoft:playready", "pro")[0]?.textContent, "PlayReady mspr:pro");
-      for (const cp of cps) assert.equal(cp.getElementsByTagNameNS(MPD_NS, "ContentProtection").length, 0, "no nested ContentProtection");
+      for (const cp of cps)
+        assert.equal(cp.getElementsByTagNameNS(MPD_NS, "ContentProtection").length, 0, "no nested ContentProtection");
     }
   });
 
@@ -204,10 +273,14 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     for (const kind of ["video", "audio"] as const) {
       const init = (await encrypted("dash", kind)).init;
       // Shaka Packager's raw-key mode takes one PSSH list for all streams: every init segment carries every box
-      for (const b of boxes) assert.ok(init.includes(b), `${kind} init carries a ${b.toString("hex", 12, 28)} box from SPEKE`);
+      for (const b of boxes)
+        assert.ok(init.includes(b), `${kind} init carries a ${b.toString("hex", 12, 28)} box from SPEKE`);
       const f = parseMp4(init);
-      assert.deepEqual([...new Set(f.moov.psshs.map((p: { system_id: string }) => p.system_id))].sort(),
-        ["1077efecc0b24d02ace33c1e52e2fb4b", "9a04f07998404286ab92e65be0885f95", "edef8ba979d64acea3c827dcd51d21ed"]);
+      assert.deepEqual([...new Set(f.moov.psshs.map((p: { system_id: string }) => p.system_id))].sort(), [
+        "1077efecc0b24d02ace33c1e52e2fb4b",
+        "9a04f07998404286ab92e65be0885f95",
+        "edef8ba979d64acea3c827dcd51d21ed",
+      ]);
       const entry = f.moov.traks[0].mdia.minf.stbl.stsd.entries[0];
       assert.equal(entry.type, kind === "video" ? "encv" : "enca");
       assert.equal(entry.sinf.schm.scheme_type, "cenc");
@@ -258,24 +331,55 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
             if (kind === "video") assert.ok(e.subs && e.subs.length > 0, "video uses subsamples (NAL headers clear)");
             protectedBytes += e.subs ? e.subs.reduce((a, [, p]) => a + p, 0) : s.size;
             assert.ok(!cipher.equals(plain) || s.size < 16, `sample ${n} is encrypted`);
-            const out = scheme === "cenc"
-              ? cencDecrypt(key, cipher, e.iv, e.subs)
-              : cbcsDecrypt(key, cipher, Buffer.from(tenc.default_constant_IV), tenc.default_crypt_byte_block ?? 0, tenc.default_skip_byte_block ?? 0, e.subs);
+            const out =
+              scheme === "cenc"
+                ? cencDecrypt(key, cipher, e.iv, e.subs)
+                : cbcsDecrypt(
+                    key,
+                    cipher,
+                    Buffer.from(tenc.default_constant_IV),
+                    tenc.default_crypt_byte_block ?? 0,
+                    tenc.default_skip_byte_block ?? 0,
+                    e.subs,
+                  );
             assert.ok(out.equals(plain), `sample ${n} decrypts to the clear bytes`);
           }
         }
         assert.equal(n, clearSamples.length);
-        assert.ok(protectedBytes > 0.8 * clearSamples.reduce((a: number, s: Any) => a + s.size, 0), "most bytes are protected");
-        if (scheme === "cbcs" && kind === "video") assert.deepEqual([tenc.default_crypt_byte_block, tenc.default_skip_byte_block], [1, 9]);
+        assert.ok(
+          protectedBytes > 0.8 * clearSamples.reduce((a: number, s: Any) => a + s.size, 0),
+          "most bytes are protected",
+        );
+        if (scheme === "cbcs" && kind === "video")
+          assert.deepEqual([tenc.default_crypt_byte_block, tenc.default_skip_byte_block], [1, 9]);
       });
     }
   }
 
   /** Packet md5s (stream, size, md5) as ffmpeg's demuxer hands them out; with -decryption_key mov decrypts CENC. */
   async function packets(args: string[], map = "0"): Promise<string[]> {
-    const p = await run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", ...args, "-map", map, "-c", "copy", "-f", "framemd5", "-"]);
+    const p = await run("ffmpeg", [
+      "-hide_banner",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      ...args,
+      "-map",
+      map,
+      "-c",
+      "copy",
+      "-f",
+      "framemd5",
+      "-",
+    ]);
     assert.equal(p.code, 0, p.stderr);
-    return p.stdout.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => { const c = l.split(",").map((x) => x.trim()); return `${c[4]},${c[5]}`; });
+    return p.stdout
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => {
+        const c = l.split(",").map((x) => x.trim());
+        return `${c[4]},${c[5]}`;
+      });
   }
 
   for (const kind of ["video", "audio"] as const) {
@@ -288,9 +392,10 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
         const one = join(dir, `one-${kind}.mp4`);
         // one segment at a time: Debian's ffmpeg 5.1 loses the senc/sample count across several fragments
         await fs.writeFile(one, Buffer.concat([enc.init, enc.segments[i]!]));
-        got.push(...await packets(["-decryption_key", key.toString("hex"), "-i", one]));
+        got.push(...(await packets(["-decryption_key", key.toString("hex"), "-i", one])));
         if (i === 1) {
-          const wrong = Buffer.from(key); wrong[0]! ^= 1;
+          const wrong = Buffer.from(key);
+          wrong[0]! ^= 1;
           const bad = await packets(["-decryption_key", wrong.toString("hex"), "-i", one]);
           assert.equal(bad.filter((p) => clearPk.includes(p)).length, 0, "no packet decrypts with another key");
         }
@@ -307,18 +412,26 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
       const kid = kind === "video" ? r.kids.cbcsVideo : r.kids.cbcsAudio!;
       const media = await fs.readFile(join(dir, "out", "hls-cbcs", `${kind}.m3u8`), "utf8");
       const keys = media.split("\n").filter((l) => l.startsWith("#EXT-X-KEY:"));
-      assert.deepEqual(keys.map((l) => /KEYFORMAT="([^"]+)"/.exec(l)?.[1]),
-        [`urn:uuid:${WV}`, "com.microsoft.playready", "com.apple.streamingkeydelivery", "identity"]);
+      assert.deepEqual(
+        keys.map((l) => /KEYFORMAT="([^"]+)"/.exec(l)?.[1]),
+        [`urn:uuid:${WV}`, "com.microsoft.playready", "com.apple.streamingkeydelivery", "identity"],
+      );
       assert.ok(keys.every((l) => /^#EXT-X-KEY:METHOD=SAMPLE-AES,/.test(l)));
       assert.ok(keys[2]!.includes(`URI="skd://${kid}"`), keys[2]);
       const wvPssh = Buffer.from(/URI="data:text\/plain;base64,([^"]+)"/.exec(keys[0]!)![1]!, "base64");
-      assert.ok(wvPssh.includes(Buffer.from(kid.replace(/-/g, ""), "hex")), "the Widevine line's PSSH names this playlist's KID");
+      assert.ok(
+        wvPssh.includes(Buffer.from(kid.replace(/-/g, ""), "hex")),
+        "the Widevine line's PSSH names this playlist's KID",
+      );
       const uri = /URI="([^"]+)"/.exec(keys[3]!)![1]!;
       assert.equal(uri, `${lab.url}/hls/key/${kid}`);
       assert.equal((await fetch(uri)).status, 401, "the key needs a token");
       const res = await fetch(uri, { headers: { Authorization: `Bearer ${token}` } });
       assert.equal(res.status, 200);
-      assert.ok(Buffer.from(await res.arrayBuffer()).equals(await clearKey(kid)), "identity key = the ClearKey key for the KID");
+      assert.ok(
+        Buffer.from(await res.arrayBuffer()).equals(await clearKey(kid)),
+        "identity key = the ClearKey key for the KID",
+      );
     }
   });
 
@@ -326,7 +439,10 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     const master = await fs.readFile(join(dir, "out", r.hls), "utf8");
     assert.match(master, /^#EXTM3U\n/);
     assert.match(master, new RegExp(`#EXT-X-SESSION-KEY:METHOD=AES-128,URI="[^"]*/hls/key/${r.kids.hls}"`));
-    assert.match(master, /#EXT-X-STREAM-INF:BANDWIDTH=\d+,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",RESOLUTION=640x360\nstream\.m3u8/);
+    assert.match(
+      master,
+      /#EXT-X-STREAM-INF:BANDWIDTH=\d+,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",RESOLUTION=640x360\nstream\.m3u8/,
+    );
     const media = await fs.readFile(join(dir, "out", "hls", "stream.m3u8"), "utf8");
     const m = /#EXT-X-KEY:METHOD=AES-128,URI="([^"]+)".*IV=0x([0-9A-F]{32})/.exec(media);
     assert.ok(m, media);
@@ -349,10 +465,23 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     const a = await run(process.execPath, ["bin/keyplane.js", "package", bad, join(dir, "x"), "--key-server", lab.url]);
     assert.equal(a.code, 2);
     assert.match(a.stderr, /not-video\.mp4 is not a readable media file/);
-    const b = await run(process.execPath, ["bin/keyplane.js", "package", join(dir, "missing.mp4"), join(dir, "x"), "--key-server", lab.url]);
+    const b = await run(process.execPath, [
+      "bin/keyplane.js",
+      "package",
+      join(dir, "missing.mp4"),
+      join(dir, "x"),
+      "--key-server",
+      lab.url,
+    ]);
     assert.equal(b.code, 2);
     assert.match(b.stderr, /Input file not found: .*missing\.mp4/);
-    const c = await run(process.execPath, ["bin/keyplane.js", "package", join(dir, "x"), "--key-server", "http://127.0.0.1:9"]);
+    const c = await run(process.execPath, [
+      "bin/keyplane.js",
+      "package",
+      join(dir, "x"),
+      "--key-server",
+      "http://127.0.0.1:9",
+    ]);
     assert.equal(c.code, 1);
     assert.match(c.stderr, /Cannot reach the key server at http:\/\/127\.0\.0\.1:9/);
     assert.doesNotMatch(c.stderr, /Transcoding/);
@@ -365,15 +494,37 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     const h = await run(process.execPath, ["bin/keyplane.js", "package", "--help"]);
     assert.equal(h.code, 0);
     assert.equal(h.stdout.trim(), USAGE);
-    for (const w of ["dash/manifest.mpd", "'cenc'", "hls-cbcs/master.m3u8", "'cbcs'", "SAMPLE-AES", "hls/master.m3u8", "AES-128", "Shaka Packager", "PRESET-VIDEO-1"]) {
+    for (const w of [
+      "dash/manifest.mpd",
+      "'cenc'",
+      "hls-cbcs/master.m3u8",
+      "'cbcs'",
+      "SAMPLE-AES",
+      "hls/master.m3u8",
+      "AES-128",
+      "Shaka Packager",
+      "PRESET-VIDEO-1",
+    ]) {
       assert.ok(USAGE.includes(w), w);
     }
   });
 
   it("CLI arguments: input + outdir, outdir only, defaults and KEYPLANE_URL", () => {
-    assert.deepEqual(parseArgs(["in.mp4", "out"], {}), { input: "in.mp4", outDir: "out", keyServerUrl: "http://127.0.0.1:8787" });
-    assert.deepEqual(parseArgs(["somewhere-new"], { KEYPLANE_URL: "http://h:1" }), { outDir: "somewhere-new", keyServerUrl: "http://h:1" });
-    assert.deepEqual(parseArgs(["--seconds", "4", "--content-id", "c1"], {}), { outDir: "lab-out", keyServerUrl: "http://127.0.0.1:8787", clipSeconds: 4, contentId: "c1" });
+    assert.deepEqual(parseArgs(["in.mp4", "out"], {}), {
+      input: "in.mp4",
+      outDir: "out",
+      keyServerUrl: "http://127.0.0.1:8787",
+    });
+    assert.deepEqual(parseArgs(["somewhere-new"], { KEYPLANE_URL: "http://h:1" }), {
+      outDir: "somewhere-new",
+      keyServerUrl: "http://h:1",
+    });
+    assert.deepEqual(parseArgs(["--seconds", "4", "--content-id", "c1"], {}), {
+      outDir: "lab-out",
+      keyServerUrl: "http://127.0.0.1:8787",
+      clipSeconds: 4,
+      contentId: "c1",
+    });
     assert.throws(() => parseArgs(["--seconds", "0"], {}), /between 1 and 600/);
     assert.throws(() => parseArgs(["a", "b", "c"], {}), /Too many arguments/);
   });

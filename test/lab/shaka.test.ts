@@ -13,8 +13,12 @@ import { packagerMessage, packagerPath, packagerVersion, runPackager } from "../
 describe("lab/shaka: Shaka Packager", function () {
   this.timeout(30_000);
   let dir: string;
-  before(async () => { dir = await fs.mkdtemp(join(tmpdir(), "keyplane-shaka-")); });
-  after(async () => { if (dir) await fs.rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await fs.mkdtemp(join(tmpdir(), "keyplane-shaka-"));
+  });
+  after(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
 
   it("finds the platform binary of the installed package and reads its version", async () => {
     assert.match(packagerPath(), /shaka-packager[\\/]bin[\\/]packager-/);
@@ -31,20 +35,47 @@ describe("lab/shaka: Shaka Packager", function () {
 
   it("a packager failure is a PACKAGER_FAILED error with the packager's own message; the key flag file is gone", async () => {
     const key = Buffer.from("00112233445566778899aabbccddeeff", "hex");
-    await assert.rejects(runPackager({
-      streams: [{ in: join(dir, "missing.mp4"), stream: "video", init_segment: join(dir, "init.mp4"), segment_template: join(dir, "s-$Number$.m4s") }],
-      keys: [{ label: "", kid: Buffer.alloc(16, 1), key }], pssh: [], scheme: "cenc", flags: [], workDir: dir,
-    }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, "PACKAGER_FAILED");
-      assert.match(e.message, /Shaka Packager failed \(exit \d+\):\nPackaging Error: 5 \(FILE_FAILURE\): Cannot open file for reading .*missing\.mp4/);
-      assert.doesNotMatch(e.message, /00112233445566778899aabbccddeeff/);
-      return true;
-    });
+    await assert.rejects(
+      runPackager({
+        streams: [
+          {
+            in: join(dir, "missing.mp4"),
+            stream: "video",
+            init_segment: join(dir, "init.mp4"),
+            segment_template: join(dir, "s-$Number$.m4s"),
+          },
+        ],
+        keys: [{ label: "", kid: Buffer.alloc(16, 1), key }],
+        pssh: [],
+        scheme: "cenc",
+        flags: [],
+        workDir: dir,
+      }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, "PACKAGER_FAILED");
+        assert.match(
+          e.message,
+          /Shaka Packager failed \(exit \d+\):\nPackaging Error: 5 \(FILE_FAILURE\): Cannot open file for reading .*missing\.mp4/,
+        );
+        assert.doesNotMatch(e.message, /00112233445566778899aabbccddeeff/);
+        return true;
+      },
+    );
     assert.deepEqual(await fs.readdir(dir), [], "no flag file (with the key) left behind");
   });
 
   it("refuses stream descriptor values with a comma (they would split the descriptor)", async () => {
-    await assert.rejects(runPackager({ streams: [{ in: "a,b.mp4", stream: "video" }], keys: [], pssh: [], scheme: "cenc", flags: [], workDir: dir }), /contains a comma/);
+    await assert.rejects(
+      runPackager({
+        streams: [{ in: "a,b.mp4", stream: "video" }],
+        keys: [],
+        pssh: [],
+        scheme: "cenc",
+        flags: [],
+        workDir: dir,
+      }),
+      /contains a comma/,
+    );
   });
 
   it("packagerMessage keeps warning/error lines without glog prefixes, drops INFO and duplicates", () => {

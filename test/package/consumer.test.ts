@@ -12,7 +12,16 @@
  */
 import * as assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DELIVERY_ENTRY, SPEKE_ENTRY } from "../../components/aws";
@@ -20,12 +29,15 @@ import { bundleFunction, REPO_ROOT } from "../../components/shared/bundle";
 
 const FIXTURE = join(__dirname, "consumer");
 const TSC = require.resolve("typescript/bin/tsc");
-const devPin = (name: string): string => (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies[name]!;
+const devPin = (name: string): string =>
+  (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> })
+    .devDependencies[name]!;
 
 /** The environment of a process outside the repository: no npm_* variables of the `npm test` running us, no NODE_OPTIONS. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== "NODE_OPTIONS" && k !== "INIT_CWD") env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^npm_/i.test(k) && k !== "NODE_OPTIONS" && k !== "INIT_CWD") env[k] = v;
   return env;
 }
 
@@ -39,7 +51,11 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
 
 async function ok(cmd: string, args: string[], cwd: string): Promise<string> {
   const r = await run(cmd, args, cwd);
-  assert.equal(r.code, 0, `${cmd} ${args.join(" ")} failed (${r.code}):\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-4000)}`);
+  assert.equal(
+    r.code,
+    0,
+    `${cmd} ${args.join(" ")} failed (${r.code}):\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-4000)}`,
+  );
   return r.stdout;
 }
 
@@ -59,7 +75,9 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
     try {
       execFileSync("npm", ["--version"], { env: cleanEnv(), stdio: "ignore" });
     } catch {
-      process.stdout.write("      SKIPPED: npm is not on PATH, so the package cannot be packed (test/package/consumer.test.ts)\n");
+      process.stdout.write(
+        "      SKIPPED: npm is not on PATH, so the package cannot be packed (test/package/consumer.test.ts)\n",
+      );
       this.skip();
     }
     tmp = mkdtempSync(join(tmpdir(), "keyplane-consumer-"));
@@ -68,67 +86,122 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
 
     app = join(tmp, "app");
     mkdirSync(app);
-    for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml", "run-mocks.js"]) copyFileSync(join(FIXTURE, f), join(app, f));
+    for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml", "run-mocks.js"])
+      copyFileSync(join(FIXTURE, f), join(app, f));
     // A type-only file reaching every subpath but keyplane/azure (its peer, @pulumi/azure-native, is not installed).
-    writeFileSync(join(app, "subpaths.ts"), [
-      'import type * as core from "keyplane/core";',
-      'import type * as pack from "keyplane/policy-pack";',
-      'import type * as review from "keyplane/review";',
-      'import type { ContentKeyPolicy } from "keyplane";',
-      "export type Used = [core.KeyplaneConfig, pack.Finding, review.ReviewOptions, ContentKeyPolicy];",
-      "",
-    ].join("\n"));
-    writeFileSync(join(app, "package.json"), JSON.stringify({
-      name: "keyplane-consumer",
-      private: true,
-      main: "index.ts",
-      dependencies: {
-        keyplane: `file:${join(tmp, packed.filename)}`,
-        "@pulumi/pulumi": devPin("@pulumi/pulumi"),
-        "@pulumi/aws": devPin("@pulumi/aws"),
-        "@pulumi/aws-native": devPin("@pulumi/aws-native"),
-        "@pulumi/random": devPin("@pulumi/random"),
-        // The optional peer of keyplane/policy-pack (its types are @pulumi/policy's), checked in subpaths.ts below.
-        "@pulumi/policy": devPin("@pulumi/policy"),
-      },
-      devDependencies: { "@types/node": devPin("@types/node"), typescript: devPin("typescript") },
-      allowScripts: { "@pulumi/aws-native": false, protobufjs: false },
-    }, null, 2));
+    writeFileSync(
+      join(app, "subpaths.ts"),
+      [
+        'import type * as core from "keyplane/core";',
+        'import type * as pack from "keyplane/policy-pack";',
+        'import type * as review from "keyplane/review";',
+        'import type { ContentKeyPolicy } from "keyplane";',
+        "export type Used = [core.KeyplaneConfig, pack.Finding, review.ReviewOptions, ContentKeyPolicy];",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify(
+        {
+          name: "keyplane-consumer",
+          private: true,
+          main: "index.ts",
+          dependencies: {
+            keyplane: `file:${join(tmp, packed.filename)}`,
+            "@pulumi/pulumi": devPin("@pulumi/pulumi"),
+            "@pulumi/aws": devPin("@pulumi/aws"),
+            "@pulumi/aws-native": devPin("@pulumi/aws-native"),
+            "@pulumi/random": devPin("@pulumi/random"),
+            // The optional peer of keyplane/policy-pack (its types are @pulumi/policy's), checked in subpaths.ts below.
+            "@pulumi/policy": devPin("@pulumi/policy"),
+          },
+          devDependencies: { "@types/node": devPin("@types/node"), typescript: devPin("typescript") },
+          allowScripts: { "@pulumi/aws-native": false, protobufjs: false },
+        },
+        null,
+        2,
+      ),
+    );
     await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app);
   });
 
-  after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
 
   it("packs only dist/, README.md, LICENSE and package.json, with the bin and every export target inside", () => {
     const files = packed.files.map((f) => f.path);
-    const outside = files.filter((p) => !p.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(p));
+    const outside = files.filter(
+      (p) => !p.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(p),
+    );
     assert.deepEqual(outside, [], "npm pack ships nothing but the allow-list");
-    for (const f of ["README.md", "LICENSE", "package.json", "dist/bin/keyplane.js"]) assert.ok(files.includes(f), `${f} is packed`);
-    const pkg = JSON.parse(readFileSync(join(app, "node_modules", "keyplane", "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string>; private?: boolean };
+    for (const f of ["README.md", "LICENSE", "package.json", "dist/bin/keyplane.js"])
+      assert.ok(files.includes(f), `${f} is packed`);
+    const pkg = JSON.parse(readFileSync(join(app, "node_modules", "keyplane", "package.json"), "utf8")) as {
+      exports: Record<string, string | Record<string, string>>;
+      bin: Record<string, string>;
+      private?: boolean;
+    };
     assert.equal(pkg.private, undefined);
     for (const [sub, target] of Object.entries(pkg.exports)) {
-      if (typeof target === "string") { assert.ok(files.includes(target.slice(2)), `${sub} -> ${target}`); continue; }
-      for (const cond of ["types", "default"]) assert.ok(files.includes(target[cond]!.slice(2)), `${sub} [${cond}] -> ${target[cond]} is packed`);
-      assert.ok(!files.includes(target["keyplane-source"]!.slice(2)), "the repository-only keyplane-source targets are not shipped");
+      if (typeof target === "string") {
+        assert.ok(files.includes(target.slice(2)), `${sub} -> ${target}`);
+        continue;
+      }
+      for (const cond of ["types", "default"])
+        assert.ok(files.includes(target[cond]!.slice(2)), `${sub} [${cond}] -> ${target[cond]} is packed`);
+      assert.ok(
+        !files.includes(target["keyplane-source"]!.slice(2)),
+        "the repository-only keyplane-source targets are not shipped",
+      );
     }
     assert.ok(files.includes(pkg.bin.keyplane!), "bin points at a packed file");
-    assert.ok(!files.some((p) => /^dist\/(stacks\/(index|program|config)|test|lab|bench)\b/.test(p)), "no stack program, tests, lab or bench");
+    assert.ok(
+      !files.some((p) => /^dist\/(stacks\/(index|program|config)|test|lab|bench)\b/.test(p)),
+      "no stack program, tests, lab or bench",
+    );
   });
 
   it("(a) compiles with the consumer's strict tsconfig (no skipLibCheck) and runs the JS under mocks", async () => {
-    const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+    const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8")) as {
+      compilerOptions: Record<string, unknown>;
+    };
     assert.equal(tsconfig.compilerOptions.strict, true);
     assert.equal(tsconfig.compilerOptions.skipLibCheck, undefined);
     await ok(process.execPath, [TSC, "-p", "tsconfig.json", "--pretty", "false"], app);
     // TypeScript's node16 resolution, where `exports` and its `types` conditions apply (the template's "node" resolution
     // reads typesVersions instead). subpaths.ts only, to keep @pulumi/aws's declarations out of a second compile.
-    await ok(process.execPath, [TSC, "--noEmit", "--pretty", "false", "--strict", "--esModuleInterop", "--module", "node16", "--moduleResolution", "node16", "subpaths.ts"], app);
+    await ok(
+      process.execPath,
+      [
+        TSC,
+        "--noEmit",
+        "--pretty",
+        "false",
+        "--strict",
+        "--esModuleInterop",
+        "--module",
+        "node16",
+        "--moduleResolution",
+        "node16",
+        "subpaths.ts",
+      ],
+      app,
+    );
     assertProgram(JSON.parse(await ok(process.execPath, ["run-mocks.js", "js"], app)) as ProgramRun);
   });
 
   it("is the README's example, verbatim", () => {
-    const body = readFileSync(join(FIXTURE, "index.ts"), "utf8").split("\n").filter((l, i, all) => !(l.startsWith("//") && all.slice(0, i).every((x) => x.startsWith("//")))).join("\n").trim();
-    assert.ok(readFileSync(join(REPO_ROOT, "README.md"), "utf8").includes("```ts\n" + body + "\n```"), "README.md \"Use Keyplane in your own Pulumi program\" shows test/package/consumer/index.ts");
+    const body = readFileSync(join(FIXTURE, "index.ts"), "utf8")
+      .split("\n")
+      .filter((l, i, all) => !(l.startsWith("//") && all.slice(0, i).every((x) => x.startsWith("//"))))
+      .join("\n")
+      .trim();
+    assert.ok(
+      readFileSync(join(REPO_ROOT, "README.md"), "utf8").includes("```ts\n" + body + "\n```"),
+      'README.md "Use Keyplane in your own Pulumi program" shows test/package/consumer/index.ts',
+    );
   });
 
   it("(b) runs index.ts through ts-node as Pulumi's Node.js language host registers it", async () => {
@@ -143,7 +216,11 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
     assert.ok(entries.length >= 2);
     for (const f of entries) {
       const shipped = readFileSync(join(bundles, f.replace(/\.ts$/, ".js")), "utf8");
-      assert.equal(shipped, bundleFunction(`functions/runtimes/entries/${f}`).code, `dist/bundles/${f} is what esbuild builds from source`);
+      assert.equal(
+        shipped,
+        bundleFunction(`functions/runtimes/entries/${f}`).code,
+        `dist/bundles/${f} is what esbuild builds from source`,
+      );
     }
     const r = JSON.parse(await ok(process.execPath, ["run-mocks.js", "js"], app)) as ProgramRun;
     const code = Object.fromEntries(r.resources.filter((x) => x.codeSha256).map((x) => [x.name, x.codeSha256]));
@@ -154,25 +231,52 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
   it("`keyplane review` (the installed bin) reviews this project: its name, its TypeScript program, Markdown/JSON/SARIF", async () => {
     writeFileSync(join(app, "Pulumi.dev.yaml"), ["config:", "  aws:region: eu-west-1", ""].join("\n"));
     const bin = join(app, "node_modules", ".bin", "keyplane");
-    const r = await run(bin, ["review", "--stack", "dev", "--json", "review.json", "--markdown", "review.md", "--sarif", "review.sarif"], app);
+    const r = await run(
+      bin,
+      ["review", "--stack", "dev", "--json", "review.json", "--markdown", "review.md", "--sarif", "review.sarif"],
+      app,
+    );
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr.slice(-3000)}`);
-    const json = JSON.parse(readFileSync(join(app, "review.json"), "utf8")) as { project: string; resources: { type: string }[] };
+    const json = JSON.parse(readFileSync(join(app, "review.json"), "utf8")) as {
+      project: string;
+      resources: { type: string }[];
+    };
     assert.equal(json.project, "keyplane-consumer", "the consumer's project, read from its Pulumi.yaml");
     const types = json.resources.map((x) => x.type);
-    assert.ok(types.includes("keyplane:aws:SpekeKeyServer") && types.includes("aws:lambda/function:Function"), "its index.ts ran (ts-node through its own @pulumi/pulumi)");
+    assert.ok(
+      types.includes("keyplane:aws:SpekeKeyServer") && types.includes("aws:lambda/function:Function"),
+      "its index.ts ran (ts-node through its own @pulumi/pulumi)",
+    );
     assert.match(readFileSync(join(app, "review.md"), "utf8"), /keyplane-consumer/);
-    const sarif = JSON.parse(readFileSync(join(app, "review.sarif"), "utf8")) as { version: string; runs: { tool: { driver: { name: string } } }[] };
+    const sarif = JSON.parse(readFileSync(join(app, "review.sarif"), "utf8")) as {
+      version: string;
+      runs: { tool: { driver: { name: string } } }[];
+    };
     assert.equal(sarif.version, "2.1.0");
     assert.ok(sarif.runs[0]!.tool.driver.name.length > 0);
   });
 
   it("imports every subpath with plain node and no side effects; keyplane/azure needs only its optional peer", async () => {
-    const r = JSON.parse(await ok(process.execPath, ["run-mocks.js", "imports"], app)) as { esbuild: boolean; azureNative: boolean; subpaths: Record<string, { exports?: number; file?: string; error?: string; message?: string }> };
+    const r = JSON.parse(await ok(process.execPath, ["run-mocks.js", "imports"], app)) as {
+      esbuild: boolean;
+      azureNative: boolean;
+      subpaths: Record<string, { exports?: number; file?: string; error?: string; message?: string }>;
+    };
     assert.equal(r.esbuild, false, "esbuild is a devDependency: not installed for consumers");
     assert.equal(r.azureNative, false, "an AWS-only consumer does not get @pulumi/azure-native");
-    for (const sub of ["keyplane", "keyplane/aws", "keyplane/policy", "keyplane/core", "keyplane/policy-pack", "keyplane/review"]) {
+    for (const sub of [
+      "keyplane",
+      "keyplane/aws",
+      "keyplane/policy",
+      "keyplane/core",
+      "keyplane/policy-pack",
+      "keyplane/review",
+    ]) {
       const s = r.subpaths[sub]!;
-      assert.ok(s.file?.startsWith("node_modules/keyplane/dist/") && (s.exports ?? 0) > 0, `${sub}: ${JSON.stringify(s)}`);
+      assert.ok(
+        s.file?.startsWith("node_modules/keyplane/dist/") && (s.exports ?? 0) > 0,
+        `${sub}: ${JSON.stringify(s)}`,
+      );
     }
     assert.equal(r.subpaths["keyplane/azure"]!.error, "MODULE_NOT_FOUND");
     assert.match(r.subpaths["keyplane/azure"]!.message!, /@pulumi\/azure-native/);

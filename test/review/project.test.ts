@@ -16,9 +16,15 @@ describe("review/project", () => {
   }
 
   it("reads name, runtime (short and long form), main and stackConfigDir relative to the project folder", () => {
-    const d = project("full", "name: acme\nruntime: {name: nodejs, options: {typescript: false}}\nmain: out/index.js\nstackConfigDir: stacks\n");
+    const d = project(
+      "full",
+      "name: acme\nruntime: {name: nodejs, options: {typescript: false}}\nmain: out/index.js\nstackConfigDir: stacks\n",
+    );
     const p = readPulumiProject(d);
-    assert.deepEqual([p.name, p.runtime, p.program, p.stackConfigDir, p.file], ["acme", "nodejs", join(d, "out/index.js"), join(d, "stacks"), join(d, "Pulumi.yaml")]);
+    assert.deepEqual(
+      [p.name, p.runtime, p.program, p.stackConfigDir, p.file],
+      ["acme", "nodejs", join(d, "out/index.js"), join(d, "stacks"), join(d, "Pulumi.yaml")],
+    );
   });
 
   it("defaults: the program is the project folder, stack files sit beside Pulumi.yaml", () => {
@@ -31,7 +37,13 @@ describe("review/project", () => {
   it("refuses what it cannot review, naming the file and field", () => {
     assert.throws(() => readPulumiProject(join(dir, "none")), /project_missing|no Pulumi\.yaml/);
     assert.throws(() => readPulumiProject(project("noname", "runtime: nodejs\n")), /"name" is required/);
-    assert.throws(() => readPulumiProject(project("py", "name: a\nruntime: python\n")), /runtime "python" cannot be reviewed offline/);
-    assert.throws(() => readPulumiProject(project("badmain", "name: a\nruntime: nodejs\nmain: [x]\n")), /"main" must be a path/);
+    assert.throws(
+      () => readPulumiProject(project("py", "name: a\nruntime: python\n")),
+      /runtime "python" cannot be reviewed offline/,
+    );
+    assert.throws(
+      () => readPulumiProject(project("badmain", "name: a\nruntime: nodejs\nmain: [x]\n")),
+      /"main" must be a path/,
+    );
   });
 });

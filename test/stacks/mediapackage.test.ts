@@ -9,7 +9,13 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { certificateRsa2048, evaluate, mediaPackageKeyRotation, mediaPackagePresets, type Finding } from "../../policy-pack/rules";
+import {
+  certificateRsa2048,
+  evaluate,
+  mediaPackageKeyRotation,
+  mediaPackagePresets,
+  type Finding,
+} from "../../policy-pack/rules";
 import { defaultRuleConfig } from "../../policy-pack/rules/types";
 import { parseStackSettings, rawSettingsFromConfig } from "../../stacks/config";
 import type { RecordedResource } from "../../review/record";
@@ -21,12 +27,31 @@ import { errorOf } from "../support/assert";
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLE = "stacks/examples/Pulumi.mediapackage.yaml";
 const exampleText = readFileSync(join(ROOT, EXAMPLE), "utf8");
-const raw = (text: string) => rawSettingsFromConfig(parseStackConfig(text, "keyplane", EXAMPLE).values) as Record<string, any>;
-
+const raw = (text: string) =>
+  rawSettingsFromConfig(parseStackConfig(text, "keyplane", EXAMPLE).values) as Record<string, any>;
 
 function makeCert(dir: string, name: string, bits: number): { cert: string; key: string } {
-  const key = join(dir, `${name}.key`), cert = join(dir, `${name}.pem`);
-  execFileSync("openssl", ["req", "-x509", "-newkey", `rsa:${bits}`, "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", `/CN=${name}`], { stdio: "ignore" });
+  const key = join(dir, `${name}.key`),
+    cert = join(dir, `${name}.pem`);
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      `rsa:${bits}`,
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "30",
+      "-subj",
+      `/CN=${name}`,
+    ],
+    { stdio: "ignore" },
+  );
   return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
 }
 
@@ -58,12 +83,20 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
     assert.ok(c.secretKeys.includes("keyplane:spekePrivateKey"));
     assert.equal(c.values["keyplane:spekePrivateKey"], SECRET_PLACEHOLDER);
     // Written in plain text, the review flags it (keyplane-config-secrets-encrypted).
-    assert.deepEqual(parseStackConfig("config:\n  keyplane:spekePrivateKey: abc\n", "keyplane").plainSecretLookingKeys, ["keyplane:spekePrivateKey"]);
+    assert.deepEqual(
+      parseStackConfig("config:\n  keyplane:spekePrivateKey: abc\n", "keyplane").plainSecretLookingKeys,
+      ["keyplane:spekePrivateKey"],
+    );
   });
 
   it("passes the offline review: no violations", () => {
     assert.deepEqual(result.findings, []);
-    for (const rule of ["keyplane-mediapackage-key-rotation", "keyplane-mediapackage-presets", "keyplane-certificate-rsa-2048"]) assert.ok(result.rulesApplied.includes(rule), rule);
+    for (const rule of [
+      "keyplane-mediapackage-key-rotation",
+      "keyplane-mediapackage-presets",
+      "keyplane-certificate-rsa-2048",
+    ])
+      assert.ok(result.rulesApplied.includes(rule), rule);
   });
 
   it("creates the v1 channel and HLS / DASH / CMAF / MSS endpoints with PRESET-VIDEO-1 presets and key rotation 0", () => {
@@ -73,13 +106,21 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
       const ep = one("aws-native:mediapackage:OriginEndpoint", `keyplane-prod-origin-v1-${id}`);
       const enc = (ep.props[key] as { encryption: Record<string, any> }).encryption;
       assert.equal(enc.keyRotationIntervalSeconds, 0, id);
-      assert.deepEqual(enc.spekeKeyProvider.encryptionContractConfiguration, { presetSpeke20Video: "PRESET-VIDEO-1", presetSpeke20Audio: "PRESET-AUDIO-1" }, id);
+      assert.deepEqual(
+        enc.spekeKeyProvider.encryptionContractConfiguration,
+        { presetSpeke20Video: "PRESET-VIDEO-1", presetSpeke20Audio: "PRESET-AUDIO-1" },
+        id,
+      );
     }
     // MSS takes no encryption contract (SPEKE v1, one key) and no certificate.
-    const mss = one("aws-native:mediapackage:OriginEndpoint", "keyplane-prod-origin-v1-mss-playready").props.mssPackage as { encryption: { spekeKeyProvider: Record<string, unknown> } };
+    const mss = one("aws-native:mediapackage:OriginEndpoint", "keyplane-prod-origin-v1-mss-playready").props
+      .mssPackage as { encryption: { spekeKeyProvider: Record<string, unknown> } };
     assert.equal(mss.encryption.spekeKeyProvider.encryptionContractConfiguration, undefined);
     assert.deepEqual(mss.encryption.spekeKeyProvider.systemIds, ["9a04f079-9840-4286-ab92-e65be0885f95"]);
-    assert.equal(one("aws-native:mediapackage:PackagingGroup", "keyplane-prod-origin-v1-vod").props.awsId, "keyplane-vod");
+    assert.equal(
+      one("aws-native:mediapackage:PackagingGroup", "keyplane-prod-origin-v1-vod").props.awsId,
+      "keyplane-vod",
+    );
     assert.equal(ofType("aws-native:mediapackage:PackagingConfiguration").length, 2);
   });
 
@@ -88,18 +129,38 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
     assert.equal(acm.length, 1);
     assert.ok(acm[0]!.secretInputs.includes("privateKey"), `secret inputs: ${acm[0]!.secretInputs.join(", ")}`);
     assert.equal(acm[0]!.props.privateKey, SECRET_PLACEHOLDER, "offline: the placeholder, never a real key");
-    assert.equal(String(acm[0]!.props.certificateBody).trim(), parseStackSettings(raw(exampleText)).aws?.spekeCertificate?.certificatePem);
-    assert.ok(resources.some((r) => r.type === "aws:lambda/function:Function" && r.name === "keyplane-prod-speke-cert-watchdog-fn"));
-    assert.ok(resources.some((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name === "keyplane-prod-speke-cert-expiry"));
+    assert.equal(
+      String(acm[0]!.props.certificateBody).trim(),
+      parseStackSettings(raw(exampleText)).aws?.spekeCertificate?.certificatePem,
+    );
+    assert.ok(
+      resources.some(
+        (r) => r.type === "aws:lambda/function:Function" && r.name === "keyplane-prod-speke-cert-watchdog-fn",
+      ),
+    );
+    assert.ok(
+      resources.some(
+        (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name === "keyplane-prod-speke-cert-expiry",
+      ),
+    );
   });
 
   it("points the v2 endpoint and the v1 live endpoints at the certificate ARN and the same SPEKE server", () => {
     const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/keyplane-prod-speke-cert-cert";
-    const v2 = one("aws-native:mediapackagev2:OriginEndpoint", "keyplane-prod-origin-cmaf-cbcs").props as Record<string, any>;
+    const v2 = one("aws-native:mediapackagev2:OriginEndpoint", "keyplane-prod-origin-cmaf-cbcs").props as Record<
+      string,
+      any
+    >;
     const p2 = v2.segment.encryption.spekeKeyProvider;
     assert.equal(p2.certificateArn, arn);
-    assert.deepEqual(p2.encryptionContractConfiguration, { presetSpeke20Video: "PRESET_VIDEO_2", presetSpeke20Audio: "PRESET_AUDIO_1" });
-    const hls = one("aws-native:mediapackage:OriginEndpoint", "keyplane-prod-origin-v1-hls-fairplay").props as Record<string, any>;
+    assert.deepEqual(p2.encryptionContractConfiguration, {
+      presetSpeke20Video: "PRESET_VIDEO_2",
+      presetSpeke20Audio: "PRESET_AUDIO_1",
+    });
+    const hls = one("aws-native:mediapackage:OriginEndpoint", "keyplane-prod-origin-v1-hls-fairplay").props as Record<
+      string,
+      any
+    >;
     const p1 = hls.hlsPackage.encryption.spekeKeyProvider;
     assert.equal(p1.certificateArn, arn);
     assert.equal(p1.url, p2.url, "one SPEKE server for v1 and v2");
@@ -107,42 +168,75 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
   });
 
   it("the policy rules for MediaPackage v1 and certificates pass on the recording, and fail on broken copies", () => {
-    const checked = resources.filter((r) => r.type.startsWith("aws-native:mediapackage") || r.type === "aws:acm/certificate:Certificate");
+    const checked = resources.filter(
+      (r) => r.type.startsWith("aws-native:mediapackage") || r.type === "aws:acm/certificate:Certificate",
+    );
     for (const rule of [mediaPackageKeyRotation, mediaPackagePresets, certificateRsa2048]) {
-      for (const r of checked) assert.deepEqual(rule.check(r, { ...defaultRuleConfig, environment: "prod" }), [], `${rule.name} ${r.name}`);
+      for (const r of checked)
+        assert.deepEqual(rule.check(r, { ...defaultRuleConfig, environment: "prod" }), [], `${rule.name} ${r.name}`);
     }
     // v1 with presets and rotation 60 (the API default) is refused by keyplane-mediapackage-key-rotation.
     const dash = one("aws-native:mediapackage:OriginEndpoint", "keyplane-prod-origin-v1-dash-cenc");
     const rotated = structuredClone(dash);
     (rotated.props.dashPackage as { encryption: Record<string, unknown> }).encryption.keyRotationIntervalSeconds = 60;
     const f1: Finding[] = evaluate([rotated], {}, { environment: "prod" });
-    assert.deepEqual(f1.map((f) => [f.rule, f.resource.name, f.path]), [["keyplane-mediapackage-key-rotation", "keyplane-prod-origin-v1-dash-cenc", "dashPackage.encryption.keyRotationIntervalSeconds"]]);
+    assert.deepEqual(
+      f1.map((f) => [f.rule, f.resource.name, f.path]),
+      [
+        [
+          "keyplane-mediapackage-key-rotation",
+          "keyplane-prod-origin-v1-dash-cenc",
+          "dashPackage.encryption.keyRotationIntervalSeconds",
+        ],
+      ],
+    );
     // A stricter pack config (RSA >= 4096) refuses the 2048-bit certificate, naming the rule and the ACM resource.
     const f2 = evaluate(resources, { "keyplane-certificate-rsa-2048": { minRsaBits: 4096 } }, { environment: "prod" });
-    assert.deepEqual(f2.map((f) => [f.rule, f.enforcementLevel, f.resource.name, f.path]), [["keyplane-certificate-rsa-2048", "mandatory", "keyplane-prod-speke-cert-cert", "certificateBody"]]);
+    assert.deepEqual(
+      f2.map((f) => [f.rule, f.enforcementLevel, f.resource.name, f.path]),
+      [["keyplane-certificate-rsa-2048", "mandatory", "keyplane-prod-speke-cert-cert", "certificateBody"]],
+    );
   });
 
   it("config validation refuses a 1024-bit certificate, v1 rotation with presets and a plain private key, naming the key", () => {
     const weak = makeCert(dir, "weak", 1024);
     const r1 = raw(exampleText);
     r1.aws.spekeCertificate.certificatePem = weak.cert;
-    assert.equal(errorOf(() => parseStackSettings(r1)), "keyplane:aws.spekeCertificate.certificatePem: the certificate key must be 2048-bit RSA (got 1024 bits)");
+    assert.equal(
+      errorOf(() => parseStackSettings(r1)),
+      "keyplane:aws.spekeCertificate.certificatePem: the certificate key must be 2048-bit RSA (got 1024 bits)",
+    );
     const r2 = raw(exampleText);
     r2.aws.mediaPackageV1.endpoints[1].keyRotationIntervalSeconds = 60;
-    assert.match(errorOf(() => parseStackSettings(r2)), /^keyplane:aws\.mediaPackageV1\.endpoints\[1\]\.keyRotationIntervalSeconds: must be 0 with presets/);
+    assert.match(
+      errorOf(() => parseStackSettings(r2)),
+      /^keyplane:aws\.mediaPackageV1\.endpoints\[1\]\.keyRotationIntervalSeconds: must be 0 with presets/,
+    );
     const r3 = raw(exampleText);
     r3.aws.spekeCertificate.privateKey = weak.key;
-    assert.match(errorOf(() => parseStackSettings(r3)), /^keyplane:aws\.spekeCertificate: unknown setting privateKey \(the private key is the secret keyplane:spekePrivateKey/);
+    assert.match(
+      errorOf(() => parseStackSettings(r3)),
+      /^keyplane:aws\.spekeCertificate: unknown setting privateKey \(the private key is the secret keyplane:spekePrivateKey/,
+    );
     const r4 = raw(exampleText);
     r4.aws.mediaPackageV1.endpoints[3].videoPreset = 1;
     r4.aws.mediaPackageV1.endpoints[0].drmSystems = ["WIDEVINE"];
     const msg = errorOf(() => parseStackSettings(r4));
-    assert.match(msg, /^keyplane:aws\.mediaPackageV1\.endpoints\[3\]\.videoPreset: MSS does not take an encryption contract/m);
-    assert.match(msg, /^keyplane:aws\.mediaPackageV1\.endpoints\[0\]\.drmSystems\[0\]: WIDEVINE is not allowed for HLS SAMPLE_AES/m);
+    assert.match(
+      msg,
+      /^keyplane:aws\.mediaPackageV1\.endpoints\[3\]\.videoPreset: MSS does not take an encryption contract/m,
+    );
+    assert.match(
+      msg,
+      /^keyplane:aws\.mediaPackageV1\.endpoints\[0\]\.drmSystems\[0\]: WIDEVINE is not allowed for HLS SAMPLE_AES/m,
+    );
     const r5 = raw(exampleText);
     delete r5.aws.mediaPackage;
     delete r5.aws.mediaPackageV1;
-    assert.equal(errorOf(() => parseStackSettings(r5)), "keyplane:aws.mediaPackage: is required for composition aws-live (or aws.mediaPackageV1)");
+    assert.equal(
+      errorOf(() => parseStackSettings(r5)),
+      "keyplane:aws.mediaPackage: is required for composition aws-live (or aws.mediaPackageV1)",
+    );
   });
 
   it("the program requires keyplane:spekePrivateKey with a certificate, naming the key", async () => {
@@ -150,6 +244,9 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
     const text = exampleText.replace(/ {2}keyplane:spekePrivateKey:\n {4}secure: \S+\n/, "");
     assert.notEqual(text, exampleText);
     writeFileSync(noKey, text);
-    await assert.rejects(review({ stack: "nokey", root: ROOT, configFile: noKey }), /keyplane:spekePrivateKey: is required with keyplane:aws\.spekeCertificate/);
+    await assert.rejects(
+      review({ stack: "nokey", root: ROOT, configFile: noKey }),
+      /keyplane:spekePrivateKey: is required with keyplane:aws\.spekeCertificate/,
+    );
   });
 });

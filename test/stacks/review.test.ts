@@ -18,10 +18,19 @@ interface Run {
 
 function review(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import=tsx", "--conditions=keyplane-source", join(ROOT, "stacks/review.ts"), ...args], { cwd: ROOT, timeout: 120_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import=tsx", "--conditions=keyplane-source", join(ROOT, "stacks/review.ts"), ...args],
+      { cwd: ROOT, timeout: 120_000, maxBuffer: 8 << 20 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === "number"
+            ? (err as { code: number }).code
+            : -1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -41,16 +50,34 @@ describe("stacks/review (child process)", function () {
     assert.notEqual(integration, vendor);
     writeFileSync(join(dir, "Pulumi.vendor-integration.yaml"), integration);
     writeFileSync(join(dir, "Pulumi.bad.yaml"), prod.replace("rotationSeconds: 300", "rotationSeconds: 60"));
-    const azureOpen = azure.replace("restriction: token", "restriction: open").replace("playReadySecurityLevel: SL2000", "playReadySecurityLevel: SL2000\n    playReadyAllowTestDevices: true");
+    const azureOpen = azure
+      .replace("restriction: token", "restriction: open")
+      .replace("playReadySecurityLevel: SL2000", "playReadySecurityLevel: SL2000\n    playReadyAllowTestDevices: true");
     assert.notEqual(azureOpen, azure);
     writeFileSync(join(dir, "Pulumi.azure-open.yaml"), azureOpen);
     const [ok, open, integ, bad, azOpen, multi] = await Promise.all([
       review(["--stack", "prod", "--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md")]),
-      review(["--stack", "prod", "--config", join(dir, "Pulumi.prod-open.yaml"), "--markdown", join(dir, "open.md"), "--json", join(dir, "open.json")]),
+      review([
+        "--stack",
+        "prod",
+        "--config",
+        join(dir, "Pulumi.prod-open.yaml"),
+        "--markdown",
+        join(dir, "open.md"),
+        "--json",
+        join(dir, "open.json"),
+      ]),
       review(["--stack", "vendor", "--config", join(dir, "Pulumi.vendor-integration.yaml")]),
       review(["--stack", "prod", "--config", join(dir, "Pulumi.bad.yaml")]),
       review(["--stack", "azure", "--config", join(dir, "Pulumi.azure-open.yaml")]),
-      review(["--stack", "multi", "--config", join(ROOT, "stacks/examples/Pulumi.multi.yaml"), "--json", join(dir, "multi.json")]),
+      review([
+        "--stack",
+        "multi",
+        "--config",
+        join(ROOT, "stacks/examples/Pulumi.multi.yaml"),
+        "--json",
+        join(dir, "multi.json"),
+      ]),
     ]);
     Object.assign(runs, { ok, open, integ, bad, azOpen, multi });
   });
@@ -62,7 +89,10 @@ describe("stacks/review (child process)", function () {
     assert.match(r.stdout, /^PASSED: 0 mandatory/m);
     assert.match(r.stdout, /aws-native:mediapackagev2:OriginEndpoint/);
     assert.match(r.stdout, /aws:lambda\/function:Function/);
-    const json = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as { summary: { passed: boolean; resources: number }; rules: string[] };
+    const json = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as {
+      summary: { passed: boolean; resources: number };
+      rules: string[];
+    };
     assert.equal(json.summary.passed, true);
     assert.ok(json.summary.resources > 10);
     assert.ok(json.rules.length >= 15);
@@ -72,19 +102,27 @@ describe("stacks/review (child process)", function () {
   it("fails a prod copy with an open restriction, naming the rule and the resource", () => {
     const r = runs.open!;
     assert.equal(r.code, 1, r.stderr + r.stdout);
-    assert.match(r.stdout, /\[mandatory\] keyplane-no-open-restriction {2}aws:lambda\/function:Function "keyplane-prod-delivery[^"]*"/);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] keyplane-no-open-restriction {2}aws:lambda\/function:Function "keyplane-prod-delivery[^"]*"/,
+    );
     assert.match(r.stdout, /^FAILED: /m);
     const md = readFileSync(join(dir, "open.md"), "utf8");
     assert.match(md, /^### ❌/);
     assert.match(md, /\| mandatory \| `keyplane-no-open-restriction` \|/);
-    const json = JSON.parse(readFileSync(join(dir, "open.json"), "utf8")) as { findings: { rule: string; resource: { name: string } }[] };
+    const json = JSON.parse(readFileSync(join(dir, "open.json"), "utf8")) as {
+      findings: { rule: string; resource: { name: string } }[];
+    };
     assert.ok(json.findings.some((f) => f.rule === "keyplane-no-open-restriction"));
   });
 
   it("fails a vendor stack whose credential sits in the API definition", () => {
     const r = runs.integ!;
     assert.equal(r.code, 1, r.stderr + r.stdout);
-    assert.match(r.stdout, /\[mandatory\] keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/integration:Integration "keyplane-prod-vendor-speke-integration" at requestParameters\["integration\.request\.querystring\.p"\]/);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/integration:Integration "keyplane-prod-vendor-speke-integration" at requestParameters\["integration\.request\.querystring\.p"\]/,
+    );
     assert.match(r.stdout, /keyplane-no-vendor-credentials-in-api {2}aws:apigateway\/restApi:RestApi/);
     // The credential value itself is never printed.
     assert.doesNotMatch(r.stdout, /00112233445566778899aabbccddeeff/);
@@ -93,15 +131,27 @@ describe("stacks/review (child process)", function () {
   it("fails a copy of the Azure VOD example with an open restriction and PlayReady test devices", () => {
     const r = runs.azOpen!;
     assert.equal(r.code, 1, r.stderr + r.stdout);
-    assert.match(r.stdout, /\[mandatory\] keyplane-no-open-restriction {2}azure-native:media:ContentKeyPolicy "keyplane-prod-ams-ckp-keyplane-default" at options\[0\]\.restriction/);
-    assert.match(r.stdout, /\[mandatory\] keyplane-playready-no-test-devices-in-prod {2}azure-native:media:ContentKeyPolicy/);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] keyplane-no-open-restriction {2}azure-native:media:ContentKeyPolicy "keyplane-prod-ams-ckp-keyplane-default" at options\[0\]\.restriction/,
+    );
+    assert.match(
+      r.stdout,
+      /\[mandatory\] keyplane-playready-no-test-devices-in-prod {2}azure-native:media:ContentKeyPolicy/,
+    );
   });
 
   it("passes the multi-cloud example: both clouds in one stack", () => {
     assert.equal(runs.multi!.code, 0, runs.multi!.stderr + runs.multi!.stdout);
     const json = JSON.parse(readFileSync(join(dir, "multi.json"), "utf8")) as { resources: { type: string }[] };
     const types = new Set(json.resources.map((r) => r.type));
-    for (const t of ["aws-native:mediapackagev2:OriginEndpoint", "aws:secretsmanager/secretVersion:SecretVersion", "azure-native:media:ContentKeyPolicy", "azure-native:media:StreamingLocator"]) assert.ok(types.has(t), t);
+    for (const t of [
+      "aws-native:mediapackagev2:OriginEndpoint",
+      "aws:secretsmanager/secretVersion:SecretVersion",
+      "azure-native:media:ContentKeyPolicy",
+      "azure-native:media:StreamingLocator",
+    ])
+      assert.ok(types.has(t), t);
   });
 
   it("exits 2 on invalid stack config, naming the key", () => {

@@ -14,7 +14,11 @@ export interface RecordedCall {
   inputs: Record<string, unknown>;
 }
 
-export const recorded = { resources: [] as RecordedResource[], calls: [] as RecordedCall[], opts: [] as Array<{ type: string; name: string; opts: pulumi.CustomResourceOptions }> };
+export const recorded = {
+  resources: [] as RecordedResource[],
+  calls: [] as RecordedCall[],
+  opts: [] as Array<{ type: string; name: string; opts: pulumi.CustomResourceOptions }>,
+};
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -51,25 +55,48 @@ export async function installMocks(): Promise<void> {
         const nameKey = NAME_INPUT[args.type];
         const name = reveal(nameKey ? args.inputs[nameKey] : undefined) ?? args.name;
         const extra: Record<string, unknown> = {};
-        if (args.type === "azure-native:media:ContentKeyPolicy") extra.policyId = "11111111-2222-3333-4444-555555555555";
+        if (args.type === "azure-native:media:ContentKeyPolicy")
+          extra.policyId = "11111111-2222-3333-4444-555555555555";
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra, name } };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         recorded.calls.push({ token: args.token, inputs: args.inputs });
         const locatorName = String(reveal(args.inputs.streamingLocatorName));
-        const locator = recorded.resources.find((r) => r.type === "azure-native:media:StreamingLocator" && reveal(r.inputs.streamingLocatorName) === locatorName);
+        const locator = recorded.resources.find(
+          (r) =>
+            r.type === "azure-native:media:StreamingLocator" && reveal(r.inputs.streamingLocatorName) === locatorName,
+        );
         if (args.token === "azure-native:media:listStreamingLocatorPaths") {
           return {
             streamingPaths: [
-              { streamingProtocol: "Dash", encryptionScheme: "CommonEncryptionCenc", paths: [`/${locatorName}/video.ism/manifest(format=mpd-time-csf,encryption=cenc)`] },
-              { streamingProtocol: "Hls", encryptionScheme: "CommonEncryptionCbcs", paths: [`/${locatorName}/video.ism/manifest(format=m3u8-cmaf,encryption=cbcs-aapl)`] },
+              {
+                streamingProtocol: "Dash",
+                encryptionScheme: "CommonEncryptionCenc",
+                paths: [`/${locatorName}/video.ism/manifest(format=mpd-time-csf,encryption=cenc)`],
+              },
+              {
+                streamingProtocol: "Hls",
+                encryptionScheme: "CommonEncryptionCbcs",
+                paths: [`/${locatorName}/video.ism/manifest(format=m3u8-cmaf,encryption=cbcs-aapl)`],
+              },
             ],
             downloadPaths: [],
           };
         }
         if (args.token === "azure-native:media:listStreamingLocatorContentKeys") {
-          const keys = (reveal(locator?.inputs.contentKeys) as Array<{ id: string; labelReferenceInStreamingPolicy: string }> | undefined) ?? [];
-          return { contentKeys: keys.map((k) => ({ id: k.id, labelReferenceInStreamingPolicy: k.labelReferenceInStreamingPolicy, policyName: "p", tracks: [], type: "CommonEncryptionCenc" })) };
+          const keys =
+            (reveal(locator?.inputs.contentKeys) as
+              | Array<{ id: string; labelReferenceInStreamingPolicy: string }>
+              | undefined) ?? [];
+          return {
+            contentKeys: keys.map((k) => ({
+              id: k.id,
+              labelReferenceInStreamingPolicy: k.labelReferenceInStreamingPolicy,
+              policyName: "p",
+              tracks: [],
+              type: "CommonEncryptionCenc",
+            })),
+          };
         }
         throw new Error(`unexpected invoke ${args.token}`);
       },
@@ -87,7 +114,12 @@ export const recordOptions: pulumi.ResourceTransformation = (a) => {
 };
 
 export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+  return new Promise((resolve) =>
+    o.apply((v) => {
+      resolve(v);
+      return v;
+    }),
+  );
 }
 
 export function resourcesOfType(type: string): RecordedResource[] {

@@ -20,7 +20,12 @@ export interface LocalTables {
   close(): Promise<void>;
 }
 
-interface AzuriteTableServer { start(): Promise<void>; close(): Promise<void>; clean(): Promise<void>; getHttpServerAddress(): string }
+interface AzuriteTableServer {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  clean(): Promise<void>;
+  getHttpServerAddress(): string;
+}
 
 export async function startAzurite(): Promise<LocalTables> {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -30,16 +35,37 @@ export async function startAzurite(): Promise<LocalTables> {
   // host, port (0: any free one), keep-alive, metadata path (unused in memory), debug log off, access log off,
   // access log stream, debug log path, loose, skipApiVersionCheck, cert, key, pwd, oauth, product-style URLs off,
   // in-memory persistence.
-  const config = new TableConfiguration("127.0.0.1", 0, undefined, "unused-in-memory", false, false, undefined, undefined, false, true, "", "", "", undefined, false, true);
+  const config = new TableConfiguration(
+    "127.0.0.1",
+    0,
+    undefined,
+    "unused-in-memory",
+    false,
+    false,
+    undefined,
+    undefined,
+    false,
+    true,
+    "",
+    "",
+    "",
+    undefined,
+    false,
+    true,
+  );
   const server = new TableServer(config) as AzuriteTableServer;
   await server.start();
   const endpoint = `${server.getHttpServerAddress()}/${DEV_ACCOUNT}`;
   const credential = new AzureNamedKeyCredential(DEV_ACCOUNT, DEV_KEY);
   return {
     endpoint,
-    client: (name) => new TableClient(endpoint, name, credential, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }),
+    client: (name) =>
+      new TableClient(endpoint, name, credential, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }),
     async table(name) {
-      const client = new TableClient(endpoint, name, credential, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
+      const client = new TableClient(endpoint, name, credential, {
+        allowInsecureConnection: true,
+        retryOptions: { maxRetries: 0 },
+      });
       await client.createTable();
       return client;
     },

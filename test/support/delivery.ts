@@ -18,7 +18,25 @@ export const seed = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
 export function makeRsaCert(): { keyPem: string; certPem: string } {
   const dir = mkdtempSync(join(tmpdir(), "keyplane-cert-"));
   try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-subj", "/CN=keyplane-test", "-days", "2"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "k.pem"),
+        "-out",
+        join(dir, "c.pem"),
+        "-subj",
+        "/CN=keyplane-test",
+        "-days",
+        "2",
+      ],
+      { stdio: "ignore" },
+    );
     return { keyPem: readFileSync(join(dir, "k.pem"), "utf8"), certPem: readFileSync(join(dir, "c.pem"), "utf8") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -34,10 +52,17 @@ export interface Server {
 }
 
 /** A base app + delivery routes on loopback, with a movable clock and a log collector. */
-export async function startDelivery(config: DeliveryConfigInput, deps: DeliveryDeps = {}, startMs = Date.now()): Promise<Server> {
+export async function startDelivery(
+  config: DeliveryConfigInput,
+  deps: DeliveryDeps = {},
+  startMs = Date.now(),
+): Promise<Server> {
   const logs: string[] = [];
   const clock = { now: startMs };
-  const ctx = staticContext(seed, { logger: createLogger({ level: "debug", sink: (l) => logs.push(l) }), now: () => clock.now });
+  const ctx = staticContext(seed, {
+    logger: createLogger({ level: "debug", sink: (l) => logs.push(l) }),
+    now: () => clock.now,
+  });
   const app = createBaseApp(ctx);
   app.route("/", deliveryRoutes(ctx, parseDeliveryConfig({ lab: true, ...config }), { env: {}, ...deps }));
   const l: Listening = await listen(app);

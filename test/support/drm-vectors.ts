@@ -21,7 +21,8 @@ export const WPT_MP4_BASIC = {
   widevinePolicy: "default",
   playReadyKidB64: "6vkTreYruJh19QSo48zqZA==",
   playReadyChecksum: "jYFNf0yf4is=",
-  playReadyLaUrl: "http://playready.directtaps.net/pr/svc/rightsmanager.asmx?PlayRight=1&UseSimpleNonPersistentLicense=1",
+  playReadyLaUrl:
+    "http://playready.directtaps.net/pr/svc/rightsmanager.asmx?PlayRight=1&UseSimpleNonPersistentLicense=1",
 } as const;
 
 /**
@@ -90,6 +91,12 @@ export const AMS_SDK_VECTOR = {
 /** W3C web-platform-tests encrypted-media/util/utils.js getInitData('cenc'): a common-system v1 PSSH with one KID. */
 export const WPT_COMMON_PSSH = {
   // The WPT helper writes size = 0 in the header (it is never parsed by size there); bytes after the size field:
-  afterSizeHex: "70737368" + "01000000" + "1077efecc0b24d02ace33c1e52e2fb4b" + "00000001" + "0000000003d2fc410000000000000000" + "00000000",
+  afterSizeHex:
+    "70737368" +
+    "01000000" +
+    "1077efecc0b24d02ace33c1e52e2fb4b" +
+    "00000001" +
+    "0000000003d2fc410000000000000000" +
+    "00000000",
   kidHex: "0000000003d2fc410000000000000000",
 } as const;

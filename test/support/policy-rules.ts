@@ -5,7 +5,14 @@
  * Services REST samples ("Content Key Policies - Create Or Update": `#Microsoft.Media.ContentKeyPolicy...` odata types).
  */
 import assert from "node:assert/strict";
-import { ruleConfigFor, runRule, type ResourceUnderReview, type RuleConfig, type RuleDefinition, type Violation } from "../../policy-pack/rules";
+import {
+  ruleConfigFor,
+  runRule,
+  type ResourceUnderReview,
+  type RuleConfig,
+  type RuleDefinition,
+  type Violation,
+} from "../../policy-pack/rules";
 
 /** Run one rule with its default configuration plus overrides (as the pack and the review do), findings named by the runner. */
 export function run(rule: RuleDefinition, r: ResourceUnderReview, overrides: Partial<RuleConfig> = {}): Violation[] {
@@ -17,7 +24,12 @@ export type ExpectedFinding = readonly [rule: string, message: RegExp | string, 
 
 /** Asserts the findings are exactly `expected`, in order: rule name, message and (when given) path of each. */
 export function assertFindings(findings: readonly Violation[], expected: readonly ExpectedFinding[]): void {
-  const shown = () => JSON.stringify(findings.map((f) => [f.rule, f.message, f.path]), null, 1);
+  const shown = () =>
+    JSON.stringify(
+      findings.map((f) => [f.rule, f.message, f.path]),
+      null,
+      1,
+    );
   assert.equal(findings.length, expected.length, `expected ${expected.length} finding(s), got ${shown()}`);
   expected.forEach(([rule, message, path], i) => {
     const f = findings[i]!;
@@ -33,7 +45,10 @@ export function res(type: string, props: Record<string, unknown>, name = "r", st
 }
 
 /** RFC 7515 Appendix A.1 HMAC SHA-256 key (64 bytes), converted from base64url to base64. */
-export const RFC7515_HS256_KEY = Buffer.from("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow", "base64url").toString("base64");
+export const RFC7515_HS256_KEY = Buffer.from(
+  "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow",
+  "base64url",
+).toString("base64");
 /** RFC 7517 Appendix A.1 RSA public key modulus (2048 bits), as base64. */
 export const RFC7517_RSA_N = Buffer.from(
   "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
@@ -45,16 +60,27 @@ export const AMS_TOKEN_RESTRICTION = {
   issuer: "https://sts.example.com",
   audience: "urn:keyplane:player",
   restrictionTokenType: "Jwt",
-  primaryVerificationKey: { odataType: "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey", keyValue: RFC7515_HS256_KEY },
+  primaryVerificationKey: {
+    odataType: "#Microsoft.Media.ContentKeyPolicySymmetricTokenKey",
+    keyValue: RFC7515_HS256_KEY,
+  },
   requiredClaims: [{ claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" }],
 };
 export const AMS_OPEN_RESTRICTION = { odataType: "#Microsoft.Media.ContentKeyPolicyOpenRestriction" };
 
 export function amsPolicy(options: Record<string, unknown>[], stack = "prod"): ResourceUnderReview {
-  return res("azure-native:media:ContentKeyPolicy", { accountName: "ams", resourceGroupName: "rg", options }, "ckp", stack);
+  return res(
+    "azure-native:media:ContentKeyPolicy",
+    { accountName: "ams", resourceGroupName: "rg", options },
+    "ckp",
+    stack,
+  );
 }
 
-export function playReadyOption(license: Record<string, unknown>, restriction: Record<string, unknown> = AMS_TOKEN_RESTRICTION) {
+export function playReadyOption(
+  license: Record<string, unknown>,
+  restriction: Record<string, unknown> = AMS_TOKEN_RESTRICTION,
+) {
   return {
     name: "playready",
     configuration: {
@@ -77,14 +103,26 @@ export function playReadyOption(license: Record<string, unknown>, restriction: R
 export function widevineOption(template: unknown) {
   return {
     name: "widevine",
-    configuration: { odataType: "#Microsoft.Media.ContentKeyPolicyWidevineConfiguration", widevineTemplate: typeof template === "string" ? template : JSON.stringify(template) },
+    configuration: {
+      odataType: "#Microsoft.Media.ContentKeyPolicyWidevineConfiguration",
+      widevineTemplate: typeof template === "string" ? template : JSON.stringify(template),
+    },
     restriction: AMS_TOKEN_RESTRICTION,
   };
 }
 
 /** A Keyplane-model policy (functions/policy/model.ts) as a key delivery function receives it in its environment. */
-export function keyDeliveryFunction(policy: unknown, extraEnv: Record<string, string> = {}, stack = "prod"): ResourceUnderReview {
-  return res("aws:lambda/function:Function", { runtime: "nodejs22.x", environment: { variables: { KEYPLANE_POLICY: JSON.stringify(policy), ...extraEnv } } }, "key-delivery-fn", stack);
+export function keyDeliveryFunction(
+  policy: unknown,
+  extraEnv: Record<string, string> = {},
+  stack = "prod",
+): ResourceUnderReview {
+  return res(
+    "aws:lambda/function:Function",
+    { runtime: "nodejs22.x", environment: { variables: { KEYPLANE_POLICY: JSON.stringify(policy), ...extraEnv } } },
+    "key-delivery-fn",
+    stack,
+  );
 }
 
 export const MODEL_TOKEN_RESTRICTION = {

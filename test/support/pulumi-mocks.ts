@@ -34,7 +34,11 @@ export const ACCOUNT = "123456789012";
 export const MOCK_INGEST_PASSWORD = "mock-ingest-password-5b1e";
 export const REGION = "eu-west-1";
 
-export function outputsFor(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> {
+export function outputsFor(r: {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}): Record<string, unknown> {
   const id = `${r.name}-id`;
   const s = { ...r.inputs } as Record<string, unknown>;
   const arn = (svc: string, res: string) => `arn:aws:${svc}:${REGION}:${ACCOUNT}:${res}`;
@@ -42,25 +46,54 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
     case "aws:apigateway/restApi:RestApi":
       return { ...s, rootResourceId: "root", executionArn: arn("execute-api", id), name: r.name };
     case "aws:apigateway/stage:Stage":
-      return { ...s, invokeUrl: `https://${id}.execute-api.${REGION}.amazonaws.com/${String(s.stageName)}`, arn: `arn:aws:apigateway:${REGION}::/restapis/${String(s.restApi)}/stages/${String(s.stageName)}` };
+      return {
+        ...s,
+        invokeUrl: `https://${id}.execute-api.${REGION}.amazonaws.com/${String(s.stageName)}`,
+        arn: `arn:aws:apigateway:${REGION}::/restapis/${String(s.restApi)}/stages/${String(s.stageName)}`,
+      };
     case "aws:apigateway/domainName:DomainName":
-      return { ...s, arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`, regionalDomainName: `d-abc123.execute-api.${REGION}.amazonaws.com`, regionalZoneId: "Z2FDTNDATAQYW2" };
+      return {
+        ...s,
+        arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`,
+        regionalDomainName: `d-abc123.execute-api.${REGION}.amazonaws.com`,
+        regionalZoneId: "Z2FDTNDATAQYW2",
+      };
     case "aws:apigatewayv2/domainName:DomainName":
-      return { ...s, arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`, domainNameConfiguration: { ...(s.domainNameConfiguration as object), targetDomainName: `d-xyz789.execute-api.${REGION}.amazonaws.com`, hostedZoneId: "Z2FDTNDATAQYW2" } };
+      return {
+        ...s,
+        arn: `arn:aws:apigateway:${REGION}::/domainnames/${String(s.domainName)}`,
+        domainNameConfiguration: {
+          ...(s.domainNameConfiguration as object),
+          targetDomainName: `d-xyz789.execute-api.${REGION}.amazonaws.com`,
+          hostedZoneId: "Z2FDTNDATAQYW2",
+        },
+      };
     case "aws:iam/role:Role":
       return { ...s, arn: `arn:aws:iam::${ACCOUNT}:role/${r.name}`, name: r.name };
     case "aws:lambda/function:Function":
-      return { ...s, arn: arn("lambda", `function:${r.name}`), name: r.name, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${r.name}`)}/invocations` };
+      return {
+        ...s,
+        arn: arn("lambda", `function:${r.name}`),
+        name: r.name,
+        invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${r.name}`)}/invocations`,
+      };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { ...s, arn: arn("logs", `log-group:${r.name}`), name: r.name };
     case "aws:secretsmanager/secret:Secret":
       return { ...s, arn: arn("secretsmanager", `secret:${r.name}-AbCdEf`) };
     case "aws:acm/certificate:Certificate":
-      return { ...s, arn: arn("acm", `certificate/00000000-0000-0000-0000-${r.name.length.toString().padStart(12, "0")}`) };
+      return {
+        ...s,
+        arn: arn("acm", `certificate/00000000-0000-0000-0000-${r.name.length.toString().padStart(12, "0")}`),
+      };
     case "aws:dynamodb/table:Table":
       return { ...s, arn: arn("dynamodb", `table/${r.name}`), name: r.name };
     case "aws:apigatewayv2/api:Api":
-      return { ...s, apiEndpoint: `https://${id}.execute-api.${REGION}.amazonaws.com`, executionArn: arn("execute-api", id) };
+      return {
+        ...s,
+        apiEndpoint: `https://${id}.execute-api.${REGION}.amazonaws.com`,
+        executionArn: arn("execute-api", id),
+      };
     case "aws:cloudwatch/eventRule:EventRule":
       return { ...s, arn: arn("events", `rule/${r.name}`), name: r.name };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
@@ -70,27 +103,65 @@ export function outputsFor(r: { type: string; name: string; inputs: Record<strin
     case "random:index/randomBytes:RandomBytes":
       return { ...s, base64: Buffer.alloc(Number(s.length ?? 30), 7).toString("base64"), hex: "00" };
     case "aws-native:mediapackagev2:Channel":
-      return { ...s, arn: arn("mediapackagev2", `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}`), ingestEndpointUrls: [`https://abc-1.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(s.channelGroupName)}/1/${String(s.channelName)}/index`] };
+      return {
+        ...s,
+        arn: arn("mediapackagev2", `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}`),
+        ingestEndpointUrls: [
+          `https://abc-1.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(s.channelGroupName)}/1/${String(s.channelName)}/index`,
+        ],
+      };
     case "aws-native:mediapackagev2:OriginEndpoint": {
       const base = `https://egress.mediapackagev2.${REGION}.amazonaws.com/out/v1/${String(s.channelGroupName)}/${String(s.channelName)}/${String(s.originEndpointName)}`;
       return {
         ...s,
-        arn: arn("mediapackagev2", `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}/originEndpoint/${String(s.originEndpointName)}`),
+        arn: arn(
+          "mediapackagev2",
+          `channelGroup/${String(s.channelGroupName)}/channel/${String(s.channelName)}/originEndpoint/${String(s.originEndpointName)}`,
+        ),
         // (unknown during a dry run: not a list)
-        hlsManifestUrls: (Array.isArray(s.hlsManifests) ? s.hlsManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.m3u8`),
-        dashManifestUrls: (Array.isArray(s.dashManifests) ? s.dashManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.mpd`),
-        lowLatencyHlsManifestUrls: (Array.isArray(s.lowLatencyHlsManifests) ? s.lowLatencyHlsManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.m3u8`),
-        mssManifestUrls: (Array.isArray(s.mssManifests) ? s.mssManifests as { manifestName: string }[] : []).map((m) => `${base}/${m.manifestName}.ism/Manifest`),
+        hlsManifestUrls: (Array.isArray(s.hlsManifests) ? (s.hlsManifests as { manifestName: string }[]) : []).map(
+          (m) => `${base}/${m.manifestName}.m3u8`,
+        ),
+        dashManifestUrls: (Array.isArray(s.dashManifests) ? (s.dashManifests as { manifestName: string }[]) : []).map(
+          (m) => `${base}/${m.manifestName}.mpd`,
+        ),
+        lowLatencyHlsManifestUrls: (Array.isArray(s.lowLatencyHlsManifests)
+          ? (s.lowLatencyHlsManifests as { manifestName: string }[])
+          : []
+        ).map((m) => `${base}/${m.manifestName}.m3u8`),
+        mssManifestUrls: (Array.isArray(s.mssManifests) ? (s.mssManifests as { manifestName: string }[]) : []).map(
+          (m) => `${base}/${m.manifestName}.ism/Manifest`,
+        ),
       };
     }
     case "aws-native:mediapackagev2:ChannelGroup":
-      return { ...s, arn: arn("mediapackagev2", `channelGroup/${r.name}`), egressDomain: `abc.egress.mediapackagev2.${REGION}.amazonaws.com` };
+      return {
+        ...s,
+        arn: arn("mediapackagev2", `channelGroup/${r.name}`),
+        egressDomain: `abc.egress.mediapackagev2.${REGION}.amazonaws.com`,
+      };
     case "aws-native:mediapackage:Channel":
-      return { ...s, arn: arn("mediapackage", `channels/${r.name}`), hlsIngest: { ingestEndpoints: [{ id: "a", url: "https://ingest/a", username: "ingest-user", password: MOCK_INGEST_PASSWORD }] } };
+      return {
+        ...s,
+        arn: arn("mediapackage", `channels/${r.name}`),
+        hlsIngest: {
+          ingestEndpoints: [
+            { id: "a", url: "https://ingest/a", username: "ingest-user", password: MOCK_INGEST_PASSWORD },
+          ],
+        },
+      };
     case "aws-native:mediapackage:OriginEndpoint":
-      return { ...s, arn: arn("mediapackage", `origin_endpoints/${r.name}`), url: `https://x.mediapackage.${REGION}.amazonaws.com/out/v1/${String(s.awsId)}/index` };
+      return {
+        ...s,
+        arn: arn("mediapackage", `origin_endpoints/${r.name}`),
+        url: `https://x.mediapackage.${REGION}.amazonaws.com/out/v1/${String(s.awsId)}/index`,
+      };
     case "aws-native:mediapackage:PackagingGroup":
-      return { ...s, arn: arn("mediapackage-vod", `packaging-groups/${r.name}`), domainName: `https://vod.egress.mediapackage-vod.${REGION}.amazonaws.com` };
+      return {
+        ...s,
+        arn: arn("mediapackage-vod", `packaging-groups/${r.name}`),
+        domainName: `https://vod.egress.mediapackage-vod.${REGION}.amazonaws.com`,
+      };
     default:
       return { ...s, arn: arn("x", r.name) };
   }
@@ -105,15 +176,33 @@ export async function installMocks(opts: { dryRun?: boolean } = {}): Promise<Rec
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        const state = outputsFor({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown> });
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, state, custom: args.custom !== false });
+        const state = outputsFor({
+          type: args.type,
+          name: args.name,
+          inputs: reveal(args.inputs) as Record<string, unknown>,
+        });
+        recorded.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          state,
+          custom: args.custom !== false,
+        });
         return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
-        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "AID", id: ACCOUNT };
+        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity")
+          return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "AID", id: ACCOUNT };
         if (args.token === "aws:index/getRegion:getRegion") return { name: REGION, region: REGION, id: REGION };
-        if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
-        if (args.token === "aws-native:mediapackagev2:getChannel") return { arn: args.inputs.arn, ingestEndpointUrls: [`https://existing.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(args.inputs.arn).split("/").slice(1).join("/")}`] };
+        if (args.token === "aws:index/getPartition:getPartition")
+          return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        if (args.token === "aws-native:mediapackagev2:getChannel")
+          return {
+            arn: args.inputs.arn,
+            ingestEndpointUrls: [
+              `https://existing.ingest.mediapackagev2.${REGION}.amazonaws.com/in/v1/${String(args.inputs.arn).split("/").slice(1).join("/")}`,
+            ],
+          };
         return args.inputs;
       },
     },
@@ -148,7 +237,9 @@ export function isKnown(o: pulumi.Output<unknown>): Promise<boolean> {
  */
 export async function applyErrors(build: () => pulumi.ComponentResource): Promise<string[]> {
   const errors: unknown[] = [];
-  const onRejection = (e: unknown) => { errors.push(e); };
+  const onRejection = (e: unknown) => {
+    errors.push(e);
+  };
   process.on("unhandledRejection", onRejection);
   try {
     const c = build();
@@ -161,7 +252,10 @@ export async function applyErrors(build: () => pulumi.ComponentResource): Promis
 }
 
 /** Records the options every resource below a component is registered with (pass as `transformations`). */
-export function optionRecorder(): { transformation: pulumi.ResourceTransformation; opts: Map<string, pulumi.CustomResourceOptions> } {
+export function optionRecorder(): {
+  transformation: pulumi.ResourceTransformation;
+  opts: Map<string, pulumi.CustomResourceOptions>;
+} {
   const opts = new Map<string, pulumi.CustomResourceOptions>();
   return {
     opts,
@@ -174,7 +268,12 @@ export function optionRecorder(): { transformation: pulumi.ResourceTransformatio
 
 /** Resolves an Output's value (mocks resolve everything). */
 export function value<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+  return new Promise((resolve) =>
+    o.apply((v) => {
+      resolve(v);
+      return v;
+    }),
+  );
 }
 
 /** Waits until every resource registered so far (children included) has been processed by the mock. */
@@ -200,7 +299,8 @@ export function assertLeastPrivilege(doc: { Statement: Record<string, unknown>[]
     if (st.Effect !== "Allow") continue;
     const actions = ([] as unknown[]).concat(st.Action);
     for (const a of actions) {
-      if (typeof a !== "string" || a === "*" || a.endsWith(":*") || a.includes("*")) throw new Error(`${where}: wildcard action ${String(a)}`);
+      if (typeof a !== "string" || a === "*" || a.endsWith(":*") || a.includes("*"))
+        throw new Error(`${where}: wildcard action ${String(a)}`);
     }
     const resources = ([] as unknown[]).concat(st.Resource);
     for (const r of resources) {

@@ -12,10 +12,14 @@ import { join, resolve } from "node:path";
 const REPO_ROOT = resolve(__dirname, "..", "..");
 
 function findShared(): string | undefined {
-  const candidates = [process.env.KEYPLANE_SHARED_DIR, resolve(REPO_ROOT, "..", "shared")].filter((p): p is string => !!p);
+  const candidates = [process.env.KEYPLANE_SHARED_DIR, resolve(REPO_ROOT, "..", "shared")].filter(
+    (p): p is string => !!p,
+  );
   for (const c of candidates) if (existsSync(join(c, "conformance"))) return c;
   if (process.env.KEYPLANE_REQUIRE_SHARED === "1") {
-    throw new Error(`shared/ not found (looked in ${candidates.join(", ")}); CI needs the conformance data beside the repository`);
+    throw new Error(
+      `shared/ not found (looked in ${candidates.join(", ")}); CI needs the conformance data beside the repository`,
+    );
   }
   return undefined;
 }

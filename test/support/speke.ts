@@ -69,14 +69,18 @@ export interface El {
 }
 
 export function parseXml(xml: string): El {
-  const doc = new DOMParser({ onError: (level: string, m: string) => { if (level !== "warning") throw new Error(m); } } as never)
-    .parseFromString(xml, "text/xml") as unknown as { documentElement: El };
+  const doc = new DOMParser({
+    onError: (level: string, m: string) => {
+      if (level !== "warning") throw new Error(m);
+    },
+  } as never).parseFromString(xml, "text/xml") as unknown as { documentElement: El };
   return doc.documentElement;
 }
 
 export function kids(el: El, ns: string, name: string): El[] {
   const out: El[] = [];
-  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && n.namespaceURI === ns && n.localName === name) out.push(n);
+  for (let n = el.firstChild; n; n = n.nextSibling)
+    if (n.nodeType === 1 && n.namespaceURI === ns && n.localName === name) out.push(n);
   return out;
 }
 
@@ -138,7 +142,8 @@ export interface RequestSpec {
   prefix?: string;
 }
 
-export const WIDEVINE_CHILDREN = '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>';
+export const WIDEVINE_CHILDREN =
+  '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>';
 export const PLAYREADY_CHILDREN = `${WIDEVINE_CHILDREN}<cpix:SmoothStreamingProtectionHeaderData/>`;
 export const FAIRPLAY_CHILDREN = '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>';
 
@@ -161,13 +166,21 @@ export function v2Request(spec: RequestSpec): string {
     s += `<${p}:ContentKey kid="${k.kid}"${scheme}${iv}/>`;
   }
   s += `</${p}:ContentKeyList><${p}:DRMSystemList>`;
-  for (const k of spec.keys) for (const sys of spec.systems) s += `<${p}:DRMSystem kid="${k.kid}" systemId="${sys.systemId}">${fix(sys.children)}</${p}:DRMSystem>`;
+  for (const k of spec.keys)
+    for (const sys of spec.systems)
+      s += `<${p}:DRMSystem kid="${k.kid}" systemId="${sys.systemId}">${fix(sys.children)}</${p}:DRMSystem>`;
   s += `</${p}:DRMSystemList>`;
   if (spec.periods) s += fix(spec.periods);
   s += `<${p}:ContentKeyUsageRuleList>`;
   for (const k of spec.keys) {
     const tt = k.trackType ?? "VIDEO";
-    const filter = k.filter ?? (tt.includes("AUDIO") ? "<cpix:AudioFilter/>" : tt === "ALL" ? "<cpix:VideoFilter/><cpix:AudioFilter/>" : "<cpix:VideoFilter/>");
+    const filter =
+      k.filter ??
+      (tt.includes("AUDIO")
+        ? "<cpix:AudioFilter/>"
+        : tt === "ALL"
+          ? "<cpix:VideoFilter/><cpix:AudioFilter/>"
+          : "<cpix:VideoFilter/>");
     const pf = k.periodId ? `<cpix:KeyPeriodFilter periodId="${k.periodId}"/>` : "";
     s += `<${p}:ContentKeyUsageRule kid="${k.kid}" intendedTrackType="${tt}">${fix(pf + filter)}</${p}:ContentKeyUsageRule>`;
   }

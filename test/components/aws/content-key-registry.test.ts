@@ -6,29 +6,64 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ContentKeyRegistryTable, KeyDeliveryApi, SpekeKeyServer, type KeyDeliveryApiArgs } from "../../../components/aws";
+import {
+  ContentKeyRegistryTable,
+  KeyDeliveryApi,
+  SpekeKeyServer,
+  type KeyDeliveryApiArgs,
+} from "../../../components/aws";
 import type { ContentKeyPolicyInput } from "../../../functions/policy/model";
 import { parseKeyplaneConfig } from "../../../functions/config";
 import { parseStackSettings, rawSettingsFromConfig } from "../../../stacks/config";
 import { parseStackConfig } from "../../../review/stack-config";
 import { buildContentKeyPolicy } from "../../../stacks/policy";
 import { awsLive } from "../../../stacks/compositions/aws-live";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
+import {
+  ACCOUNT,
+  REGION,
+  assertLeastPrivilege,
+  installMocks,
+  ofType,
+  policyOf,
+  reveal,
+  settle,
+  value,
+  type Recorded,
+} from "../../support/pulumi-mocks";
 
 const SEED_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:ks-key-seed-AbCdEf`;
 const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
-const open: ContentKeyPolicyInput = { name: "free", options: [{ name: "open", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] };
-const base: KeyDeliveryApiArgs = { keySeedSecretArn: SEED_ARN, policies: [open], defaultPolicy: "free", corsAllowOrigins: ["https://player.example.com"] };
+const open: ContentKeyPolicyInput = {
+  name: "free",
+  options: [{ name: "open", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }],
+};
+const base: KeyDeliveryApiArgs = {
+  keySeedSecretArn: SEED_ARN,
+  policies: [open],
+  defaultPolicy: "free",
+  corsAllowOrigins: ["https://player.example.com"],
+};
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: string | string[] };
 function statementsOf(rec: Recorded[], policyName: string): Statement[] {
   const p = ofType(rec, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === policyName);
-  assert.ok(p, `no role policy ${policyName}: ${ofType(rec, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name).join(", ")}`);
+  assert.ok(
+    p,
+    `no role policy ${policyName}: ${ofType(rec, "aws:iam/rolePolicy:RolePolicy")
+      .map((r) => r.name)
+      .join(", ")}`,
+  );
   const doc = policyOf(p.inputs.policy);
   assertLeastPrivilege(doc, policyName);
   return doc.Statement as Statement[];
 }
-const dynamoActions = (st: Statement[]) => st.flatMap((s) => ([] as string[]).concat(s.Action).filter((a) => a.startsWith("dynamodb:")).map((a) => `${a} ${String(s.Resource)}`));
+const dynamoActions = (st: Statement[]) =>
+  st.flatMap((s) =>
+    ([] as string[])
+      .concat(s.Action)
+      .filter((a) => a.startsWith("dynamodb:"))
+      .map((a) => `${a} ${String(s.Resource)}`),
+  );
 function envOf(rec: Recorded[], fnName: string): Record<string, string> {
   const fn = ofType(rec, "aws:lambda/function:Function").find((r) => r.name === fnName);
   assert.ok(fn, `no function ${fnName}`);
@@ -38,7 +73,9 @@ function envOf(rec: Recorded[], fnName: string): Record<string, string> {
 describe("components/aws content key registry", function () {
   this.timeout(20_000);
   let rec: Recorded[];
-  beforeEach(async () => { rec = await installMocks(); });
+  beforeEach(async () => {
+    rec = await installMocks();
+  });
 
   it("SpekeKeyServer creates the registry table and may only PutItem into it; its function is configured for it", async () => {
     const ks = new SpekeKeyServer("ks");
@@ -52,23 +89,36 @@ describe("components/aws content key registry", function () {
     assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
     assert.equal(table.ttl, undefined, "registry records never expire");
 
-    assert.deepEqual(dynamoActions(statementsOf(rec, "ks-speke-policy")), [`dynamodb:PutItem ${tableArn("ks-registry-table")}`]);
+    assert.deepEqual(dynamoActions(statementsOf(rec, "ks-speke-policy")), [
+      `dynamodb:PutItem ${tableArn("ks-registry-table")}`,
+    ]);
     const cfg = parseKeyplaneConfig(JSON.parse(envOf(rec, "ks-speke-fn").KEYPLANE_CONFIG!));
     assert.deepEqual(cfg.contentKeyRegistry, { type: "dynamodb", tableName: "ks-registry-table" });
     assert.equal(await value(ks.contentKeyRegistry.tableName), "ks-registry-table");
   });
 
   it("SpekeKeyServer adopts an existing registry table (no table created, PutItem on that ARN)", async () => {
-    const ks = new SpekeKeyServer("ks", { contentKeyRegistry: { tableName: "shared-registry", tableArn: tableArn("shared-registry") } });
+    const ks = new SpekeKeyServer("ks", {
+      contentKeyRegistry: { tableName: "shared-registry", tableArn: tableArn("shared-registry") },
+    });
     await settle(ks);
     assert.equal(ofType(rec, "aws:dynamodb/table:Table").length, 0);
-    assert.deepEqual(dynamoActions(statementsOf(rec, "ks-speke-policy")), [`dynamodb:PutItem ${tableArn("shared-registry")}`]);
-    assert.equal(JSON.parse(envOf(rec, "ks-speke-fn").KEYPLANE_CONFIG!).contentKeyRegistry.tableName, "shared-registry");
+    assert.deepEqual(dynamoActions(statementsOf(rec, "ks-speke-policy")), [
+      `dynamodb:PutItem ${tableArn("shared-registry")}`,
+    ]);
+    assert.equal(
+      JSON.parse(envOf(rec, "ks-speke-fn").KEYPLANE_CONFIG!).contentKeyRegistry.tableName,
+      "shared-registry",
+    );
   });
 
   it("KeyDeliveryApi may only GetItem from the registry (besides UpdateItem on its own replay table)", async () => {
     const reg = new ContentKeyRegistryTable("reg");
-    const kd = new KeyDeliveryApi("kd", { ...base, bindings: [{ policy: "free", contentIds: ["trailer"] }], contentKeyRegistry: reg.ref });
+    const kd = new KeyDeliveryApi("kd", {
+      ...base,
+      bindings: [{ policy: "free", contentIds: ["trailer"] }],
+      contentKeyRegistry: reg.ref,
+    });
     await settle(kd);
     assert.deepEqual(dynamoActions(statementsOf(rec, "kd-delivery-policy")).sort(), [
       `dynamodb:GetItem ${tableArn("reg-table")}`,
@@ -88,14 +138,21 @@ describe("components/aws content key registry", function () {
   it("KeyDeliveryApi without content-id bindings needs no registry and gets no registry permission", async () => {
     const kd = new KeyDeliveryApi("kd", base);
     await settle(kd);
-    assert.deepEqual(dynamoActions(statementsOf(rec, "kd-delivery-policy")), [`dynamodb:UpdateItem ${tableArn("kd-replay")}`]);
+    assert.deepEqual(dynamoActions(statementsOf(rec, "kd-delivery-policy")), [
+      `dynamodb:UpdateItem ${tableArn("kd-replay")}`,
+    ]);
   });
 
   it("the aws-live stack composition wires SPEKE's registry into key delivery", async () => {
     const root = join(__dirname, "..", "..", "..");
     const file = "stacks/examples/Pulumi.multi.yaml";
-    const settings = parseStackSettings(rawSettingsFromConfig(parseStackConfig(readFileSync(join(root, file), "utf8"), "keyplane", file).values));
-    const policy = buildContentKeyPolicy({ ...settings.contentProtection, openIdConnectDiscoveryDocument: "https://login.example.com/.well-known/openid-configuration" });
+    const settings = parseStackSettings(
+      rawSettingsFromConfig(parseStackConfig(readFileSync(join(root, file), "utf8"), "keyplane", file).values),
+    );
+    const policy = buildContentKeyPolicy({
+      ...settings.contentProtection,
+      openIdConnectDiscoveryDocument: "https://login.example.com/.well-known/openid-configuration",
+    });
     const out = awsLive("live", { aws: settings.aws!, policy, tags: {} });
     await Promise.all([value(out.spekeUrl), value(out.tokenUrl)]);
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));

@@ -4,7 +4,11 @@
  * (81376844-f976-481e-a84e-cc25d39b0b33), as MediaPackage v1 `systemIds` takes them.
  */
 import assert from "node:assert/strict";
-import { MP2_DRM_SYSTEMS, mediaPackageDrmSystem, mediaPackageSystemId } from "../../../components/aws/mediapackage-encryption";
+import {
+  MP2_DRM_SYSTEMS,
+  mediaPackageDrmSystem,
+  mediaPackageSystemId,
+} from "../../../components/aws/mediapackage-encryption";
 import { MP1_DRM_SYSTEMS } from "../../../components/aws/mediapackage-v1-origin";
 
 describe("components/aws/mediapackage-encryption: DRM system names", () => {
@@ -22,7 +26,13 @@ describe("components/aws/mediapackage-encryption: DRM system names", () => {
   it("maps every MediaPackage v2 name to Keyplane's, Irdeto to none (the key server does not serve it)", () => {
     assert.deepEqual(
       MP2_DRM_SYSTEMS.map((d) => [d, mediaPackageDrmSystem(d)]),
-      [["WIDEVINE", "widevine"], ["PLAYREADY", "playready"], ["FAIRPLAY", "fairplay"], ["CLEAR_KEY_AES_128", "clearKeyAes128"], ["IRDETO", undefined]],
+      [
+        ["WIDEVINE", "widevine"],
+        ["PLAYREADY", "playready"],
+        ["FAIRPLAY", "fairplay"],
+        ["CLEAR_KEY_AES_128", "clearKeyAes128"],
+        ["IRDETO", undefined],
+      ],
     );
   });
 });

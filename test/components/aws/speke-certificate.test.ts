@@ -6,12 +6,41 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkSpekeCertificate } from "../../../components/aws/certificate-check";
 import { SpekeCertificate } from "../../../components/aws/speke-certificate";
-import { assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
+import {
+  assertLeastPrivilege,
+  installMocks,
+  isSecretValue,
+  ofType,
+  policyOf,
+  reveal,
+  settle,
+  value,
+  type Recorded,
+} from "../../support/pulumi-mocks";
 
 /** Self-signed certificates made with the openssl CLI (real X.509, independent of node:crypto). */
 function makeCert(dir: string, name: string, keyArgs: string[], days = 365): { cert: string; key: string } {
-  const key = join(dir, `${name}.key`), cert = join(dir, `${name}.pem`);
-  execFileSync("openssl", ["req", "-x509", "-newkey", ...keyArgs, "-nodes", "-keyout", key, "-out", cert, "-days", String(days), "-subj", `/CN=${name}`], { stdio: "ignore" });
+  const key = join(dir, `${name}.key`),
+    cert = join(dir, `${name}.pem`);
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      ...keyArgs,
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      String(days),
+      "-subj",
+      `/CN=${name}`,
+    ],
+    { stdio: "ignore" },
+  );
   return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
 }
 
@@ -32,7 +61,9 @@ describe("components/aws SpekeCertificate", function () {
     ec = makeCert(dir, "ec", ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
-  beforeEach(async () => { rec = await installMocks(); });
+  beforeEach(async () => {
+    rec = await installMocks();
+  });
 
   it("checks 2048-bit RSA, key match and expiry with node:crypto at plan time", () => {
     const f = checkSpekeCertificate(rsa2048.cert, rsa2048.key);
@@ -46,7 +77,11 @@ describe("components/aws SpekeCertificate", function () {
   });
 
   it("imports into ACM with the key secret, and deploys a scheduled, least-privilege watchdog with an alarm", async () => {
-    const sc = new SpekeCertificate("sc", { certificateBody: rsa2048.cert, privateKey: pulumi.secret(rsa2048.key), alarmDaysBeforeExpiry: 45 });
+    const sc = new SpekeCertificate("sc", {
+      certificateBody: rsa2048.cert,
+      privateKey: pulumi.secret(rsa2048.key),
+      alarmDaysBeforeExpiry: 45,
+    });
     await settle(sc);
     const acm = ofType(rec, "aws:acm/certificate:Certificate");
     assert.equal(acm.length, 1);
@@ -74,7 +109,10 @@ describe("components/aws SpekeCertificate", function () {
 
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { certificateArns: [certArn], namespace: "Keyplane/Certificates" });
+    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
+      certificateArns: [certArn],
+      namespace: "Keyplane/Certificates",
+    });
     assert.deepEqual(fn.inputs.architectures, ["arm64"]);
 
     const alarm = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm")[0]!;
@@ -86,16 +124,37 @@ describe("components/aws SpekeCertificate", function () {
     assert.deepEqual(alarm.inputs.dimensions, { CertificateArn: certArn });
 
     assert.equal(await value(sc.notAfter), checkSpekeCertificate(rsa2048.cert).notAfter.toISOString());
-    assert.ok(sc.bundleSizeBytes > 0 && sc.bundleSizeBytes < 1.5 * 1024 * 1024, `watchdog bundle ${sc.bundleSizeBytes} bytes (budget 1.5 MiB)`);
+    assert.ok(
+      sc.bundleSizeBytes > 0 && sc.bundleSizeBytes < 1.5 * 1024 * 1024,
+      `watchdog bundle ${sc.bundleSizeBytes} bytes (budget 1.5 MiB)`,
+    );
   });
 
   it("refuses invalid arguments with clear errors", () => {
     const key = pulumi.secret(rsa2048.key);
-    assert.throws(() => new SpekeCertificate("b1", { certificateBody: rsa3072.cert, privateKey: pulumi.secret(rsa3072.key) }), /2048-bit RSA/);
-    assert.throws(() => new SpekeCertificate("b2", { certificateBody: rsa2048.cert, privateKey: rsa2048.key }), /privateKey must be a Pulumi secret/);
-    assert.throws(() => new SpekeCertificate("b3", { certificateBody: rsa2048.cert, privateKey: key, alarmDaysBeforeExpiry: 0 }), /alarmDaysBeforeExpiry/);
-    assert.throws(() => new SpekeCertificate("b4", { certificateBody: rsa2048.cert, privateKey: key, schedule: "every day" }), /EventBridge/);
-    assert.throws(() => new SpekeCertificate("b5", { certificateBody: rsa2048.cert, privateKey: key, metricNamespace: "AWS/ACM" }), /AWS\//);
-    assert.throws(() => new SpekeCertificate("b6", { certificateBody: ec.cert, privateKey: pulumi.secret(ec.key) }), /must be RSA/);
+    assert.throws(
+      () => new SpekeCertificate("b1", { certificateBody: rsa3072.cert, privateKey: pulumi.secret(rsa3072.key) }),
+      /2048-bit RSA/,
+    );
+    assert.throws(
+      () => new SpekeCertificate("b2", { certificateBody: rsa2048.cert, privateKey: rsa2048.key }),
+      /privateKey must be a Pulumi secret/,
+    );
+    assert.throws(
+      () => new SpekeCertificate("b3", { certificateBody: rsa2048.cert, privateKey: key, alarmDaysBeforeExpiry: 0 }),
+      /alarmDaysBeforeExpiry/,
+    );
+    assert.throws(
+      () => new SpekeCertificate("b4", { certificateBody: rsa2048.cert, privateKey: key, schedule: "every day" }),
+      /EventBridge/,
+    );
+    assert.throws(
+      () => new SpekeCertificate("b5", { certificateBody: rsa2048.cert, privateKey: key, metricNamespace: "AWS/ACM" }),
+      /AWS\//,
+    );
+    assert.throws(
+      () => new SpekeCertificate("b6", { certificateBody: ec.cert, privateKey: pulumi.secret(ec.key) }),
+      /must be RSA/,
+    );
   });
 });

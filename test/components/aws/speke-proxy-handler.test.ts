@@ -11,7 +11,10 @@ import { join } from "node:path";
 import { SPEKE_PROXY_ENTRY } from "../../../components/aws/speke-vendor-proxy";
 import { bundleFunction } from "../../../components/shared/bundle";
 
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string; isBase64Encoded?: boolean }>;
+type Handler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{ statusCode: number; body: string; isBase64Encoded?: boolean }>;
 
 describe("components/aws bundled SPEKE proxy handler", function () {
   this.timeout(20_000);
@@ -23,7 +26,10 @@ describe("components/aws bundled SPEKE proxy handler", function () {
     writeFileSync(join(dir, "index.js"), bundleFunction(SPEKE_PROXY_ENTRY).code);
   });
   after(() => {
-    for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
   const load = (): Handler => {
@@ -34,18 +40,38 @@ describe("components/aws bundled SPEKE proxy handler", function () {
   };
 
   it("maps an unreachable vendor to 502 UPSTREAM_UNAVAILABLE for a REST proxy event", async () => {
-    process.env.KEYPLANE_CONFIG = JSON.stringify({ vendorUrl: "https://127.0.0.1:1/speke", preset: "ezdrm", timeoutMs: 2000 });
+    process.env.KEYPLANE_CONFIG = JSON.stringify({
+      vendorUrl: "https://127.0.0.1:1/speke",
+      preset: "ezdrm",
+      timeoutMs: 2000,
+    });
     // EZDRM takes its account credentials as the `u` / `p` query parameters (Unified Streaming and Qencode EZDRM docs).
     process.env.VENDOR_CREDENTIAL = JSON.stringify({ username: "ez-user", password: "ez-key" });
     const handler = load();
-    const res = await handler({
-      resource: "/speke", path: "/speke", httpMethod: "POST",
-      headers: { "Content-Type": "application/xml", "X-Speke-Version": "2.0" },
-      multiValueHeaders: { "Content-Type": ["application/xml"], "X-Speke-Version": ["2.0"] },
-      queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null,
-      requestContext: { resourcePath: "/speke", httpMethod: "POST", path: "/v1/speke", stage: "v1", requestId: "r1", identity: { sourceIp: "198.51.100.7" } },
-      body: Buffer.from("<cpix:CPIX/>").toString("base64"), isBase64Encoded: true,
-    }, { awsRequestId: "r1" });
+    const res = await handler(
+      {
+        resource: "/speke",
+        path: "/speke",
+        httpMethod: "POST",
+        headers: { "Content-Type": "application/xml", "X-Speke-Version": "2.0" },
+        multiValueHeaders: { "Content-Type": ["application/xml"], "X-Speke-Version": ["2.0"] },
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        pathParameters: null,
+        stageVariables: null,
+        requestContext: {
+          resourcePath: "/speke",
+          httpMethod: "POST",
+          path: "/v1/speke",
+          stage: "v1",
+          requestId: "r1",
+          identity: { sourceIp: "198.51.100.7" },
+        },
+        body: Buffer.from("<cpix:CPIX/>").toString("base64"),
+        isBase64Encoded: true,
+      },
+      { awsRequestId: "r1" },
+    );
     assert.equal(res.statusCode, 502);
     const body = res.isBase64Encoded ? Buffer.from(res.body, "base64").toString() : res.body;
     assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, "UPSTREAM_UNAVAILABLE");

@@ -1,12 +1,26 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIAL_IN_API_TAG, SpekeVendorProxy } from "../../../components/aws/speke-vendor-proxy";
-import { ACCOUNT, REGION, assertLeastPrivilege, installMocks, isSecretValue, ofType, policyOf, reveal, settle, value, type Recorded } from "../../support/pulumi-mocks";
+import {
+  ACCOUNT,
+  REGION,
+  assertLeastPrivilege,
+  installMocks,
+  isSecretValue,
+  ofType,
+  policyOf,
+  reveal,
+  settle,
+  value,
+  type Recorded,
+} from "../../support/pulumi-mocks";
 
 describe("components/aws SpekeVendorProxy", function () {
   this.timeout(20_000);
   let rec: Recorded[];
-  beforeEach(async () => { rec = await installMocks(); });
+  beforeEach(async () => {
+    rec = await installMocks();
+  });
 
   it("function mode: credential in Secrets Manager (secret in state), read by the proxy function only", async () => {
     const vp = new SpekeVendorProxy("vp", {
@@ -28,20 +42,33 @@ describe("components/aws SpekeVendorProxy", function () {
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
     assert.ok(!JSON.stringify(env).includes("mk-1"), "credential is not in the function configuration");
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { vendorUrl: "https://key-server-management.axprod.net/api/SpekeV2", preset: "axinom" });
+    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
+      vendorUrl: "https://key-server-management.axprod.net/api/SpekeV2",
+      preset: "axinom",
+    });
     const secretArn = await value(vp.credentialSecretArn);
     assert.equal(env.VENDOR_CREDENTIAL_SECRET_ARN, secretArn);
     assert.deepEqual(fn.inputs.architectures, ["arm64"]);
 
-    const doc = policyOf(ofType(rec, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "vp-proxy-policy")!.inputs.policy);
+    const doc = policyOf(
+      ofType(rec, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "vp-proxy-policy")!.inputs.policy,
+    );
     assertLeastPrivilege(doc, "proxy function");
-    assert.deepEqual(doc.Statement.filter((s) => s.Action === "secretsmanager:GetSecretValue").map((s) => s.Resource), [secretArn]);
+    assert.deepEqual(
+      doc.Statement.filter((s) => s.Action === "secretsmanager:GetSecretValue").map((s) => s.Resource),
+      [secretArn],
+    );
 
-    const invoke = policyOf(ofType(rec, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "vp-packager-invoke")!.inputs.policy);
+    const invoke = policyOf(
+      ofType(rec, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "vp-packager-invoke")!.inputs.policy,
+    );
     assertLeastPrivilege(invoke, "packager");
     assert.equal(await value(vp.url), `https://vp-stage-id.execute-api.${REGION}.amazonaws.com/v1/speke`);
     assert.equal(await value(vp.packagerRoleArn), `arn:aws:iam::${ACCOUNT}:role/vp-packager`);
-    assert.ok(vp.bundleSizeBytes > 0 && vp.bundleSizeBytes < 1.5 * 1024 * 1024, `proxy bundle ${vp.bundleSizeBytes} bytes (budget 1.5 MiB)`);
+    assert.ok(
+      vp.bundleSizeBytes > 0 && vp.bundleSizeBytes < 1.5 * 1024 * 1024,
+      `proxy bundle ${vp.bundleSizeBytes} bytes (budget 1.5 MiB)`,
+    );
   });
 
   // EZDRM documents u= (account username or email) and p= (account password) on
@@ -80,7 +107,9 @@ describe("components/aws SpekeVendorProxy", function () {
     });
     await settle(vp);
     for (const i of ofType(rec, "aws:apigateway/integration:Integration")) {
-      assert.deepEqual(reveal(i.inputs.requestParameters), { "integration.request.header.X-Onboarding-UserKey": "'user-key'" });
+      assert.deepEqual(reveal(i.inputs.requestParameters), {
+        "integration.request.header.X-Onboarding-UserKey": "'user-key'",
+      });
     }
     const api = ofType(rec, "aws:apigateway/restApi:RestApi")[0]!;
     assert.equal((reveal(api.inputs.tags) as Record<string, string>)[CREDENTIAL_IN_API_TAG], "true");
@@ -94,23 +123,74 @@ describe("components/aws SpekeVendorProxy", function () {
     await settle(vp);
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), { vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx", preset: "ezdrm" });
+    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
+      vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx",
+      preset: "ezdrm",
+    });
     assert.ok(!JSON.stringify(env).includes("ez-pass"));
     const sv = ofType(rec, "aws:secretsmanager/secretVersion:SecretVersion")[0]!;
-    assert.deepEqual(JSON.parse(reveal(sv.inputs.secretString) as string), { username: "ops@example.com", password: "ez-pass" });
+    assert.deepEqual(JSON.parse(reveal(sv.inputs.secretString) as string), {
+      username: "ops@example.com",
+      password: "ez-pass",
+    });
   });
 
   it("refuses invalid arguments with clear errors", () => {
     const cred = pulumi.secret({ key: "k" });
-    assert.throws(() => new SpekeVendorProxy("b1", { vendor: { preset: "acme" as never, url: "https://v.example" }, credential: cred }), /preset must be one of/);
-    assert.throws(() => new SpekeVendorProxy("b2", { vendor: { preset: "ezdrm", url: "http://v.example" }, credential: cred }), /https/);
-    assert.throws(() => new SpekeVendorProxy("b3", { vendor: { preset: "generic", url: "https://v.example" }, credential: cred }), /headerName/);
-    assert.throws(() => new SpekeVendorProxy("b4", { vendor: { preset: "ezdrm", url: "https://v.example" }, credential: { key: "plain" } }), /must be a Pulumi secret/);
-    assert.throws(() => new SpekeVendorProxy("b5", { vendor: { preset: "ezdrm", url: "https://v.example" }, credential: cred, mode: "direct" as never }), /mode must be/);
-    assert.throws(() => new SpekeVendorProxy("b6", { vendor: { preset: "ezdrm", url: "https://u:p@v.example" }, credential: cred }), /credentials/);
+    assert.throws(
+      () =>
+        new SpekeVendorProxy("b1", { vendor: { preset: "acme" as never, url: "https://v.example" }, credential: cred }),
+      /preset must be one of/,
+    );
+    assert.throws(
+      () => new SpekeVendorProxy("b2", { vendor: { preset: "ezdrm", url: "http://v.example" }, credential: cred }),
+      /https/,
+    );
+    assert.throws(
+      () => new SpekeVendorProxy("b3", { vendor: { preset: "generic", url: "https://v.example" }, credential: cred }),
+      /headerName/,
+    );
+    assert.throws(
+      () =>
+        new SpekeVendorProxy("b4", {
+          vendor: { preset: "ezdrm", url: "https://v.example" },
+          credential: { key: "plain" },
+        }),
+      /must be a Pulumi secret/,
+    );
+    assert.throws(
+      () =>
+        new SpekeVendorProxy("b5", {
+          vendor: { preset: "ezdrm", url: "https://v.example" },
+          credential: cred,
+          mode: "direct" as never,
+        }),
+      /mode must be/,
+    );
+    assert.throws(
+      () => new SpekeVendorProxy("b6", { vendor: { preset: "ezdrm", url: "https://u:p@v.example" }, credential: cred }),
+      /credentials/,
+    );
     // No public source names the KeyOS SPEKE headers: no guessed default.
-    assert.throws(() => new SpekeVendorProxy("b7", { vendor: { preset: "keyos", url: "https://v.example" }, credential: cred }), /keyos preset needs a headerName.*unverified/);
-    assert.throws(() => new SpekeVendorProxy("b8", { vendor: { preset: "keyos", url: "https://v.example", headerName: "X-U", kidOverrideValue: "1" }, credential: cred }), /kidOverrideHeaderName/);
-    assert.throws(() => new SpekeVendorProxy("b9", { vendor: { preset: "ezdrm", url: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?u=me" }, credential: cred }), /must not carry the "u" credential parameter/);
+    assert.throws(
+      () => new SpekeVendorProxy("b7", { vendor: { preset: "keyos", url: "https://v.example" }, credential: cred }),
+      /keyos preset needs a headerName.*unverified/,
+    );
+    assert.throws(
+      () =>
+        new SpekeVendorProxy("b8", {
+          vendor: { preset: "keyos", url: "https://v.example", headerName: "X-U", kidOverrideValue: "1" },
+          credential: cred,
+        }),
+      /kidOverrideHeaderName/,
+    );
+    assert.throws(
+      () =>
+        new SpekeVendorProxy("b9", {
+          vendor: { preset: "ezdrm", url: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx?u=me" },
+          credential: cred,
+        }),
+      /must not carry the "u" credential parameter/,
+    );
   });
 });

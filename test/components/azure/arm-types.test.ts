@@ -9,7 +9,10 @@ import { generateKeyPairSync } from "node:crypto";
 import { ODATA } from "../../../functions/policy/ams";
 import { renderContentKeyPolicy, renderStreamingPolicy } from "../../../components/azure";
 
-interface Decl { fields: Map<string, boolean /* required */>; odataType?: string }
+interface Decl {
+  fields: Map<string, boolean /* required */>;
+  odataType?: string;
+}
 
 function loadMediaInputs(): Map<string, Decl> {
   const text = readFileSync(require.resolve("@pulumi/azure-native/types/input.d.ts"), "utf8");
@@ -29,14 +32,17 @@ function loadMediaInputs(): Map<string, Decl> {
 }
 
 const decls = loadMediaInputs();
-const byOdata = new Map([...decls.entries()].filter(([, d]) => d.odataType).map(([name, d]) => [d.odataType!, { name, ...d }]));
+const byOdata = new Map(
+  [...decls.entries()].filter(([, d]) => d.odataType).map(([name, d]) => [d.odataType!, { name, ...d }]),
+);
 
 /** Asserts `obj` fits interface `name`: no undeclared field, every required field present. */
 function fits(obj: Record<string, unknown>, name: string, path: string, exemptRequired: string[] = []): void {
   const d = decls.get(name);
   assert.ok(d, `${name}Args is declared`);
   for (const k of Object.keys(obj)) assert.ok(d.fields.has(k), `${path}.${k} is not a field of ${name}Args`);
-  for (const [k, required] of d.fields) if (required && !exemptRequired.includes(k)) assert.ok(k in obj, `${path} lacks required ${name}Args.${k}`);
+  for (const [k, required] of d.fields)
+    if (required && !exemptRequired.includes(k)) assert.ok(k in obj, `${path} lacks required ${name}Args.${k}`);
 }
 function fitsOdata(obj: Record<string, unknown>, path: string, exemptRequired: string[] = []): void {
   const t = obj.odataType as string;
@@ -55,7 +61,11 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
   it("content key policy options: configurations, licenses, play rights, restrictions, keys, claims", () => {
     const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
-    const rsa = { type: "Rsa" as const, modulus: Buffer.from(jwk.n, "base64url").toString("base64"), exponent: Buffer.from(jwk.e, "base64url").toString("base64") };
+    const rsa = {
+      type: "Rsa" as const,
+      modulus: Buffer.from(jwk.n, "base64url").toString("base64"),
+      exponent: Buffer.from(jwk.e, "base64url").toString("base64"),
+    };
     const sym = { type: "Symmetric" as const, keyValue: Buffer.alloc(32, 1).toString("base64") };
     const { options } = renderContentKeyPolicy({
       name: "all",
@@ -63,11 +73,63 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
         { name: "ck", configuration: { type: "ClearKey" }, restriction: { type: "Open" } },
         {
           name: "pr",
-          configuration: { type: "PlayReady", responseCustomData: "x", licenses: [{ beginDate: "2024-01-01T00:00:00Z", expirationDate: "2024-02-01T00:00:00Z", relativeBeginDate: "PT1M", relativeExpirationDate: "PT2H", gracePeriod: "PT1M", contentKeyLocation: { type: "FromKeyIdentifier", keyId: "8ba94ade-6eb9-449d-b44f-a5beefaf43b0" }, playRight: { firstPlayExpiration: "PT1H", scmsRestriction: 1, agcAndColorStripeRestriction: 1, uncompressedDigitalVideoOpl: 100, compressedDigitalVideoOpl: 100, analogVideoOpl: 100, compressedDigitalAudioOpl: 100, uncompressedDigitalAudioOpl: 100 } }, {}] },
-          restriction: { type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", primaryVerificationKey: rsa, alternateVerificationKeys: [sym, { type: "X509", rawBody: "MIIB" }], requiredClaims: [{ claimType: "c" }, { claimType: "d", claimValue: "v" }] },
+          configuration: {
+            type: "PlayReady",
+            responseCustomData: "x",
+            licenses: [
+              {
+                beginDate: "2024-01-01T00:00:00Z",
+                expirationDate: "2024-02-01T00:00:00Z",
+                relativeBeginDate: "PT1M",
+                relativeExpirationDate: "PT2H",
+                gracePeriod: "PT1M",
+                contentKeyLocation: { type: "FromKeyIdentifier", keyId: "8ba94ade-6eb9-449d-b44f-a5beefaf43b0" },
+                playRight: {
+                  firstPlayExpiration: "PT1H",
+                  scmsRestriction: 1,
+                  agcAndColorStripeRestriction: 1,
+                  uncompressedDigitalVideoOpl: 100,
+                  compressedDigitalVideoOpl: 100,
+                  analogVideoOpl: 100,
+                  compressedDigitalAudioOpl: 100,
+                  uncompressedDigitalAudioOpl: 100,
+                },
+              },
+              {},
+            ],
+          },
+          restriction: {
+            type: "Token",
+            issuer: "i",
+            audience: "a",
+            tokenType: "Jwt",
+            primaryVerificationKey: rsa,
+            alternateVerificationKeys: [sym, { type: "X509", rawBody: "MIIB" }],
+            requiredClaims: [{ claimType: "c" }, { claimType: "d", claimValue: "v" }],
+          },
         },
-        { name: "wv", configuration: { type: "Widevine", template: { allowed_track_types: "SD_ONLY" } }, restriction: { type: "Token", issuer: "i", audience: "a", tokenType: "Swt", primaryVerificationKey: sym } },
-        { name: "fp", configuration: { type: "FairPlay", ask: "00".repeat(16), fairPlayPfx: "UEZY", fairPlayPfxPassword: "p", offlineRentalConfiguration: { playbackDurationSeconds: 1, storageDurationSeconds: 2 } }, restriction: { type: "Token", issuer: "i", audience: "a", tokenType: "Jwt", openIdConnectDiscoveryDocument: "https://login.example/.well-known/openid-configuration" } },
+        {
+          name: "wv",
+          configuration: { type: "Widevine", template: { allowed_track_types: "SD_ONLY" } },
+          restriction: { type: "Token", issuer: "i", audience: "a", tokenType: "Swt", primaryVerificationKey: sym },
+        },
+        {
+          name: "fp",
+          configuration: {
+            type: "FairPlay",
+            ask: "00".repeat(16),
+            fairPlayPfx: "UEZY",
+            fairPlayPfxPassword: "p",
+            offlineRentalConfiguration: { playbackDurationSeconds: 1, storageDurationSeconds: 2 },
+          },
+          restriction: {
+            type: "Token",
+            issuer: "i",
+            audience: "a",
+            tokenType: "Jwt",
+            openIdConnectDiscoveryDocument: "https://login.example/.well-known/openid-configuration",
+          },
+        },
       ],
     });
     options.forEach((o, i) => {
@@ -77,15 +139,24 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
       for (const [j, l] of (c.licenses ?? []).entries()) {
         fits(l, "ContentKeyPolicyPlayReadyLicense", `options.${i}.licenses.${j}`);
         fitsOdata(l.contentKeyLocation, `options.${i}.licenses.${j}.contentKeyLocation`);
-        if (l.playRight) fits(l.playRight, "ContentKeyPolicyPlayReadyPlayRight", `options.${i}.licenses.${j}.playRight`);
+        if (l.playRight)
+          fits(l.playRight, "ContentKeyPolicyPlayReadyPlayRight", `options.${i}.licenses.${j}.playRight`);
       }
-      if (c.offlineRentalConfiguration) fits(c.offlineRentalConfiguration, "ContentKeyPolicyFairPlayOfflineRentalConfiguration", `options.${i}.offlineRentalConfiguration`);
+      if (c.offlineRentalConfiguration)
+        fits(
+          c.offlineRentalConfiguration,
+          "ContentKeyPolicyFairPlayOfflineRentalConfiguration",
+          `options.${i}.offlineRentalConfiguration`,
+        );
       const r = o.restriction as Record<string, any>;
       // ARM declares primaryVerificationKey required; an OpenID Connect-only restriction (option "fp") omits it.
       fitsOdata(r, `options.${i}.restriction`, r.openIdConnectDiscoveryDocument ? ["primaryVerificationKey"] : []);
-      if (r.primaryVerificationKey) fitsOdata(r.primaryVerificationKey, `options.${i}.restriction.primaryVerificationKey`);
-      for (const k of r.alternateVerificationKeys ?? []) fitsOdata(k, `options.${i}.restriction.alternateVerificationKeys`);
-      for (const cl of r.requiredClaims ?? []) fits(cl, "ContentKeyPolicyTokenClaim", `options.${i}.restriction.requiredClaims`);
+      if (r.primaryVerificationKey)
+        fitsOdata(r.primaryVerificationKey, `options.${i}.restriction.primaryVerificationKey`);
+      for (const k of r.alternateVerificationKeys ?? [])
+        fitsOdata(k, `options.${i}.restriction.alternateVerificationKeys`);
+      for (const cl of r.requiredClaims ?? [])
+        fits(cl, "ContentKeyPolicyTokenClaim", `options.${i}.restriction.requiredClaims`);
     });
   });
 
@@ -93,8 +164,21 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
     const sp = renderStreamingPolicy({
       name: "all",
       defaultContentKeyPolicyName: "p",
-      cenc: { protocols: ["Dash", "SmoothStreaming"], playReady: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}", playReadyCustomAttributes: "a" }, widevine: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}" }, clearKey: { customKeysAcquisitionUrlTemplate: "https://k/ck" }, clearTracks: [{ trackSelections: [{ property: "FourCC", operation: "Equal", value: "hev1" }] }], contentKeyPolicyName: "p" },
-      cbcs: { protocols: ["Hls"], fairPlay: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}", allowPersistentLicense: true }, playReady: true, widevine: true, clearKey: {} },
+      cenc: {
+        protocols: ["Dash", "SmoothStreaming"],
+        playReady: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}", playReadyCustomAttributes: "a" },
+        widevine: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}" },
+        clearKey: { customKeysAcquisitionUrlTemplate: "https://k/ck" },
+        clearTracks: [{ trackSelections: [{ property: "FourCC", operation: "Equal", value: "hev1" }] }],
+        contentKeyPolicyName: "p",
+      },
+      cbcs: {
+        protocols: ["Hls"],
+        fairPlay: { customLicenseAcquisitionUrlTemplate: "https://k/{ContentKeyId}", allowPersistentLicense: true },
+        playReady: true,
+        widevine: true,
+        clearKey: {},
+      },
       envelope: { protocols: ["Hls"], customKeyAcquisitionUrlTemplate: "https://k/{ContentKeyId}" },
     });
     const { streamingPolicyName: _n, defaultContentKeyPolicyName: _d, ...schemes } = sp;
@@ -104,7 +188,11 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
     fits(cenc, "CommonEncryptionCenc", "cenc");
     fits(cbcs, "CommonEncryptionCbcs", "cbcs");
     fits(env, "EnvelopeEncryption", "envelope");
-    for (const [p, s] of [["cenc", cenc], ["cbcs", cbcs], ["envelope", env]] as const) {
+    for (const [p, s] of [
+      ["cenc", cenc],
+      ["cbcs", cbcs],
+      ["envelope", env],
+    ] as const) {
       fits(s.enabledProtocols, "EnabledProtocols", `${p}.enabledProtocols`);
       fits(s.contentKeys, "StreamingPolicyContentKeys", `${p}.contentKeys`);
       fits(s.contentKeys.defaultKey, "DefaultKey", `${p}.contentKeys.defaultKey`);
@@ -114,7 +202,11 @@ describe("components/azure: rendered shapes vs @pulumi/azure-native 2.92.3 media
     fits(cenc.drm.playReady, "StreamingPolicyPlayReadyConfiguration", "cenc.drm.playReady");
     fits(cenc.drm.widevine, "StreamingPolicyWidevineConfiguration", "cenc.drm.widevine");
     fits(cbcs.drm.fairPlay, "StreamingPolicyFairPlayConfiguration", "cbcs.drm.fairPlay");
-    fits(cenc.clearKeyEncryptionConfiguration, "ClearKeyEncryptionConfiguration", "cenc.clearKeyEncryptionConfiguration");
+    fits(
+      cenc.clearKeyEncryptionConfiguration,
+      "ClearKeyEncryptionConfiguration",
+      "cenc.clearKeyEncryptionConfiguration",
+    );
     fits(cenc.clearTracks[0], "TrackSelection", "cenc.clearTracks.0");
     fits(cenc.clearTracks[0].trackSelections[0], "TrackPropertyCondition", "cenc.clearTracks.0.trackSelections.0");
     const clear = renderStreamingPolicy({ name: "c", clear: { protocols: ["Download"] } });

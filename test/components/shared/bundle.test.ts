@@ -12,7 +12,10 @@ describe("components/shared bundleFunction", function () {
     const a = bundleFunction("functions/runtimes/entries/cert-watchdog.ts");
     assert.equal(a.sizeBytes, Buffer.byteLength(a.code));
     assert.match(a.code, /module\.exports/);
-    assert.ok(!a.code.includes('require("@aws-sdk/client-acm")'), "@aws-sdk is bundled (pinned), not taken from the runtime");
+    assert.ok(
+      !a.code.includes('require("@aws-sdk/client-acm")'),
+      "@aws-sdk is bundled (pinned), not taken from the runtime",
+    );
     assert.ok(a.code.includes("DescribeCertificate"));
     assert.equal(bundleFunction("functions/runtimes/entries/cert-watchdog.ts"), a, "second call hits the cache");
   });
@@ -24,7 +27,10 @@ describe("components/shared bundleFunction", function () {
   });
 
   it("fails with BUNDLE_FAILED naming the problem", () => {
-    assert.throws(() => bundleFunction("functions/runtimes/entries/does-not-exist.ts"), (e: unknown) => e instanceof KeyplaneError && e.code === "BUNDLE_FAILED" && /Could not resolve/.test(e.message));
+    assert.throws(
+      () => bundleFunction("functions/runtimes/entries/does-not-exist.ts"),
+      (e: unknown) => e instanceof KeyplaneError && e.code === "BUNDLE_FAILED" && /Could not resolve/.test(e.message),
+    );
     assert.equal(resolveEntry("functions/x.ts"), `${REPO_ROOT}/functions/x.ts`);
     assert.equal(resolveEntry("/abs/x.ts"), "/abs/x.ts");
   });
@@ -40,11 +46,27 @@ describe("components/shared bundleFunction", function () {
       mkdirSync(join(tmp, "dist", "bundles"));
       writeFileSync(join(tmp, "dist", "bundles", "speke.js"), "exports.handler=1");
       assert.equal(prebuiltBundlePath(entry, {}, dir, file), join(tmp, "dist", "bundles", "speke.js"));
-      assert.equal(prebuiltBundlePath(entry, { external: ["@aws-sdk/*"] }, dir, file), undefined, "other options: bundle from source");
+      assert.equal(
+        prebuiltBundlePath(entry, { external: ["@aws-sdk/*"] }, dir, file),
+        undefined,
+        "other options: bundle from source",
+      );
       assert.equal(prebuiltBundlePath(entry, { define: { X: "1" } }, dir, file), undefined);
-      assert.equal(prebuiltBundlePath("functions/runtimes/entries/delivery.ts", {}, dir, file), undefined, "not prebuilt: bundle from source");
-      assert.equal(prebuiltBundlePath("bench/support/server.ts", {}, dir, file), undefined, "only functions/runtimes/entries/*");
-      assert.equal(prebuiltBundlePath(entry, {}, dir, join(dir, "bundle.ts")), undefined, "a .ts module is the source tree");
+      assert.equal(
+        prebuiltBundlePath("functions/runtimes/entries/delivery.ts", {}, dir, file),
+        undefined,
+        "not prebuilt: bundle from source",
+      );
+      assert.equal(
+        prebuiltBundlePath("bench/support/server.ts", {}, dir, file),
+        undefined,
+        "only functions/runtimes/entries/*",
+      );
+      assert.equal(
+        prebuiltBundlePath(entry, {}, dir, join(dir, "bundle.ts")),
+        undefined,
+        "a .ts module is the source tree",
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

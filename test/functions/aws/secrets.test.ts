@@ -26,10 +26,16 @@ describe("aws/secrets: secretsManagerReader", () => {
   it("SecretBinary is read as UTF-8 text only when asked", async () => {
     const out = { SecretBinary: new Uint8Array(Buffer.from("bin-text")) };
     assert.equal(await secretsManagerReader({ client: stub(out).client }).getSecretString("arn:x"), undefined);
-    assert.equal(await secretsManagerReader({ client: stub(out).client, binaryAsText: true }).getSecretString("arn:x"), "bin-text");
+    assert.equal(
+      await secretsManagerReader({ client: stub(out).client, binaryAsText: true }).getSecretString("arn:x"),
+      "bin-text",
+    );
   });
 
   it("lets SDK errors through unchanged for the caller to map", async () => {
-    await assert.rejects(secretsManagerReader({ client: stub(new Error("throttled")).client }).getSecretString("arn:x"), /throttled/);
+    await assert.rejects(
+      secretsManagerReader({ client: stub(new Error("throttled")).client }).getSecretString("arn:x"),
+      /throttled/,
+    );
   });
 });

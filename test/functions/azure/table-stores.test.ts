@@ -10,7 +10,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
 import { AzureTableContentKeyRegistry, REGISTRY_ROW_KEY } from "../../../functions/registry/azure-table";
-import { AzureTableUseCounter, USE_COUNTER_ROW_KEY, counterPartitionKey } from "../../../functions/tokens/counter-azure-table";
+import {
+  AzureTableUseCounter,
+  USE_COUNTER_ROW_KEY,
+  counterPartitionKey,
+} from "../../../functions/tokens/counter-azure-table";
 import { KeyplaneError } from "../../../functions/errors";
 import { startAzurite, type LocalTables } from "../../support/azurite";
 
@@ -23,8 +27,12 @@ describe("Azure Table Storage stores against Azurite", function () {
   let n = 0;
   const fresh = async () => az.table(`t${Date.now().toString(36)}${++n}`);
 
-  before(async () => { az = await startAzurite(); });
-  after(async () => { await az?.close(); });
+  before(async () => {
+    az = await startAzurite();
+  });
+  after(async () => {
+    await az?.close();
+  });
 
   describe("AzureTableContentKeyRegistry: the registry contract", () => {
     let client: TableClient;
@@ -51,7 +59,10 @@ describe("Azure Table Storage stores against Azurite", function () {
       const again = new AzureTableContentKeyRegistry({ client, tableName: "registry" });
       await again.record("movie-2", [ks[1]!, ks[1]!], Date.UTC(2026, 5, 1));
       for (const k of ks) assert.equal(await again.contentIdOf(k), "movie-2");
-      const e = await client.getEntity<{ contentId: string; servedAt: string }>(ks[1]!.toString("hex"), REGISTRY_ROW_KEY);
+      const e = await client.getEntity<{ contentId: string; servedAt: string }>(
+        ks[1]!.toString("hex"),
+        REGISTRY_ROW_KEY,
+      );
       assert.equal(e.servedAt, "2026-06-01T00:00:00.000Z");
     });
 
@@ -59,7 +70,10 @@ describe("Azure Table Storage stores against Azurite", function () {
       const a = kid();
       await r.record("trailer", [a], Date.now());
       const other = new AzureTableContentKeyRegistry({ client, tableName: "registry" });
-      await assert.rejects(other.record("premium", [kid(), a], Date.now()), (e) => code(e) === "409 KID_CONTENT_CONFLICT");
+      await assert.rejects(
+        other.record("premium", [kid(), a], Date.now()),
+        (e) => code(e) === "409 KID_CONTENT_CONFLICT",
+      );
       await assert.rejects(r.record("premium", [a], Date.now()), (e) => code(e) === "409 KID_CONTENT_CONFLICT");
       assert.equal(await other.contentIdOf(a), "trailer");
     });
@@ -92,20 +106,30 @@ describe("Azure Table Storage stores against Azurite", function () {
 
   describe("AzureTableUseCounter", () => {
     let client: TableClient;
-    beforeEach(async () => { client = await fresh(); });
+    beforeEach(async () => {
+      client = await fresh();
+    });
     const noPause = async () => undefined;
 
     it("counts 1, 2, 3 for one id and keeps other ids apart", async () => {
       const c = new AzureTableUseCounter({ client, pause: noPause });
-      assert.deepEqual([await c.increment("jwt:a", 60), await c.increment("jwt:a", 60), await c.increment("jwt:a", 60)], [1, 2, 3]);
+      assert.deepEqual(
+        [await c.increment("jwt:a", 60), await c.increment("jwt:a", 60), await c.increment("jwt:a", 60)],
+        [1, 2, 3],
+      );
       assert.equal(await c.increment("jwt:b", 60), 1);
     });
 
     it("gives distinct totals to concurrent uses from two instances (no lost update: ETag retry)", async () => {
       const a = new AzureTableUseCounter({ client });
       const b = new AzureTableUseCounter({ client });
-      const totals = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).increment("jwt:shared", 60)));
-      assert.deepEqual([...totals].sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i + 1));
+      const totals = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).increment("jwt:shared", 60)),
+      );
+      assert.deepEqual(
+        [...totals].sort((x, y) => x - y),
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
       const e = await client.getEntity<{ uses: number }>("jwt:shared", USE_COUNTER_ROW_KEY);
       assert.equal(e.uses, 12);
     });
@@ -131,13 +155,22 @@ describe("Azure Table Storage stores against Azurite", function () {
 
     it("answers 503 USE_COUNTER_CONTENDED after its attempts, and 503 USE_COUNTER_UNAVAILABLE when the table is missing", async () => {
       // A client whose every conditional write loses the race (412), as under extreme contention.
-      const losing = { getEntity: client.getEntity.bind(client), createEntity: client.createEntity.bind(client), updateEntity: async () => { throw Object.assign(new Error("Precondition Failed"), { statusCode: 412 }); } };
+      const losing = {
+        getEntity: client.getEntity.bind(client),
+        createEntity: client.createEntity.bind(client),
+        updateEntity: async () => {
+          throw Object.assign(new Error("Precondition Failed"), { statusCode: 412 });
+        },
+      };
       const c1 = new AzureTableUseCounter({ client, pause: noPause });
       await c1.increment("jwt:busy", 60);
       const c2 = new AzureTableUseCounter({ client: losing as never, maxAttempts: 3, pause: noPause });
       await assert.rejects(c2.increment("jwt:busy", 60), (e) => code(e) === "503 USE_COUNTER_CONTENDED");
       const missing = az.client("nosuchtable2");
-      await assert.rejects(new AzureTableUseCounter({ client: missing, pause: noPause }).increment("x", 60), (e) => code(e) === "503 USE_COUNTER_UNAVAILABLE");
+      await assert.rejects(
+        new AzureTableUseCounter({ client: missing, pause: noPause }).increment("x", 60),
+        (e) => code(e) === "503 USE_COUNTER_UNAVAILABLE",
+      );
     });
   });
 });

@@ -28,18 +28,33 @@ describe("cert-watchdog", () => {
       calls.push({ target, body });
       if (target === "CertificateManager.DescribeCertificate") {
         if (body.CertificateArn === ARN_GONE) {
-          return c.json({ __type: "ResourceNotFoundException", message: "not found" }, 400, { "content-type": "application/x-amz-json-1.1" });
+          return c.json({ __type: "ResourceNotFoundException", message: "not found" }, 400, {
+            "content-type": "application/x-amz-json-1.1",
+          });
         }
         // Expires 45 days and 6 hours after NOW.
-        return c.json({ Certificate: { CertificateArn: body.CertificateArn, Type: "IMPORTED", NotAfter: (NOW + 45 * 86_400_000 + 6 * 3_600_000) / 1000 } }, 200, { "content-type": "application/x-amz-json-1.1" });
+        return c.json(
+          {
+            Certificate: {
+              CertificateArn: body.CertificateArn,
+              Type: "IMPORTED",
+              NotAfter: (NOW + 45 * 86_400_000 + 6 * 3_600_000) / 1000,
+            },
+          },
+          200,
+          { "content-type": "application/x-amz-json-1.1" },
+        );
       }
-      if (target === "GraniteServiceVersion20100801.PutMetricData") return c.json({}, 200, { "content-type": "application/x-amz-json-1.0" });
+      if (target === "GraniteServiceVersion20100801.PutMetricData")
+        return c.json({}, 200, { "content-type": "application/x-amz-json-1.0" });
       return c.json({ __type: "UnknownOperationException" }, 400);
     });
     server = await listen(app);
   });
   after(async () => server.close());
-  beforeEach(() => { calls.length = 0; });
+  beforeEach(() => {
+    calls.length = 0;
+  });
 
   const clients = () => ({
     acm: new ACMClient({ region: "eu-west-1", endpoint: server.url, credentials, maxAttempts: 1 }),
@@ -67,16 +82,27 @@ describe("cert-watchdog", () => {
     const put = calls.find((c) => c.target.endsWith("PutMetricData"));
     assert.ok(put, "PutMetricData was called");
     assert.equal(put.body.Namespace, "Keyplane/Certificates");
-    const data = put.body.MetricData as { MetricName: string; Value: number; Unit: string; Dimensions: { Name: string; Value: string }[] }[];
-    assert.deepEqual(data.map((d) => [d.MetricName, d.Value, d.Unit, d.Dimensions[0]!.Name, d.Dimensions[0]!.Value]), [
-      ["DaysToExpiry", 45, "Count", "CertificateArn", ARN_OK],
-      ["DaysToExpiry", 0, "Count", "CertificateArn", ARN_GONE],
-    ]);
+    const data = put.body.MetricData as {
+      MetricName: string;
+      Value: number;
+      Unit: string;
+      Dimensions: { Name: string; Value: string }[];
+    }[];
+    assert.deepEqual(
+      data.map((d) => [d.MetricName, d.Value, d.Unit, d.Dimensions[0]!.Name, d.Dimensions[0]!.Value]),
+      [
+        ["DaysToExpiry", 45, "Count", "CertificateArn", ARN_OK],
+        ["DaysToExpiry", 0, "Count", "CertificateArn", ARN_GONE],
+      ],
+    );
     assert.ok(lines.some((l) => l.includes("certificate_check_failed")));
   });
 
   it("uses the configured namespace", async () => {
-    await runWatchdog({ certificateArns: [ARN_OK], namespace: "Media/Certs" }, { ...clients(), logger: createLogger({ sink: () => undefined }), now: () => NOW });
+    await runWatchdog(
+      { certificateArns: [ARN_OK], namespace: "Media/Certs" },
+      { ...clients(), logger: createLogger({ sink: () => undefined }), now: () => NOW },
+    );
     assert.equal(calls.find((c) => c.target.endsWith("PutMetricData"))!.body.Namespace, "Media/Certs");
   });
 
@@ -85,7 +111,13 @@ describe("cert-watchdog", () => {
     assert.throws(() => parseWatchdogConfig(undefined), /KEYPLANE_CONFIG/);
     assert.throws(() => parseWatchdogConfig("{"), /JSON/);
     assert.throws(() => parseWatchdogConfig(JSON.stringify({ certificateArns: [] })), /1 to 100/);
-    assert.throws(() => parseWatchdogConfig(JSON.stringify({ certificateArns: ["arn:aws:iam::123456789012:role/x"] })), /not an ACM certificate ARN/);
-    assert.throws(() => parseWatchdogConfig(JSON.stringify({ certificateArns: [ARN_OK], namespace: "AWS/ACM" })), /custom CloudWatch namespace/);
+    assert.throws(
+      () => parseWatchdogConfig(JSON.stringify({ certificateArns: ["arn:aws:iam::123456789012:role/x"] })),
+      /not an ACM certificate ARN/,
+    );
+    assert.throws(
+      () => parseWatchdogConfig(JSON.stringify({ certificateArns: [ARN_OK], namespace: "AWS/ACM" })),
+      /custom CloudWatch namespace/,
+    );
   });
 });

@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, it } from "mocha";
-import { CPIX_ALGORITHMS, createContentKeyEncryptor, loadDeliveryCertificate } from "../../../functions/cpix/encryption";
+import {
+  CPIX_ALGORITHMS,
+  createContentKeyEncryptor,
+  loadDeliveryCertificate,
+} from "../../../functions/cpix/encryption";
 import { isKeyplaneError } from "../../../functions/errors";
 
 // Real certificates made with the openssl CLI (not by our code): RSA-2048, RSA-1024, EC P-256.
@@ -16,7 +20,24 @@ const certs: Record<string, { certB64: string; keyPem: string; pem: string }> = 
 function makeCert(name: string, newkey: string[]): void {
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.pem`);
-  execFileSync("openssl", ["req", "-x509", ...newkey, "-nodes", "-keyout", keyPath, "-out", certPath, "-days", "30", "-subj", `/CN=keyplane-test-${name}`], { stdio: "pipe" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      ...newkey,
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "30",
+      "-subj",
+      `/CN=keyplane-test-${name}`,
+    ],
+    { stdio: "pipe" },
+  );
   const pem = readFileSync(certPath, "utf8");
   const certB64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
   certs[name] = { certB64, keyPem: readFileSync(keyPath, "utf8"), pem };
@@ -58,7 +79,10 @@ describe("cpix/encryption", function () {
     assert.throws(() => loadDeliveryCertificate(certs.ec!.certB64, now), refused(/ec, RSA is required/));
     assert.throws(() => loadDeliveryCertificate("", now), refused(/empty/));
     assert.throws(() => loadDeliveryCertificate("not base64!", now), refused(/not valid base64/));
-    assert.throws(() => loadDeliveryCertificate(Buffer.from("hello world, not a certificate").toString("base64"), now), refused(/not a parseable/));
+    assert.throws(
+      () => loadDeliveryCertificate(Buffer.from("hello world, not a certificate").toString("base64"), now),
+      refused(/not a parseable/),
+    );
     assert.throws(() => loadDeliveryCertificate("A".repeat(40000), now), refused(/larger than/));
     const later = new Date(Date.now() + 31 * 24 * 3600 * 1000);
     assert.throws(() => loadDeliveryCertificate(certs.rsa2048!.certB64, later), refused(/expired/));
@@ -72,12 +96,21 @@ describe("cpix/encryption", function () {
     const priv = certs.rsa2048!.keyPem;
     assert.equal(enc.encryptedDocumentKey.length, 256);
     assert.equal(enc.encryptedMacKey.length, 256);
-    const documentKey = privateDecrypt({ key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, enc.encryptedDocumentKey);
-    const macKey = privateDecrypt({ key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, enc.encryptedMacKey);
+    const documentKey = privateDecrypt(
+      { key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+      enc.encryptedDocumentKey,
+    );
+    const macKey = privateDecrypt(
+      { key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+      enc.encryptedMacKey,
+    );
     assert.equal(documentKey.length, 32);
     assert.equal(macKey.length, 64);
 
-    const contentKeys = [Buffer.from("DBFD6922C321C4BB486F4A1C44097ED6", "hex"), Buffer.from("be7df8a3667a6a8fd564d0ed81339a95", "hex")];
+    const contentKeys = [
+      Buffer.from("DBFD6922C321C4BB486F4A1C44097ED6", "hex"),
+      Buffer.from("be7df8a3667a6a8fd564d0ed81339a95", "hex"),
+    ];
     const ivs = new Set<string>();
     for (const ck of contentKeys) {
       const { cipherValue, valueMac } = enc.encryptKey(ck);
@@ -90,7 +123,11 @@ describe("cpix/encryption", function () {
       const d = createDecipheriv("aes-256-cbc", documentKey, iv);
       assert.deepEqual(Buffer.concat([d.update(cipherValue.subarray(16)), d.final()]), ck);
       // and a second, independent AES implementation (the openssl CLI) agrees
-      const viaOpenssl = execFileSync("openssl", ["enc", "-d", "-aes-256-cbc", "-K", documentKey.toString("hex"), "-iv", iv.toString("hex")], { input: cipherValue.subarray(16) });
+      const viaOpenssl = execFileSync(
+        "openssl",
+        ["enc", "-d", "-aes-256-cbc", "-K", documentKey.toString("hex"), "-iv", iv.toString("hex")],
+        { input: cipherValue.subarray(16) },
+      );
       assert.deepEqual(viaOpenssl, ck);
     }
     assert.equal(ivs.size, contentKeys.length, "a fresh IV per content key");
@@ -103,7 +140,11 @@ describe("cpix/encryption", function () {
     const priv = certs.rsa2048!.keyPem;
     const a = createContentKeyEncryptor(cert);
     const b = createContentKeyEncryptor(cert);
-    const dk = (e: typeof a) => privateDecrypt({ key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, e.encryptedDocumentKey);
+    const dk = (e: typeof a) =>
+      privateDecrypt(
+        { key: priv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+        e.encryptedDocumentKey,
+      );
     const docA = dk(a);
     assert.notDeepEqual(docA, dk(b));
     const printed = inspect(a, { depth: 5, showHidden: true }) + JSON.stringify(a);
@@ -112,6 +153,9 @@ describe("cpix/encryption", function () {
 
   it("refuses an empty content key", () => {
     const enc = createContentKeyEncryptor(loadDeliveryCertificate(certs.rsa2048!.certB64, new Date()));
-    assert.throws(() => enc.encryptKey(Buffer.alloc(0)), (e: unknown) => isKeyplaneError(e) && e.code === "CONTENT_KEY_INVALID");
+    assert.throws(
+      () => enc.encryptKey(Buffer.alloc(0)),
+      (e: unknown) => isKeyplaneError(e) && e.code === "CONTENT_KEY_INVALID",
+    );
   });
 });

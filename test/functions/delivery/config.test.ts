@@ -40,11 +40,24 @@ describe("delivery config", () => {
 
   it("reads a JSON file, then environment variables override it", () => {
     const f = join(dir, "delivery.json");
-    writeFileSync(f, JSON.stringify({ clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } }));
-    const c = loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_CONFIG: f, KEYPLANE_CLOCK_SKEW_SECONDS: "90", KEYPLANE_CORS_ORIGINS: "https://a.example, https://b.example", KEYPLANE_USE_COUNTER_TABLE: "uses" } });
+    writeFileSync(
+      f,
+      JSON.stringify({ clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } }),
+    );
+    const c = loadDeliveryConfig({
+      env: {
+        KEYPLANE_DELIVERY_CONFIG: f,
+        KEYPLANE_CLOCK_SKEW_SECONDS: "90",
+        KEYPLANE_CORS_ORIGINS: "https://a.example, https://b.example",
+        KEYPLANE_USE_COUNTER_TABLE: "uses",
+      },
+    });
     assert.equal(c.clockSkewSeconds, 90);
     assert.equal(c.verifiedTokenCacheSeconds, 60);
-    assert.equal(loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "0" } }).verifiedTokenCacheSeconds, 0);
+    assert.equal(
+      loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "0" } }).verifiedTokenCacheSeconds,
+      0,
+    );
     assert.equal(c.tokenLifetimeSeconds, 600);
     assert.equal(c.tokenIssuer.issuer, "https://sts");
     assert.deepEqual(c.cors.allowOrigins, ["https://a.example", "https://b.example"]);
@@ -52,24 +65,59 @@ describe("delivery config", () => {
   });
 
   it("errors name the bad path", () => {
-    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "300" } })), /DELIVERY_CONFIG_INVALID: .*clockSkewSeconds: /);
-    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "301" } })), /DELIVERY_CONFIG_INVALID: .*verifiedTokenCacheSeconds: /);
-    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "abc" } })), /KEYPLANE_CLOCK_SKEW_SECONDS must be a whole number/);
-    assert.match(message(() => loadDeliveryConfig({ env: {}, overrides: { tokenLifetimeSeconds: 7200, maxTokenLifetimeSeconds: 3600 } })), /tokenLifetimeSeconds: must not exceed/);
-    assert.match(message(() => loadDeliveryConfig({ env: { KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) } })), /tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes/);
+    assert.match(
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "300" } })),
+      /DELIVERY_CONFIG_INVALID: .*clockSkewSeconds: /,
+    );
+    assert.match(
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "301" } })),
+      /DELIVERY_CONFIG_INVALID: .*verifiedTokenCacheSeconds: /,
+    );
+    assert.match(
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "abc" } })),
+      /KEYPLANE_CLOCK_SKEW_SECONDS must be a whole number/,
+    );
+    assert.match(
+      message(() =>
+        loadDeliveryConfig({ env: {}, overrides: { tokenLifetimeSeconds: 7200, maxTokenLifetimeSeconds: 3600 } }),
+      ),
+      /tokenLifetimeSeconds: must not exceed/,
+    );
+    assert.match(
+      message(() =>
+        loadDeliveryConfig({
+          env: { KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) },
+        }),
+      ),
+      /tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes/,
+    );
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "[1,2]");
-    assert.match(message(() => loadDeliveryConfig({ env: {}, file: bad })), /bad\.json: not a JSON object/);
-    assert.match(message(() => loadDeliveryConfig({ env: {}, file: join(dir, "missing.json") })), /Cannot read delivery config .*missing\.json: ENOENT/);
+    assert.match(
+      message(() => loadDeliveryConfig({ env: {}, file: bad })),
+      /bad\.json: not a JSON object/,
+    );
+    assert.match(
+      message(() => loadDeliveryConfig({ env: {}, file: join(dir, "missing.json") })),
+      /Cannot read delivery config .*missing\.json: ENOENT/,
+    );
   });
 });
 
 describe("policy store", () => {
   const ctx = staticContext(seed, { logger: silentLogger });
-  const open = { policies: [{ name: "o", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] }], defaultPolicy: "o" };
+  const open = {
+    policies: [
+      { name: "o", options: [{ name: "o", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] },
+    ],
+    defaultPolicy: "o",
+  };
 
   it("refuses to start without a policy source unless lab mode is on (fail closed)", () => {
-    assert.throws(() => createPolicyStore(ctx, loadDeliveryConfig({ env: {} }), {}), (e: unknown) => (e as { code?: string }).code === "POLICY_SOURCE_MISSING");
+    assert.throws(
+      () => createPolicyStore(ctx, loadDeliveryConfig({ env: {} }), {}),
+      (e: unknown) => (e as { code?: string }).code === "POLICY_SOURCE_MISSING",
+    );
     assert.equal(createPolicyStore(ctx, loadDeliveryConfig({ env: {}, overrides: { lab: true } }), {}).mode, "lab");
   });
 
@@ -78,7 +126,9 @@ describe("policy store", () => {
     const s = createPolicyStore(ctx, c, { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(open) });
     assert.equal(s.mode, "env");
     assert.equal((await s.get()).policyFor({ kid: Buffer.alloc(16) })?.name, "o");
-    const bad = createPolicyStore(ctx, c, { KEYPLANE_DELIVERY_POLICIES: JSON.stringify({ policies: [], defaultPolicy: 1 }) });
+    const bad = createPolicyStore(ctx, c, {
+      KEYPLANE_DELIVERY_POLICIES: JSON.stringify({ policies: [], defaultPolicy: 1 }),
+    });
     await assert.rejects(bad.get(), /environment variable KEYPLANE_DELIVERY_POLICIES: policies: .*defaultPolicy/);
   });
 
@@ -87,11 +137,18 @@ describe("policy store", () => {
     writeFileSync(f, JSON.stringify(open));
     const clock = { t: 0 };
     const tctx = staticContext(seed, { logger: silentLogger, now: () => clock.t });
-    const s = createPolicyStore(tctx, loadDeliveryConfig({ env: {}, overrides: { policyFile: f, policyCacheTtlSeconds: 10 } }), {});
+    const s = createPolicyStore(
+      tctx,
+      loadDeliveryConfig({ env: {}, overrides: { policyFile: f, policyCacheTtlSeconds: 10 } }),
+      {},
+    );
     assert.equal(s.current(), undefined, "nothing in memory before the first load");
     const first = await s.get();
     assert.equal(s.current(), first, "current() answers from memory within the TTL");
-    writeFileSync(f, JSON.stringify({ ...open, policies: [...open.policies, { ...open.policies[0], name: "p" }], defaultPolicy: "p" }));
+    writeFileSync(
+      f,
+      JSON.stringify({ ...open, policies: [...open.policies, { ...open.policies[0], name: "p" }], defaultPolicy: "p" }),
+    );
     assert.equal(await s.get(), first, "cached within the TTL");
     clock.t = 11_000;
     assert.equal(s.current(), undefined, "past the TTL current() defers to get(), which re-reads");
@@ -111,13 +168,35 @@ describe("policy store", () => {
 
 describe("entitlement rules", () => {
   it("validates rules, naming bad paths", () => {
-    assert.match(message(() => parseEntitlementRules({ auth: { mode: "open" }, rules: [{ subjects: ["a"], kids: ["zz"] }] }, "rules.json")), /rules\.json: rules\.0\.kids\.0: must be \* or a KID/);
-    assert.match(message(() => parseEntitlementRules({ auth: { mode: "magic" }, rules: [] })), /auth/);
-    assert.match(message(() => new RulesEntitlements(parseEntitlementRules({ auth: { mode: "clientSecret" }, rules: [] }), {})), /needs secretSha256/);
+    assert.match(
+      message(() =>
+        parseEntitlementRules({ auth: { mode: "open" }, rules: [{ subjects: ["a"], kids: ["zz"] }] }, "rules.json"),
+      ),
+      /rules\.json: rules\.0\.kids\.0: must be \* or a KID/,
+    );
+    assert.match(
+      message(() => parseEntitlementRules({ auth: { mode: "magic" }, rules: [] })),
+      /auth/,
+    );
+    assert.match(
+      message(() => new RulesEntitlements(parseEntitlementRules({ auth: { mode: "clientSecret" }, rules: [] }), {})),
+      /needs secretSha256/,
+    );
   });
   it("takes client secrets from an environment variable", async () => {
-    const e = new RulesEntitlements(parseEntitlementRules({ auth: { mode: "clientSecret", secretEnv: "S" }, rules: [{ subjects: ["*"], kids: ["*"] }] }), { S: "one,two" });
-    const req = (secret?: string) => ({ subject: "x", kids: [], tokenType: "Jwt" as const, header: (n: string) => (n === "x-keyplane-client-secret" ? secret : undefined) });
+    const e = new RulesEntitlements(
+      parseEntitlementRules({
+        auth: { mode: "clientSecret", secretEnv: "S" },
+        rules: [{ subjects: ["*"], kids: ["*"] }],
+      }),
+      { S: "one,two" },
+    );
+    const req = (secret?: string) => ({
+      subject: "x",
+      kids: [],
+      tokenType: "Jwt" as const,
+      header: (n: string) => (n === "x-keyplane-client-secret" ? secret : undefined),
+    });
     assert.ok(await e.decide(req("two")));
     await assert.rejects(e.decide(req("three")), /x-keyplane-client-secret/);
     await assert.rejects(e.decide(req()), /x-keyplane-client-secret/);

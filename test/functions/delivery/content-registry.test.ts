@@ -28,9 +28,22 @@ const sha256hex = (s: string) => createHash("sha256").update(s).digest("hex");
 function readmePolicies(premiumKid?: string) {
   return {
     policies: [
-      { name: "premium", options: [{ name: "clearkey", configuration: { type: "ClearKey" },
-        restriction: { type: "Token", issuer: "https://sts.example", audience: "urn:player", tokenType: "Jwt",
-          primaryVerificationKey: { type: "Symmetric", keyValue: randomBytes(32).toString("base64") } } }] },
+      {
+        name: "premium",
+        options: [
+          {
+            name: "clearkey",
+            configuration: { type: "ClearKey" },
+            restriction: {
+              type: "Token",
+              issuer: "https://sts.example",
+              audience: "urn:player",
+              tokenType: "Jwt",
+              primaryVerificationKey: { type: "Symmetric", keyValue: randomBytes(32).toString("base64") },
+            },
+          },
+        ],
+      },
       { name: "free", options: [{ name: "open", configuration: { type: "ClearKey" }, restriction: { type: "Open" } }] },
     ],
     bindings: [
@@ -50,7 +63,10 @@ const README_RULES = (aliceKid: string) => ({
   ],
 });
 
-interface Lab { url: string; close(): Promise<void> }
+interface Lab {
+  url: string;
+  close(): Promise<void>;
+}
 
 async function start(input: KeyplaneConfigInput, env: Record<string, string> = {}): Promise<Lab> {
   const ctx = staticContext(seed, { logger: createLogger({ level: "error", sink: () => undefined }) });
@@ -62,16 +78,31 @@ async function start(input: KeyplaneConfigInput, env: Record<string, string> = {
 /** A SPEKE v2.0 request for `kids` (UUIDs) under `contentId`, ClearKey signalling, one video key each. */
 function spekeRequest(contentId: string, kids: string[]): string {
   const ck = kids.map((k) => `<cpix:ContentKey kid="${k}" commonEncryptionScheme="cenc"/>`).join("");
-  const ds = kids.map((k) => `<cpix:DRMSystem kid="${k}" systemId="3ea8778f-7742-4bf9-b18b-e834b2acbd47"><cpix:PSSH/></cpix:DRMSystem>`).join("");
-  const ur = kids.map((k) => `<cpix:ContentKeyUsageRule kid="${k}" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>`).join("");
-  return `<?xml version="1.0" encoding="UTF-8"?><cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="${PSKC}" contentId="${contentId}" version="2.3">`
-    + `<cpix:ContentKeyList>${ck}</cpix:ContentKeyList><cpix:DRMSystemList>${ds}</cpix:DRMSystemList>`
-    + `<cpix:ContentKeyUsageRuleList>${ur}</cpix:ContentKeyUsageRuleList></cpix:CPIX>`;
+  const ds = kids
+    .map(
+      (k) => `<cpix:DRMSystem kid="${k}" systemId="3ea8778f-7742-4bf9-b18b-e834b2acbd47"><cpix:PSSH/></cpix:DRMSystem>`,
+    )
+    .join("");
+  const ur = kids
+    .map(
+      (k) =>
+        `<cpix:ContentKeyUsageRule kid="${k}" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>`,
+    )
+    .join("");
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="${PSKC}" contentId="${contentId}" version="2.3">` +
+    `<cpix:ContentKeyList>${ck}</cpix:ContentKeyList><cpix:DRMSystemList>${ds}</cpix:DRMSystemList>` +
+    `<cpix:ContentKeyUsageRuleList>${ur}</cpix:ContentKeyUsageRuleList></cpix:CPIX>`
+  );
 }
 
 /** Posts a SPEKE request; returns status, body and the served keys by KID hex (read from the CPIX response). */
 async function speke(lab: Lab, contentId: string, kids: string[]) {
-  const r = await fetch(`${lab.url}/speke`, { method: "POST", headers: { "x-speke-version": "2.0", "content-type": "application/xml" }, body: spekeRequest(contentId, kids) });
+  const r = await fetch(`${lab.url}/speke`, {
+    method: "POST",
+    headers: { "x-speke-version": "2.0", "content-type": "application/xml" },
+    body: spekeRequest(contentId, kids),
+  });
   const body = await r.text();
   const keys = new Map<string, Buffer>();
   if (r.status === 200) {
@@ -95,7 +126,10 @@ async function clearkey(lab: Lab, kid: string, query = "", token?: string) {
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ kids: [b64u(kid)], type: "temporary" }),
   });
-  return { status: r.status, json: (await r.json()) as { keys?: { kid: string; k: string }[]; error?: { code: string } } };
+  return {
+    status: r.status,
+    json: (await r.json()) as { keys?: { kid: string; k: string }[]; error?: { code: string } },
+  };
 }
 
 async function hlsKey(lab: Lab, kid: string, query = "") {
@@ -112,7 +146,8 @@ async function token(lab: Lab, body: object, secret: string | undefined = CLIENT
   return { status: r.status, json: (await r.json()) as { token?: string; error?: { code: string } } };
 }
 
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+const claimsOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
 
 describe("content key registry: the content id comes from SPEKE, never from the viewer (issue 14 items 1-2)", function () {
   this.timeout(30000);
@@ -128,10 +163,17 @@ describe("content key registry: the content id comes from SPEKE, never from the 
     dir = mkdtempSync(join(tmpdir(), "keyplane-registry-"));
     const entFile = join(dir, "entitlements.json");
     require("node:fs").writeFileSync(entFile, JSON.stringify(README_RULES(aliceKid)));
-    lab = await start({
-      delivery: { lab: true, entitlementsFile: entFile, tokenIssuer: { signingKey: { alg: "HS256", keyBase64: randomBytes(32).toString("base64") } } },
-      contentKeyRegistry: { type: "file", path: join(dir, "content-keys.jsonl") },
-    }, { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(readmePolicies(premiumKid)) });
+    lab = await start(
+      {
+        delivery: {
+          lab: true,
+          entitlementsFile: entFile,
+          tokenIssuer: { signingKey: { alg: "HS256", keyBase64: randomBytes(32).toString("base64") } },
+        },
+        contentKeyRegistry: { type: "file", path: join(dir, "content-keys.jsonl") },
+      },
+      { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(readmePolicies(premiumKid)) },
+    );
   });
   after(async () => {
     await lab.close();
@@ -184,11 +226,20 @@ describe("content key registry: the content id comes from SPEKE, never from the 
     });
 
     it("keeps the records in the data directory: a restarted server still knows the trailer's KID", async () => {
-      const lines = readFileSync(join(dir, "content-keys.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kid: string; contentId: string; at: string });
-      assert.deepEqual(lines.filter((l) => l.kid === hex(trailerKid)).map((l) => l.contentId), ["trailer"], "one line per KID");
+      const lines = readFileSync(join(dir, "content-keys.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { kid: string; contentId: string; at: string });
+      assert.deepEqual(
+        lines.filter((l) => l.kid === hex(trailerKid)).map((l) => l.contentId),
+        ["trailer"],
+        "one line per KID",
+      );
       assert.ok(!Number.isNaN(Date.parse(lines[0]!.at)));
-      const again = await start({ delivery: { lab: true }, contentKeyRegistry: { type: "file", path: join(dir, "content-keys.jsonl") } },
-        { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(readmePolicies()) });
+      const again = await start(
+        { delivery: { lab: true }, contentKeyRegistry: { type: "file", path: join(dir, "content-keys.jsonl") } },
+        { KEYPLANE_DELIVERY_POLICIES: JSON.stringify(readmePolicies()) },
+      );
       try {
         assert.equal((await hlsKey(again, trailerKid)).status, 200);
         assert.equal((await hlsKey(again, movieKid)).status, 401);
@@ -215,10 +266,26 @@ describe("content key registry: the content id comes from SPEKE, never from the 
       const ok = await token(lab, { subject: "mallory", contentId: "trailer", kids: [trailerKid] });
       assert.equal(ok.status, 200);
       assert.equal(claimsOf(ok.json.token!).tier, "free");
-      assert.equal((await token(lab, { subject: "mallory", contentId: "trailer", kids: [movieKid] })).status, 403, "served for movie-1");
-      assert.equal((await token(lab, { subject: "mallory", contentId: "trailer", kids: [unboundKid] })).status, 403, "never served");
-      assert.equal((await token(lab, { subject: "mallory", contentId: "trailer", kids: [trailerKid, movieKid] })).status, 403, "one of two");
-      assert.equal((await token(lab, { subject: "mallory", contentId: "movie-1", kids: [movieKid] })).status, 403, "no rule for movie-1");
+      assert.equal(
+        (await token(lab, { subject: "mallory", contentId: "trailer", kids: [movieKid] })).status,
+        403,
+        "served for movie-1",
+      );
+      assert.equal(
+        (await token(lab, { subject: "mallory", contentId: "trailer", kids: [unboundKid] })).status,
+        403,
+        "never served",
+      );
+      assert.equal(
+        (await token(lab, { subject: "mallory", contentId: "trailer", kids: [trailerKid, movieKid] })).status,
+        403,
+        "one of two",
+      );
+      assert.equal(
+        (await token(lab, { subject: "mallory", contentId: "movie-1", kids: [movieKid] })).status,
+        403,
+        "no rule for movie-1",
+      );
     });
 
     it("keeps alice's narrower rule: maxUses and lifetime are not widened by the content rule", async () => {
@@ -231,7 +298,10 @@ describe("content key registry: the content id comes from SPEKE, never from the 
     });
 
     it("still asks for the client secret first", async () => {
-      assert.equal((await token(lab, { subject: "mallory", contentId: "trailer", kids: [trailerKid] }, "wrong")).status, 401);
+      assert.equal(
+        (await token(lab, { subject: "mallory", contentId: "trailer", kids: [trailerKid] }, "wrong")).status,
+        401,
+      );
     });
   });
 });

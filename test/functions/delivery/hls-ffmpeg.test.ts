@@ -40,10 +40,32 @@ describe("HLS AES-128 through /hls/key with ffmpeg", function () {
     });
     server = await listen(app);
     writeFileSync(join(dir, "enc.key"), seed.contentKey(Buffer.from(KID.replace(/-/g, ""), "hex")));
-    writeFileSync(join(dir, "enc.keyinfo"), `${server.url}/hls/key/${KID}\n${join(dir, "enc.key")}\n0123456789abcdef0123456789abcdef\n`);
-    await run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10", "-c:v", "libx264", "-g", "10",
-      "-hls_time", "1", "-hls_playlist_type", "vod", "-hls_key_info_file", join(dir, "enc.keyinfo"),
-      "-hls_segment_filename", join(dir, "seg%d.ts"), join(dir, "index.m3u8")]);
+    writeFileSync(
+      join(dir, "enc.keyinfo"),
+      `${server.url}/hls/key/${KID}\n${join(dir, "enc.key")}\n0123456789abcdef0123456789abcdef\n`,
+    );
+    await run("ffmpeg", [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=duration=3:size=160x120:rate=10",
+      "-c:v",
+      "libx264",
+      "-g",
+      "10",
+      "-hls_time",
+      "1",
+      "-hls_playlist_type",
+      "vod",
+      "-hls_key_info_file",
+      join(dir, "enc.keyinfo"),
+      "-hls_segment_filename",
+      join(dir, "seg%d.ts"),
+      join(dir, "index.m3u8"),
+    ]);
   });
   after(async () => {
     await server?.close();
@@ -60,12 +82,27 @@ describe("HLS AES-128 through /hls/key with ffmpeg", function () {
   });
 
   it("plays with Authorization: Bearer from /token, and the key is fetched with 200", async () => {
-    const res = await fetch(`${server.url}/token`, { method: "POST", body: JSON.stringify({ subject: "ffmpeg", kids: [KID] }) });
+    const res = await fetch(`${server.url}/token`, {
+      method: "POST",
+      body: JSON.stringify({ subject: "ffmpeg", kids: [KID] }),
+    });
     const { token } = (await res.json()) as { token: string };
     logs.length = 0;
-    const { stderr } = await run("ffmpeg", ["-v", "error", "-headers", `Authorization: Bearer ${token}\r\n`, "-i", `${server.url}/media/index.m3u8`, "-f", "null", "-"]);
+    const { stderr } = await run("ffmpeg", [
+      "-v",
+      "error",
+      "-headers",
+      `Authorization: Bearer ${token}\r\n`,
+      "-i",
+      `${server.url}/media/index.m3u8`,
+      "-f",
+      "null",
+      "-",
+    ]);
     assert.equal(stderr.trim(), "");
-    const keyReqs = logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request" && String(l.path).startsWith("/hls/key/"));
+    const keyReqs = logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === "request" && String(l.path).startsWith("/hls/key/"));
     assert.ok(keyReqs.length >= 1);
     assert.ok(keyReqs.every((l) => l.status === 200));
     assert.ok(!logs.join("\n").includes(token));
@@ -73,14 +110,28 @@ describe("HLS AES-128 through /hls/key with ffmpeg", function () {
 
   it("fails without the header: the key request gets 401 and ffmpeg cannot decode", async () => {
     logs.length = 0;
-    const out = await run("ffmpeg", ["-v", "error", "-xerror", "-i", `${server.url}/media/index.m3u8`, "-f", "null", "-"]).then(
+    const out = await run("ffmpeg", [
+      "-v",
+      "error",
+      "-xerror",
+      "-i",
+      `${server.url}/media/index.m3u8`,
+      "-f",
+      "null",
+      "-",
+    ]).then(
       (r) => ({ ok: true, stderr: r.stderr }),
       (e: { stderr: string }) => ({ ok: false, stderr: e.stderr }),
     );
-    const keyReqs = logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request" && String(l.path).startsWith("/hls/key/"));
+    const keyReqs = logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === "request" && String(l.path).startsWith("/hls/key/"));
     assert.ok(keyReqs.length >= 1);
     assert.ok(keyReqs.every((l) => l.status === 401));
-    assert.ok(!out.ok || /error|invalid|401|unauthorized/i.test(out.stderr), `ffmpeg should fail, stderr: ${out.stderr}`);
+    assert.ok(
+      !out.ok || /error|invalid|401|unauthorized/i.test(out.stderr),
+      `ffmpeg should fail, stderr: ${out.stderr}`,
+    );
     assert.ok(!out.ok, `ffmpeg exited 0; stderr: ${out.stderr}`);
   });
 });

@@ -5,7 +5,14 @@
  * with Keyplane's own issuer.
  */
 import assert from "node:assert/strict";
-import { createHmac, generateKeyPairSync, randomBytes, sign as rsaSign, X509Certificate, createPrivateKey } from "node:crypto";
+import {
+  createHmac,
+  generateKeyPairSync,
+  randomBytes,
+  sign as rsaSign,
+  X509Certificate,
+  createPrivateKey,
+} from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,7 +68,14 @@ describe("delivery routes over loopback", function () {
   let rsaB: { keyPem: string; certPem: string };
   const oidcKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const now = () => Math.floor(srv.clock.now / 1000);
-  const claims = (kid: string, extra: Record<string, unknown> = {}) => ({ iss: ISS, aud: AUD, iat: now(), exp: now() + 600, [CKI]: kid, ...extra });
+  const claims = (kid: string, extra: Record<string, unknown> = {}) => ({
+    iss: ISS,
+    aud: AUD,
+    iat: now(),
+    exp: now() + 600,
+    [CKI]: kid,
+    ...extra,
+  });
   const H = { alg: "HS256", typ: "JWT" };
 
   before(async () => {
@@ -70,9 +84,18 @@ describe("delivery routes over loopback", function () {
     oidc = createServer((req, res) => {
       const base = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}`;
       res.setHeader("content-type", "application/json");
-      if (req.url === "/.well-known/openid-configuration") res.end(JSON.stringify({ issuer: ISS, jwks_uri: `${base}/jwks` }));
-      else if (req.url === "/jwks") res.end(JSON.stringify({ keys: [{ ...oidcKey.publicKey.export({ format: "jwk" }), kid: "c1", use: "sig", alg: "RS256" }] }));
-      else { res.statusCode = 404; res.end("{}"); }
+      if (req.url === "/.well-known/openid-configuration")
+        res.end(JSON.stringify({ issuer: ISS, jwks_uri: `${base}/jwks` }));
+      else if (req.url === "/jwks")
+        res.end(
+          JSON.stringify({
+            keys: [{ ...oidcKey.publicKey.export({ format: "jwk" }), kid: "c1", use: "sig", alg: "RS256" }],
+          }),
+        );
+      else {
+        res.statusCode = 404;
+        res.end("{}");
+      }
     });
     await new Promise<void>((r) => oidc.listen(0, "127.0.0.1", r));
     const oidcUrl = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}/.well-known/openid-configuration`;
@@ -83,17 +106,60 @@ describe("delivery routes over loopback", function () {
     const ck = (name: string, restriction: object) => ({ name, configuration: { type: "ClearKey" }, restriction });
     const policies = {
       policies: [
-        { name: "hs", options: [ck("hs", tok({ primaryVerificationKey: sym(K1), alternateVerificationKeys: [sym(K2)], requiredClaims: [{ claimType: CKI }] }))] },
-        { name: "rs", options: [ck("rs", tok({
-          primaryVerificationKey: { type: "Rsa", modulus: Buffer.from(pubA.n!, "base64url").toString("base64"), exponent: Buffer.from(pubA.e!, "base64url").toString("base64") },
-          alternateVerificationKeys: [{ type: "X509", rawBody: certBDer }],
-        }))] },
+        {
+          name: "hs",
+          options: [
+            ck(
+              "hs",
+              tok({
+                primaryVerificationKey: sym(K1),
+                alternateVerificationKeys: [sym(K2)],
+                requiredClaims: [{ claimType: CKI }],
+              }),
+            ),
+          ],
+        },
+        {
+          name: "rs",
+          options: [
+            ck(
+              "rs",
+              tok({
+                primaryVerificationKey: {
+                  type: "Rsa",
+                  modulus: Buffer.from(pubA.n!, "base64url").toString("base64"),
+                  exponent: Buffer.from(pubA.e!, "base64url").toString("base64"),
+                },
+                alternateVerificationKeys: [{ type: "X509", rawBody: certBDer }],
+              }),
+            ),
+          ],
+        },
         { name: "swt", options: [ck("swt", tok({ tokenType: "Swt", primaryVerificationKey: sym(K3) }))] },
         { name: "open", options: [ck("open", { type: "Open" })] },
-        { name: "claims", options: [ck("claims", tok({ primaryVerificationKey: sym(K1), requiredClaims: [{ claimType: "tier", claimValue: "gold" }, { claimType: "entitled" }] }))] },
+        {
+          name: "claims",
+          options: [
+            ck(
+              "claims",
+              tok({
+                primaryVerificationKey: sym(K1),
+                requiredClaims: [{ claimType: "tier", claimValue: "gold" }, { claimType: "entitled" }],
+              }),
+            ),
+          ],
+        },
         { name: "oidc", options: [ck("oidc", tok({ openIdConnectDiscoveryDocument: oidcUrl }))] },
         { name: "wv", options: [{ name: "wv", configuration: { type: "Widevine" }, restriction: { type: "Open" } }] },
-        { name: "oidcdown", options: [ck("oidcdown", tok({ openIdConnectDiscoveryDocument: "http://127.0.0.1:1/.well-known/openid-configuration" }))] },
+        {
+          name: "oidcdown",
+          options: [
+            ck(
+              "oidcdown",
+              tok({ openIdConnectDiscoveryDocument: "http://127.0.0.1:1/.well-known/openid-configuration" }),
+            ),
+          ],
+        },
       ],
       bindings: [
         { policy: "hs", kids: [KID.hs, KID.hs2] },
@@ -125,7 +191,12 @@ describe("delivery routes over loopback", function () {
     }
     const res = await fetch(url, { headers });
     const body = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, body, res, code: res.status === 200 ? undefined : (JSON.parse(body.toString()) as { error: { code: string } }).error.code };
+    return {
+      status: res.status,
+      body,
+      res,
+      code: res.status === 200 ? undefined : (JSON.parse(body.toString()) as { error: { code: string } }).error.code,
+    };
   }
   async function clearkey(kids: string[], token?: string, raw?: Uint8Array) {
     const res = await fetch(`${srv.url}/clearkey`, {
@@ -182,21 +253,47 @@ describe("delivery routes over loopback", function () {
       assert.equal((await hlsKey(KID.oidc, stranger)).status, 401);
     });
     it("allows expiry within the configured clock skew", async () => {
-      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() - 600, exp: now() - 30 }), K1))).status, 200);
+      assert.equal(
+        (await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() - 600, exp: now() - 30 }), K1))).status,
+        200,
+      );
     });
     it("allows iat and nbf in the future within the clock skew, and exp - now up to the cap + skew", async () => {
-      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60 }), K1))).status, 200, "iat 60 s ahead");
-      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 30, nbf: now() + 30 }), K1))).status, 200, "iat and nbf 30 s ahead");
-      assert.equal((await hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 60 }, K1))).status, 200, "no iat, exp at the cap + skew");
-      assert.equal((await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60, exp: now() + 60 + DAY }), K1))).status, 200, "iat 60 s ahead, lifetime the cap");
-      assert.equal((await hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 60), Issuer: ISS }, K3))).status, 200, "SWT ExpiresOn at the cap + skew");
+      assert.equal(
+        (await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60 }), K1))).status,
+        200,
+        "iat 60 s ahead",
+      );
+      assert.equal(
+        (await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 30, nbf: now() + 30 }), K1))).status,
+        200,
+        "iat and nbf 30 s ahead",
+      );
+      assert.equal(
+        (await hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 60 }, K1))).status,
+        200,
+        "no iat, exp at the cap + skew",
+      );
+      assert.equal(
+        (await hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 60, exp: now() + 60 + DAY }), K1))).status,
+        200,
+        "iat 60 s ahead, lifetime the cap",
+      );
+      assert.equal(
+        (await hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 60), Issuer: ISS }, K3))).status,
+        200,
+        "SWT ExpiresOn at the cap + skew",
+      );
     });
     it("answers a W3C ClearKey license for a body without Content-Type", async () => {
       const kid = b64url(kidBytes(KID.hs));
       const r = await clearkey([kid], hs256(H, claims(KID.hs), K1));
       assert.equal(r.status, 200);
       assert.equal(r.res.headers.get("cache-control"), "no-store");
-      assert.deepEqual(r.json, { keys: [{ kty: "oct", kid, k: b64url(seed.contentKey(kidBytes(KID.hs))) }], type: "temporary" });
+      assert.deepEqual(r.json, {
+        keys: [{ kty: "oct", kid, k: b64url(seed.contentKey(kidBytes(KID.hs))) }],
+        type: "temporary",
+      });
     });
     it("answers multi-KID ClearKey requests when the token is bound to every KID", async () => {
       const kids = [KID.hs, KID.hs2].map((k) => b64url(kidBytes(k)));
@@ -211,57 +308,216 @@ describe("delivery routes over loopback", function () {
     const cases: Array<[string, () => Promise<{ status: number; code?: string | undefined }>, number, string?]> = [
       ["no token", () => hlsKey(KID.hs), 401, "TOKEN_MISSING"],
       ["alg none", () => hlsKey(KID.hs, `${json({ alg: "none", typ: "JWT" })}.${json(claims(KID.hs))}.`), 401],
-      ["HS256 signed with the RSA public key as HMAC secret (alg confusion)", () => {
-        const pem = Buffer.from(new X509Certificate(rsaA.certPem).publicKey.export({ format: "pem", type: "spki" }).toString());
-        return hlsKey(KID.rs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, pem));
-      }, 401, "TOKEN_INVALID"],
-      ["HS256 signed with the X.509 certificate bytes as HMAC secret (alg confusion)", () => {
-        return hlsKey(KID.rs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, new X509Certificate(rsaB.certPem).raw));
-      }, 401, "TOKEN_INVALID"],
-      ["RS256 token to an HS256-only policy", () => hlsKey(KID.hs, rs256({ alg: "RS256" }, claims(KID.hs), rsaA.keyPem)), 401, "TOKEN_INVALID"],
+      [
+        "HS256 signed with the RSA public key as HMAC secret (alg confusion)",
+        () => {
+          const pem = Buffer.from(
+            new X509Certificate(rsaA.certPem).publicKey.export({ format: "pem", type: "spki" }).toString(),
+          );
+          return hlsKey(KID.rs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, pem));
+        },
+        401,
+        "TOKEN_INVALID",
+      ],
+      [
+        "HS256 signed with the X.509 certificate bytes as HMAC secret (alg confusion)",
+        () => {
+          return hlsKey(
+            KID.rs,
+            hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, new X509Certificate(rsaB.certPem).raw),
+          );
+        },
+        401,
+        "TOKEN_INVALID",
+      ],
+      [
+        "RS256 token to an HS256-only policy",
+        () => hlsKey(KID.hs, rs256({ alg: "RS256" }, claims(KID.hs), rsaA.keyPem)),
+        401,
+        "TOKEN_INVALID",
+      ],
       ["wrong key", () => hlsKey(KID.hs, hs256(H, claims(KID.hs), KWRONG)), 401, "TOKEN_INVALID"],
-      ["expired beyond skew", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() - 900, exp: now() - 300 }), K1)), 401, "TOKEN_EXPIRED"],
-      ["future nbf", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { nbf: now() + 300 }), K1)), 401, "TOKEN_NOT_YET_VALID"],
-      ["wrong iss", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iss: "https://evil.example" }), K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["wrong aud", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { aud: "urn:other" }), K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["missing exp", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["lifetime longer than the restriction allows", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { exp: now() + 30 * 24 * 3600 }), K1)), 401, "TOKEN_CLAIM_INVALID"],
+      [
+        "expired beyond skew",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() - 900, exp: now() - 300 }), K1)),
+        401,
+        "TOKEN_EXPIRED",
+      ],
+      [
+        "future nbf",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { nbf: now() + 300 }), K1)),
+        401,
+        "TOKEN_NOT_YET_VALID",
+      ],
+      [
+        "wrong iss",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iss: "https://evil.example" }), K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "wrong aud",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { aud: "urn:other" }), K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "missing exp",
+        () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "lifetime longer than the restriction allows",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { exp: now() + 30 * 24 * 3600 }), K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
       // Issue 14 item 3: the lifetime was measured from iat, so a token could claim a recent iat and live for years.
       // RFC 7519 §4.1.5/§4.1.6: nbf and iat beyond our clock (+ skew) are refused; exp - now is capped at the
       // restriction's maxTokenLifetimeSeconds (24 h by default) + skew.
-      ["exp ten years ahead, iat a minute before exp, no nbf", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["exp two days ahead, iat an hour before exp", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 2 * DAY - 3600, exp: now() + 2 * DAY }), K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["iat in the future beyond skew", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 61 }), K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["nbf in the future just beyond skew", () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { nbf: now() + 61 }), K1)), 401, "TOKEN_NOT_YET_VALID"],
-      ["exp - now over the cap + skew, no iat", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 61 }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["exp ten years ahead, no iat", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + TEN_YEARS }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["RS256 with exp ten years ahead, iat a minute before exp", () => hlsKey(KID.rs, rs256({ alg: "RS256" }, { iss: ISS, aud: AUD, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, rsaA.keyPem)), 401, "TOKEN_CLAIM_INVALID"],
-      ["missing required content key identifier claim", () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["missing required claim (present-only)", () => hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "gold" }, K1)), 401, "TOKEN_CLAIM_INVALID"],
-      ["required claim with the wrong value", () => hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "silver", entitled: true }, K1)), 401, "TOKEN_CLAIM_INVALID"],
+      [
+        "exp ten years ahead, iat a minute before exp, no nbf",
+        () =>
+          hlsKey(
+            KID.hs,
+            hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, K1),
+          ),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "exp two days ahead, iat an hour before exp",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 2 * DAY - 3600, exp: now() + 2 * DAY }), K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "iat in the future beyond skew",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { iat: now() + 61 }), K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "nbf in the future just beyond skew",
+        () => hlsKey(KID.hs, hs256(H, claims(KID.hs, { nbf: now() + 61 }), K1)),
+        401,
+        "TOKEN_NOT_YET_VALID",
+      ],
+      [
+        "exp - now over the cap + skew, no iat",
+        () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + DAY + 61 }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "exp ten years ahead, no iat",
+        () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, exp: now() + TEN_YEARS }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "RS256 with exp ten years ahead, iat a minute before exp",
+        () =>
+          hlsKey(
+            KID.rs,
+            rs256(
+              { alg: "RS256" },
+              { iss: ISS, aud: AUD, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS },
+              rsaA.keyPem,
+            ),
+          ),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "missing required content key identifier claim",
+        () => hlsKey(KID.hs, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600 }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "missing required claim (present-only)",
+        () => hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "gold" }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "required claim with the wrong value",
+        () =>
+          hlsKey(KID.claims, hs256(H, { iss: ISS, aud: AUD, exp: now() + 600, tier: "silver", entitled: true }, K1)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
       ["KID mismatch", () => hlsKey(KID.hs2, hs256(H, claims(KID.hs), K1)), 403, "TOKEN_KID_MISMATCH"],
-      ["unknown crit", () => hlsKey(KID.hs, hs256({ ...H, crit: ["urn:example:unknown"], "urn:example:unknown": 1 }, claims(KID.hs), K1)), 401, "TOKEN_UNSUPPORTED"],
-      ["non-canonical base64url payload", () => {
-        const [h, p, s] = hs256(H, claims(KID.hs), K1).split(".");
-        return hlsKey(KID.hs, `${h}.${p}=.${s}`);
-      }, 401],
-      ["SWT with a bad MAC", () => hlsKey(KID.swt, swt({ [CKI]: KID.swt, Audience: AUD, ExpiresOn: String(now() + 600), Issuer: ISS }, KWRONG)), 401, "TOKEN_INVALID"],
-      ["SWT with a tampered claim", () => {
-        const t = swt({ [CKI]: KID.swt, Audience: AUD, ExpiresOn: String(now() + 600), Issuer: ISS }, K3);
-        return hlsKey(KID.swt, t.replace(/ExpiresOn=\d+/, `ExpiresOn=${now() + 99999}`));
-      }, 401, "TOKEN_INVALID"],
-      ["expired SWT", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() - 600), Issuer: ISS }, K3)), 401, "TOKEN_EXPIRED"],
-      ["SWT with ExpiresOn ten years ahead (over the cap)", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + TEN_YEARS), Issuer: ISS }, K3)), 401, "TOKEN_CLAIM_INVALID"],
-      ["SWT with ExpiresOn - now over the cap + skew", () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 61), Issuer: ISS }, K3)), 401, "TOKEN_CLAIM_INVALID"],
+      [
+        "unknown crit",
+        () =>
+          hlsKey(KID.hs, hs256({ ...H, crit: ["urn:example:unknown"], "urn:example:unknown": 1 }, claims(KID.hs), K1)),
+        401,
+        "TOKEN_UNSUPPORTED",
+      ],
+      [
+        "non-canonical base64url payload",
+        () => {
+          const [h, p, s] = hs256(H, claims(KID.hs), K1).split(".");
+          return hlsKey(KID.hs, `${h}.${p}=.${s}`);
+        },
+        401,
+      ],
+      [
+        "SWT with a bad MAC",
+        () =>
+          hlsKey(KID.swt, swt({ [CKI]: KID.swt, Audience: AUD, ExpiresOn: String(now() + 600), Issuer: ISS }, KWRONG)),
+        401,
+        "TOKEN_INVALID",
+      ],
+      [
+        "SWT with a tampered claim",
+        () => {
+          const t = swt({ [CKI]: KID.swt, Audience: AUD, ExpiresOn: String(now() + 600), Issuer: ISS }, K3);
+          return hlsKey(KID.swt, t.replace(/ExpiresOn=\d+/, `ExpiresOn=${now() + 99999}`));
+        },
+        401,
+        "TOKEN_INVALID",
+      ],
+      [
+        "expired SWT",
+        () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() - 600), Issuer: ISS }, K3)),
+        401,
+        "TOKEN_EXPIRED",
+      ],
+      [
+        "SWT with ExpiresOn ten years ahead (over the cap)",
+        () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + TEN_YEARS), Issuer: ISS }, K3)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
+      [
+        "SWT with ExpiresOn - now over the cap + skew",
+        () => hlsKey(KID.swt, swt({ Audience: AUD, ExpiresOn: String(now() + DAY + 61), Issuer: ISS }, K3)),
+        401,
+        "TOKEN_CLAIM_INVALID",
+      ],
       ["JWT to a SWT-only policy", () => hlsKey(KID.swt, hs256(H, claims(KID.swt), K3)), 401],
-      ["unreachable OpenID Connect discovery document", () => hlsKey(KID.oidcDown, rs256({ alg: "RS256" }, { iss: ISS, aud: AUD, exp: now() + 600 }, rsaA.keyPem)), 503, "OIDC_UNAVAILABLE"],
+      [
+        "unreachable OpenID Connect discovery document",
+        () => hlsKey(KID.oidcDown, rs256({ alg: "RS256" }, { iss: ISS, aud: AUD, exp: now() + 600 }, rsaA.keyPem)),
+        503,
+        "OIDC_UNAVAILABLE",
+      ],
       ["policy without a ClearKey option", () => hlsKey(KID.wv), 403, "KEY_NOT_AUTHORIZED"],
       ["KID governed by no policy", () => hlsKey(KID.none), 403, "KEY_NOT_AUTHORIZED"],
       ["malformed KID in the HLS path", () => hlsKey("not-a-kid"), 400, "KID_INVALID"],
-      ["malformed Authorization header", async () => {
-        const res = await fetch(`${srv.url}/hls/key/${KID.hs}`, { headers: { authorization: "Basic dXNlcjpwYXNz" } });
-        return { status: res.status, code: ((await res.json()) as any).error.code };
-      }, 401, "TOKEN_MALFORMED"],
+      [
+        "malformed Authorization header",
+        async () => {
+          const res = await fetch(`${srv.url}/hls/key/${KID.hs}`, { headers: { authorization: "Basic dXNlcjpwYXNz" } });
+          return { status: res.status, code: ((await res.json()) as any).error.code };
+        },
+        401,
+        "TOKEN_MALFORMED",
+      ],
     ];
     for (const [name, run, status, code] of cases) {
       it(`${name} -> ${status}${code ? ` ${code}` : ""}`, async () => {
@@ -272,7 +528,11 @@ describe("delivery routes over loopback", function () {
     }
 
     it("refuses the issue-14 token (exp ten years ahead, iat a minute before) on every route, with WWW-Authenticate and a clear message", async () => {
-      const t = hs256(H, { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS }, K1);
+      const t = hs256(
+        H,
+        { iss: ISS, aud: AUD, [CKI]: KID.hs, iat: now() + TEN_YEARS - 60, exp: now() + TEN_YEARS },
+        K1,
+      );
       const hls = await hlsKey(KID.hs, t);
       assert.equal(hls.status, 401);
       assert.match(hls.res.headers.get("www-authenticate") ?? "", /^Bearer/);
@@ -317,8 +577,19 @@ describe("delivery routes over loopback", function () {
       const t = hs256(H, claims(KID.hs), K1);
       assert.equal((await clearkey([], t, new TextEncoder().encode("{not json"))).status, 400);
       assert.equal((await clearkey([], t, new TextEncoder().encode(JSON.stringify({ kids: [] })))).status, 400);
-      assert.equal((await clearkey([], t, new TextEncoder().encode(JSON.stringify({ kids: [b64url(kidBytes(KID.hs))], type: "persistent-license" })))).status, 400);
-      const big = new TextEncoder().encode(JSON.stringify({ kids: [b64url(kidBytes(KID.hs))], pad: "x".repeat(70 * 1024) }));
+      assert.equal(
+        (
+          await clearkey(
+            [],
+            t,
+            new TextEncoder().encode(JSON.stringify({ kids: [b64url(kidBytes(KID.hs))], type: "persistent-license" })),
+          )
+        ).status,
+        400,
+      );
+      const big = new TextEncoder().encode(
+        JSON.stringify({ kids: [b64url(kidBytes(KID.hs))], pad: "x".repeat(70 * 1024) }),
+      );
       const r = await clearkey([], t, big);
       assert.equal(r.status, 413);
     });
@@ -335,7 +606,11 @@ describe("delivery routes over loopback", function () {
       }
       assert.equal((await hlsKey(KID.hs, t)).status, 200, "the HLS route answers from the same verification");
       const other = await hlsKey(KID.hs2, t);
-      assert.deepEqual([other.status, other.code], [403, "TOKEN_KID_MISMATCH"], "bound to one KID, asked for its sibling");
+      assert.deepEqual(
+        [other.status, other.code],
+        [403, "TOKEN_KID_MISMATCH"],
+        "bound to one KID, asked for its sibling",
+      );
       const both = await clearkey([kid, b64url(kidBytes(KID.hs2))], t);
       assert.equal(both.status, 403, "one bound KID among two is not enough");
       assert.equal((await hlsKey(KID.claims, t)).status, 401, "another policy's restriction never reuses it");
@@ -367,7 +642,11 @@ describe("delivery routes over loopback", function () {
       const last = alphabet.indexOf(s[42]!);
       const reenc = `${h}.${p}.${s.slice(0, 42)}${alphabet[last ^ 1]}`;
       assert.notEqual(reenc, t);
-      assert.deepEqual(Buffer.from(reenc.split(".")[2]!, "base64url"), Buffer.from(s, "base64url"), "same signature bytes");
+      assert.deepEqual(
+        Buffer.from(reenc.split(".")[2]!, "base64url"),
+        Buffer.from(s, "base64url"),
+        "same signature bytes",
+      );
       assert.equal((await hlsKey(KID.hs, t)).status, 200);
       const again = await hlsKey(KID.hs, reenc);
       assert.equal(again.status, 401);
@@ -390,7 +669,16 @@ describe("delivery routes over loopback", function () {
     const key = seed.contentKey(kidBytes(KID.hs));
     const all = srv.logs.join("\n") + err.body.toString();
     assert.ok(srv.logs.length >= 2);
-    for (const secret of [t, bad, t.split(".")[2]!, bad.split(".")[2]!, key.toString("hex"), key.toString("base64url"), key.toString("base64"), K1.toString("base64")]) {
+    for (const secret of [
+      t,
+      bad,
+      t.split(".")[2]!,
+      bad.split(".")[2]!,
+      key.toString("hex"),
+      key.toString("base64url"),
+      key.toString("base64"),
+      K1.toString("base64"),
+    ]) {
       assert.ok(!all.includes(secret), "a secret leaked into logs or the error body");
     }
     assert.equal(ok.status, 200);

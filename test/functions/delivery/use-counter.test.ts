@@ -27,21 +27,39 @@ describe("delivery with a full in-memory use counter (maxEntries 2)", function (
   this.timeout(30000);
   let srv: Server;
   const now = () => Math.floor(srv.clock.now / 1000);
-  const token = (extra: object, lifetime = 600) => hs256({ iss: ISS, aud: AUD, iat: now(), exp: now() + lifetime, jti: randomBytes(8).toString("hex"), ...extra });
+  const token = (extra: object, lifetime = 600) =>
+    hs256({ iss: ISS, aud: AUD, iat: now(), exp: now() + lifetime, jti: randomBytes(8).toString("hex"), ...extra });
   async function hlsKey(t: string) {
     const res = await fetch(`${srv.url}/hls/key/${KID}`, { headers: { authorization: `Bearer ${t}` } });
     const body = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, code: res.status === 200 ? undefined : (JSON.parse(body.toString()) as { error: { code: string } }).error.code, body: body.toString() };
+    return {
+      status: res.status,
+      code: res.status === 200 ? undefined : (JSON.parse(body.toString()) as { error: { code: string } }).error.code,
+      body: body.toString(),
+    };
   }
 
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), "keyplane-counter-"));
-    const restriction = { type: "Token", issuer: ISS, audience: AUD, tokenType: "Jwt", primaryVerificationKey: { type: "Symmetric", keyValue: K.toString("base64") } };
-    writeFileSync(join(dir, "policies.json"), JSON.stringify({
-      policies: [{ name: "p", options: [{ name: "ck", configuration: { type: "ClearKey" }, restriction }] }],
-      bindings: [{ policy: "p", kids: [KID] }],
-    }));
-    srv = await startDelivery({ policyFile: join(dir, "policies.json"), clockSkewSeconds: 60, useCounter: { type: "memory", maxEntries: 2 } });
+    const restriction = {
+      type: "Token",
+      issuer: ISS,
+      audience: AUD,
+      tokenType: "Jwt",
+      primaryVerificationKey: { type: "Symmetric", keyValue: K.toString("base64") },
+    };
+    writeFileSync(
+      join(dir, "policies.json"),
+      JSON.stringify({
+        policies: [{ name: "p", options: [{ name: "ck", configuration: { type: "ClearKey" }, restriction }] }],
+        bindings: [{ policy: "p", kids: [KID] }],
+      }),
+    );
+    srv = await startDelivery({
+      policyFile: join(dir, "policies.json"),
+      clockSkewSeconds: 60,
+      useCounter: { type: "memory", maxEntries: 2 },
+    });
   });
   after(() => srv?.close());
 
@@ -60,7 +78,9 @@ describe("delivery with a full in-memory use counter (maxEntries 2)", function (
       assert.deepEqual([r.status, r.code], [503, "USE_COUNTER_FULL"]);
       assert.ok(!r.body.includes(t) && !r.body.includes(t.split(".")[2]!), "no token material in the error body");
     }
-    const warned = srv.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === "request_failed" && l.code === "USE_COUNTER_FULL");
+    const warned = srv.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === "request_failed" && l.code === "USE_COUNTER_FULL");
     assert.equal(warned.length, flood.length, "each refusal is logged");
     assert.ok(warned.every((l) => l.level === "warn" && l.status === 503));
     for (const t of flood) assert.ok(!srv.logs.join("\n").includes(t.split(".")[2]!), "no token material in the logs");
@@ -78,7 +98,11 @@ describe("delivery with a full in-memory use counter (maxEntries 2)", function (
       srv.clock.now += 661_000;
       assert.equal((await hlsKey(later)).status, 200, "room reclaimed from expired entries");
       assert.deepEqual([(await hlsKey(later)).status, (await hlsKey(later)).code], [403, "TOKEN_USES_EXHAUSTED"]);
-      assert.deepEqual([(await hlsKey(exhausted)).status, (await hlsKey(exhausted)).code], [401, "TOKEN_EXPIRED"], "the old token expired with its entry");
+      assert.deepEqual(
+        [(await hlsKey(exhausted)).status, (await hlsKey(exhausted)).code],
+        [401, "TOKEN_EXPIRED"],
+        "the old token expired with its entry",
+      );
     } finally {
       srv.clock.now = saved;
     }

@@ -14,7 +14,10 @@ describe("drm/clearkey common PSSH", () => {
   });
 
   it("lists every KID big-endian, version 1, DataSize 0 (W3C EME common format)", () => {
-    const kids = [Buffer.from("0123456789abcdef0123456789abcdef", "hex"), Buffer.from("fedcba9876543210fedcba9876543210", "hex")];
+    const kids = [
+      Buffer.from("0123456789abcdef0123456789abcdef", "hex"),
+      Buffer.from("fedcba9876543210fedcba9876543210", "hex"),
+    ];
     const box = parsePssh(commonPssh(kids));
     assert.equal(box.version, 1);
     assert.equal(box.systemId, SYSTEM_IDS.w3cCommon);
@@ -23,7 +26,13 @@ describe("drm/clearkey common PSSH", () => {
   });
 
   it("refuses an empty KID list and bad KIDs", () => {
-    assert.throws(() => commonPssh([]), (e: unknown) => isKeyplaneError(e) && e.code === "PSSH_INVALID");
-    assert.throws(() => commonPssh([Buffer.alloc(4)]), (e: unknown) => isKeyplaneError(e) && e.code === "KID_INVALID");
+    assert.throws(
+      () => commonPssh([]),
+      (e: unknown) => isKeyplaneError(e) && e.code === "PSSH_INVALID",
+    );
+    assert.throws(
+      () => commonPssh([Buffer.alloc(4)]),
+      (e: unknown) => isKeyplaneError(e) && e.code === "KID_INVALID",
+    );
   });
 });

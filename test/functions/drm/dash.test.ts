@@ -14,7 +14,11 @@ const DASHIF = "https://dashif.org/CPS";
 const kid = Buffer.from("8ba94ade6eb9449db44fa5beefaf43b0", "hex");
 
 function parse(xml: string) {
-  const doc = new DOMParser({ onError: (l: string, m: string) => { throw new Error(`${l}: ${m}`); } }).parseFromString(xml, "text/xml");
+  const doc = new DOMParser({
+    onError: (l: string, m: string) => {
+      throw new Error(`${l}: ${m}`);
+    },
+  }).parseFromString(xml, "text/xml");
   return doc.documentElement!;
 }
 
@@ -49,7 +53,13 @@ describe("drm/dash ContentProtectionData (inner XML)", () => {
     const pro = playReadyObject(wrmHeader({ version: "4.0.0.0", keys: [{ kid, algid: "AESCTR" }] }));
     const pssh = playReadyPssh({ pro });
     const els = fragment(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
-    assert.deepEqual(els.map((e) => [e.namespaceURI, e.localName]), [[CENC, "pssh"], [MSPR, "pro"]]);
+    assert.deepEqual(
+      els.map((e) => [e.namespaceURI, e.localName]),
+      [
+        [CENC, "pssh"],
+        [MSPR, "pro"],
+      ],
+    );
     assert.equal(els[0]!.getAttribute("xmlns:cenc"), CENC);
     assert.equal(els[1]!.getAttribute("xmlns:mspr"), MSPR);
     assert.deepEqual(Buffer.from(els[0]!.textContent!, "base64"), pssh);
@@ -59,14 +69,20 @@ describe("drm/dash ContentProtectionData (inner XML)", () => {
   it("ClearKey: a standalone, escaped dashif:Laurl", () => {
     const url = "https://keys.example/clearkey?a=1&b=2";
     const els = fragment(contentProtectionDataXml({ systemId: DASHIF_CLEARKEY_SCHEME, laUrl: url }));
-    assert.deepEqual(els.map((e) => [e.namespaceURI, e.localName]), [[DASHIF, "Laurl"]]);
+    assert.deepEqual(
+      els.map((e) => [e.namespaceURI, e.localName]),
+      [[DASHIF, "Laurl"]],
+    );
     assert.equal(els[0]!.getAttribute("xmlns:dashif"), DASHIF);
     assert.equal(els[0]!.textContent, url);
   });
 
   it("refuses bad system ids, mspr:pro outside PlayReady, Laurl outside ClearKey, and empty data", () => {
     const bad = (o: Parameters<typeof contentProtectionDataXml>[0], code: string) =>
-      assert.throws(() => contentProtectionDataXml(o), (e: unknown) => isKeyplaneError(e) && e.code === code);
+      assert.throws(
+        () => contentProtectionDataXml(o),
+        (e: unknown) => isKeyplaneError(e) && e.code === code,
+      );
     bad({ systemId: "widevine", pssh: Buffer.alloc(32) }, "SYSTEM_ID_INVALID");
     bad({ systemId: SYSTEM_IDS.widevine, pro: Buffer.alloc(10) }, "CONTENT_PROTECTION_INVALID");
     bad({ systemId: SYSTEM_IDS.widevine, laUrl: "https://x/" }, "CONTENT_PROTECTION_INVALID");
@@ -114,8 +130,14 @@ describe("drm/dash ContentProtection", () => {
   });
 
   it("refuses bad system ids, mspr:pro outside PlayReady, and escapes values", () => {
-    assert.throws(() => contentProtectionXml({ systemId: "widevine" }), (e: unknown) => isKeyplaneError(e) && e.code === "SYSTEM_ID_INVALID");
-    assert.throws(() => contentProtectionXml({ systemId: SYSTEM_IDS.widevine, pro: Buffer.alloc(10) }), (e: unknown) => isKeyplaneError(e) && e.code === "CONTENT_PROTECTION_INVALID");
+    assert.throws(
+      () => contentProtectionXml({ systemId: "widevine" }),
+      (e: unknown) => isKeyplaneError(e) && e.code === "SYSTEM_ID_INVALID",
+    );
+    assert.throws(
+      () => contentProtectionXml({ systemId: SYSTEM_IDS.widevine, pro: Buffer.alloc(10) }),
+      (e: unknown) => isKeyplaneError(e) && e.code === "CONTENT_PROTECTION_INVALID",
+    );
     const el = parse(contentProtectionXml({ systemId: SYSTEM_IDS.widevine, value: 'a"<b>&' }));
     assert.equal(el.getAttribute("value"), 'a"<b>&');
   });

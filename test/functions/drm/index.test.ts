@@ -5,9 +5,26 @@ import * as drm from "../../../functions/drm";
 describe("drm/index", () => {
   it("re-exports the public API other areas import", () => {
     for (const name of [
-      "SYSTEM_IDS", "DASHIF_CLEARKEY_SCHEME", "drmSystemName", "buildPssh", "parsePssh", "widevinePsshData", "decodeWidevinePsshData",
-      "widevinePssh", "playReadyChecksum", "chooseHeaderVersion", "wrmHeader", "playReadyObject", "playReadyPssh", "parsePlayReadyObject",
-      "commonPssh", "extXKey", "extXSessionKey", "expandTemplate", "contentProtectionXml", "contentProtectionDataXml",
+      "SYSTEM_IDS",
+      "DASHIF_CLEARKEY_SCHEME",
+      "drmSystemName",
+      "buildPssh",
+      "parsePssh",
+      "widevinePsshData",
+      "decodeWidevinePsshData",
+      "widevinePssh",
+      "playReadyChecksum",
+      "chooseHeaderVersion",
+      "wrmHeader",
+      "playReadyObject",
+      "playReadyPssh",
+      "parsePlayReadyObject",
+      "commonPssh",
+      "extXKey",
+      "extXSessionKey",
+      "expandTemplate",
+      "contentProtectionXml",
+      "contentProtectionDataXml",
     ]) {
       assert.ok(name in drm && (drm as Record<string, unknown>)[name] !== undefined, name);
     }

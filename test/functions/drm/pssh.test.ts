@@ -7,7 +7,12 @@ import { buildPssh, parsePssh, parsePsshList, PSSH_MAX_BYTES } from "../../../fu
 import { widevinePssh } from "../../../functions/drm/widevine";
 import { SYSTEM_IDS } from "../../../functions/drm/systems";
 import { isKeyplaneError } from "../../../functions/errors";
-import { PSSH_BOX_CRATE_WIDEVINE_CENC, PSSH_BOX_CRATE_WIDEVINE_V1, WPT_COMMON_PSSH, WPT_MP4_BASIC } from "../../support/drm-vectors";
+import {
+  PSSH_BOX_CRATE_WIDEVINE_CENC,
+  PSSH_BOX_CRATE_WIDEVINE_V1,
+  WPT_COMMON_PSSH,
+  WPT_MP4_BASIC,
+} from "../../support/drm-vectors";
 
 const psshInvalid = (e: unknown) => isKeyplaneError(e) && e.code === "PSSH_INVALID" && e.status === 400;
 const hex = (s: string) => Buffer.from(s, "hex");
@@ -29,7 +34,10 @@ describe("drm/pssh", () => {
     const box = parsePssh(Buffer.from(PSSH_BOX_CRATE_WIDEVINE_V1.b64, "base64"));
     assert.equal(box.version, 1);
     assert.equal(box.systemId, SYSTEM_IDS.widevine);
-    assert.deepEqual(box.kids.map((k) => k.toString("hex")), [...PSSH_BOX_CRATE_WIDEVINE_V1.kidsHex]);
+    assert.deepEqual(
+      box.kids.map((k) => k.toString("hex")),
+      [...PSSH_BOX_CRATE_WIDEVINE_V1.kidsHex],
+    );
     assert.equal(box.data.length, 0x36);
   });
 
@@ -38,11 +46,19 @@ describe("drm/pssh", () => {
       const bytes = Buffer.from(b64, "base64");
       assert.deepEqual(buildPssh(parsePssh(bytes)), bytes);
     }
-    assert.equal(buildPssh(parsePssh(hex(PSSH_BOX_CRATE_WIDEVINE_CENC.hex))).toString("hex"), PSSH_BOX_CRATE_WIDEVINE_CENC.hex);
+    assert.equal(
+      buildPssh(parsePssh(hex(PSSH_BOX_CRATE_WIDEVINE_CENC.hex))).toString("hex"),
+      PSSH_BOX_CRATE_WIDEVINE_CENC.hex,
+    );
   });
 
   it("builds the W3C common PSSH exactly as the wpt helper writes it (apart from its size=0 placeholder)", () => {
-    const built = buildPssh({ version: 1, systemId: SYSTEM_IDS.w3cCommon, kids: [hex(WPT_COMMON_PSSH.kidHex)], data: Buffer.alloc(0) });
+    const built = buildPssh({
+      version: 1,
+      systemId: SYSTEM_IDS.w3cCommon,
+      kids: [hex(WPT_COMMON_PSSH.kidHex)],
+      data: Buffer.alloc(0),
+    });
     assert.equal(built.readUInt32BE(0), built.length);
     assert.equal(built.length, 52);
     assert.equal(built.subarray(4).toString("hex"), WPT_COMMON_PSSH.afterSizeHex);
@@ -67,11 +83,26 @@ describe("drm/pssh", () => {
   });
 
   it("refuses KIDs in a v0 box, bad KIDs, bad system ids", () => {
-    assert.throws(() => buildPssh({ version: 0, systemId: SYSTEM_IDS.widevine, kids: [Buffer.alloc(16)], data: Buffer.alloc(0) }), psshInvalid);
-    assert.throws(() => buildPssh({ version: 1, systemId: SYSTEM_IDS.widevine, kids: [Buffer.alloc(15)], data: Buffer.alloc(0) }), psshInvalid);
-    assert.throws(() => buildPssh({ version: 1, systemId: "not-a-uuid", kids: [], data: Buffer.alloc(0) }), psshInvalid);
-    assert.throws(() => buildPssh({ version: 2 as 0, systemId: SYSTEM_IDS.widevine, kids: [], data: Buffer.alloc(0) }), psshInvalid);
-    assert.throws(() => buildPssh({ version: 0, systemId: SYSTEM_IDS.widevine, kids: [], data: Buffer.alloc(PSSH_MAX_BYTES) }), psshInvalid);
+    assert.throws(
+      () => buildPssh({ version: 0, systemId: SYSTEM_IDS.widevine, kids: [Buffer.alloc(16)], data: Buffer.alloc(0) }),
+      psshInvalid,
+    );
+    assert.throws(
+      () => buildPssh({ version: 1, systemId: SYSTEM_IDS.widevine, kids: [Buffer.alloc(15)], data: Buffer.alloc(0) }),
+      psshInvalid,
+    );
+    assert.throws(
+      () => buildPssh({ version: 1, systemId: "not-a-uuid", kids: [], data: Buffer.alloc(0) }),
+      psshInvalid,
+    );
+    assert.throws(
+      () => buildPssh({ version: 2 as 0, systemId: SYSTEM_IDS.widevine, kids: [], data: Buffer.alloc(0) }),
+      psshInvalid,
+    );
+    assert.throws(
+      () => buildPssh({ version: 0, systemId: SYSTEM_IDS.widevine, kids: [], data: Buffer.alloc(PSSH_MAX_BYTES) }),
+      psshInvalid,
+    );
   });
 
   it("refuses malformed input with PSSH_INVALID", () => {
@@ -81,14 +112,46 @@ describe("drm/pssh", () => {
       good.subarray(0, 20), // truncated header
       good.subarray(0, good.length - 1), // size larger than buffer
       Buffer.concat([good, Buffer.from([0])]), // trailing byte
-      (() => { const b = Buffer.from(good); b.write("moov", 4, "latin1"); return b; })(),
-      (() => { const b = Buffer.from(good); b.writeUInt8(2, 8); return b; })(), // version 2
-      (() => { const b = Buffer.from(good); b.writeUInt8(1, 11); return b; })(), // flags != 0
-      (() => { const b = Buffer.from(good); b.writeUInt32BE(0xffffffff, 28); return b; })(), // KID count overflow
-      (() => { const b = Buffer.from(good); b.writeUInt32BE(4, 28); return b; })(), // KID count eats DataSize
-      (() => { const b = Buffer.from(good); b.writeUInt32BE(0x37, 28 + 4 + 48); return b; })(), // DataSize mismatch
-      (() => { const b = Buffer.from(good); b.writeUInt32BE(1, 0); return b; })(), // 64-bit size
-      (() => { const b = Buffer.from(good); b.writeUInt32BE(0, 0); return b; })(), // size 0
+      (() => {
+        const b = Buffer.from(good);
+        b.write("moov", 4, "latin1");
+        return b;
+      })(),
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt8(2, 8);
+        return b;
+      })(), // version 2
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt8(1, 11);
+        return b;
+      })(), // flags != 0
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt32BE(0xffffffff, 28);
+        return b;
+      })(), // KID count overflow
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt32BE(4, 28);
+        return b;
+      })(), // KID count eats DataSize
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt32BE(0x37, 28 + 4 + 48);
+        return b;
+      })(), // DataSize mismatch
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt32BE(1, 0);
+        return b;
+      })(), // 64-bit size
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt32BE(0, 0);
+        return b;
+      })(), // size 0
     ];
     for (const c of cases) assert.throws(() => parsePssh(c), psshInvalid, `accepted ${c.toString("hex").slice(0, 80)}`);
   });
@@ -101,7 +164,9 @@ describe("drm/pssh", () => {
 });
 
 /** Reads pssh boxes with mp4box.js (an independent ISO-BMFF parser) by wrapping them in ftyp + moov. */
-function psshViaMp4box(boxes: Buffer[]): { system_id: string; version: number; kid: string[]; protection_data?: Uint8Array }[] {
+function psshViaMp4box(
+  boxes: Buffer[],
+): { system_id: string; version: number; kid: string[]; protection_data?: Uint8Array }[] {
   const body = Buffer.concat(boxes);
   const moov = Buffer.alloc(8);
   moov.writeUInt32BE(8 + body.length, 0);
@@ -109,7 +174,9 @@ function psshViaMp4box(boxes: Buffer[]): { system_id: string; version: number; k
   const ftyp = Buffer.from("00000010667479706973366d00000000", "hex"); // 'ftyp' 'iso6' minor 0
   const all = Buffer.concat([ftyp, moov, body]);
   const file = createFile();
-  file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer, 0));
+  file.appendBuffer(
+    MP4BoxBuffer.fromArrayBuffer(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer, 0),
+  );
   file.flush();
   return (file as unknown as { moov: { psshs: never[] } }).moov.psshs;
 }
@@ -118,8 +185,21 @@ describe("drm/pssh interop with mp4box.js", () => {
   it("mp4box reads our Widevine, PlayReady and common boxes with the same system ids, versions, KIDs and data", () => {
     const k1 = hex("9eb4050de44b4802932e27d75083e266");
     const k2 = hex("0123456789abcdef0123456789abcdef");
-    const pro = playReadyObject(wrmHeader({ version: "4.2.0.0", keys: [{ kid: k1, algid: "AESCTR" }, { kid: k2, algid: "AESCTR" }] }));
-    const ours = [widevinePssh({ kids: [k1, k2] }), widevinePssh({ kids: [k1], boxVersion: 1 }), playReadyPssh({ pro, kids: [k1, k2] }), commonPssh([k1, k2])];
+    const pro = playReadyObject(
+      wrmHeader({
+        version: "4.2.0.0",
+        keys: [
+          { kid: k1, algid: "AESCTR" },
+          { kid: k2, algid: "AESCTR" },
+        ],
+      }),
+    );
+    const ours = [
+      widevinePssh({ kids: [k1, k2] }),
+      widevinePssh({ kids: [k1], boxVersion: 1 }),
+      playReadyPssh({ pro, kids: [k1, k2] }),
+      commonPssh([k1, k2]),
+    ];
     const theirs = psshViaMp4box(ours);
     assert.equal(theirs.length, ours.length);
     ours.forEach((bytes, i) => {
@@ -127,7 +207,10 @@ describe("drm/pssh interop with mp4box.js", () => {
       const t = theirs[i]!;
       assert.equal(t.system_id, mine.systemId.replace(/-/g, ""));
       assert.equal(t.version, mine.version);
-      assert.deepEqual(t.kid, mine.kids.map((k) => k.toString("hex")));
+      assert.deepEqual(
+        t.kid,
+        mine.kids.map((k) => k.toString("hex")),
+      );
       assert.deepEqual(Buffer.from(t.protection_data ?? new Uint8Array()), mine.data);
     });
     assert.deepEqual(Buffer.from(theirs[2]!.protection_data!), pro);

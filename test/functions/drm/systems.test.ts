@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { DASHIF_CLEARKEY_SCHEME, drmSystemName, normalizeSystemId, SYSTEM_IDS, systemIdBytes } from "../../../functions/drm/systems";
+import {
+  DASHIF_CLEARKEY_SCHEME,
+  drmSystemName,
+  normalizeSystemId,
+  SYSTEM_IDS,
+  systemIdBytes,
+} from "../../../functions/drm/systems";
 
 describe("drm/systems", () => {
   it("carries the registered system ids (DASH-IF identifier registry, W3C EME, AWS SPEKE docs)", () => {

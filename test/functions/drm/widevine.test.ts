@@ -22,7 +22,10 @@ const WidevinePsshData = new protobuf.Type("WidevinePsshData")
 new protobuf.Root().define("t").add(WidevinePsshData);
 
 function decodeIndependently(data: Uint8Array): Record<string, unknown> {
-  return WidevinePsshData.toObject(WidevinePsshData.decode(data), { bytes: String, defaults: false }) as Record<string, unknown>;
+  return WidevinePsshData.toObject(WidevinePsshData.decode(data), { bytes: String, defaults: false }) as Record<
+    string,
+    unknown
+  >;
 }
 
 const hex = (s: string) => Buffer.from(s, "hex");
@@ -31,13 +34,19 @@ describe("drm/widevine", () => {
   it("decodes the W3C wpt 'mp4-basic' Widevine PSSH to the published KID and fields", () => {
     const [wv] = parsePsshList(Buffer.from(WPT_MP4_BASIC.initDataB64, "base64"));
     const d = decodeWidevinePsshData(wv!.data);
-    assert.deepEqual(d.kids.map((k) => k.toString("hex")), [WPT_MP4_BASIC.kidHex]);
+    assert.deepEqual(
+      d.kids.map((k) => k.toString("hex")),
+      [WPT_MP4_BASIC.kidHex],
+    );
     assert.equal(d.algorithm, 1);
     assert.equal(d.provider, WPT_MP4_BASIC.widevineProvider);
     assert.equal(d.contentId?.toString("latin1"), WPT_MP4_BASIC.widevineContentId);
     assert.equal(d.policy, WPT_MP4_BASIC.widevinePolicy);
     const ind = decodeIndependently(wv!.data);
-    assert.deepEqual((ind.keyId as string[]).map((k) => Buffer.from(k, "base64").toString("hex")), [WPT_MP4_BASIC.kidHex]);
+    assert.deepEqual(
+      (ind.keyId as string[]).map((k) => Buffer.from(k, "base64").toString("hex")),
+      [WPT_MP4_BASIC.kidHex],
+    );
   });
 
   it("reproduces the W3C wpt 'mp4-basic' Widevine PSSH byte for byte from its fields", () => {
@@ -64,7 +73,12 @@ describe("drm/widevine", () => {
   });
 
   it("writes cbcs as 0x63626373 (DOMAIN.md) and the independent decoder agrees", () => {
-    const data = widevinePsshData({ kids: [hex(WPT_MP4_BASIC.kidHex)], protectionScheme: "cbcs", cryptoPeriodIndex: 7, contentId: Buffer.from("movie-1") });
+    const data = widevinePsshData({
+      kids: [hex(WPT_MP4_BASIC.kidHex)],
+      protectionScheme: "cbcs",
+      cryptoPeriodIndex: 7,
+      contentId: Buffer.from("movie-1"),
+    });
     const ind = decodeIndependently(data);
     assert.equal(ind.protectionScheme, 0x63626373);
     assert.equal(ind.cryptoPeriodIndex, 7);
@@ -88,7 +102,10 @@ describe("drm/widevine", () => {
     assert.equal(box.systemId, SYSTEM_IDS.widevine);
     assert.deepEqual(box.kids, []);
     const ind = decodeIndependently(box.data);
-    assert.deepEqual((ind.keyId as string[]).map((k) => Buffer.from(k, "base64")), kids);
+    assert.deepEqual(
+      (ind.keyId as string[]).map((k) => Buffer.from(k, "base64")),
+      kids,
+    );
     assert.equal(ind.provider, "keyplane");
   });
 
@@ -105,9 +122,14 @@ describe("drm/widevine", () => {
 
   it("the hand-written wire encoding is byte for byte what protobufjs encodes from the published WidevinePsshData", () => {
     // Second implementation: protobufjs over Shaka Packager's widevine_pssh_data.proto (field numbers as published).
-    const t = protobuf.parse(`syntax = "proto2"; message WidevinePsshData { optional uint32 algorithm = 1; repeated bytes key_id = 2;
+    const t = protobuf
+      .parse(
+        `syntax = "proto2"; message WidevinePsshData { optional uint32 algorithm = 1; repeated bytes key_id = 2;
       optional string provider = 3; optional bytes content_id = 4; optional string policy = 6; optional uint32 crypto_period_index = 7;
-      optional uint32 protection_scheme = 9; }`, { keepCase: true }).root.lookupType("WidevinePsshData");
+      optional uint32 protection_scheme = 9; }`,
+        { keepCase: true },
+      )
+      .root.lookupType("WidevinePsshData");
     const schemes = ["cenc", "cbcs", "cens", "cbc1"] as const;
     for (let i = 0; i < 400; i++) {
       const kids = Array.from({ length: 1 + (i % 5) }, () => randomBytes(16));
@@ -116,15 +138,28 @@ describe("drm/widevine", () => {
       const protectionScheme = i % 4 === 0 ? schemes[(i / 4) % 4] : undefined;
       const cryptoPeriodIndex = i % 5 === 0 ? (i * 2654435761) >>> 0 : undefined;
       const policy = i % 11 === 0 ? `policy-${i}` : undefined;
-      const ours = widevinePsshData({ kids, provider, contentId, protectionScheme, cryptoPeriodIndex, policy, ...(i % 7 === 0 ? { algorithm: "AESCTR" as const } : {}) });
+      const ours = widevinePsshData({
+        kids,
+        provider,
+        contentId,
+        protectionScheme,
+        cryptoPeriodIndex,
+        policy,
+        ...(i % 7 === 0 ? { algorithm: "AESCTR" as const } : {}),
+      });
       const msg: Record<string, unknown> = { key_id: kids };
       if (i % 7 === 0) msg.algorithm = 1;
       if (provider !== undefined) msg.provider = provider;
       if (contentId !== undefined) msg.content_id = contentId;
       if (policy !== undefined) msg.policy = policy;
       if (cryptoPeriodIndex !== undefined) msg.crypto_period_index = cryptoPeriodIndex;
-      if (protectionScheme !== undefined) msg.protection_scheme = Buffer.from(protectionScheme, "latin1").readUInt32BE(0);
-      assert.equal(ours.toString("hex"), Buffer.from(t.encode(t.fromObject(msg)).finish()).toString("hex"), `case ${i}`);
+      if (protectionScheme !== undefined)
+        msg.protection_scheme = Buffer.from(protectionScheme, "latin1").readUInt32BE(0);
+      assert.equal(
+        ours.toString("hex"),
+        Buffer.from(t.encode(t.fromObject(msg)).finish()).toString("hex"),
+        `case ${i}`,
+      );
     }
   });
 });

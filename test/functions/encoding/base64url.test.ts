@@ -10,7 +10,8 @@ describe("encoding/base64url: canonical decoding", () => {
   });
 
   it("refuses padding, the standard alphabet, impossible lengths and non-zero unused bits", () => {
-    for (const s of ["Zm9vYg==", "+/8", "Zm9vY", "Zm9vYh", "a b"]) assert.equal(decodeCanonicalBase64url(s), undefined, s);
+    for (const s of ["Zm9vYg==", "+/8", "Zm9vY", "Zm9vYh", "a b"])
+      assert.equal(decodeCanonicalBase64url(s), undefined, s);
     assert.equal(isCanonicalBase64url("Zm9vYh"), false, "'h' carries unused bits: same bytes as 'g', refused");
     assert.equal(isCanonicalBase64url("Zm9vYg"), true);
   });

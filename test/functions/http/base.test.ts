@@ -25,9 +25,15 @@ describe("base app", () => {
     app.get("/json", (c) => replyJson(c, { a: 1 }, 201, { "Cache-Control": "no-store" }));
     app.get("/hono", (c) => c.json({ via: "hono" }));
     app.get("/immutable", async () => fetch(`${server.url}/fast`)); // a proxied answer: fetch responses have immutable headers
-    app.get("/token-refused", () => { throw tokenError("TOKEN_EXPIRED", "Token has expired"); });
-    app.get("/other-401", () => { throw new KeyplaneError("OTHER", "not a bearer token problem", { status: 401 }); });
-    app.get("/boom", () => { throw new Error("secret detail"); });
+    app.get("/token-refused", () => {
+      throw tokenError("TOKEN_EXPIRED", "Token has expired");
+    });
+    app.get("/other-401", () => {
+      throw new KeyplaneError("OTHER", "not a bearer token problem", { status: 401 });
+    });
+    app.get("/boom", () => {
+      throw new Error("secret detail");
+    });
     app.post("/echo", async (c) => reply(c, await c.req.text(), 200, {}));
     server = await listen(app);
   });
@@ -35,8 +41,14 @@ describe("base app", () => {
 
   it("every response carries X-Request-Id: reply(), hono's c.json, errors, 404, 413 and immutable proxied responses", async () => {
     for (const [path, init, status] of [
-      ["/fast", {}, 200], ["/json", {}, 201], ["/hono", {}, 200], ["/immutable", {}, 200], ["/token-refused", {}, 401],
-      ["/boom", {}, 500], ["/nowhere", {}, 404], ["/echo", { method: "POST", body: "x".repeat(2048) }, 413],
+      ["/fast", {}, 200],
+      ["/json", {}, 201],
+      ["/hono", {}, 200],
+      ["/immutable", {}, 200],
+      ["/token-refused", {}, 401],
+      ["/boom", {}, 500],
+      ["/nowhere", {}, 404],
+      ["/echo", { method: "POST", body: "x".repeat(2048) }, 413],
     ] as const) {
       const res = await fetch(`${server.url}${path}`, init);
       await res.arrayBuffer();

@@ -2,10 +2,14 @@ import { strict as assert } from "node:assert";
 import { KeyplaneError } from "../../../functions/errors";
 import { declaredLengthExceeds, readBodyCapped, readStreamCapped } from "../../../functions/http/body";
 
-const code = (c: string, status?: number) => (e: unknown) => e instanceof KeyplaneError && e.code === c && (status === undefined || e.status === status);
+const code = (c: string, status?: number) => (e: unknown) =>
+  e instanceof KeyplaneError && e.code === c && (status === undefined || e.status === status);
 
 /** A body streamed in chunks with no Content-Length; counts how many chunks were pulled. */
-function chunked(chunks: number, size: number): { stream: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
+function chunked(
+  chunks: number,
+  size: number,
+): { stream: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
   let n = 0;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -14,7 +18,9 @@ function chunked(chunks: number, size: number): { stream: ReadableStream<Uint8Ar
       n++;
       controller.enqueue(new Uint8Array(size).fill(n));
     },
-    cancel() { cancelled = true; },
+    cancel() {
+      cancelled = true;
+    },
   });
   return { stream, pulled: () => n, cancelled: () => cancelled };
 }
@@ -46,7 +52,10 @@ describe("http/body: readBodyCapped", () => {
 
   it("takes the caller's error", async () => {
     const req = new Request("http://x/", { method: "POST", body: "x".repeat(5) });
-    await assert.rejects(readBodyCapped(req, 4, { tooLarge: (max) => new KeyplaneError("MINE", `over ${max}`, { status: 413 }) }), code("MINE", 413));
+    await assert.rejects(
+      readBodyCapped(req, 4, { tooLarge: (max) => new KeyplaneError("MINE", `over ${max}`, { status: 413 }) }),
+      code("MINE", 413),
+    );
   });
 
   it("declaredLengthExceeds: only plain decimal numbers count", () => {

@@ -10,7 +10,11 @@ const PLAYER = "https://player.example.com";
 const OTHER = "https://evil.example.net";
 
 function ctx(): KeyplaneContext {
-  return { seed: () => Promise.reject(new Error("no seed in this test")), logger: createLogger({ sink: () => undefined }), now: Date.now };
+  return {
+    seed: () => Promise.reject(new Error("no seed in this test")),
+    logger: createLogger({ sink: () => undefined }),
+    now: Date.now,
+  };
 }
 
 async function serveWith(config: Parameters<typeof cors>[0]): Promise<Listening> {
@@ -18,8 +22,14 @@ async function serveWith(config: Parameters<typeof cors>[0]): Promise<Listening>
   app.use("*", cors(config));
   app.get("/thing", (c) => c.json({ ok: true }));
   app.post("/thing", (c) => c.json({ ok: true }));
-  app.post("/fails", () => { throw new KeyplaneError("TOKEN_MISSING", "No token", { status: 401 }); });
-  app.get("/varied", (c) => { c.header("Vary", "Accept-Encoding"); c.header("Access-Control-Allow-Credentials", "true"); return c.text("x"); });
+  app.post("/fails", () => {
+    throw new KeyplaneError("TOKEN_MISSING", "No token", { status: 401 });
+  });
+  app.get("/varied", (c) => {
+    c.header("Vary", "Accept-Encoding");
+    c.header("Access-Control-Allow-Credentials", "true");
+    return c.text("x");
+  });
   return listen(app);
 }
 
@@ -30,12 +40,21 @@ function preflight(url: string, origin: string, method: string, headers?: string
 }
 
 function varyOf(res: Response): string[] {
-  return (res.headers.get("vary") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return (res.headers.get("vary") ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 describe("http/cors", () => {
   let srv: Listening;
-  before(async () => { srv = await serveWith({ allowOrigins: [PLAYER, "http://localhost:8080"], allowHeaders: ["X-Custom"], maxAgeSeconds: 120 }); });
+  before(async () => {
+    srv = await serveWith({
+      allowOrigins: [PLAYER, "http://localhost:8080"],
+      allowHeaders: ["X-Custom"],
+      maxAgeSeconds: 120,
+    });
+  });
   after(() => srv.close());
 
   it("answers an allowed preflight with 204, the origin, methods, Authorization and Content-Type", async () => {
@@ -44,7 +63,10 @@ describe("http/cors", () => {
     assert.equal(res.headers.get("access-control-allow-origin"), PLAYER);
     const methods = (res.headers.get("access-control-allow-methods") ?? "").split(",").map((s) => s.trim());
     assert.ok(methods.includes("POST") && methods.includes("GET"));
-    const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(",").map((s) => s.trim());
+    const allowed = (res.headers.get("access-control-allow-headers") ?? "")
+      .toLowerCase()
+      .split(",")
+      .map((s) => s.trim());
     assert.ok(allowed.includes("authorization"));
     assert.ok(allowed.includes("content-type"));
     assert.ok(allowed.includes("x-custom"));
@@ -64,7 +86,14 @@ describe("http/cors", () => {
   });
 
   it("compares origins exactly (no suffix, prefix, case or trailing-slash tricks)", async () => {
-    for (const o of [`${PLAYER}.evil.net`, "https://xplayer.example.com", "HTTPS://PLAYER.EXAMPLE.COM", `${PLAYER}/`, "http://player.example.com", "null"]) {
+    for (const o of [
+      `${PLAYER}.evil.net`,
+      "https://xplayer.example.com",
+      "HTTPS://PLAYER.EXAMPLE.COM",
+      `${PLAYER}/`,
+      "http://player.example.com",
+      "null",
+    ]) {
       const res = await preflight(`${srv.url}/thing`, o, "GET");
       assert.equal(res.status, 403, o);
       assert.equal(res.headers.get("access-control-allow-origin"), null, o);
@@ -141,7 +170,11 @@ describe("http/cors", () => {
       { allowOrigins: [PLAYER], maxAgeSeconds: -1 },
     ];
     for (const cfg of bad) {
-      assert.throws(() => cors(cfg), (e: unknown) => e instanceof KeyplaneError && e.code === "CORS_CONFIG_INVALID", JSON.stringify(cfg));
+      assert.throws(
+        () => cors(cfg),
+        (e: unknown) => e instanceof KeyplaneError && e.code === "CORS_CONFIG_INVALID",
+        JSON.stringify(cfg),
+      );
     }
   });
 });

@@ -17,11 +17,13 @@ const NAMES = ["authorization", "x-thing", "x-missing", "content-type", "x-mixed
 
 function app() {
   const a = createBaseApp(staticContext(KeySeed.generate(), { logger: createLogger({ level: "error" }) }));
-  a.get("/h", (c) => replyJson(c, {
-    onNode: nodeIncoming(c.env) !== undefined,
-    ours: Object.fromEntries(NAMES.map((n) => [n, requestHeader(c, n) ?? null])),
-    hono: Object.fromEntries(NAMES.map((n) => [n, c.req.header(n) ?? null])),
-  }));
+  a.get("/h", (c) =>
+    replyJson(c, {
+      onNode: nodeIncoming(c.env) !== undefined,
+      ours: Object.fromEntries(NAMES.map((n) => [n, requestHeader(c, n) ?? null])),
+      hono: Object.fromEntries(NAMES.map((n) => [n, c.req.header(n) ?? null])),
+    }),
+  );
   return a;
 }
 
@@ -39,11 +41,18 @@ function get(url: string, headers: Record<string, string | string[]>): Promise<a
 
 describe("http/incoming: request headers from node's IncomingMessage", () => {
   let server: Listening;
-  before(async () => { server = await listen(app()); });
+  before(async () => {
+    server = await listen(app());
+  });
   after(() => server.close());
 
   it("answers exactly what hono's web Headers view answers, for single, repeated, missing and mixed-case headers", async () => {
-    const r = await get(server.url, { Authorization: "Bearer abc.def.ghi", "x-thing": ["one", "two"], "Content-Type": "text/plain", "X-MiXeD": " spaced value " });
+    const r = await get(server.url, {
+      Authorization: "Bearer abc.def.ghi",
+      "x-thing": ["one", "two"],
+      "Content-Type": "text/plain",
+      "X-MiXeD": " spaced value ",
+    });
     assert.equal(r.onNode, true, "served by the node:http adapter");
     assert.deepEqual(r.ours, r.hono);
     assert.equal(r.ours["x-thing"], "one, two", "repeated headers joined as fetch joins them");

@@ -17,17 +17,26 @@ import { KeyplaneError } from "../../../functions/errors";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
 
-interface Sent { status: number; body: string }
+interface Sent {
+  status: number;
+  body: string;
+}
 
 /** Sends `chunks` as a chunked upload (no Content-Length), pausing between chunks, and collects the answer. */
 function upload(url: string, chunks: Buffer[], headers: Record<string, string> = {}): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/octet-stream", ...headers } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8") }));
-    });
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
+    const req = request(
+      url,
+      { method: "POST", headers: { "content-type": "application/octet-stream", ...headers } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (d: Buffer) => parts.push(d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8") }));
+      },
+    );
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e),
+    );
     let i = 0;
     const next = () => {
       if (i === chunks.length) return void req.end();
@@ -39,15 +48,21 @@ function upload(url: string, chunks: Buffer[], headers: Record<string, string> =
 }
 
 /** Marks a promise's rejection as handled now (it is asserted later). */
-const quiet = <T>(p: Promise<T>): Promise<T> => { p.catch(() => undefined); return p; };
-const code = (c: string, status: number) => (e: unknown) => e instanceof KeyplaneError && e.code === c && e.status === status;
+const quiet = <T>(p: Promise<T>): Promise<T> => {
+  p.catch(() => undefined);
+  return p;
+};
+const code = (c: string, status: number) => (e: unknown) =>
+  e instanceof KeyplaneError && e.code === c && e.status === status;
 
 describe("http/body: readRequestBody over node's IncomingMessage", () => {
   let server: Listening;
   let lastRead: { bytes: number; sha: string } | undefined;
 
   before(async () => {
-    const app = createBaseApp(staticContext(KeySeed.generate(), { logger: createLogger({ level: "error" }) }), { maxBodyBytes: 4096 });
+    const app = createBaseApp(staticContext(KeySeed.generate(), { logger: createLogger({ level: "error" }) }), {
+      maxBodyBytes: 4096,
+    });
     app.post("/small", async (c) => {
       const b = await readRequestBody(c, 1000);
       lastRead = { bytes: b.length, sha: createHash("sha256").update(b).digest("hex") };
@@ -87,7 +102,10 @@ describe("http/body: readRequestBody over node's IncomingMessage", () => {
   });
 
   it("keeps serving after refusing an upload mid-stream", async () => {
-    const r = await upload(`${server.url}/small`, Array.from({ length: 20 }, () => Buffer.alloc(500)));
+    const r = await upload(
+      `${server.url}/small`,
+      Array.from({ length: 20 }, () => Buffer.alloc(500)),
+    );
     assert.equal(r.status, 413);
     const after = await fetch(`${server.url}/small`, { method: "POST", body: "hello" });
     assert.equal(after.status, 200);
@@ -97,20 +115,34 @@ describe("http/body: readRequestBody over node's IncomingMessage", () => {
 
 describe("http/body: readIncomingCapped", () => {
   /** A node:http server whose handler hands each request to `onRequest`. */
-  async function serveRaw(onRequest: (req: IncomingMessage) => void): Promise<{ port: number; close: () => Promise<void> }> {
+  async function serveRaw(
+    onRequest: (req: IncomingMessage) => void,
+  ): Promise<{ port: number; close: () => Promise<void> }> {
     const s = createServer((req, res) => {
       onRequest(req);
       req.on("close", () => res.destroy());
     });
     await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); }) };
+    return {
+      port: (s.address() as AddressInfo).port,
+      close: () =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(() => r());
+        }),
+    };
   }
 
   it("a client that disconnects mid-body gets BODY_UNREADABLE (400), not a read that never settles", async () => {
     let result: Promise<Buffer> | undefined;
     let arrived!: () => void;
-    const seen = new Promise<void>((r) => { arrived = r; });
-    const srv = await serveRaw((req) => { result = quiet(readIncomingCapped(req, 1 << 20)); arrived(); });
+    const seen = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const srv = await serveRaw((req) => {
+      result = quiet(readIncomingCapped(req, 1 << 20));
+      arrived();
+    });
     try {
       const req = request({ port: srv.port, host: "127.0.0.1", method: "POST", headers: { "content-length": "1000" } });
       req.on("error", () => undefined);
@@ -127,7 +159,9 @@ describe("http/body: readIncomingCapped", () => {
     let result: Promise<Buffer> | undefined;
     const srv = await serveRaw((req) => {
       req.once("data", () => undefined);
-      req.once("end", () => { result = quiet(readIncomingCapped(req, 100)); });
+      req.once("end", () => {
+        result = quiet(readIncomingCapped(req, 100));
+      });
     });
     try {
       await new Promise<void>((resolve) => {
@@ -150,7 +184,13 @@ describe("http/body: readRequestBody on a web Request (app.request, Lambda)", ()
   it("reads the body and counts a streamed one with no Content-Length", async () => {
     const ok = await app.request("/small", { method: "POST", body: "0123456789" });
     assert.equal(await ok.text(), "10");
-    const stream = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(new Uint8Array(8)); c.enqueue(new Uint8Array(8)); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(8));
+        c.enqueue(new Uint8Array(8));
+        c.close();
+      },
+    });
     const over = await app.request("/small", { method: "POST", body: stream, duplex: "half" } as RequestInit);
     assert.equal(over.status, 413);
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import {
-  kidFromUuid, kidFromHex, kidFromBase64url, parseKid, kidToUuid, kidToBase64url, swapGuidEndianness,
+  kidFromUuid,
+  kidFromHex,
+  kidFromBase64url,
+  parseKid,
+  kidToUuid,
+  kidToBase64url,
+  swapGuidEndianness,
 } from "../../../functions/keys/kid";
 import { KeyplaneError } from "../../../functions/errors";
 
@@ -25,9 +31,20 @@ describe("keys/kid", () => {
     assert.deepEqual(swapGuidEndianness(le), kidFromUuid("01020304-0506-0708-090a-0b0c0d0e0f10"));
   });
 
-  for (const bad of ["", "not-a-kid", "ad13f9ea-2be6-98b8-75f5-04a8e3ccea6", "ad13f9ea2be698b875f504a8e3ccea6g", "rRP56ivmmLh19QSo48zqZB", "rRP56ivmmLh19QSo48zqZA==", "rRP56ivmmLh19QSo48zq+A"]) {
+  for (const bad of [
+    "",
+    "not-a-kid",
+    "ad13f9ea-2be6-98b8-75f5-04a8e3ccea6",
+    "ad13f9ea2be698b875f504a8e3ccea6g",
+    "rRP56ivmmLh19QSo48zqZB",
+    "rRP56ivmmLh19QSo48zqZA==",
+    "rRP56ivmmLh19QSo48zq+A",
+  ]) {
     it(`refuses ${JSON.stringify(bad)} with KID_INVALID`, () => {
-      assert.throws(() => parseKid(bad), (e: unknown) => e instanceof KeyplaneError && e.code === "KID_INVALID" && e.status === 400);
+      assert.throws(
+        () => parseKid(bad),
+        (e: unknown) => e instanceof KeyplaneError && e.code === "KID_INVALID" && e.status === 400,
+      );
     });
   }
 });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localSeed, seedFromDataDir, seedFromSecret, lambdaSeed, KEY_SEED_FILE } from "../../../functions/keys/seed-source";
+import {
+  localSeed,
+  seedFromDataDir,
+  seedFromSecret,
+  lambdaSeed,
+  KEY_SEED_FILE,
+} from "../../../functions/keys/seed-source";
 import { KeySeed } from "../../../functions/keys/seed";
 import { kidFromUuid } from "../../../functions/keys/kid";
 import { KeyplaneError } from "../../../functions/errors";
@@ -14,7 +20,9 @@ const KID = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");
 
 describe("keys/seed-source", () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "kp-seed-")); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "kp-seed-"));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("generates a 0600 seed file in a 0700 directory on first start and reuses it afterwards", () => {
@@ -40,24 +48,39 @@ describe("keys/seed-source", () => {
 
   it("refuses a corrupt seed file with a message naming the file and no seed text", () => {
     writeFileSync(join(dir, KEY_SEED_FILE), "c2hvcnQ=");
-    assert.throws(() => seedFromDataDir(dir), (e: unknown) => e instanceof KeyplaneError && e.code === "KEY_SEED_INVALID" && e.message.includes(KEY_SEED_FILE) && !e.message.includes("c2hvcnQ"));
+    assert.throws(
+      () => seedFromDataDir(dir),
+      (e: unknown) =>
+        e instanceof KeyplaneError &&
+        e.code === "KEY_SEED_INVALID" &&
+        e.message.includes(KEY_SEED_FILE) &&
+        !e.message.includes("c2hvcnQ"),
+    );
   });
 
   it("prefers KEY_SEED from the environment over the file", () => {
     const r = localSeed(dir, { KEY_SEED: MS_TEST_SEED });
     assert.equal(r.source, "env KEY_SEED");
-    assert.equal(r.seed.contentKey(KID).toString("hex"), KeySeed.fromBase64(MS_TEST_SEED).contentKey(KID).toString("hex"));
+    assert.equal(
+      r.seed.contentKey(KID).toString("hex"),
+      KeySeed.fromBase64(MS_TEST_SEED).contentKey(KID).toString("hex"),
+    );
   });
 
   it("reads a Secrets Manager secret as plain base64 or as JSON {keySeed}", async () => {
-    const reader = (value: string) => ({ getSecretString: async (id: string) => (id === "arn:seed" ? value : undefined) });
+    const reader = (value: string) => ({
+      getSecretString: async (id: string) => (id === "arn:seed" ? value : undefined),
+    });
     const plain = await seedFromSecret("arn:seed", reader(MS_TEST_SEED));
     const json = await seedFromSecret("arn:seed", reader(JSON.stringify({ keySeed: MS_TEST_SEED })));
     // Known answer: the python `cpix` package tests derive DBFD6922C321C4BB486F4A1C44097ED6 for this seed and KID.
     assert.equal(plain.seed.contentKey(KID).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
     assert.deepEqual(json.seed.contentKey(KID), plain.seed.contentKey(KID));
-    await assert.rejects(seedFromSecret("arn:seed", reader("{\"other\":1}")), /keySeed/);
-    await assert.rejects(seedFromSecret("arn:none", reader("x")), (e: unknown) => e instanceof KeyplaneError && e.code === "KEY_SEED_MISSING");
+    await assert.rejects(seedFromSecret("arn:seed", reader('{"other":1}')), /keySeed/);
+    await assert.rejects(
+      seedFromSecret("arn:none", reader("x")),
+      (e: unknown) => e instanceof KeyplaneError && e.code === "KEY_SEED_MISSING",
+    );
   });
 
   it("on Lambda needs KEY_SEED_SECRET_ARN when KEY_SEED is absent", async () => {

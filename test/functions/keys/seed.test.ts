@@ -27,7 +27,10 @@ describe("keys/seed: PlayReady key-seed derivation", () => {
     const kid = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");
     const longer = Buffer.concat([seed, Buffer.from("extra bytes beyond thirty")]);
     assert.equal(deriveContentKey(longer, kid).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
-    assert.equal(KeySeed.fromBytes(longer).contentKey(kid).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
+    assert.equal(
+      KeySeed.fromBytes(longer).contentKey(kid).toString("hex").toUpperCase(),
+      "DBFD6922C321C4BB486F4A1C44097ED6",
+    );
   });
 
   it("different KIDs give different keys; the same KID always the same key", () => {
@@ -47,25 +50,37 @@ describe("keys/seed: PlayReady key-seed derivation", () => {
     assert.equal(s.contentKey(kid).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
     // A KID passed as a view into a larger buffer is read at its offset, not from the buffer's start.
     const backing = Buffer.concat([Buffer.alloc(7, 0xaa), kid, Buffer.alloc(5)]);
-    assert.equal(s.contentKey(backing.subarray(7, 23)).toString("hex").toUpperCase(), "DBFD6922C321C4BB486F4A1C44097ED6");
+    assert.equal(
+      s.contentKey(backing.subarray(7, 23)).toString("hex").toUpperCase(),
+      "DBFD6922C321C4BB486F4A1C44097ED6",
+    );
   });
 
   it("accepts url-safe base64 of the same bytes", () => {
     const bytes = Buffer.alloc(30, 0xfb);
     const kid = kidFromUuid("8ba94ade-6eb9-449d-b44f-a5beefaf43b0");
-    assert.deepEqual(KeySeed.fromBase64(bytes.toString("base64url")).contentKey(kid), KeySeed.fromBytes(bytes).contentKey(kid));
+    assert.deepEqual(
+      KeySeed.fromBase64(bytes.toString("base64url")).contentKey(kid),
+      KeySeed.fromBytes(bytes).contentKey(kid),
+    );
   });
 });
 
 describe("keys/seed: validation", () => {
   it("refuses a short seed", () => {
-    assert.throws(() => KeySeed.fromBase64(Buffer.alloc(29, 7).toString("base64")), (e: unknown) => seedInvalid(e) && /29 bytes/.test((e as Error).message));
+    assert.throws(
+      () => KeySeed.fromBase64(Buffer.alloc(29, 7).toString("base64")),
+      (e: unknown) => seedInvalid(e) && /29 bytes/.test((e as Error).message),
+    );
     assert.throws(() => KeySeed.fromBytes(Buffer.alloc(16)), seedInvalid);
     assert.throws(() => deriveContentKey(Buffer.alloc(29), Buffer.alloc(16)), seedInvalid);
   });
 
   it("refuses a hex-looking seed (one vendor documents a 16-byte hex seed) with a message that says so", () => {
-    assert.throws(() => KeySeed.fromBase64("0123456789abcdef0123456789abcdef"), (e: unknown) => seedInvalid(e) && /hex/.test((e as Error).message));
+    assert.throws(
+      () => KeySeed.fromBase64("0123456789abcdef0123456789abcdef"),
+      (e: unknown) => seedInvalid(e) && /hex/.test((e as Error).message),
+    );
   });
 
   it("refuses text that is not base64, and empty input", () => {

@@ -8,7 +8,13 @@
 import { strict as assert } from "node:assert";
 import { jwtVerify, decodeProtectedHeader } from "jose";
 import {
-  AXINOM_HEADER, axinomCredential, axinomDate, buildAxinomMessage, decodeAxinomMessage, signAxinomMessage, verifyAxinomSignature,
+  AXINOM_HEADER,
+  axinomCredential,
+  axinomDate,
+  buildAxinomMessage,
+  decodeAxinomMessage,
+  signAxinomMessage,
+  verifyAxinomSignature,
 } from "../../../functions/license/axinom";
 import { kidFromUuid } from "../../../functions/keys/kid";
 import { KeyplaneError } from "../../../functions/errors";
@@ -42,7 +48,12 @@ describe("license/axinom: X-AxDRM-Message", () => {
   it("writes the same header bytes and the same envelope/entitlement shape as Axinom's published message", async () => {
     const published = decodeAxinomMessage(PUBLISHED_V7_MULTIKEY);
     const ours = await signAxinomMessage(
-      buildAxinomMessage({ comKeyId: published.payload.com_key_id as string, kids: PUBLISHED_V7_MULTIKEY_KIDS.map(kidFromUuid), now: NOW, ttlSeconds: 60 }),
+      buildAxinomMessage({
+        comKeyId: published.payload.com_key_id as string,
+        kids: PUBLISHED_V7_MULTIKEY_KIDS.map(kidFromUuid),
+        now: NOW,
+        ttlSeconds: 60,
+      }),
       DOC_COM_KEY,
     );
     assert.equal(ours.split(".")[0], PUBLISHED_V7_MULTIKEY.split(".")[0], "header segment is byte-identical");
@@ -57,23 +68,48 @@ describe("license/axinom: X-AxDRM-Message", () => {
   });
 
   it("signs with the communication key BYTES: jose verifies with the decoded key, not with its base64 text", async () => {
-    const hdr = await axinomCredential({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid("7459975d-b2f8-48ed-a325-56e4f34d19c7")], now: Date.now(), ttlSeconds: 60 }, DOC_COM_KEY);
+    const hdr = await axinomCredential(
+      {
+        comKeyId: DOC_COM_KEY_ID,
+        kids: [kidFromUuid("7459975d-b2f8-48ed-a325-56e4f34d19c7")],
+        now: Date.now(),
+        ttlSeconds: 60,
+      },
+      DOC_COM_KEY,
+    );
     const jwt = hdr[AXINOM_HEADER]!;
     const { payload } = await jwtVerify(jwt, DOC_COM_KEY, { algorithms: ["HS256"] });
     assert.equal((payload as any).com_key_id, DOC_COM_KEY_ID);
-    assert.deepEqual((payload as any).message.content_keys_source.inline, [{ id: "7459975d-b2f8-48ed-a325-56e4f34d19c7" }]);
-    await assert.rejects(jwtVerify(jwt, Buffer.from("RPSdG/fViTkTjcuG3fcRXL2JDchGThWQ/tfSNHAoG+A="), { algorithms: ["HS256"] }));
+    assert.deepEqual((payload as any).message.content_keys_source.inline, [
+      { id: "7459975d-b2f8-48ed-a325-56e4f34d19c7" },
+    ]);
+    await assert.rejects(
+      jwtVerify(jwt, Buffer.from("RPSdG/fViTkTjcuG3fcRXL2JDchGThWQ/tfSNHAoG+A="), { algorithms: ["HS256"] }),
+    );
     assert.deepEqual(decodeProtectedHeader(jwt), { alg: "HS256", typ: "JWT" });
   });
 
   it("is short-lived: expiration_date = now + ttl, ISO 8601 UTC", () => {
-    const m = buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[0]!)], now: NOW, ttlSeconds: 45 });
+    const m = buildAxinomMessage({
+      comKeyId: DOC_COM_KEY_ID,
+      kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[0]!)],
+      now: NOW,
+      ttlSeconds: 45,
+    });
     assert.equal(m.expiration_date, "2026-11-25T12:00:45Z");
     assert.equal(axinomDate(NOW + 999), "2026-11-25T12:00:00Z");
   });
 
   it("verifyAxinomSignature: accepts our message, refuses a tampered one, another key, and the published vector under the docs' sample key", async () => {
-    const jwt = await signAxinomMessage(buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[1]!)], now: NOW, ttlSeconds: 60 }), DOC_COM_KEY);
+    const jwt = await signAxinomMessage(
+      buildAxinomMessage({
+        comKeyId: DOC_COM_KEY_ID,
+        kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[1]!)],
+        now: NOW,
+        ttlSeconds: 60,
+      }),
+      DOC_COM_KEY,
+    );
     assert.equal(await verifyAxinomSignature(jwt, DOC_COM_KEY), true);
     const [h, p, s] = jwt.split(".") as [string, string, string];
     const tampered = `${h}.${Buffer.from(Buffer.from(p, "base64url").toString().replace("90953e09", "00000000")).toString("base64url")}.${s}`;
@@ -83,8 +119,19 @@ describe("license/axinom: X-AxDRM-Message", () => {
   });
 
   it("refuses an empty entitlement and a communication key that is not 32 bytes", async () => {
-    assert.throws(() => buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [], now: NOW, ttlSeconds: 60 }), (e: unknown) => e instanceof KeyplaneError && e.status === 403);
-    const m = buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[0]!)], now: NOW, ttlSeconds: 60 });
-    await assert.rejects(signAxinomMessage(m, Buffer.alloc(16)), (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID");
+    assert.throws(
+      () => buildAxinomMessage({ comKeyId: DOC_COM_KEY_ID, kids: [], now: NOW, ttlSeconds: 60 }),
+      (e: unknown) => e instanceof KeyplaneError && e.status === 403,
+    );
+    const m = buildAxinomMessage({
+      comKeyId: DOC_COM_KEY_ID,
+      kids: [kidFromUuid(PUBLISHED_V7_MULTIKEY_KIDS[0]!)],
+      now: NOW,
+      ttlSeconds: 60,
+    });
+    await assert.rejects(
+      signAxinomMessage(m, Buffer.alloc(16)),
+      (e: unknown) => e instanceof KeyplaneError && e.code === "SECRET_INVALID",
+    );
   });
 });

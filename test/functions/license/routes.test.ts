@@ -40,12 +40,20 @@ const tokenRestriction = {
   primaryVerificationKey: { type: "Symmetric" as const, keyValue: VIEWER_KEY.toString("base64") },
 };
 
-interface Seen { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+}
 type Behaviour = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
 class Upstream {
   seen: Seen[] = [];
-  behaviour: Behaviour = (_req, res) => { res.writeHead(200, { "content-type": "application/octet-stream" }); res.end(Buffer.from("ok")); };
+  behaviour: Behaviour = (_req, res) => {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(Buffer.from("ok"));
+  };
   private server!: Server;
   url = "";
   async start(): Promise<void> {
@@ -67,7 +75,10 @@ class Upstream {
   }
 }
 
-async function viewerToken(claims: Record<string, unknown>, opts: { key?: Uint8Array; expSeconds?: number } = {}): Promise<string> {
+async function viewerToken(
+  claims: Record<string, unknown>,
+  opts: { key?: Uint8Array; expSeconds?: number } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -160,18 +171,29 @@ describe("license/routes: POST /license/:vendor", () => {
 
   beforeEach(() => {
     upstream.seen = [];
-    upstream.behaviour = (_req, res) => { res.writeHead(200, { "content-type": "application/octet-stream" }); res.end(Buffer.from("ok")); };
+    upstream.behaviour = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(Buffer.from("ok"));
+    };
   });
 
   function post(vendor: string, body: Uint8Array | string, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${srv.url}/license/${vendor}`, { method: "POST", headers: { "content-type": "application/octet-stream", ...headers }, body: body as unknown as BodyInit });
+    return fetch(`${srv.url}/license/${vendor}`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", ...headers },
+      body: body as unknown as BodyInit,
+    });
   }
 
   it("Axinom: forwards the challenge bytes with an X-AxDRM-Message listing exactly the entitled KIDs, short-lived, and streams the answer back", async () => {
     const challenge = randomBytes(3000);
     const answer = randomBytes(200_000);
     upstream.behaviour = (_req, res) => {
-      res.writeHead(200, { "content-type": "application/vnd.ms-playready.license", "set-cookie": "vendor=1", "x-axdrm-server": "east" });
+      res.writeHead(200, {
+        "content-type": "application/vnd.ms-playready.license",
+        "set-cookie": "vendor=1",
+        "x-axdrm-server": "east",
+      });
       // several writes: the proxy must pass a streamed answer through unchanged
       for (let i = 0; i < answer.length; i += 16384) res.write(answer.subarray(i, i + 16384));
       res.end();
@@ -224,7 +246,11 @@ describe("license/routes: POST /license/:vendor", () => {
     const token = await viewerToken({ [CONTENT_KEY_IDENTIFIER_CLAIM]: kidB64url });
     const res = await post("axinom", "challenge", { authorization: `Bearer ${token}` });
     assert.equal(res.status, 200);
-    const { payload } = await jwtVerify(upstream.seen[0]!.headers["x-axdrm-message"] as string, Buffer.from(COM_KEY_B64, "base64"), { algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(
+      upstream.seen[0]!.headers["x-axdrm-message"] as string,
+      Buffer.from(COM_KEY_B64, "base64"),
+      { algorithms: ["HS256"] },
+    );
     assert.deepEqual((payload as any).message.content_keys_source.inline, [{ id: KID_B }]);
   });
 
@@ -232,7 +258,11 @@ describe("license/routes: POST /license/:vendor", () => {
     const token = await viewerToken({});
     const res = await post("axinom", "challenge", { authorization: `Bearer ${token}` });
     assert.equal(res.status, 200);
-    const { payload } = await jwtVerify(upstream.seen[0]!.headers["x-axdrm-message"] as string, Buffer.from(COM_KEY_B64, "base64"), { algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(
+      upstream.seen[0]!.headers["x-axdrm-message"] as string,
+      Buffer.from(COM_KEY_B64, "base64"),
+      { algorithms: ["HS256"] },
+    );
     assert.deepEqual((payload as any).message.content_keys_source.inline, [{ id: KID_A }, { id: KID_B }]);
   });
 
@@ -240,7 +270,10 @@ describe("license/routes: POST /license/:vendor", () => {
     const token = await viewerToken({ kids: [KID_B] });
     const legacy = await post("axinom", "challenge", { authorization: `Bearer=${token}` });
     assert.equal(legacy.status, 200);
-    const viaQuery = await fetch(`${srv.url}/license/axinom?token=${encodeURIComponent(token)}`, { method: "POST", body: "challenge" });
+    const viaQuery = await fetch(`${srv.url}/license/axinom?token=${encodeURIComponent(token)}`, {
+      method: "POST",
+      body: "challenge",
+    });
     assert.equal(viaQuery.status, 200);
     assert.equal(upstream.seen.length, 2);
     for (const s of upstream.seen) {
@@ -318,8 +351,18 @@ describe("license/routes: POST /license/:vendor", () => {
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as any).error.code, "CHALLENGE_TOO_LARGE");
     // A chunked upload (no Content-Length) is counted as it arrives and cut off at the same cap.
-    const chunked = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < 5; i++) c.enqueue(randomBytes(1024)); c.close(); } });
-    const streamed = await fetch(`${srv.url}/license/axinom`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: chunked, duplex: "half" } as RequestInit);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 5; i++) c.enqueue(randomBytes(1024));
+        c.close();
+      },
+    });
+    const streamed = await fetch(`${srv.url}/license/axinom`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: chunked,
+      duplex: "half",
+    } as RequestInit);
     assert.equal(streamed.status, 413);
     assert.equal(((await streamed.json()) as any).error.code, "CHALLENGE_TOO_LARGE");
     const unknown = await post("nosuchvendor", "x");
@@ -328,7 +371,9 @@ describe("license/routes: POST /license/:vendor", () => {
   });
 
   it("upstream timeout -> 504 UPSTREAM_TIMEOUT", async () => {
-    upstream.behaviour = () => { /* never answers */ };
+    upstream.behaviour = () => {
+      /* never answers */
+    };
     const res = await post("slow", "challenge");
     assert.equal(res.status, 504);
     assert.equal(((await res.json()) as any).error.code, "UPSTREAM_TIMEOUT");
@@ -341,7 +386,10 @@ describe("license/routes: POST /license/:vendor", () => {
   });
 
   it("upstream redirect is not followed (the credential stays put) -> 502", async () => {
-    upstream.behaviour = (_req, res) => { res.writeHead(307, { location: `${upstream.url}/elsewhere` }); res.end(); };
+    upstream.behaviour = (_req, res) => {
+      res.writeHead(307, { location: `${upstream.url}/elsewhere` });
+      res.end();
+    };
     const res = await post("ezdrm", "challenge");
     assert.equal(res.status, 502);
     assert.equal(upstream.seen.length, 1, "nothing was sent to the redirect target");
@@ -350,7 +398,12 @@ describe("license/routes: POST /license/:vendor", () => {
   it("upstream 500 -> 502 with no credential, token or upstream body in the answer or in any log line", async () => {
     // a hostile/buggy upstream that echoes every credential it was given
     upstream.behaviour = (req, res) => {
-      res.writeHead(500, { "content-type": "text/plain", "x-echo": String(req.headers["x-axdrm-message"] ?? req.headers["x-dt-auth-token"] ?? req.headers["x-ezdrm-auth"]) });
+      res.writeHead(500, {
+        "content-type": "text/plain",
+        "x-echo": String(
+          req.headers["x-axdrm-message"] ?? req.headers["x-dt-auth-token"] ?? req.headers["x-ezdrm-auth"],
+        ),
+      });
       res.end(`internal error; you sent ${JSON.stringify(req.headers)}`);
     };
     lines.length = 0;
@@ -371,7 +424,10 @@ describe("license/routes: POST /license/:vendor", () => {
       }
       assert.ok(!text.includes("internal error"), "upstream body not echoed");
     }
-    assert.ok(lines.some((l) => l.includes("license_upstream_error") && l.includes("\"upstreamStatus\":500")), "the failure is logged");
+    assert.ok(
+      lines.some((l) => l.includes("license_upstream_error") && l.includes('"upstreamStatus":500')),
+      "the failure is logged",
+    );
   });
 
   it("unresolvable credentials -> 500 LICENSE_CREDENTIALS_UNAVAILABLE without detail, nothing sent upstream", async () => {
@@ -396,7 +452,10 @@ describe("license/routes: POST /license/:vendor", () => {
 
   it("an upstream answer declared over 1 MiB -> 502 UPSTREAM_RESPONSE_TOO_LARGE", async () => {
     const huge = randomBytes(1024 * 1024 + 4096);
-    upstream.behaviour = (_req, res) => { res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(huge.length) }); res.end(huge); };
+    upstream.behaviour = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(huge.length) });
+      res.end(huge);
+    };
     const res = await post("ezdrm", "challenge");
     assert.equal(res.status, 502);
     assert.equal(((await res.json()) as any).error.code, "UPSTREAM_RESPONSE_TOO_LARGE");
@@ -420,10 +479,20 @@ describe("license/routes: POST /license/:vendor", () => {
   });
 
   it("CORS: preflight from the configured player origin is allowed, others get 403", async () => {
-    const ok = await fetch(`${srv.url}/license/axinom`, { method: "OPTIONS", headers: { origin: "https://player.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" } });
+    const ok = await fetch(`${srv.url}/license/axinom`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://player.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
+    });
     assert.equal(ok.status, 204);
     assert.equal(ok.headers.get("access-control-allow-origin"), "https://player.example.com");
-    const bad = await fetch(`${srv.url}/license/axinom`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    const bad = await fetch(`${srv.url}/license/axinom`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
     assert.equal(bad.status, 403);
     assert.equal(bad.headers.get("access-control-allow-origin"), null);
   });

@@ -5,7 +5,11 @@ import type { AddressInfo } from "node:net";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { KeyplaneError } from "../../../functions/errors";
 import {
-  awsSecretsManagerResolver, decodeSecretBytes, describeSecretRef, envSecretResolver, memorySecretResolver,
+  awsSecretsManagerResolver,
+  decodeSecretBytes,
+  describeSecretRef,
+  envSecretResolver,
+  memorySecretResolver,
 } from "../../../functions/license/secrets";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:license-AbCdEf";
@@ -16,8 +20,14 @@ describe("license/secrets", () => {
     const r = envSecretResolver({ EZ: "s3cr3t-value", JSONY: JSON.stringify({ token: "inner-value" }) });
     assert.equal(await r.resolve({ env: "EZ" }), "s3cr3t-value");
     assert.equal(await r.resolve({ env: "JSONY", jsonKey: "token" }), "inner-value");
-    await assert.rejects(r.resolve({ env: "MISSING" }), (e: unknown) => unavailable(e) && (e as Error).message.includes("env:MISSING"));
-    await assert.rejects(r.resolve({ env: "EZ", jsonKey: "token" }), (e: unknown) => unavailable(e) && !(e as Error).message.includes("s3cr3t"));
+    await assert.rejects(
+      r.resolve({ env: "MISSING" }),
+      (e: unknown) => unavailable(e) && (e as Error).message.includes("env:MISSING"),
+    );
+    await assert.rejects(
+      r.resolve({ env: "EZ", jsonKey: "token" }),
+      (e: unknown) => unavailable(e) && !(e as Error).message.includes("s3cr3t"),
+    );
     await assert.rejects(r.resolve({ secretsManagerArn: ARN }), unavailable);
   });
 
@@ -42,10 +52,24 @@ describe("license/secrets", () => {
           const id = (JSON.parse(body) as { SecretId: string }).SecretId;
           if (id === ARN) {
             res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-            res.end(JSON.stringify({ ARN, Name: "license", SecretString: JSON.stringify({ comKey: "from-secrets-manager" }) }));
+            res.end(
+              JSON.stringify({
+                ARN,
+                Name: "license",
+                SecretString: JSON.stringify({ comKey: "from-secrets-manager" }),
+              }),
+            );
           } else {
-            res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ResourceNotFoundException" });
-            res.end(JSON.stringify({ __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." }));
+            res.writeHead(400, {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amzn-errortype": "ResourceNotFoundException",
+            });
+            res.end(
+              JSON.stringify({
+                __type: "ResourceNotFoundException",
+                message: "Secrets Manager can't find the specified secret.",
+              }),
+            );
           }
         });
       });
@@ -54,7 +78,13 @@ describe("license/secrets", () => {
     });
     after(() => new Promise<void>((r) => server.close(() => r())));
 
-    const client = () => new SecretsManagerClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "test" }, maxAttempts: 1 });
+    const client = () =>
+      new SecretsManagerClient({
+        endpoint,
+        region: "eu-west-1",
+        credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "test" },
+        maxAttempts: 1,
+      });
 
     it("calls GetSecretValue with the ARN and returns the (jsonKey-selected) SecretString", async () => {
       const r = awsSecretsManagerResolver({ client: client(), env: {} });
@@ -66,7 +96,10 @@ describe("license/secrets", () => {
     it("maps a service error to SECRET_UNAVAILABLE naming the ARN; env references still go to env", async () => {
       const other = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:missing-XyZ123";
       const r = awsSecretsManagerResolver({ client: client(), env: { EZ: "from-env" } });
-      await assert.rejects(r.resolve({ secretsManagerArn: other }), (e: unknown) => unavailable(e) && (e as Error).message.includes(other));
+      await assert.rejects(
+        r.resolve({ secretsManagerArn: other }),
+        (e: unknown) => unavailable(e) && (e as Error).message.includes(other),
+      );
       assert.equal(await r.resolve({ env: "EZ" }), "from-env");
     });
   });
@@ -78,7 +111,9 @@ describe("license/secrets", () => {
       // Axinom's documentation sample communication key is base64 of 32 bytes.
       assert.equal(decodeSecretBytes("RPSdG/fViTkTjcuG3fcRXL2JDchGThWQ/tfSNHAoG+A=", "auto", "s").length, 32);
       assert.ok(decodeSecretBytes("ab".repeat(32), "auto", "s").equals(Buffer.alloc(32, 0xab)));
-      assert.ok(decodeSecretBytes(Buffer.alloc(32, 1).toString("base64url"), "base64", "s").equals(Buffer.alloc(32, 1)));
+      assert.ok(
+        decodeSecretBytes(Buffer.alloc(32, 1).toString("base64url"), "base64", "s").equals(Buffer.alloc(32, 1)),
+      );
     });
 
     it("refuses non-canonical or wrong encodings instead of guessing", () => {

@@ -21,7 +21,9 @@ const code = (e: unknown) => (e instanceof KeyplaneError ? `${e.status} ${e.code
 function contract(name: string, make: () => Promise<ContentKeyRegistry>) {
   describe(`${name}: the registry contract`, () => {
     let r: ContentKeyRegistry;
-    beforeEach(async () => { r = await make(); });
+    beforeEach(async () => {
+      r = await make();
+    });
 
     it("answers undefined for a KID never served, then the content id once recorded", async () => {
       const k = kid();
@@ -59,10 +61,15 @@ contract("memory", async () => new MemoryContentKeyRegistry());
 
 describe("file registry (the lab's data directory)", () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "keyplane-reg-")); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "keyplane-reg-"));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  contract("file", async () => new FileContentKeyRegistry(join(mkdtempSync(join(tmpdir(), "keyplane-reg-")), "content-keys.jsonl")));
+  contract(
+    "file",
+    async () => new FileContentKeyRegistry(join(mkdtempSync(join(tmpdir(), "keyplane-reg-")), "content-keys.jsonl")),
+  );
 
   it("writes one JSON line per KID, mode 0600, and a new instance reads them back", async () => {
     const path = join(dir, "sub", "content-keys.jsonl");
@@ -71,7 +78,10 @@ describe("file registry (the lab's data directory)", () => {
     const k2 = kid();
     await a.record("c1", [k1, k2], Date.UTC(2026, 0, 2, 3, 4, 5));
     await a.record("c1", [k1], Date.UTC(2027, 0, 1));
-    const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines, [
       { kid: k1.toString("hex"), contentId: "c1", at: "2026-01-02T03:04:05.000Z" },
       { kid: k2.toString("hex"), contentId: "c1", at: "2026-01-02T03:04:05.000Z" },
@@ -86,13 +96,16 @@ describe("file registry (the lab's data directory)", () => {
     const path = join(dir, "content-keys.jsonl");
     const k = kid();
     const other = kid();
-    writeFileSync(path, [
-      JSON.stringify({ kid: k.toString("hex"), contentId: "first", at: "x" }),
-      "not json",
-      JSON.stringify({ kid: "zz", contentId: "bad-kid" }),
-      JSON.stringify({ kid: k.toString("hex"), contentId: "second" }),
-      `{"kid":"${other.toString("hex")}","conten`,
-    ].join("\n"));
+    writeFileSync(
+      path,
+      [
+        JSON.stringify({ kid: k.toString("hex"), contentId: "first", at: "x" }),
+        "not json",
+        JSON.stringify({ kid: "zz", contentId: "bad-kid" }),
+        JSON.stringify({ kid: k.toString("hex"), contentId: "second" }),
+        `{"kid":"${other.toString("hex")}","conten`,
+      ].join("\n"),
+    );
     const r = new FileContentKeyRegistry(path);
     assert.equal(await r.contentIdOf(k), "first");
     assert.equal(await r.contentIdOf(other), undefined, "a torn last line is not a record");
@@ -103,7 +116,10 @@ describe("file registry (the lab's data directory)", () => {
     const r = new FileContentKeyRegistry(path);
     const k = kid();
     assert.equal(await r.contentIdOf(k), undefined);
-    appendFileSync(path, JSON.stringify({ kid: k.toString("hex"), contentId: "elsewhere", at: new Date().toISOString() }) + "\n");
+    appendFileSync(
+      path,
+      JSON.stringify({ kid: k.toString("hex"), contentId: "elsewhere", at: new Date().toISOString() }) + "\n",
+    );
     assert.equal(await r.contentIdOf(k), "elsewhere");
     await assert.rejects(r.record("here", [k], 0), (e) => code(e) === "409 KID_CONTENT_CONFLICT");
   });
@@ -115,8 +131,12 @@ describe("DynamoDB registry against dynalite (real AWS SDK v3 client on loopback
   let n = 0;
   const table = () => `registry-${++n}`;
 
-  before(async () => { db = await startDynalite(); });
-  after(async () => { await db.close(); });
+  before(async () => {
+    db = await startDynalite();
+  });
+  after(async () => {
+    await db.close();
+  });
 
   contract("dynamodb", async () => {
     const name = table();
@@ -130,8 +150,13 @@ describe("DynamoDB registry against dynalite (real AWS SDK v3 client on loopback
     const r = new DynamoContentKeyRegistry({ tableName: name, client: db.client });
     const k = kid();
     await r.record("movie-9", [k], Date.UTC(2026, 11, 4));
-    const item = (await db.client.send(new GetItemCommand({ TableName: name, Key: { kid: { S: k.toString("hex") } } }))).Item;
-    assert.deepEqual(item, { kid: { S: k.toString("hex") }, contentId: { S: "movie-9" }, servedAt: { S: "2026-12-04T00:00:00.000Z" } });
+    const item = (await db.client.send(new GetItemCommand({ TableName: name, Key: { kid: { S: k.toString("hex") } } })))
+      .Item;
+    assert.deepEqual(item, {
+      kid: { S: k.toString("hex") },
+      contentId: { S: "movie-9" },
+      servedAt: { S: "2026-12-04T00:00:00.000Z" },
+    });
   });
 
   it("sees a conflict written by another SPEKE instance (a second registry over the same table)", async () => {
@@ -149,11 +174,18 @@ describe("DynamoDB registry against dynalite (real AWS SDK v3 client on loopback
     const name = table();
     await db.createTable(name, "kid");
     let now = 1_000_000;
-    const reader = new DynamoContentKeyRegistry({ tableName: name, client: db.client, missTtlSeconds: 5, now: () => now });
+    const reader = new DynamoContentKeyRegistry({
+      tableName: name,
+      client: db.client,
+      missTtlSeconds: 5,
+      now: () => now,
+    });
     const k = kid();
     assert.equal(await reader.contentIdOf(k), undefined);
     assert.equal(reader.peek(k), null, "a fresh miss is known");
-    await db.client.send(new PutItemCommand({ TableName: name, Item: { kid: { S: k.toString("hex") }, contentId: { S: "late" } } }));
+    await db.client.send(
+      new PutItemCommand({ TableName: name, Item: { kid: { S: k.toString("hex") }, contentId: { S: "late" } } }),
+    );
     assert.equal(await reader.contentIdOf(k), undefined, "within the miss TTL");
     now += 5001;
     assert.equal(reader.peek(k), undefined);

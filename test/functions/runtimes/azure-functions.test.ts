@@ -40,39 +40,77 @@ const SIGNING_KEY = Buffer.alloc(32, 7).toString("base64");
 /** The Key Vault boundary: secret URIs to values, as `@azure/keyvault-secrets` would answer them. */
 function vault(secrets: Record<string, string>): SecretValueReader & { reads: string[] } {
   const reads: string[] = [];
-  return { reads, async getSecretString(uri) { reads.push(uri); return secrets[uri]; } };
+  return {
+    reads,
+    async getSecretString(uri) {
+      reads.push(uri);
+      return secrets[uri];
+    },
+  };
 }
 
 const policies = {
-  policies: [{
-    name: "token",
-    options: [{
-      name: "ck",
-      configuration: { type: "ClearKey" },
-      restriction: { type: "Token", tokenType: "Jwt", issuer: "keyplane-azure", audience: "players", primaryVerificationKey: { type: "Symmetric", keyValue: SIGNING_KEY }, requiredClaims: [{ claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" }] },
-    }],
-  }],
+  policies: [
+    {
+      name: "token",
+      options: [
+        {
+          name: "ck",
+          configuration: { type: "ClearKey" },
+          restriction: {
+            type: "Token",
+            tokenType: "Jwt",
+            issuer: "keyplane-azure",
+            audience: "players",
+            primaryVerificationKey: { type: "Symmetric", keyValue: SIGNING_KEY },
+            requiredClaims: [{ claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" }],
+          },
+        },
+      ],
+    },
+  ],
   defaultPolicy: "token",
 };
 const secretEnv = {
   KEYPLANE_DELIVERY_POLICIES: JSON.stringify(policies),
   KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: SIGNING_KEY }),
-  KEYPLANE_ENTITLEMENTS_JSON: JSON.stringify({ auth: { mode: "clientSecret", secretSha256: [createHash("sha256").update(CLIENT_SECRET).digest("hex")] }, rules: [{ subjects: ["viewer-1"], kids: ["*"], maxUses: 2 }] }),
+  KEYPLANE_ENTITLEMENTS_JSON: JSON.stringify({
+    auth: { mode: "clientSecret", secretSha256: [createHash("sha256").update(CLIENT_SECRET).digest("hex")] },
+    rules: [{ subjects: ["viewer-1"], kids: ["*"], maxUses: 2 }],
+  }),
 };
-const appSettings = { KEYPLANE_SECRET_ENV_URI: ENV_URI, KEYPLANE_CORS_ORIGINS: ORIGIN, KEYPLANE_TOKEN_ISSUER: "keyplane-azure", KEYPLANE_TOKEN_AUDIENCE: "players" };
+const appSettings = {
+  KEYPLANE_SECRET_ENV_URI: ENV_URI,
+  KEYPLANE_CORS_ORIGINS: ORIGIN,
+  KEYPLANE_TOKEN_ISSUER: "keyplane-azure",
+  KEYPLANE_TOKEN_AUDIENCE: "players",
+};
 
 type Handler = ReturnType<typeof azureFunctionsHandler>;
-async function call(h: Handler, method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+async function call(
+  h: Handler,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+) {
   const req = new HttpRequest({
     method,
     url: `https://keyplane-delivery.azurewebsites.net${path}`,
     headers: init.headers ?? {},
-    ...(init.body !== undefined ? { body: typeof init.body === "string" ? { string: init.body } : { bytes: init.body } } : {}),
+    ...(init.body !== undefined
+      ? { body: typeof init.body === "string" ? { string: init.body } : { bytes: init.body } }
+      : {}),
   });
   const res: HttpResponseInit = await h(req);
   const headers = new Headers(res.headers as Record<string, string>);
   const raw = res.body === undefined ? Buffer.alloc(0) : Buffer.from(res.body as string | Uint8Array);
-  return { status: res.status ?? 200, headers, raw, text: raw.toString("utf8"), json: () => JSON.parse(raw.toString("utf8")) as any };
+  return {
+    status: res.status ?? 200,
+    headers,
+    raw,
+    text: raw.toString("utf8"),
+    json: () => JSON.parse(raw.toString("utf8")) as any,
+  };
 }
 
 describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @azure/functions HttpRequest objects", function () {
@@ -86,7 +124,10 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
   let speke: Handler;
 
   before(() => {
-    delivery = azureFunctionsHandler(() => buildAzureDeliveryApp({ ctx, env: appSettings, reader: kv, registry, useCounter }), ctx.logger);
+    delivery = azureFunctionsHandler(
+      () => buildAzureDeliveryApp({ ctx, env: appSettings, reader: kv, registry, useCounter }),
+      ctx.logger,
+    );
     speke = azureFunctionsHandler(() => buildAzureSpekeApp({ ctx, env: {}, registry }), ctx.logger);
   });
 
@@ -98,41 +139,69 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
     assert.deepEqual(kv.reads, [ENV_URI], "the secret environment is read from Key Vault once, at build");
   });
 
-  itShared("SPEKE (through the adapter) -> /token -> /clearkey delivers the key SPEKE handed the packager", async () => {
-    const body = readFileSync(join(SPEKE_REQUESTS_DIR, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"));
-    const s = await call(speke, "POST", "/speke", { body, headers: { "X-Speke-Version": "2.0", "Content-Type": "application/xml" } });
-    assert.equal(s.status, 200);
-    const doc = new DOMParser().parseFromString(s.text, "application/xml");
-    const first = Array.from(doc.getElementsByTagNameNS(CPIX, "ContentKey"))[0]!;
-    const kid = kidFromUuid(first.getAttribute("kid")!);
-    const secret = first.getElementsByTagNameNS(PSKC, "PlainValue")[0]!.textContent!.trim();
-    assert.equal(Buffer.from(secret, "base64").toString("hex"), SEED.contentKey(kid).toString("hex"));
-    assert.ok(registry.peek(kid), "SPEKE recorded the KID in the registry delivery reads");
+  itShared(
+    "SPEKE (through the adapter) -> /token -> /clearkey delivers the key SPEKE handed the packager",
+    async () => {
+      const body = readFileSync(
+        join(SPEKE_REQUESTS_DIR, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"),
+      );
+      const s = await call(speke, "POST", "/speke", {
+        body,
+        headers: { "X-Speke-Version": "2.0", "Content-Type": "application/xml" },
+      });
+      assert.equal(s.status, 200);
+      const doc = new DOMParser().parseFromString(s.text, "application/xml");
+      const first = Array.from(doc.getElementsByTagNameNS(CPIX, "ContentKey"))[0]!;
+      const kid = kidFromUuid(first.getAttribute("kid")!);
+      const secret = first.getElementsByTagNameNS(PSKC, "PlainValue")[0]!.textContent!.trim();
+      assert.equal(Buffer.from(secret, "base64").toString("hex"), SEED.contentKey(kid).toString("hex"));
+      assert.ok(registry.peek(kid), "SPEKE recorded the KID in the registry delivery reads");
 
-    const denied = await call(delivery, "POST", "/token", { body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }), headers: { "content-type": "application/json" } });
-    assert.equal(denied.status, 401, "the token service wants the client secret");
-    const tok = await call(delivery, "POST", "/token", { body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }), headers: { "content-type": "application/json", "X-Keyplane-Client-Secret": CLIENT_SECRET } });
-    assert.equal(tok.status, 200);
-    const { token } = tok.json() as { token: string };
+      const denied = await call(delivery, "POST", "/token", {
+        body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }),
+        headers: { "content-type": "application/json" },
+      });
+      assert.equal(denied.status, 401, "the token service wants the client secret");
+      const tok = await call(delivery, "POST", "/token", {
+        body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }),
+        headers: { "content-type": "application/json", "X-Keyplane-Client-Secret": CLIENT_SECRET },
+      });
+      assert.equal(tok.status, 200);
+      const { token } = tok.json() as { token: string };
 
-    const noToken = await call(delivery, "POST", "/clearkey", { body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }) });
-    assert.equal(noToken.status, 401, noToken.text);
-    assert.match(noToken.headers.get("www-authenticate") ?? "", /^Bearer/);
-    const lic = await call(delivery, "POST", "/clearkey", { body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }), headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(lic.status, 200);
-    const jwks = lic.json() as { keys: { kty: string; kid: string; k: string }[] };
-    assert.deepEqual(jwks.keys.map((k) => [k.kty, k.kid]), [["oct", kidToBase64url(kid)]]);
-    assert.equal(Buffer.from(jwks.keys[0]!.k, "base64url").toString("base64"), secret);
+      const noToken = await call(delivery, "POST", "/clearkey", {
+        body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }),
+      });
+      assert.equal(noToken.status, 401, noToken.text);
+      assert.match(noToken.headers.get("www-authenticate") ?? "", /^Bearer/);
+      const lic = await call(delivery, "POST", "/clearkey", {
+        body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }),
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(lic.status, 200);
+      const jwks = lic.json() as { keys: { kty: string; kid: string; k: string }[] };
+      assert.deepEqual(
+        jwks.keys.map((k) => [k.kty, k.kid]),
+        [["oct", kidToBase64url(kid)]],
+      );
+      assert.equal(Buffer.from(jwks.keys[0]!.k, "base64url").toString("base64"), secret);
 
-    // HLS AES-128: the raw 16 bytes, as bytes; the token's maxuses (2, from the entitlement rule) is counted across routes.
-    const hls = await call(delivery, "GET", `/hls/key/${first.getAttribute("kid")}?token=${encodeURIComponent(token)}`);
-    assert.equal(hls.status, 200);
-    assert.equal(hls.headers.get("content-type"), "application/octet-stream");
-    assert.deepEqual(hls.raw, SEED.contentKey(kid));
-    const third = await call(delivery, "GET", `/hls/key/${first.getAttribute("kid")}`, { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(third.status, 403, "a third use of a maxuses=2 token is refused");
-    assert.equal(third.json().error.code, "TOKEN_USES_EXHAUSTED");
-  });
+      // HLS AES-128: the raw 16 bytes, as bytes; the token's maxuses (2, from the entitlement rule) is counted across routes.
+      const hls = await call(
+        delivery,
+        "GET",
+        `/hls/key/${first.getAttribute("kid")}?token=${encodeURIComponent(token)}`,
+      );
+      assert.equal(hls.status, 200);
+      assert.equal(hls.headers.get("content-type"), "application/octet-stream");
+      assert.deepEqual(hls.raw, SEED.contentKey(kid));
+      const third = await call(delivery, "GET", `/hls/key/${first.getAttribute("kid")}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(third.status, 403, "a third use of a maxuses=2 token is refused");
+      assert.equal(third.json().error.code, "TOKEN_USES_EXHAUSTED");
+    },
+  );
 
   it("answers HEAD without a body, 404 as JSON with a stable code, and 413 above 1 MiB (declared or streamed)", async () => {
     const head = await call(delivery, "HEAD", "/healthz");
@@ -144,7 +213,10 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
     const big = await call(delivery, "POST", "/token", { body: "x".repeat(1024 * 1024 + 1) });
     assert.equal(big.status, 413);
     assert.equal(big.json().error.code, "BODY_TOO_LARGE");
-    const lying = await call(delivery, "POST", "/clearkey", { body: "x".repeat(1024 * 1024 + 1), headers: { "content-length": "10" } });
+    const lying = await call(delivery, "POST", "/clearkey", {
+      body: "x".repeat(1024 * 1024 + 1),
+      headers: { "content-length": "10" },
+    });
     assert.equal(lying.status, 413, "counted off the stream, whatever Content-Length says");
   });
 
@@ -155,16 +227,26 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
   });
 
   it("applies the CORS allow-list: preflight 204 for the player origin, 403 and no CORS headers for another", async () => {
-    const ok = await call(delivery, "OPTIONS", "/clearkey", { headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization" } });
+    const ok = await call(delivery, "OPTIONS", "/clearkey", {
+      headers: {
+        Origin: ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization",
+      },
+    });
     assert.equal(ok.status, 204);
     assert.equal(ok.headers.get("access-control-allow-origin"), ORIGIN);
     assert.equal(ok.headers.get("access-control-allow-credentials"), null);
-    const bad = await call(delivery, "OPTIONS", "/clearkey", { headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" } });
+    const bad = await call(delivery, "OPTIONS", "/clearkey", {
+      headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" },
+    });
     assert.equal(bad.status, 403);
     assert.equal(bad.headers.get("access-control-allow-origin"), null);
     const actual = await call(delivery, "GET", "/healthz", { headers: { Origin: ORIGIN } });
     assert.equal(actual.headers.get("access-control-allow-origin"), null, "/healthz is not a browser route");
-    const key = await call(delivery, "GET", "/hls/key/00000000-0000-4000-8000-000000000000", { headers: { Origin: ORIGIN } });
+    const key = await call(delivery, "GET", "/hls/key/00000000-0000-4000-8000-000000000000", {
+      headers: { Origin: ORIGIN },
+    });
     assert.equal(key.headers.get("access-control-allow-origin"), ORIGIN);
     assert.equal(key.headers.get("access-control-expose-headers")?.toLowerCase(), "x-request-id");
   });
@@ -179,10 +261,13 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
   it("answers 500 without detail while the app cannot be built, and builds it on a later request", async () => {
     let fail = true;
     const local: string[] = [];
-    const h = azureFunctionsHandler(async () => {
-      if (fail) return buildAzureDeliveryApp({ ctx, env: {}, registry, useCounter });
-      return buildAzureDeliveryApp({ ctx, env: appSettings, reader: kv, registry, useCounter });
-    }, createLogger({ sink: (l) => local.push(l) }));
+    const h = azureFunctionsHandler(
+      async () => {
+        if (fail) return buildAzureDeliveryApp({ ctx, env: {}, registry, useCounter });
+        return buildAzureDeliveryApp({ ctx, env: appSettings, reader: kv, registry, useCounter });
+      },
+      createLogger({ sink: (l) => local.push(l) }),
+    );
     const r1 = await call(h, "GET", "/healthz");
     assert.equal(r1.status, 500);
     assert.deepEqual(r1.json(), { error: { code: "INTERNAL", message: "Internal error" } });
@@ -193,7 +278,11 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
 
   it("plain responses map to HttpResponseInit: bytes stay bytes, HEAD has no body", () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    assert.deepEqual(toAzureResponse({ status: 200, headers: { a: "b" }, body: bytes }, "GET"), { status: 200, headers: { a: "b" }, body: bytes });
+    assert.deepEqual(toAzureResponse({ status: 200, headers: { a: "b" }, body: bytes }, "GET"), {
+      status: 200,
+      headers: { a: "b" },
+      body: bytes,
+    });
     assert.deepEqual(toAzureResponse({ status: 200, headers: {}, body: "x" }, "HEAD"), { status: 200, headers: {} });
   });
 });
@@ -203,7 +292,10 @@ describe("Key Vault seed and secret environment (functions/azure/key-vault.ts)",
     const a = await azureSeed({ KEYPLANE_KEY_SEED_SECRET_URI: SEED_URI }, vault({ [SEED_URI]: SEED_B64 }));
     assert.equal(a.seed.fingerprint(), SEED.fingerprint());
     assert.equal(a.source, "keyvault https://kv-keyplane.vault.azure.net/secrets/keyplane-key-seed");
-    const b = await azureSeed({ KEYPLANE_KEY_SEED_SECRET_URI: SEED_URI }, vault({ [SEED_URI]: JSON.stringify({ keySeed: SEED_B64 }) }));
+    const b = await azureSeed(
+      { KEYPLANE_KEY_SEED_SECRET_URI: SEED_URI },
+      vault({ [SEED_URI]: JSON.stringify({ keySeed: SEED_B64 }) }),
+    );
     assert.equal(b.seed.fingerprint(), SEED.fingerprint());
     const c = await azureSeed({ KEY_SEED: SEED_B64, KEYPLANE_KEY_SEED_SECRET_URI: "not used" }, vault({}));
     assert.equal(c.source, "env KEY_SEED");
@@ -211,15 +303,32 @@ describe("Key Vault seed and secret environment (functions/azure/key-vault.ts)",
   });
 
   it("parses Key Vault secret identifiers and refuses anything else without echoing it", () => {
-    assert.deepEqual(parseSecretUri(ENV_URI), { vaultUrl: "https://kv-keyplane.vault.azure.net", name: "keyplane-secret-env", version: "0123456789abcdef0123456789abcdef" });
-    assert.throws(() => parseSecretUri("https://evil.example/secrets/x?sig=abc", "KEYPLANE_SECRET_ENV_URI"), (e: Error) => /KEYPLANE_SECRET_ENV_URI is not a Key Vault secret URI/.test(e.message) && !e.message.includes("sig=abc"));
+    assert.deepEqual(parseSecretUri(ENV_URI), {
+      vaultUrl: "https://kv-keyplane.vault.azure.net",
+      name: "keyplane-secret-env",
+      version: "0123456789abcdef0123456789abcdef",
+    });
+    assert.throws(
+      () => parseSecretUri("https://evil.example/secrets/x?sig=abc", "KEYPLANE_SECRET_ENV_URI"),
+      (e: Error) =>
+        /KEYPLANE_SECRET_ENV_URI is not a Key Vault secret URI/.test(e.message) && !e.message.includes("sig=abc"),
+    );
   });
 
   it("takes only KEYPLANE_* strings from the secret environment, never the store or identity settings", async () => {
     const env = { KEYPLANE_SECRET_ENV_URI: ENV_URI };
-    assert.deepEqual(await secretEnvironment(env, vault({ [ENV_URI]: JSON.stringify({ KEYPLANE_X: "1" }) })), { KEYPLANE_X: "1" });
-    for (const bad of [{ AZURE_CLIENT_ID: "x" }, { KEYPLANE_TABLE_ENDPOINT: "https://evil.table.core.windows.net" }, { KEYPLANE_KEY_SEED_SECRET_URI: SEED_URI }, { KEYPLANE_X: 1 }]) {
-      await assert.rejects(secretEnvironment(env, vault({ [ENV_URI]: JSON.stringify(bad) })), (e: Error) => /secret environment/.test(e.message));
+    assert.deepEqual(await secretEnvironment(env, vault({ [ENV_URI]: JSON.stringify({ KEYPLANE_X: "1" }) })), {
+      KEYPLANE_X: "1",
+    });
+    for (const bad of [
+      { AZURE_CLIENT_ID: "x" },
+      { KEYPLANE_TABLE_ENDPOINT: "https://evil.table.core.windows.net" },
+      { KEYPLANE_KEY_SEED_SECRET_URI: SEED_URI },
+      { KEYPLANE_X: 1 },
+    ]) {
+      await assert.rejects(secretEnvironment(env, vault({ [ENV_URI]: JSON.stringify(bad) })), (e: Error) =>
+        /secret environment/.test(e.message),
+      );
     }
     await assert.rejects(secretEnvironment(env, vault({ [ENV_URI]: "[1]" })), /not a JSON object/);
     assert.deepEqual(await secretEnvironment({}, vault({})), {});

@@ -9,7 +9,21 @@ import { createBaseApp } from "../../../functions/http/base";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
 import { spekeRoutes } from "../../../functions/speke/routes";
 import {
-  CONFORMANCE, NS, childElements, config, contentKeys, drmSystems, kids, parseXml, path, plainKey, testContext, text, xsdErrors, SYS, b64text,
+  CONFORMANCE,
+  NS,
+  childElements,
+  config,
+  contentKeys,
+  drmSystems,
+  kids,
+  parseXml,
+  path,
+  plainKey,
+  testContext,
+  text,
+  xsdErrors,
+  SYS,
+  b64text,
 } from "../../support/speke";
 import { describeShared } from "../../support/shared";
 
@@ -40,7 +54,11 @@ describeShared("SPEKE conformance samples over HTTP", () => {
   after(async () => server.close());
 
   const post = (file: string, headers: Record<string, string>, path = "/speke") =>
-    fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/xml", ...headers }, body: readFileSync(`${DIR}/${file}`) });
+    fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/xml", ...headers },
+      body: readFileSync(`${DIR}/${file}`),
+    });
 
   for (const f of POSITIVE_V2) {
     it(`answers ${f} with a schema-valid v2 response`, async () => {
@@ -63,8 +81,12 @@ describeShared("SPEKE conformance samples over HTTP", () => {
       assert.equal(resSystems.length, reqSystems.length);
       for (const [i, s] of resSystems.entries()) {
         assert.equal(s.getAttribute("kid"), reqSystems[i]!.getAttribute("kid"));
-        const wanted = childElements(reqSystems[i]!).map((e) => `${e.localName}${e.getAttribute("playlist") ?? ""}`).sort();
-        const got = childElements(s).map((e) => `${e.localName}${e.getAttribute("playlist") ?? ""}`).sort();
+        const wanted = childElements(reqSystems[i]!)
+          .map((e) => `${e.localName}${e.getAttribute("playlist") ?? ""}`)
+          .sort();
+        const got = childElements(s)
+          .map((e) => `${e.localName}${e.getAttribute("playlist") ?? ""}`)
+          .sort();
         assert.deepEqual(got, wanted);
         for (const c of childElements(s)) assert.ok(text(c).length > 0, `${c.localName} is filled`);
       }
@@ -98,7 +120,10 @@ describeShared("SPEKE conformance samples over HTTP", () => {
     assert.equal(root.getAttribute("id"), "5E99137A-BD6C-4ECC-A24D-A3EE04B4E011");
     const [sys] = drmSystems(root);
     assert.equal(sys!.getAttribute("systemId"), SYS.hlsAesV1);
-    assert.equal(b64text(path(sys!, "cpix:URIExtXKey")), "http://127.0.0.1:8787/hls/key/6c5f5206-7d98-4808-84d8-94f132c1e9fe");
+    assert.equal(
+      b64text(path(sys!, "cpix:URIExtXKey")),
+      "http://127.0.0.1:8787/hls/key/6c5f5206-7d98-4808-84d8-94f132c1e9fe",
+    );
     assert.equal(b64text(path(sys!, "speke:KeyFormat")), "identity");
     assert.equal(b64text(path(sys!, "speke:KeyFormatVersions")), "1");
     // the v1 HLS AES-128 system has no PSSH, DASH or Smooth Streaming data: those elements are dropped
@@ -129,8 +154,12 @@ describeShared("SPEKE conformance samples over HTTP", () => {
   });
 
   it("returns 413 above 1 MiB", async () => {
-    const big = "<cpix:CPIX xmlns:cpix=\"urn:dashif:org:cpix\">" + " ".repeat(1024 * 1024 + 10) + "</cpix:CPIX>";
-    const res = await fetch(`${server.url}/speke`, { method: "POST", headers: { "X-Speke-Version": "2.0" }, body: big });
+    const big = '<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix">' + " ".repeat(1024 * 1024 + 10) + "</cpix:CPIX>";
+    const res = await fetch(`${server.url}/speke`, {
+      method: "POST",
+      headers: { "X-Speke-Version": "2.0" },
+      body: big,
+    });
     assert.equal(res.status, 413);
   });
 });

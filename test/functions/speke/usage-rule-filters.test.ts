@@ -22,7 +22,9 @@ describe("SPEKE v2 usage rules need a VideoFilter or an AudioFilter (HTTP)", () 
 
   const post = async (body: string, version?: string) => {
     const res = await fetch(`${server.url}/speke`, {
-      method: "POST", headers: { "Content-Type": "application/xml", ...(version ? { "X-Speke-Version": version } : {}) }, body,
+      method: "POST",
+      headers: { "Content-Type": "application/xml", ...(version ? { "X-Speke-Version": version } : {}) },
+      body,
     });
     return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
   };
@@ -31,23 +33,43 @@ describe("SPEKE v2 usage rules need a VideoFilter or an AudioFilter (HTTP)", () 
   it("refuses a rule with neither filter (only a KeyPeriodFilter) with 400 text naming the KID", async () => {
     for (const version of ["2.0", "2.1"]) {
       const doc = v2Request({
-        version: version === "2.0" ? "2.3" : "2.4", periods,
-        keys: [{ kid: kidN(91), periodId: "p1" }, { kid: kidN(92), trackType: "AUDIO", periodId: "p1", filter: "" }],
+        version: version === "2.0" ? "2.3" : "2.4",
+        periods,
+        keys: [
+          { kid: kidN(91), periodId: "p1" },
+          { kid: kidN(92), trackType: "AUDIO", periodId: "p1", filter: "" },
+        ],
         systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }],
       });
       const r = await post(doc, version);
       assert.equal(r.status, 400, r.body);
       assert.match(r.type, /^text\/plain/);
-      assert.equal(r.body, `ContentKeyUsageRule for KID ${kidN(92)} has neither a VideoFilter nor an AudioFilter (SPEKE v2 encryption contract)`);
+      assert.equal(
+        r.body,
+        `ContentKeyUsageRule for KID ${kidN(92)} has neither a VideoFilter nor an AudioFilter (SPEKE v2 encryption contract)`,
+      );
     }
   });
 
   it("still serves v2 rules with one filter each, SHARED with both, and a v1 rule with only a KeyPeriodFilter", async () => {
-    const ok = await post(v2Request({ keys: [{ kid: kidN(93) }, { kid: kidN(94), trackType: "AUDIO" }], systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }] }), "2.0");
+    const ok = await post(
+      v2Request({
+        keys: [{ kid: kidN(93) }, { kid: kidN(94), trackType: "AUDIO" }],
+        systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }],
+      }),
+      "2.0",
+    );
     assert.equal(ok.status, 200, ok.body);
-    const shared = await post(v2Request({ keys: [{ kid: kidN(95), trackType: "ALL" }], systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }] }), "2.0");
+    const shared = await post(
+      v2Request({
+        keys: [{ kid: kidN(95), trackType: "ALL" }],
+        systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }],
+      }),
+      "2.0",
+    );
     assert.equal(shared.status, 200, shared.body);
-    const v1 = `<cpix:CPIX id="x" xmlns:cpix="urn:dashif:org:cpix"><cpix:ContentKeyList><cpix:ContentKey kid="${kidN(96)}"/></cpix:ContentKeyList>` +
+    const v1 =
+      `<cpix:CPIX id="x" xmlns:cpix="urn:dashif:org:cpix"><cpix:ContentKeyList><cpix:ContentKey kid="${kidN(96)}"/></cpix:ContentKeyList>` +
       `<cpix:DRMSystemList><cpix:DRMSystem kid="${kidN(96)}" systemId="${SYS.hlsAesV1}"><cpix:URIExtXKey/></cpix:DRMSystem></cpix:DRMSystemList>` +
       `${periods}<cpix:ContentKeyUsageRuleList><cpix:ContentKeyUsageRule kid="${kidN(96)}"><cpix:KeyPeriodFilter periodId="p1"/></cpix:ContentKeyUsageRule></cpix:ContentKeyUsageRuleList></cpix:CPIX>`;
     const r1 = await post(v1);

@@ -16,7 +16,9 @@ describe("DynamoUseCounter against dynalite", function () {
     db = await startDynalite();
     await db.createTable("replay", "pk");
   });
-  after(async () => { await db.close(); });
+  after(async () => {
+    await db.close();
+  });
 
   it("counts 1, 2, 3 for one id and keeps other ids apart", async () => {
     const c = new DynamoUseCounter({ tableName: "replay", client: db.client });
@@ -28,7 +30,10 @@ describe("DynamoUseCounter against dynalite", function () {
     const a = new DynamoUseCounter({ tableName: "replay", client: db.client });
     const b = new DynamoUseCounter({ tableName: "replay", client: db.client });
     const totals = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).increment("shared", 60)));
-    assert.deepEqual([...totals].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...totals].sort((x, y) => x - y),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
   });
 
   it("sets expiresAt once, from the first use (the table's TTL attribute)", async () => {
@@ -44,6 +49,9 @@ describe("DynamoUseCounter against dynalite", function () {
 
   it("answers 503 USE_COUNTER_UNAVAILABLE when the table does not exist", async () => {
     const c = new DynamoUseCounter({ tableName: "missing", client: db.client });
-    await assert.rejects(c.increment("x", 60), (e) => e instanceof KeyplaneError && e.status === 503 && e.code === "USE_COUNTER_UNAVAILABLE");
+    await assert.rejects(
+      c.increment("x", 60),
+      (e) => e instanceof KeyplaneError && e.status === 503 && e.code === "USE_COUNTER_UNAVAILABLE",
+    );
   });
 });

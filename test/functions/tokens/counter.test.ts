@@ -23,7 +23,8 @@ describe("MemoryUseCounter", () => {
     assert.equal(await c.increment("a", 10), 1);
   });
   describe("full of live entries (issue 14 item 4: maxuses forgotten under load)", () => {
-    const full = (e: unknown) => e instanceof KeyplaneError && e.code === "USE_COUNTER_FULL" && e.status === 503 && !e.message.includes("jwt:");
+    const full = (e: unknown) =>
+      e instanceof KeyplaneError && e.code === "USE_COUNTER_FULL" && e.status === 503 && !e.message.includes("jwt:");
 
     it("never forgets a live entry: an exhausted id stays exhausted after a flood of new ids, which are refused with 503", async () => {
       const clock = { t: 0 };
@@ -70,7 +71,8 @@ describe("MemoryUseCounter", () => {
         assert.equal(await c.increment(`new-${s}`, 1000), 1, `second ${s}`);
         await assert.rejects(c.increment(`over-${s}`, 1000), full);
         // Every id with ttl > s is still there, counted once at insertion and once per second so far.
-        for (const [i, ttl] of ttls.entries()) if (ttl > s) assert.equal(await c.increment(`id-${i}`, ttl), 1 + s, `id-${i} at ${s} s`);
+        for (const [i, ttl] of ttls.entries())
+          if (ttl > s) assert.equal(await c.increment(`id-${i}`, ttl), 1 + s, `id-${i} at ${s} s`);
       }
       assert.equal(c.size, 50);
     });
@@ -95,13 +97,20 @@ describe("DynamoUseCounter (loopback DynamoDB stand-in)", () => {
         if (failNext) {
           failNext = false;
           res.statusCode = 400;
-          res.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", message: "no table" }));
+          res.end(
+            JSON.stringify({
+              __type: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+              message: "no table",
+            }),
+          );
           return;
         }
         const id = body.Key.pk.S as string;
         const n = (counts.get(id) ?? 0) + 1;
         counts.set(id, n);
-        res.end(JSON.stringify({ Attributes: { uses: { N: String(n) }, expiresAt: body.ExpressionAttributeValues[":exp"] } }));
+        res.end(
+          JSON.stringify({ Attributes: { uses: { N: String(n) }, expiresAt: body.ExpressionAttributeValues[":exp"] } }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -109,7 +118,13 @@ describe("DynamoUseCounter (loopback DynamoDB stand-in)", () => {
   });
   after(() => new Promise((r) => server.close(r)));
 
-  const client = () => new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" }, maxAttempts: 1 });
+  const client = () =>
+    new DynamoDBClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
 
   it("sends UpdateItem ADD with a TTL attribute and returns the new total", async () => {
     const c = new DynamoUseCounter({ tableName: "uses", client: client(), now: () => 1_700_000_000_000 });
@@ -128,6 +143,9 @@ describe("DynamoUseCounter (loopback DynamoDB stand-in)", () => {
   it("maps DynamoDB failures to 503 USE_COUNTER_UNAVAILABLE (fail closed)", async () => {
     const c = new DynamoUseCounter({ tableName: "uses", client: client() });
     failNext = true;
-    await assert.rejects(c.increment("x", 10), (e: KeyplaneError) => e.code === "USE_COUNTER_UNAVAILABLE" && e.status === 503);
+    await assert.rejects(
+      c.increment("x", 10),
+      (e: KeyplaneError) => e.code === "USE_COUNTER_UNAVAILABLE" && e.status === 503,
+    );
   });
 });

@@ -16,7 +16,10 @@ describe("HS256 on node:crypto agrees with jose jwtVerify", () => {
   const key = randomBytes(32);
   const otherKey = randomBytes(32);
   const restriction = tokenRestrictionSchema.parse({
-    type: "Token", issuer: "https://issuer", audience: "urn:player", tokenType: "Jwt",
+    type: "Token",
+    issuer: "https://issuer",
+    audience: "urn:player",
+    tokenType: "Jwt",
     primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") },
     maxTokenLifetimeSeconds: 86_400,
   }) as TokenRestriction;
@@ -57,8 +60,14 @@ describe("HS256 on node:crypto agrees with jose jwtVerify", () => {
         // past"), which Keyplane applies to every token (RFC 7519 §4.1.6). It also makes jose require iat, which every
         // token in this table that could otherwise pass carries, and refuses iat older than 24 h (none here).
         await jwtVerify(token, key, {
-          algorithms: ["HS256"], issuer: "https://issuer", audience: "urn:player", requiredClaims: ["exp"],
-          clockTolerance: 60, currentDate: new Date(now), crit: {}, maxTokenAge: 86_400,
+          algorithms: ["HS256"],
+          issuer: "https://issuer",
+          audience: "urn:player",
+          requiredClaims: ["exp"],
+          clockTolerance: 60,
+          currentDate: new Date(now),
+          crit: {},
+          maxTokenAge: 86_400,
         });
         joseOk = true;
       } catch {
@@ -77,7 +86,11 @@ describe("HS256 on node:crypto agrees with jose jwtVerify", () => {
   }
 
   it("the unknown-crit token is refused as unsupported, the unencoded-payload one as malformed", async () => {
-    const errCode = async (token: string) => verifyViewerToken(token, restriction, { now }).then(() => "ok", (e: KeyplaneError) => e.code);
+    const errCode = async (token: string) =>
+      verifyViewerToken(token, restriction, { now }).then(
+        () => "ok",
+        (e: KeyplaneError) => e.code,
+      );
     assert.equal(await errCode(cases.find(([n]) => n === "unknown crit")![1]), "TOKEN_UNSUPPORTED");
     assert.notEqual(await errCode(cases.find(([n]) => n === "unencoded payload (b64 false)")![1]), "ok");
     assert.equal(await errCode(cases.find(([n]) => n === "wrong key")![1]), "TOKEN_INVALID");
@@ -85,8 +98,14 @@ describe("HS256 on node:crypto agrees with jose jwtVerify", () => {
 
   it("hs256SignatureMatches: RFC 7515 A.1 signature matches its key, and nothing of another length or value does", () => {
     // RFC 7515 Appendix A.1 (the published signing input, key and signature).
-    const input = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
-    const k = createSecretKey(Buffer.from("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow", "base64url"));
+    const input =
+      "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+    const k = createSecretKey(
+      Buffer.from(
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow",
+        "base64url",
+      ),
+    );
     const sig = Buffer.from("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "base64url");
     assert.equal(hs256SignatureMatches(input, sig, k), true);
     assert.equal(hs256SignatureMatches(`${input}x`, sig, k), false);

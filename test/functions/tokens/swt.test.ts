@@ -12,7 +12,10 @@ import { tokenRestrictionSchema, type TokenRestriction } from "../../../function
 
 const key = randomBytes(32);
 const restriction = tokenRestrictionSchema.parse({
-  type: "Token", issuer: "http://testissuer", audience: "urn:test", tokenType: "Swt",
+  type: "Token",
+  issuer: "http://testissuer",
+  audience: "urn:test",
+  tokenType: "Swt",
   primaryVerificationKey: { type: "Symmetric", keyValue: key.toString("base64") },
 }) as TokenRestriction;
 
@@ -26,7 +29,10 @@ describe("SWT", () => {
   const exp = Math.floor(now / 1000) + 600;
 
   it("verifies a hand-built AMS-format SWT and exposes its claims", async () => {
-    const v = await verifyViewerToken(handMade(exp), restriction, { now, kid: Buffer.from("0d3c9d6c2f3b4a7a9f5e1b2c3d4e5f60", "hex") });
+    const v = await verifyViewerToken(handMade(exp), restriction, {
+      now,
+      kid: Buffer.from("0d3c9d6c2f3b4a7a9f5e1b2c3d4e5f60", "hex"),
+    });
     assert.equal(v.tokenType, "Swt");
     assert.equal(v.expiresAt, exp);
     assert.equal(v.claims.Issuer, "http://testissuer");
@@ -34,12 +40,24 @@ describe("SWT", () => {
   });
 
   it("our issuer writes the same layout: claims, then Audience, ExpiresOn, Issuer, then the MAC", () => {
-    const t = issueSwt({ issuer: "http://testissuer", audience: "urn:test", expiresOn: exp, claims: { "urn:microsoft:azure:mediaservices:contentkeyidentifier": "0d3c9d6c-2f3b-4a7a-9f5e-1b2c3d4e5f60" } }, key);
+    const t = issueSwt(
+      {
+        issuer: "http://testissuer",
+        audience: "urn:test",
+        expiresOn: exp,
+        claims: { "urn:microsoft:azure:mediaservices:contentkeyidentifier": "0d3c9d6c-2f3b-4a7a-9f5e-1b2c3d4e5f60" },
+      },
+      key,
+    );
     assert.equal(t, handMade(exp));
   });
 
   it("refuses a bad MAC, a non-canonical MAC encoding, repeated parameters and missing ExpiresOn", async () => {
-    const code = async (t: string) => verifyViewerToken(t, restriction, { now }).then(() => "ok", (e) => e.code as string);
+    const code = async (t: string) =>
+      verifyViewerToken(t, restriction, { now }).then(
+        () => "ok",
+        (e) => e.code as string,
+      );
     assert.equal(await code(handMade(exp, randomBytes(32))), "TOKEN_INVALID");
     const t = handMade(exp);
     const [unsigned, mac] = t.split("&HMACSHA256=") as [string, string];
@@ -50,9 +68,15 @@ describe("SWT", () => {
     assert.deepEqual(Buffer.from(alt, "base64"), Buffer.from(macText, "base64"));
     assert.equal(await code(`${unsigned}&HMACSHA256=${encodeURIComponent(alt)}`), "TOKEN_MALFORMED");
     const dup = `${unsigned}&Issuer=x`;
-    assert.equal(await code(`${dup}&HMACSHA256=${encodeURIComponent(createHmac("sha256", key).update(dup).digest("base64"))}`), "TOKEN_MALFORMED");
+    assert.equal(
+      await code(`${dup}&HMACSHA256=${encodeURIComponent(createHmac("sha256", key).update(dup).digest("base64"))}`),
+      "TOKEN_MALFORMED",
+    );
     const noExp = "Audience=urn%3Atest&Issuer=http%3A%2F%2Ftestissuer";
-    assert.equal(await code(`${noExp}&HMACSHA256=${encodeURIComponent(createHmac("sha256", key).update(noExp).digest("base64"))}`), "TOKEN_CLAIM_INVALID");
+    assert.equal(
+      await code(`${noExp}&HMACSHA256=${encodeURIComponent(createHmac("sha256", key).update(noExp).digest("base64"))}`),
+      "TOKEN_CLAIM_INVALID",
+    );
     assert.equal(await code("Audience=urn%3Atest"), "TOKEN_MALFORMED");
   });
 

@@ -24,14 +24,23 @@ describe("xml/strict", () => {
     assert.throws(() => parseXmlStrict("<r><a></r>"), code("XML_INVALID"));
     assert.throws(() => parseXmlStrict("<r>&unknown;</r>"), code("XML_INVALID"));
     assert.throws(() => parseXmlStrict("not xml"), code("XML_INVALID"));
-    assert.throws(() => parseXmlStrict(`<r>${"x".repeat(100)}</r>`, { maxChars: 50, code: "MY_CODE" }), code("MY_CODE"));
+    assert.throws(
+      () => parseXmlStrict(`<r>${"x".repeat(100)}</r>`, { maxChars: 50, code: "MY_CODE" }),
+      code("MY_CODE"),
+    );
   });
 
   it("takes the caller's code, label and byte cap (as the AMS import does) and ignores a leading BOM", () => {
     const ams = { code: "AMS_XML_INVALID", maxBytes: 8, label: "AMS XML" };
     assert.equal(parseXmlStrict("\uFEFF<r/>", ams).documentElement!.localName, "r");
     // 8 characters but 10 UTF-8 bytes: the byte cap applies, not a character count.
-    assert.throws(() => parseXmlStrict("<r>\u20ac</r>", ams), (e: unknown) => code("AMS_XML_INVALID")(e) && /AMS XML is larger than 8 bytes/.test((e as Error).message));
-    assert.throws(() => parseXmlStrict("<r><a></r>", { ...ams, maxBytes: 1024 }), (e: unknown) => code("AMS_XML_INVALID")(e) && /AMS XML is not well-formed/.test((e as Error).message));
+    assert.throws(
+      () => parseXmlStrict("<r>\u20ac</r>", ams),
+      (e: unknown) => code("AMS_XML_INVALID")(e) && /AMS XML is larger than 8 bytes/.test((e as Error).message),
+    );
+    assert.throws(
+      () => parseXmlStrict("<r><a></r>", { ...ams, maxBytes: 1024 }),
+      (e: unknown) => code("AMS_XML_INVALID")(e) && /AMS XML is not well-formed/.test((e as Error).message),
+    );
   });
 });

@@ -10,17 +10,26 @@ import { attribute, parseXmlTree, XML_NS, XmlSyntaxError, type XmlElement } from
 import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
 
 function refuses(xml: string, why: RegExp, limits?: Parameters<typeof parseXmlTree>[1]): void {
-  assert.throws(() => parseXmlTree(xml, limits), (e: unknown) => e instanceof XmlSyntaxError && why.test(e.message), `${JSON.stringify(xml.slice(0, 120))} should fail with ${why}`);
+  assert.throws(
+    () => parseXmlTree(xml, limits),
+    (e: unknown) => e instanceof XmlSyntaxError && why.test(e.message),
+    `${JSON.stringify(xml.slice(0, 120))} should fail with ${why}`,
+  );
 }
 
 const child = (el: XmlElement, i = 0): XmlElement => el.children[i]!;
 
 describe("xml/tree: accepted documents", () => {
   it("resolves namespaces declared on the root, on inner elements, and the default namespace", () => {
-    const r = parseXmlTree('<a:r xmlns:a="urn:a"><a:x/><b:y xmlns:b="urn:b"><b:z/></b:y><w xmlns="urn:d"><v/></w><u/></a:r>');
+    const r = parseXmlTree(
+      '<a:r xmlns:a="urn:a"><a:x/><b:y xmlns:b="urn:b"><b:z/></b:y><w xmlns="urn:d"><v/></w><u/></a:r>',
+    );
     assert.deepEqual([r.namespaceURI, r.localName, r.prefix], ["urn:a", "r", "a"]);
     assert.deepEqual([child(r).namespaceURI, child(r).localName], ["urn:a", "x"]);
-    assert.deepEqual([child(r, 1).namespaceURI, child(child(r, 1)).namespaceURI, child(child(r, 1)).localName], ["urn:b", "urn:b", "z"]);
+    assert.deepEqual(
+      [child(r, 1).namespaceURI, child(child(r, 1)).namespaceURI, child(child(r, 1)).localName],
+      ["urn:b", "urn:b", "z"],
+    );
     assert.deepEqual([child(r, 2).namespaceURI, child(child(r, 2)).namespaceURI], ["urn:d", "urn:d"]);
     assert.equal(child(r, 3).namespaceURI, null, "declarations end with their element");
   });
@@ -31,7 +40,10 @@ describe("xml/tree: accepted documents", () => {
     assert.equal(child(child(r)).namespaceURI, "urn:two");
     assert.equal(child(r, 1).namespaceURI, "urn:one");
     const d = parseXmlTree('<r xmlns="urn:d"><a xmlns=""><b/></a><c/></r>');
-    assert.deepEqual([d.namespaceURI, child(d).namespaceURI, child(child(d)).namespaceURI, child(d, 1).namespaceURI], ["urn:d", null, null, "urn:d"]);
+    assert.deepEqual(
+      [d.namespaceURI, child(d).namespaceURI, child(child(d)).namespaceURI, child(d, 1).namespaceURI],
+      ["urn:d", null, null, "urn:d"],
+    );
   });
 
   it("applies a declaration to the element that carries it, whatever the attribute order", () => {
@@ -42,15 +54,27 @@ describe("xml/tree: accepted documents", () => {
 
   it("keeps unprefixed attributes out of every namespace (the default namespace does not apply to them)", () => {
     const r = parseXmlTree('<r xmlns="urn:d" xmlns:p="urn:p" kid="k" p:kid="other" xml:lang="en"/>');
-    assert.deepEqual(r.attributes, ["kid", "k"], "namespace declarations and prefixed attributes are not plain attributes");
+    assert.deepEqual(
+      r.attributes,
+      ["kid", "k"],
+      "namespace declarations and prefixed attributes are not plain attributes",
+    );
     assert.equal(attribute(r, "kid"), "k");
     assert.equal(attribute(r, "p:kid"), undefined);
     assert.equal(attribute(r, "xmlns"), undefined);
-    assert.deepEqual(r.nsAttributes?.map((a) => [a.namespaceURI, a.localName, a.value]), [["urn:p", "kid", "other"], [XML_NS, "lang", "en"]]);
+    assert.deepEqual(
+      r.nsAttributes?.map((a) => [a.namespaceURI, a.localName, a.value]),
+      [
+        ["urn:p", "kid", "other"],
+        [XML_NS, "lang", "en"],
+      ],
+    );
   });
 
   it("decodes the five predefined entities and character references in text and attributes", () => {
-    const r = parseXmlTree('<r a="&lt;&gt;&amp;&quot;&apos;" b="&#65;&#x42;&#x1F600;&#233;">x &lt;y&gt; &amp;amp; &#x10FFFF;</r>');
+    const r = parseXmlTree(
+      '<r a="&lt;&gt;&amp;&quot;&apos;" b="&#65;&#x42;&#x1F600;&#233;">x &lt;y&gt; &amp;amp; &#x10FFFF;</r>',
+    );
     assert.equal(attribute(r, "a"), `<>&"'`);
     assert.equal(attribute(r, "b"), "AB\u{1F600}é");
     assert.equal(r.text, "x <y> &amp; \u{10FFFF}");
@@ -71,47 +95,72 @@ describe("xml/tree: accepted documents", () => {
   });
 
   it("accepts the XML declaration, a BOM, comments, processing instructions and whitespace around the root", () => {
-    const r = parseXmlTree("\uFEFF<?xml version='1.0' encoding=\"UTF-8\" standalone='yes' ?>\n<!-- c --><?app data?>\n<r/>\n<!-- end --> ");
+    const r = parseXmlTree(
+      "\uFEFF<?xml version='1.0' encoding=\"UTF-8\" standalone='yes' ?>\n<!-- c --><?app data?>\n<r/>\n<!-- end --> ",
+    );
     assert.equal(r.localName, "r");
     assert.equal(parseXmlTree('<?xml version="1.0"?><r></r >').localName, "r");
-    assert.equal(parseXmlTree("<r><?xml-stylesheet href='x'?></r>").localName, "r", "targets starting with xml- are not the declaration");
+    assert.equal(
+      parseXmlTree("<r><?xml-stylesheet href='x'?></r>").localName,
+      "r",
+      "targets starting with xml- are not the declaration",
+    );
   });
 
   it("accepts non-ASCII names", () => {
     const r = parseXmlTree('<é:données xmlns:é="urn:e" clé="v"><日本/></é:données>');
-    assert.deepEqual([r.namespaceURI, r.localName, attribute(r, "clé"), child(r).localName], ["urn:e", "données", "v", "日本"]);
+    assert.deepEqual(
+      [r.namespaceURI, r.localName, attribute(r, "clé"), child(r).localName],
+      ["urn:e", "données", "v", "日本"],
+    );
   });
 
-  itShared("reads every public SPEKE sample the same way as @xmldom/xmldom (names, namespaces, attributes, text)", () => {
-    const parser = new DOMParser({ onError: (level: string, msg: string) => { if (level !== "warning") throw new Error(msg); } });
-    type Dom = { nodeType: number; namespaceURI: string | null; localName: string; childNodes: ArrayLike<Dom>; nodeValue: string | null; attributes: ArrayLike<{ name: string; namespaceURI: string | null; localName: string; value: string }> };
-    const compare = (ours: XmlElement, dom: Dom, path: string) => {
-      assert.equal(ours.namespaceURI, dom.namespaceURI ?? null, path);
-      assert.equal(ours.localName, dom.localName, path);
-      const plain: string[] = [];
-      for (let i = 0; i < dom.attributes.length; i++) {
-        const a = dom.attributes[i]!;
-        if (a.namespaceURI === null && a.name !== "xmlns") plain.push(a.localName, a.value);
+  itShared(
+    "reads every public SPEKE sample the same way as @xmldom/xmldom (names, namespaces, attributes, text)",
+    () => {
+      const parser = new DOMParser({
+        onError: (level: string, msg: string) => {
+          if (level !== "warning") throw new Error(msg);
+        },
+      });
+      type Dom = {
+        nodeType: number;
+        namespaceURI: string | null;
+        localName: string;
+        childNodes: ArrayLike<Dom>;
+        nodeValue: string | null;
+        attributes: ArrayLike<{ name: string; namespaceURI: string | null; localName: string; value: string }>;
+      };
+      const compare = (ours: XmlElement, dom: Dom, path: string) => {
+        assert.equal(ours.namespaceURI, dom.namespaceURI ?? null, path);
+        assert.equal(ours.localName, dom.localName, path);
+        const plain: string[] = [];
+        for (let i = 0; i < dom.attributes.length; i++) {
+          const a = dom.attributes[i]!;
+          if (a.namespaceURI === null && a.name !== "xmlns") plain.push(a.localName, a.value);
+        }
+        assert.deepEqual(ours.attributes, plain, `${path} attributes`);
+        const kids: Dom[] = [];
+        let text = "";
+        for (let i = 0; i < dom.childNodes.length; i++) {
+          const n = dom.childNodes[i]!;
+          if (n.nodeType === 1) kids.push(n);
+          else if (n.nodeType === 3 || n.nodeType === 4) text += n.nodeValue;
+        }
+        assert.equal(ours.text, text, `${path} text`);
+        assert.equal(ours.children.length, kids.length, `${path} children`);
+        kids.forEach((k, i) => {
+          compare(ours.children[i]!, k, `${path}/${k.localName}`);
+        });
+      };
+      const files = readdirSync(SPEKE_REQUESTS_DIR);
+      assert.ok(files.length >= 10);
+      for (const f of files) {
+        const xml = readFileSync(`${SPEKE_REQUESTS_DIR}/${f}`, "utf8");
+        compare(parseXmlTree(xml), parser.parseFromString(xml, "text/xml").documentElement as unknown as Dom, f);
       }
-      assert.deepEqual(ours.attributes, plain, `${path} attributes`);
-      const kids: Dom[] = [];
-      let text = "";
-      for (let i = 0; i < dom.childNodes.length; i++) {
-        const n = dom.childNodes[i]!;
-        if (n.nodeType === 1) kids.push(n);
-        else if (n.nodeType === 3 || n.nodeType === 4) text += n.nodeValue;
-      }
-      assert.equal(ours.text, text, `${path} text`);
-      assert.equal(ours.children.length, kids.length, `${path} children`);
-      kids.forEach((k, i) => compare(ours.children[i]!, k, `${path}/${k.localName}`));
-    };
-    const files = readdirSync(SPEKE_REQUESTS_DIR);
-    assert.ok(files.length >= 10);
-    for (const f of files) {
-      const xml = readFileSync(`${SPEKE_REQUESTS_DIR}/${f}`, "utf8");
-      compare(parseXmlTree(xml), parser.parseFromString(xml, "text/xml").documentElement as unknown as Dom, f);
-    }
-  });
+    },
+  );
 });
 
 describe("xml/tree: refused documents", () => {
@@ -129,12 +178,24 @@ describe("xml/tree: refused documents", () => {
   });
 
   it("refuses undefined entities and bad character references", () => {
-    for (const ent of ["&foo;", "&nbsp;", "&constructor;", "&__proto__;", "&;", "&AMP;"]) refuses(`<r>${ent}</r>`, /Undefined entity/);
+    for (const ent of ["&foo;", "&nbsp;", "&constructor;", "&__proto__;", "&;", "&AMP;"])
+      refuses(`<r>${ent}</r>`, /Undefined entity/);
     refuses("<r a='&foo;'/>", /Undefined entity/);
     refuses("<r>a & b</r>", /Unterminated entity|Undefined entity/);
     refuses("<r>&amp</r>", /Unterminated entity/);
-    for (const ref of ["&#0;", "&#x0;", "&#1;", "&#xFFFE;", "&#xFFFF;", "&#xD800;", "&#x110000;", "&#99999999999999999999;"]) refuses(`<r>${ref}</r>`, /not an XML character/);
-    for (const ref of ["&#;", "&#x;", "&#X41;", "&#x4G;", "&#-1;", "&# 65;"]) refuses(`<r>${ref}</r>`, /Invalid character reference/);
+    for (const ref of [
+      "&#0;",
+      "&#x0;",
+      "&#1;",
+      "&#xFFFE;",
+      "&#xFFFF;",
+      "&#xD800;",
+      "&#x110000;",
+      "&#99999999999999999999;",
+    ])
+      refuses(`<r>${ref}</r>`, /not an XML character/);
+    for (const ref of ["&#;", "&#x;", "&#X41;", "&#x4G;", "&#-1;", "&# 65;"])
+      refuses(`<r>${ref}</r>`, /Invalid character reference/);
   });
 
   it("refuses any DOCTYPE, also when called without the callers' pre-check", () => {
@@ -171,11 +232,15 @@ describe("xml/tree: refused documents", () => {
     refuses('<r xmlns:x="http://www.w3.org/2000/xmlns/"/>', /must not be declared/);
     refuses('<xmlns:r xmlns:p="u"/>', /xmlns prefix/);
     refuses('<a:b:c xmlns:a="u"/>', /Invalid qualified name/);
-    refuses('<:r/>', /Invalid qualified name/);
+    refuses("<:r/>", /Invalid qualified name/);
     refuses('<r: xmlns:r="u"/>', /Invalid qualified name/);
     refuses('<p:1r xmlns:p="u"/>', /Invalid qualified name/);
     refuses('<r a:b:c="1"/>', /Invalid qualified name/);
-    assert.equal(parseXmlTree('<r xmlns:xml="http://www.w3.org/XML/1998/namespace"/>').localName, "r", "xml may be declared with its own URI");
+    assert.equal(
+      parseXmlTree('<r xmlns:xml="http://www.w3.org/XML/1998/namespace"/>').localName,
+      "r",
+      "xml may be declared with its own URI",
+    );
   });
 
   it("refuses characters XML cannot carry, ]]> in text and -- in comments", () => {
@@ -220,6 +285,9 @@ describe("xml/tree: refused documents", () => {
   });
 
   it("reports the line and column of the problem", () => {
-    assert.throws(() => parseXmlTree("<r>\n  <a>\n  </b>\n</r>"), (e: unknown) => e instanceof XmlSyntaxError && /\(line 3, column 3\)$/.test(e.message) && e.offset === 12);
+    assert.throws(
+      () => parseXmlTree("<r>\n  <a>\n  </b>\n</r>"),
+      (e: unknown) => e instanceof XmlSyntaxError && /\(line 3, column 3\)$/.test(e.message) && e.offset === 12,
+    );
   });
 });

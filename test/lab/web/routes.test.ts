@@ -18,7 +18,9 @@ function rawGet(base: string, path: string): Promise<{ status: number; type: str
     const req = request({ host: u.hostname, port: u.port, path, method: "GET" }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"], body: Buffer.concat(chunks) }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"], body: Buffer.concat(chunks) }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -83,12 +85,25 @@ describe("lab/web/routes", () => {
       assert.equal(r.headers.get("content-type"), type, p);
       assert.equal(r.headers.get("x-content-type-options"), "nosniff");
     }
-    assert.deepEqual(Buffer.from(await (await fetch(`${srv.url}/media/hls/seg-0.ts`)).arrayBuffer()), Buffer.alloc(188, 0x47));
+    assert.deepEqual(
+      Buffer.from(await (await fetch(`${srv.url}/media/hls/seg-0.ts`)).arrayBuffer()),
+      Buffer.alloc(188, 0x47),
+    );
   });
 
   it("refuses path traversal, dot files, directories and missing files with 404", async () => {
-    for (const p of ["/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/dash/%2e%2e%2f%2e%2e%2fsecret.txt", "/media/.hidden",
-      "/media/dash", "/media/dash/", "/media/nope.mpd", "/media/dash%5c..%5c..%5csecret.txt", "/media/%00.mpd", "/media/%E0%A4%A"]) {
+    for (const p of [
+      "/media/../secret.txt",
+      "/media/%2e%2e/secret.txt",
+      "/media/dash/%2e%2e%2f%2e%2e%2fsecret.txt",
+      "/media/.hidden",
+      "/media/dash",
+      "/media/dash/",
+      "/media/nope.mpd",
+      "/media/dash%5c..%5c..%5csecret.txt",
+      "/media/%00.mpd",
+      "/media/%E0%A4%A",
+    ]) {
       const r = await rawGet(srv.url, p);
       assert.equal(r.status, 404, `${p} -> ${r.status}`);
       assert.doesNotMatch(r.body.toString(), /outside the media dir/);
@@ -97,6 +112,7 @@ describe("lab/web/routes", () => {
 
   it("safeJoin keeps every path inside the root", () => {
     assert.equal(safeJoin("/srv/media", "dash/manifest.mpd"), "/srv/media/dash/manifest.mpd");
-    for (const p of ["../x", "a/../../x", "%2e%2e/x", ".env", "a/.git/config", "a\\..\\x", ""]) assert.throws(() => safeJoin("/srv/media", p), /No such file/, p);
+    for (const p of ["../x", "a/../../x", "%2e%2e/x", ".env", "a/.git/config", "a\\..\\x", ""])
+      assert.throws(() => safeJoin("/srv/media", p), /No such file/, p);
   });
 });

@@ -25,7 +25,12 @@ import { KeySeed } from "../../../functions/keys/seed";
 import { createLogger, silentLogger } from "../../../functions/log";
 import { lambdaHandler } from "../../../functions/runtimes/lambda";
 import {
-  ALLOWED_HOSTS_ENV, bindAddressHost, hostName, isAllowedHost, isLoopbackHost, parseAllowedHosts,
+  ALLOWED_HOSTS_ENV,
+  bindAddressHost,
+  hostName,
+  isAllowedHost,
+  isLoopbackHost,
+  parseAllowedHosts,
 } from "../../../lab/web/guard";
 import { SPEKE_REQUESTS_DIR, itShared, SHARED_DIR } from "../../support/shared";
 import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
@@ -34,16 +39,37 @@ import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 const SEED = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
 const quietLogger = () => createLogger({ sink: () => undefined });
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** One request to the lab on 127.0.0.1 with the given Host header (the socket goes to loopback whatever it says). */
-function get(lab: RunningLab, path: string, host: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function get(
+  lab: RunningLab,
+  path: string,
+  host: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: lab.port, path, method: init.method ?? "GET", headers: { ...init.headers, Host: host }, setHost: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: lab.port,
+        path,
+        method: init.method ?? "GET",
+        headers: { ...init.headers, Host: host },
+        setHost: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(init.body);
   });
@@ -54,7 +80,9 @@ function raw(lab: RunningLab, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(lab.port, "127.0.0.1", () => s.end(text));
     let out = "";
-    s.on("data", (d: Buffer) => { out += d.toString(); });
+    s.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     s.on("end", () => resolve(out));
     s.on("error", reject);
   });
@@ -69,7 +97,12 @@ function assertRefused(r: Answer, what: string): void {
 }
 
 /** A public SPEKE v2.0 conformance request (AWS's SPEKE v2 samples, as in test/functions/runtimes/lab.test.ts). */
-const SPEKE_V2 = !SHARED_DIR ? "" : readFileSync(join(SPEKE_REQUESTS_DIR, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"), "utf8");
+const SPEKE_V2 = !SHARED_DIR
+  ? ""
+  : readFileSync(
+      join(SPEKE_REQUESTS_DIR, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"),
+      "utf8",
+    );
 const SPEKE_HEADERS = { "X-Speke-Version": "2.0", "Content-Type": "application/xml" };
 
 describe("lab security (issue 14: host allow-list, page headers, media root)", function () {
@@ -79,7 +112,14 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
 
   before(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), "kp-lab-sec-"));
-    lab = await startLab({ port: 0, seed: SEED, dataDir: join(dir, ".keyplane"), demoMedia: false, config: {}, logger: quietLogger() });
+    lab = await startLab({
+      port: 0,
+      seed: SEED,
+      dataDir: join(dir, ".keyplane"),
+      demoMedia: false,
+      config: {},
+      logger: quietLogger(),
+    });
     await fs.mkdir(join(lab.mediaDir, "dash"), { recursive: true });
     await fs.writeFile(join(lab.mediaDir, "dash", "manifest.mpd"), "<MPD/>");
     await fs.writeFile(join(dir, "outside.txt"), "outside the media dir");
@@ -99,29 +139,69 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
   describe("5. Host allow-list (DNS rebinding)", () => {
     itShared("answers 421 HOST_NOT_ALLOWED on every route for a foreign Host", async () => {
       const routes: [string, string, string?][] = [
-        ["/speke", "POST", SPEKE_V2], ["/speke/heartbeat", "GET"], ["/token", "POST", JSON.stringify({ subject: "x", kids: [] })],
+        ["/speke", "POST", SPEKE_V2],
+        ["/speke/heartbeat", "GET"],
+        ["/token", "POST", JSON.stringify({ subject: "x", kids: [] })],
         ["/clearkey", "POST", JSON.stringify({ kids: ["bF9SBn2YSAiE2JTxMsHp_g"], type: "temporary" })],
-        ["/hls/key/6c5f5206-7d98-4808-84d8-94f132c1e9fe", "GET"], ["/license/widevine", "POST", "x"],
-        ["/", "GET"], ["/lab/app.js", "GET"], ["/vendor/shaka-player.compiled.js", "GET"], ["/media/dash/manifest.mpd", "GET"],
-        ["/healthz", "GET"], ["/no-such-route", "GET"],
+        ["/hls/key/6c5f5206-7d98-4808-84d8-94f132c1e9fe", "GET"],
+        ["/license/widevine", "POST", "x"],
+        ["/", "GET"],
+        ["/lab/app.js", "GET"],
+        ["/vendor/shaka-player.compiled.js", "GET"],
+        ["/media/dash/manifest.mpd", "GET"],
+        ["/healthz", "GET"],
+        ["/no-such-route", "GET"],
       ];
-      for (const host of ["evil.example", `evil.example:${lab.port}`, "127.0.0.1.nip.io", "localhost.evil.example", "localhost.", "127.1", "0x7f.0.0.1", "[::2]"]) {
+      for (const host of [
+        "evil.example",
+        `evil.example:${lab.port}`,
+        "127.0.0.1.nip.io",
+        "localhost.evil.example",
+        "localhost.",
+        "127.1",
+        "0x7f.0.0.1",
+        "[::2]",
+      ]) {
         for (const [path, method, body] of routes) {
-          assertRefused(await get(lab, path, host, { method, ...(body ? { body } : {}), headers: path === "/speke" ? SPEKE_HEADERS : {} }), `${method} ${path} Host: ${host}`);
+          assertRefused(
+            await get(lab, path, host, {
+              method,
+              ...(body ? { body } : {}),
+              headers: path === "/speke" ? SPEKE_HEADERS : {},
+            }),
+            `${method} ${path} Host: ${host}`,
+          );
         }
       }
     });
 
     itShared("still answers the same routes to loopback Host names, with or without a port", async () => {
-      for (const host of [`localhost:${lab.port}`, "localhost", `127.0.0.1:${lab.port}`, "127.0.0.1", "127.8.9.10", `[::1]:${lab.port}`, "[::1]",
-        `LOCALHOST:${lab.port}`, `app.localhost:${lab.port}`]) {
+      for (const host of [
+        `localhost:${lab.port}`,
+        "localhost",
+        `127.0.0.1:${lab.port}`,
+        "127.0.0.1",
+        "127.8.9.10",
+        `[::1]:${lab.port}`,
+        "[::1]",
+        `LOCALHOST:${lab.port}`,
+        `app.localhost:${lab.port}`,
+      ]) {
         assert.equal((await get(lab, "/speke/heartbeat", host)).status, 200, host);
         assert.equal((await get(lab, "/", host)).status, 200, host);
         assert.equal((await get(lab, "/media/dash/manifest.mpd", host)).status, 200, host);
-        const tok = await get(lab, "/token", host, { method: "POST", body: JSON.stringify({ subject: "x", kids: ["6c5f5206-7d98-4808-84d8-94f132c1e9fe"] }), headers: { "Content-Type": "application/json" } });
+        const tok = await get(lab, "/token", host, {
+          method: "POST",
+          body: JSON.stringify({ subject: "x", kids: ["6c5f5206-7d98-4808-84d8-94f132c1e9fe"] }),
+          headers: { "Content-Type": "application/json" },
+        });
         assert.equal(tok.status, 200, `${host}: ${tok.body}`);
       }
-      const speke = await get(lab, "/speke", `localhost:${lab.port}`, { method: "POST", body: SPEKE_V2, headers: SPEKE_HEADERS });
+      const speke = await get(lab, "/speke", `localhost:${lab.port}`, {
+        method: "POST",
+        body: SPEKE_V2,
+        headers: SPEKE_HEADERS,
+      });
       assert.equal(speke.status, 200, speke.body);
       assert.match(speke.body, /ContentKey/);
     });
@@ -148,14 +228,35 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
     });
 
     it("answers configured host names (allowedHosts option) and nothing else", async () => {
-      const other = await startLab({ port: 0, seed: SEED, dataDir: join(dir, "b"), demoMedia: false, config: {}, logger: quietLogger(),
-        allowedHosts: ["devbox.test", ".lab.example.test", "192.0.2.7", "[2001:db8::7]"] });
+      const other = await startLab({
+        port: 0,
+        seed: SEED,
+        dataDir: join(dir, "b"),
+        demoMedia: false,
+        config: {},
+        logger: quietLogger(),
+        allowedHosts: ["devbox.test", ".lab.example.test", "192.0.2.7", "[2001:db8::7]"],
+      });
       try {
-        for (const host of [`devbox.test:${other.port}`, "DEVBOX.TEST", "lab.example.test", "a.b.lab.example.test:80", "192.0.2.7", "[2001:db8::7]:8787", `localhost:${other.port}`]) {
+        for (const host of [
+          `devbox.test:${other.port}`,
+          "DEVBOX.TEST",
+          "lab.example.test",
+          "a.b.lab.example.test:80",
+          "192.0.2.7",
+          "[2001:db8::7]:8787",
+          `localhost:${other.port}`,
+        ]) {
           assert.equal((await get(other, "/", host)).status, 200, host);
           assert.equal((await get(other, "/speke/heartbeat", host)).status, 200, host);
         }
-        for (const host of ["sub.devbox.test", "devbox.test.evil.example", "evillab.example.test", "192.0.2.8", "[2001:db8::8]"]) {
+        for (const host of [
+          "sub.devbox.test",
+          "devbox.test.evil.example",
+          "evillab.example.test",
+          "192.0.2.8",
+          "[2001:db8::8]",
+        ]) {
           assertRefused(await get(other, "/", host), host);
         }
         assert.deepEqual(other.allowedHosts, ["devbox.test", ".lab.example.test", "192.0.2.7", "[2001:db8::7]"]);
@@ -168,7 +269,14 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
       const prev = process.env[ALLOWED_HOSTS_ENV];
       process.env[ALLOWED_HOSTS_ENV] = " devbox.test , ,.lab.example.test";
       try {
-        const other = await startLab({ port: 0, seed: SEED, dataDir: join(dir, "c"), demoMedia: false, config: {}, logger: quietLogger() });
+        const other = await startLab({
+          port: 0,
+          seed: SEED,
+          dataDir: join(dir, "c"),
+          demoMedia: false,
+          config: {},
+          logger: quietLogger(),
+        });
         try {
           assert.equal((await get(other, "/", "devbox.test")).status, 200);
           assert.equal((await get(other, "/", "x.lab.example.test")).status, 200);
@@ -178,11 +286,22 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
         }
         for (const bad of ["http://devbox.test", "devbox.test:8787", "*", "dev box", "::1"]) {
           process.env[ALLOWED_HOSTS_ENV] = bad;
-          await assert.rejects(startLab({ port: 0, seed: SEED, dataDir: join(dir, "d"), demoMedia: false, config: {}, logger: quietLogger() }),
-            new RegExp(`${ALLOWED_HOSTS_ENV}: .* is not a host name`), bad);
+          await assert.rejects(
+            startLab({
+              port: 0,
+              seed: SEED,
+              dataDir: join(dir, "d"),
+              demoMedia: false,
+              config: {},
+              logger: quietLogger(),
+            }),
+            new RegExp(`${ALLOWED_HOSTS_ENV}: .* is not a host name`),
+            bad,
+          );
         }
       } finally {
-        if (prev === undefined) delete process.env[ALLOWED_HOSTS_ENV]; else process.env[ALLOWED_HOSTS_ENV] = prev;
+        if (prev === undefined) delete process.env[ALLOWED_HOSTS_ENV];
+        else process.env[ALLOWED_HOSTS_ENV] = prev;
       }
     });
 
@@ -190,11 +309,35 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
       assert.equal(hostName("LocalHost:8787"), "localhost");
       assert.equal(hostName("[::1]:8787"), "[::1]");
       assert.equal(hostName("127.0.0.1"), "127.0.0.1");
-      for (const bad of [undefined, "", "a b", "host:", "host:99999", "[::1", "::1", "[zz::1]", "user@host", "host/path", "a..b", "-a.b", "localhost."]) {
+      for (const bad of [
+        undefined,
+        "",
+        "a b",
+        "host:",
+        "host:99999",
+        "[::1",
+        "::1",
+        "[zz::1]",
+        "user@host",
+        "host/path",
+        "a..b",
+        "-a.b",
+        "localhost.",
+      ]) {
         assert.equal(hostName(bad), undefined, String(bad));
       }
-      for (const h of ["localhost", "a.localhost", "127.0.0.1", "127.255.255.254", "[::1]"]) assert.ok(isLoopbackHost(h), h);
-      for (const h of ["localhost.example", "128.0.0.1", "127.0.0.256", "127.0.0.01", "[::2]", "[::ffff:127.0.0.1]", "0.0.0.0"]) assert.ok(!isLoopbackHost(h), h);
+      for (const h of ["localhost", "a.localhost", "127.0.0.1", "127.255.255.254", "[::1]"])
+        assert.ok(isLoopbackHost(h), h);
+      for (const h of [
+        "localhost.example",
+        "128.0.0.1",
+        "127.0.0.256",
+        "127.0.0.01",
+        "[::2]",
+        "[::ffff:127.0.0.1]",
+        "0.0.0.0",
+      ])
+        assert.ok(!isLoopbackHost(h), h);
       assert.ok(isAllowedHost("a.b.example", [".b.example"]));
       assert.ok(!isAllowedHost("ab.example", [".b.example"]));
       assert.deepEqual(parseAllowedHosts(["  Dev.Test ", "", "[2001:DB8::1]"]), ["dev.test", "[2001:db8::1]"]);
@@ -206,22 +349,50 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
     });
 
     it("is lab-only: the Lambda app (createApp without the guard) answers the API Gateway host", async () => {
-      const app = createApp(staticContext(SEED, { logger: silentLogger }), parseKeyplaneConfig({}), { areas: ["speke"] });
+      const app = createApp(staticContext(SEED, { logger: silentLogger }), parseKeyplaneConfig({}), {
+        areas: ["speke"],
+      });
       const handler = lambdaHandler(app) as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number }>;
       const host = "abc123.execute-api.eu-west-1.amazonaws.com";
-      const r = await handler({
-        version: "2.0", routeKey: "GET /speke/heartbeat", rawPath: "/speke/heartbeat", rawQueryString: "", headers: { host },
-        requestContext: { http: { method: "GET", path: "/speke/heartbeat", protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "t" },
-          requestId: "t", stage: "$default", domainName: host, accountId: "123456789012", apiId: "abc123" },
-        isBase64Encoded: false,
-      }, {});
+      const r = await handler(
+        {
+          version: "2.0",
+          routeKey: "GET /speke/heartbeat",
+          rawPath: "/speke/heartbeat",
+          rawQueryString: "",
+          headers: { host },
+          requestContext: {
+            http: {
+              method: "GET",
+              path: "/speke/heartbeat",
+              protocol: "HTTP/1.1",
+              sourceIp: "198.51.100.7",
+              userAgent: "t",
+            },
+            requestId: "t",
+            stage: "$default",
+            domainName: host,
+            accountId: "123456789012",
+            apiId: "abc123",
+          },
+          isBase64Encoded: false,
+        },
+        {},
+      );
       assert.equal(r.statusCode, 200);
     });
   });
 
   describe("6. security headers", () => {
-    const CSP_DIRECTIVES = ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-      "media-src 'self' blob:", "connect-src 'self'"];
+    const CSP_DIRECTIVES = [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "media-src 'self' blob:",
+      "connect-src 'self'",
+    ];
 
     function assertSecurityHeaders(r: Answer, what: string): void {
       const csp = String(r.headers["content-security-policy"] ?? "");
@@ -239,7 +410,12 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
       assert.equal(page.status, 200);
       assert.match(String(page.headers["content-type"]), /^text\/html/);
       assertSecurityHeaders(page, "/");
-      for (const p of ["/lab/app.js", "/lab/style.css", "/vendor/shaka-player.compiled.js", "/media/dash/manifest.mpd"]) {
+      for (const p of [
+        "/lab/app.js",
+        "/lab/style.css",
+        "/vendor/shaka-player.compiled.js",
+        "/media/dash/manifest.mpd",
+      ]) {
         const r = await get(lab, p, host);
         assert.equal(r.status, 200, p);
         assertSecurityHeaders(r, p);
@@ -283,8 +459,14 @@ describe("lab security (issue 14: host allow-list, page headers, media root)", f
     });
 
     it("still refuses .. traversal and its encoded forms", async () => {
-      for (const p of ["/media/../outside.txt", "/media/%2e%2e/outside.txt", "/media/dash/%2e%2e%2f%2e%2e%2foutside.txt", "/media/%2e%2e%2f.keyplane%2fkey-seed",
-        "/media/dash%5c..%5c..%5coutside.txt", "/media/%00.mpd"]) {
+      for (const p of [
+        "/media/../outside.txt",
+        "/media/%2e%2e/outside.txt",
+        "/media/dash/%2e%2e%2f%2e%2e%2foutside.txt",
+        "/media/%2e%2e%2f.keyplane%2fkey-seed",
+        "/media/dash%5c..%5c..%5coutside.txt",
+        "/media/%00.mpd",
+      ]) {
         const r = await get(lab, p, host);
         assert.equal(r.status, 404, `${p} -> ${r.status}`);
         assert.doesNotMatch(r.body, /outside the media dir/);

@@ -1,23 +1,25 @@
 // A Pulumi program outside the Keyplane repository, as a platform team writes it (README: "Use Keyplane in your own
 // Pulumi program"). test/package/consumer.test.ts installs the packed tarball next to it and runs it under mocks.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { KeyDeliveryApi, SpekeKeyServer } from "keyplane/aws";
 import { CONTENT_KEY_IDENTIFIER_CLAIM, parseContentKeyPolicy, type ContentKeyPolicyInput } from "keyplane/policy";
 
 const premium: ContentKeyPolicyInput = {
   name: "premium",
-  options: [{
-    name: "clearkey-jwt",
-    configuration: { type: "ClearKey" },
-    restriction: {
-      type: "Token",
-      tokenType: "Jwt",
-      issuer: "https://login.example.com/",
-      audience: "urn:example:player",
-      openIdConnectDiscoveryDocument: "https://login.example.com/.well-known/openid-configuration",
-      requiredClaims: [{ claimType: CONTENT_KEY_IDENTIFIER_CLAIM }],
+  options: [
+    {
+      name: "clearkey-jwt",
+      configuration: { type: "ClearKey" },
+      restriction: {
+        type: "Token",
+        tokenType: "Jwt",
+        issuer: "https://login.example.com/",
+        audience: "urn:example:player",
+        openIdConnectDiscoveryDocument: "https://login.example.com/.well-known/openid-configuration",
+        requiredClaims: [{ claimType: CONTENT_KEY_IDENTIFIER_CLAIM }],
+      },
     },
-  }],
+  ],
 };
 parseContentKeyPolicy(premium); // fails the preview with the offending field if the policy is invalid
 

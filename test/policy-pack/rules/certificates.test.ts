@@ -10,7 +10,25 @@ import { assertFindings, res, run } from "../../support/policy-rules";
 function selfSigned(keyArgs: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "kp-cert-"));
   try {
-    execFileSync("openssl", ["req", "-x509", "-nodes", "-newkey", ...keyArgs, "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-days", "1", "-subj", "/CN=keyplane-test"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-nodes",
+        "-newkey",
+        ...keyArgs,
+        "-keyout",
+        join(dir, "k.pem"),
+        "-out",
+        join(dir, "c.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=keyplane-test",
+      ],
+      { stdio: "ignore" },
+    );
     return readFileSync(join(dir, "c.pem"), "utf8");
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -27,17 +45,54 @@ describe("policy-pack/rules/certificates: keyplane-certificate-rsa-2048", () => 
     ec = selfSigned(["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
   });
   it("passes a requested RSA_2048 certificate and an imported 2048-bit RSA one", () => {
-    assert.deepEqual(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { domainName: "k.example.com", keyAlgorithm: "RSA_2048" })), []);
-    assert.deepEqual(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: rsa2048, privateKey: "(secret)" })), []);
+    assert.deepEqual(
+      run(
+        certificateRsa2048,
+        res("aws:acm/certificate:Certificate", { domainName: "k.example.com", keyAlgorithm: "RSA_2048" }),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      run(
+        certificateRsa2048,
+        res("aws:acm/certificate:Certificate", { certificateBody: rsa2048, privateKey: "(secret)" }),
+      ),
+      [],
+    );
   });
   it("fails RSA_1024 (ACM key algorithm name) and an imported 1024-bit certificate", () => {
-    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "RSA_1024" })), [["keyplane-certificate-rsa-2048", "RSA_1024 is below the 2048-bit RSA minimum", "keyAlgorithm"]]);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "RSA_1024" })), [
+      ["keyplane-certificate-rsa-2048", "RSA_1024 is below the 2048-bit RSA minimum", "keyAlgorithm"],
+    ]);
     const v = run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: rsa1024 }));
-    assertFindings(v, [["keyplane-certificate-rsa-2048", "imported certificate has a 1024-bit RSA key; at least 2048 bits are required", "certificateBody"]]);
+    assertFindings(v, [
+      [
+        "keyplane-certificate-rsa-2048",
+        "imported certificate has a 1024-bit RSA key; at least 2048 bits are required",
+        "certificateBody",
+      ],
+    ]);
   });
   it("fails ECDSA unless allowed", () => {
-    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "EC_prime256v1" })), [["keyplane-certificate-rsa-2048", "EC_prime256v1 is not RSA; SPEKE content key encryption needs RSA 2048 or larger", "keyAlgorithm"]]);
-    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec })), [["keyplane-certificate-rsa-2048", "imported certificate has a ec key; RSA 2048 or larger is required", "certificateBody"]]);
-    assert.deepEqual(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec }), { allowEcdsaCertificates: true }), []);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { keyAlgorithm: "EC_prime256v1" })), [
+      [
+        "keyplane-certificate-rsa-2048",
+        "EC_prime256v1 is not RSA; SPEKE content key encryption needs RSA 2048 or larger",
+        "keyAlgorithm",
+      ],
+    ]);
+    assertFindings(run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec })), [
+      [
+        "keyplane-certificate-rsa-2048",
+        "imported certificate has a ec key; RSA 2048 or larger is required",
+        "certificateBody",
+      ],
+    ]);
+    assert.deepEqual(
+      run(certificateRsa2048, res("aws:acm/certificate:Certificate", { certificateBody: ec }), {
+        allowEcdsaCertificates: true,
+      }),
+      [],
+    );
   });
 });

@@ -15,23 +15,39 @@ describe("policy-pack/rules/index", () => {
   });
 
   it("evaluates every rule and attaches resource and level", () => {
-    const f = evaluate([amsPolicy([playReadyOption({ allowTestDevices: true, securityLevel: "SL150" }, AMS_OPEN_RESTRICTION)])]);
-    assert.deepEqual([...new Set(f.map((x) => x.rule))].sort(), ["keyplane-no-open-restriction", "keyplane-playready-no-test-devices-in-prod", "keyplane-playready-security-level"]);
+    const f = evaluate([
+      amsPolicy([playReadyOption({ allowTestDevices: true, securityLevel: "SL150" }, AMS_OPEN_RESTRICTION)]),
+    ]);
+    assert.deepEqual([...new Set(f.map((x) => x.rule))].sort(), [
+      "keyplane-no-open-restriction",
+      "keyplane-playready-no-test-devices-in-prod",
+      "keyplane-playready-security-level",
+    ]);
     assert.ok(f.every((x) => x.enforcementLevel === "mandatory" && x.resource.name === "ckp"));
   });
 
   it("applies pack config: levels per rule, 'all', disabled rules, and settings", () => {
     const r = amsPolicy([playReadyOption({ securityLevel: "SL2000" }, AMS_OPEN_RESTRICTION)]);
-    const cfg = parsePackConfig({ all: "advisory", "keyplane-no-open-restriction": "disabled", "keyplane-playready-security-level": { enforcementLevel: "mandatory", playReadyMinSecurityLevel: "SL3000" } });
+    const cfg = parsePackConfig({
+      all: "advisory",
+      "keyplane-no-open-restriction": "disabled",
+      "keyplane-playready-security-level": { enforcementLevel: "mandatory", playReadyMinSecurityLevel: "SL3000" },
+    });
     const f = evaluate([r], cfg);
-    assert.deepEqual(f.map((x) => [x.rule, x.enforcementLevel]), [["keyplane-playready-security-level", "mandatory"]]);
+    assert.deepEqual(
+      f.map((x) => [x.rule, x.enforcementLevel]),
+      [["keyplane-playready-security-level", "mandatory"]],
+    );
     assert.equal(ruleConfigFor(rules[0]!, cfg).enforcementLevel, "disabled");
   });
 
   it("refuses unknown rules, levels and settings with a clear message", () => {
     assert.throws(() => parsePackConfig({ "no-such-rule": "advisory" }), /no-such-rule: unknown rule/);
     assert.throws(() => parsePackConfig({ "keyplane-log-retention": "loud" }), /enforcement level/);
-    assert.throws(() => parsePackConfig({ "keyplane-log-retention": { maxLogRetentionDays: "ten" } }), /maxLogRetentionDays: must be an integer/);
+    assert.throws(
+      () => parsePackConfig({ "keyplane-log-retention": { maxLogRetentionDays: "ten" } }),
+      /maxLogRetentionDays: must be an integer/,
+    );
     assert.throws(() => parsePackConfig({ "keyplane-log-retention": { colour: 1 } }), /colour: unknown setting/);
   });
 
@@ -44,7 +60,9 @@ describe("policy-pack/rules/index", () => {
     const reported: string[] = [];
     const validate = p.validateResource as (a: unknown, report: (m: string) => void) => void;
     const r = amsPolicy([playReadyOption({ securityLevel: "SL2000" })]);
-    validate({ ...r, urn: r.urn ?? "", getConfig: () => ({ playReadyMinSecurityLevel: "SL3000" }) }, (m) => reported.push(m));
+    validate({ ...r, urn: r.urn ?? "", getConfig: () => ({ playReadyMinSecurityLevel: "SL3000" }) }, (m) =>
+      reported.push(m),
+    );
     assert.equal(reported.length, 1);
     assert.match(reported[0] ?? "", /floor is SL3000 \[options\[0\]\.configuration\.licenses\[0\]\.securityLevel\]/);
   });

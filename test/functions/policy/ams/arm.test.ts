@@ -12,7 +12,8 @@ import { contentKeyPolicyFromArm, contentKeyPolicyToArm, ODATA } from "../../../
 import { parseContentKeyPolicy, type ContentKeyPolicyInput } from "../../../../functions/policy";
 import { throwsKeyplaneError } from "../../../support/assert";
 
-const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as { properties: { options: unknown[] } };
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as { properties: { options: unknown[] } };
 
 const rejects = throwsKeyplaneError;
 
@@ -46,17 +47,57 @@ describe("functions/policy/ams: v3 ARM JSON import and render", () => {
   });
 
   it("refuses the example's 16-byte symmetric key (HS256 needs 256 bits) and names the path", () => {
-    rejects(() => contentKeyPolicyFromArm(fixture("v3-multiple-options.json"), { name: "p" }), "AMS_IMPORT_INVALID", /options\.0\.restriction\.primaryVerificationKey/);
+    rejects(
+      () => contentKeyPolicyFromArm(fixture("v3-multiple-options.json"), { name: "p" }),
+      "AMS_IMPORT_INVALID",
+      /options\.0\.restriction\.primaryVerificationKey/,
+    );
   });
 
   it("refuses fields the model cannot carry instead of dropping them", () => {
-    const arm = fixture("v3-playready-open.json") as { properties: { options: Array<{ configuration: { licenses: Array<{ playRight: Record<string, unknown> }> } }> } };
-    arm.properties.options[0]!.configuration.licenses[0]!.playRight.explicitAnalogTelevisionOutputRestriction = { bestEffort: true, configurationData: 2 };
-    rejects(() => contentKeyPolicyFromArm(arm, { name: "p" }), "AMS_IMPORT_INVALID", /explicitAnalogTelevisionOutputRestriction: not supported/);
-    const wv = fixture("v3-multiple-options.json") as { properties: { options: Array<{ configuration: { widevineTemplate: string } }> } };
-    wv.properties.options[1]!.configuration.widevineTemplate = JSON.stringify({ allowed_track_types: "SD_HD", frobnicate: 1 });
-    rejects(() => contentKeyPolicyFromArm({ properties: { options: [wv.properties.options[1]] } }, { name: "p" }), "AMS_IMPORT_INVALID", /does not carry/);
-    rejects(() => contentKeyPolicyFromArm({ properties: { options: [{ name: "x", configuration: { "@odata.type": "#Microsoft.Media.ContentKeyPolicyUnknownConfiguration" }, restriction: { "@odata.type": ODATA.openRestriction } }] } }, { name: "p" }), "AMS_IMPORT_INVALID", /unsupported configuration type/);
+    const arm = fixture("v3-playready-open.json") as {
+      properties: { options: Array<{ configuration: { licenses: Array<{ playRight: Record<string, unknown> }> } }> };
+    };
+    arm.properties.options[0]!.configuration.licenses[0]!.playRight.explicitAnalogTelevisionOutputRestriction = {
+      bestEffort: true,
+      configurationData: 2,
+    };
+    rejects(
+      () => contentKeyPolicyFromArm(arm, { name: "p" }),
+      "AMS_IMPORT_INVALID",
+      /explicitAnalogTelevisionOutputRestriction: not supported/,
+    );
+    const wv = fixture("v3-multiple-options.json") as {
+      properties: { options: Array<{ configuration: { widevineTemplate: string } }> };
+    };
+    wv.properties.options[1]!.configuration.widevineTemplate = JSON.stringify({
+      allowed_track_types: "SD_HD",
+      frobnicate: 1,
+    });
+    rejects(
+      () => contentKeyPolicyFromArm({ properties: { options: [wv.properties.options[1]] } }, { name: "p" }),
+      "AMS_IMPORT_INVALID",
+      /does not carry/,
+    );
+    rejects(
+      () =>
+        contentKeyPolicyFromArm(
+          {
+            properties: {
+              options: [
+                {
+                  name: "x",
+                  configuration: { "@odata.type": "#Microsoft.Media.ContentKeyPolicyUnknownConfiguration" },
+                  restriction: { "@odata.type": ODATA.openRestriction },
+                },
+              ],
+            },
+          },
+          { name: "p" },
+        ),
+      "AMS_IMPORT_INVALID",
+      /unsupported configuration type/,
+    );
   });
 
   it("requires a valid policy name", () => {
@@ -70,7 +111,15 @@ describe("functions/policy/ams: v3 ARM JSON import and render", () => {
       options: [
         {
           name: "fairplay",
-          configuration: { type: "FairPlay", ask, fairPlayPfx: "UEZY", fairPlayPfxPassword: "pw", rentalAndLeaseKeyType: "PersistentLimited", rentalDuration: 3600, offlineRentalConfiguration: { playbackDurationSeconds: 60, storageDurationSeconds: 120 } },
+          configuration: {
+            type: "FairPlay",
+            ask,
+            fairPlayPfx: "UEZY",
+            fairPlayPfxPassword: "pw",
+            rentalAndLeaseKeyType: "PersistentLimited",
+            rentalDuration: 3600,
+            offlineRentalConfiguration: { playbackDurationSeconds: 60, storageDurationSeconds: 120 },
+          },
           restriction: { type: "Open" },
         },
       ],
@@ -86,7 +135,9 @@ describe("functions/policy/ams: v3 ARM JSON import and render", () => {
 
   it("token restriction with RSA, X.509 (PEM rendered as base64 DER) and required claims round-trips", () => {
     const modulus = Buffer.alloc(256, 7).toString("base64");
-    const der = readFileSync(join(__dirname, "fixtures", "v2-jwt-x509.xml"), "utf8").match(/<RawBody>([^<]+)<\/RawBody>/)![1]!;
+    const der = readFileSync(join(__dirname, "fixtures", "v2-jwt-x509.xml"), "utf8").match(
+      /<RawBody>([^<]+)<\/RawBody>/,
+    )![1]!;
     const pem = `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
     const policy = parseContentKeyPolicy({
       name: "jwt",
@@ -95,10 +146,16 @@ describe("functions/policy/ams: v3 ARM JSON import and render", () => {
           name: "o",
           configuration: { type: "ClearKey" },
           restriction: {
-            type: "Token", issuer: "https://issuer", audience: "urn:aud", tokenType: "Jwt",
+            type: "Token",
+            issuer: "https://issuer",
+            audience: "urn:aud",
+            tokenType: "Jwt",
             primaryVerificationKey: { type: "Rsa", exponent: "AQAB", modulus },
             alternateVerificationKeys: [{ type: "X509", rawBody: pem }],
-            requiredClaims: [{ claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" }, { claimType: "tier", claimValue: "gold" }],
+            requiredClaims: [
+              { claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" },
+              { claimType: "tier", claimValue: "gold" },
+            ],
           },
         },
       ],
@@ -106,17 +163,38 @@ describe("functions/policy/ams: v3 ARM JSON import and render", () => {
     const r = contentKeyPolicyToArm(policy).options[0]!.restriction;
     assert.equal(r["@odata.type"], "#Microsoft.Media.ContentKeyPolicyTokenRestriction");
     assert.equal(r.restrictionTokenType, "Jwt");
-    assert.deepEqual(r.primaryVerificationKey, { "@odata.type": "#Microsoft.Media.ContentKeyPolicyRsaTokenKey", exponent: "AQAB", modulus });
-    assert.deepEqual(r.alternateVerificationKeys, [{ "@odata.type": "#Microsoft.Media.ContentKeyPolicyX509CertificateTokenKey", rawBody: der }]);
-    assert.deepEqual(r.requiredClaims, [{ claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" }, { claimType: "tier", claimValue: "gold" }]);
+    assert.deepEqual(r.primaryVerificationKey, {
+      "@odata.type": "#Microsoft.Media.ContentKeyPolicyRsaTokenKey",
+      exponent: "AQAB",
+      modulus,
+    });
+    assert.deepEqual(r.alternateVerificationKeys, [
+      { "@odata.type": "#Microsoft.Media.ContentKeyPolicyX509CertificateTokenKey", rawBody: der },
+    ]);
+    assert.deepEqual(r.requiredClaims, [
+      { claimType: "urn:microsoft:azure:mediaservices:contentkeyidentifier" },
+      { claimType: "tier", claimValue: "gold" },
+    ]);
     const back = contentKeyPolicyFromArm({ name: "jwt", properties: contentKeyPolicyToArm(policy) });
-    assert.deepEqual(back.options[0]!.restriction, { ...policy.options[0]!.restriction, alternateVerificationKeys: [{ type: "X509", rawBody: der }] });
+    assert.deepEqual(back.options[0]!.restriction, {
+      ...policy.options[0]!.restriction,
+      alternateVerificationKeys: [{ type: "X509", rawBody: der }],
+    });
   });
 
   it("refuses to render a play right field AMS has no place for", () => {
     const policy = parseContentKeyPolicy({
       name: "pr",
-      options: [{ name: "o", configuration: { type: "PlayReady", licenses: [{ playRight: { explicitAnalogVideoOutputProtection: "Allowed" } }] }, restriction: { type: "Open" } }],
+      options: [
+        {
+          name: "o",
+          configuration: {
+            type: "PlayReady",
+            licenses: [{ playRight: { explicitAnalogVideoOutputProtection: "Allowed" } }],
+          },
+          restriction: { type: "Open" },
+        },
+      ],
     });
     rejects(() => contentKeyPolicyToArm(policy), "AMS_RENDER_UNSUPPORTED", /explicitAnalogVideoOutputProtection/);
   });

@@ -1,7 +1,7 @@
 /**
  * Cold start of the Lambda bundles, as Lambda runs them: the exact bundles the components deploy (`bundleFunction`),
  * each in a fresh `node` process that `require`s the bundle and answers one API Gateway event, with the key seed read
- * through the real Secrets Manager client from a local endpoint (a node:http server on loopback answering
+ * through functions/aws/secrets.ts from a local endpoint (a node:http server on loopback answering
  * GetSecretValue). Printed: median over N runs of `require` + first invocation (in the fresh process, from before the
  * `require` to the answer), and of the whole process (spawn to answer, node's own start included), beside a bundle
  * whose handler is one line ("hello"), the floor. Bundle sizes are printed too.
@@ -114,8 +114,8 @@ async function prepare(dir: string, secretsUrl: string): Promise<ColdFunction[]>
   mkdirSync(dir, { recursive: true });
   const hello = join(dir, "hello-entry.ts");
   writeFileSync(hello, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
-  // The second floor: a function that only reads the key seed (the AWS SDK's GetSecretValue, as every keyed function
-  // does on its first call). SPEKE and delivery minus this row is what our own code costs.
+  // The second floor: a function that only reads the key seed (GetSecretValue through functions/aws/secrets.ts, as
+  // every keyed function does on its first call). SPEKE and delivery minus this row is what our own code costs.
   const seedOnly = join(dir, "seed-entry.ts");
   writeFileSync(
     seedOnly,
@@ -126,7 +126,7 @@ async function prepare(dir: string, secretsUrl: string): Promise<ColdFunction[]>
   const reqs = await deliveryRequests(seed);
   const fns = [
     { key: "hello", name: "hello (one-line handler, the floor)", entry: hello, event: {} },
-    { key: "seed", name: "seed read only (SDK GetSecretValue, 2nd floor)", entry: seedOnly, event: {} },
+    { key: "seed", name: "seed read only (GetSecretValue, 2nd floor)", entry: seedOnly, event: {} },
     {
       key: "speke",
       name: "SPEKE (2 keys, Widevine + PlayReady + FairPlay)",

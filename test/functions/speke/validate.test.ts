@@ -3,14 +3,14 @@
  * 400s for other inconsistencies (AWS SPEKE v2 encryption contract rules).
  */
 import assert from "node:assert/strict";
-import { parseCpixRequest } from "../../../functions/cpix/parse";
-import { validateSpekeRequest } from "../../../functions/cpix/validate";
+import { readSpekeRequest } from "../../../functions/speke/request";
+import { validateSpekeRequest } from "../../../functions/speke/validate";
 import { isKeyplaneError } from "../../../functions/errors";
-import { FAIRPLAY_CHILDREN, SYS, WIDEVINE_CHILDREN, kidN, v2Request, type RequestSpec } from "../speke/helpers";
+import { FAIRPLAY_CHILDREN, SYS, WIDEVINE_CHILDREN, kidN, v2Request, type RequestSpec } from "./helpers";
 
 function outcome(doc: string, version: "1.0" | "2.0" | "2.1" = "2.0"): [number, string] {
   try {
-    validateSpekeRequest(parseCpixRequest(doc, version));
+    validateSpekeRequest(readSpekeRequest(doc, version));
     return [200, ""];
   } catch (e) {
     if (isKeyplaneError(e)) return [e.status, e.message];

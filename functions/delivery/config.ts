@@ -11,7 +11,8 @@ import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { formatIssues } from "../config-env";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
-import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verify";
+import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/claims";
+import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verified-cache";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.object({

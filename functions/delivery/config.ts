@@ -4,7 +4,7 @@
  * (`KEYPLANE_DELIVERY_CONFIG`) and/or environment variables (Lambda); errors name the bad path.
  *
  * With `lab: true` (set by the local lab only) and no policy file or policy env var, the delivery runs in LAB mode
- * (see tokens/lab.ts); without `lab`, a missing policy source is refused at start-up.
+ * (see lab.ts); without `lab`, a missing policy source is refused at start-up.
  */
 import { readFileSync } from "node:fs";
 import * as z from "../zod";
@@ -83,7 +83,7 @@ export const deliveryConfigSchema = z
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
     ),
     /**
-     * LAB ONLY. With no policy source, serve the seed-derived lab policy (tokens/lab.ts) and lab entitlements. Set by
+     * LAB ONLY. With no policy source, serve the seed-derived lab policy (lab.ts) and lab entitlements. Set by
      * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).
      */
     lab: z._default(z.boolean(), false),

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "../zod";
 import { KeyplaneError } from "../errors";
-import { formatIssues } from "../config-env";
+import { formatIssues } from "../validation";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
 import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/claims";
 import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verified-cache";

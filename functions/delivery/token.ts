@@ -10,7 +10,7 @@ import { replyJson } from "../http/reply";
 import * as z from "../zod";
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
-import { formatIssues } from "../config-env";
+import { formatIssues } from "../validation";
 import { parseKid } from "../keys/kid";
 import type { ContentKeyRegistry } from "../registry/registry";
 import type { TokenIssuer } from "../tokens/issue";

@@ -15,7 +15,7 @@ import { cors } from "../http/cors";
 import type { AppEnv } from "../http/env";
 import { kidToUuid } from "../keys/kid";
 import type { TokenRestriction } from "../policy/model";
-import { formatIssues } from "../config-env";
+import { formatIssues } from "../validation";
 import { MemoryUseCounter, type UseCounter } from "../tokens/counter";
 import { extractToken } from "../tokens/extract";
 import { verifyViewerToken } from "../tokens/verify";

@@ -1,9 +1,9 @@
+/** Validation of a content key policy. */
 import { KeyplaneError } from "../errors";
+import { formatIssues } from "../validation";
 import { contentKeyPolicySchema, type ContentKeyPolicy } from "./model";
 
-import { formatIssues } from "../config-env";
-
-/** Renders zod issues as `path: message` lines. */
+/** @deprecated Import `formatIssues` from functions/validation.ts (kept for components/aws/key-delivery-api.ts). */
 export { formatIssues };
 
 /** Parses and validates a policy; throws a KeyplaneError (POLICY_INVALID) naming each bad path. */

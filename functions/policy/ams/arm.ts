@@ -22,7 +22,7 @@ import {
   type Restriction,
   type VerificationKey,
 } from "../model";
-import { formatIssues } from "../validate";
+import { formatIssues } from "../../validation";
 import { ODATA, ODATA_KEY } from "./odata";
 
 /** A JSON object in ARM form. */

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
-import { startLab, type RunningLab } from "../../../functions/runtimes/node";
-import { KeySeed } from "../../../functions/keys/seed";
-import { kidFromUuid, kidToBase64url } from "../../../functions/keys/kid";
-import { createLogger } from "../../../functions/log";
-import { SPEKE_REQUESTS_DIR, itShared } from "../../support/shared";
+import { startLab, type RunningLab } from "../../lab/server";
+import { KeySeed } from "../../functions/keys/seed";
+import { kidFromUuid, kidToBase64url } from "../../functions/keys/kid";
+import { createLogger } from "../../functions/log";
+import { SPEKE_REQUESTS_DIR, itShared } from "../support/shared";
 
 const CONFORMANCE = SPEKE_REQUESTS_DIR;
 const CPIX = "urn:dashif:org:cpix";
@@ -19,7 +19,7 @@ const PSKC = "urn:ietf:params:xml:ns:keyprov:pskc";
 // Microsoft's published PlayReady test key seed.
 const SEED = KeySeed.fromBase64("XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I");
 
-describe("local lab (functions/runtimes/node.ts)", function () {
+describe("local lab (lab/server.ts)", function () {
   this.timeout(30_000);
   let dir: string;
   let lab: RunningLab;

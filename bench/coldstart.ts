@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bundleFunction } from "../components/shared/bundle";
 import { KeySeed } from "../functions/keys/seed";
-import { labPolicies } from "../functions/tokens/lab";
+import { labPolicies } from "../functions/delivery/lab";
 import { request, TWO_KEYS } from "./speke";
 import { deliveryRequests, type BenchRequest } from "./support/delivery-requests";
 

@@ -3,17 +3,13 @@
  * only the sections of its own area (functions/runtimes/entries/), so a function never loads another area's schema.
  * `parseKeyplaneConfig` (functions/config.ts) still checks the whole thing for the lab and the tests.
  */
-import type { $ZodError, $ZodType, output } from "zod/v4/core";
+import type { $ZodType, output } from "zod/v4/core";
 import * as z from "./zod";
 import { KeyplaneError } from "./errors";
+import { formatIssues } from "./validation";
 
 /** The top-level sections a Keyplane configuration may have. */
 export const CONFIG_SECTIONS = ["speke", "delivery", "license", "contentKeyRegistry"] as const;
-
-/** Zod issues as `path: message; ...` (the form every configuration error uses). */
-export function formatIssues(error: $ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-}
 
 /** The configuration object in `env[name]` (`{}` when unset); refuses non-JSON, non-objects and unknown sections. */
 export function configJsonFromEnv(env: NodeJS.ProcessEnv = process.env, name = "KEYPLANE_CONFIG"): Record<string, unknown> {
@@ -36,8 +32,7 @@ export function configJsonFromEnv(env: NodeJS.ProcessEnv = process.env, name = "
 export function parseConfigSection<S extends $ZodType>(schema: S, value: unknown, section: string, origin = "KEYPLANE_CONFIG"): output<S> {
   const r = z.safeParse(schema, value);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${[section, ...i.path].join(".")}: ${i.message}`).join("; ");
-    throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${issues}`, { status: 500 });
+    throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${formatIssues(r.error, [section])}`, { status: 500 });
   }
   return r.data;
 }

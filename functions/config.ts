@@ -4,7 +4,7 @@
  */
 import * as z from "./zod";
 import { KeyplaneError } from "./errors";
-import { formatIssues } from "./config-env";
+import { formatIssues } from "./validation";
 import { spekeConfigSchema } from "./speke/config";
 import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";

@@ -1,6 +1,6 @@
 /**
  * What every route needs from its runtime: the key seed (loaded once per process or Lambda container), a logger and a
- * clock. Runtimes (`runtimes/node.ts`, `runtimes/lambda.ts`) build it; tests build it directly with a fixed seed.
+ * clock. Runtimes (the lab's `lab/server.ts`, `runtimes/lambda.ts`) build it; tests build it directly with a fixed seed.
  */
 import type { KeySeed } from "./keys/seed";
 import type { Logger } from "./log";

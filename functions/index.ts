@@ -40,4 +40,5 @@ export { type UseCounter, MemoryUseCounter } from "./tokens/counter";
 export { DynamoUseCounter } from "./tokens/counter-dynamodb";
 
 // SPEKE proxy to a DRM vendor
-export { createSpekeProxyApp, createSpekeProxyFromEnv, VENDOR_PRESETS, type VendorPreset, type VendorCredential } from "./speke-proxy";
+export { createSpekeProxyApp, createSpekeProxyFromEnv } from "./speke-proxy/app";
+export { VENDOR_PRESETS, type VendorPreset, type VendorCredential } from "./speke-proxy/presets";

@@ -5,7 +5,7 @@
  */
 import type { KeySeed } from "../../functions/keys/seed";
 import { createTokenIssuer } from "../../functions/tokens/issue";
-import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../../functions/tokens/lab";
+import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "../../functions/delivery/lab";
 
 export const BENCH_KID = "6a2f0c1e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
 

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
-import { formatIssues } from "../../functions/policy/validate";
+import { formatIssues } from "../../functions/validation";
 import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";

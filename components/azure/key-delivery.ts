@@ -34,7 +34,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web/v20240401";
 import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
-import { formatIssues } from "../../functions/policy/validate";
+import { formatIssues } from "../../functions/validation";
 import { bundleFunction } from "../shared/bundle";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
 

@@ -93,7 +93,7 @@ const ROOT_NS_V1 = `${ROOT_NS_V2} xmlns:speke="${NS.speke}"`;
 
 /** Serialises a CPIX response document (UTF-8 text with an XML declaration). */
 export function buildCpixResponse(r: CpixResponse): string {
-  const v1 = r.spekeVersion === "1.0";
+  const v1 = r.spekeV1;
   let s = `<?xml version="1.0" encoding="UTF-8"?>\n<cpix:CPIX${v1 ? ROOT_NS_V1 : ROOT_NS_V2}`;
   if (v1) s += a("id", r.id);
   s += a("contentId", r.contentId) + a("version", r.version) + ">";

@@ -1,12 +1,8 @@
 /**
- * The typed CPIX / SPEKE request and response models: plain data, so tests and benchmarks can build them without XML.
- * KIDs are 16-byte big-endian `Buffer`s (Keyplane's one KID form); the original text is kept for error messages.
+ * The typed CPIX document models, request and response: plain data, so tests and benchmarks can build them without
+ * XML. The SPEKE request (a document + the protocol version) is speke/request.ts. KIDs are 16-byte big-endian
+ * `Buffer`s (Keyplane's one KID form); the original text is kept for error messages.
  */
-
-/** `v1` = no `X-Speke-Version` header (CPIX 2.0 profile, `CPIX@id`); `2.0` = CPIX 2.3; `2.1` = CPIX 2.4. */
-export type SpekeVersion = "1.0" | "2.0" | "2.1";
-
-export const CPIX_VERSION_FOR: Readonly<Record<Exclude<SpekeVersion, "1.0">, string>> = { "2.0": "2.3", "2.1": "2.4" };
 
 export interface ContentKeyRequest {
   kid: Buffer;
@@ -88,11 +84,11 @@ export interface DeliveryDataRequest {
   name?: string;
 }
 
-export interface SpekeRequest {
-  spekeVersion: SpekeVersion;
-  /** `CPIX@contentId` (v2) or `CPIX@id` (v1). */
+/** A CPIX request document as written. */
+export interface CpixRequest {
+  /** `CPIX@contentId` as written. */
   contentId?: string;
-  /** `CPIX@id` as written (v1 echoes it). */
+  /** `CPIX@id` as written (SPEKE v1 echoes it). */
   id?: string;
   /** `CPIX@version` as written. */
   version?: string;
@@ -146,7 +142,8 @@ export interface DeliveryDataResponse {
 }
 
 export interface CpixResponse {
-  spekeVersion: SpekeVersion;
+  /** The SPEKE v1 profile (CPIX 2.0): the `speke:` namespace is declared and `CPIX@id` written. */
+  spekeV1: boolean;
   id?: string;
   contentId?: string;
   version?: string;

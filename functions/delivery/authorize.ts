@@ -4,9 +4,8 @@
  * takes its ClearKey/AES-128 options, and passes if one is open or the token satisfies one token restriction.
  * KIDs governed by the same policy are checked with one verification (so one request = one use of a maxuses token).
  *
- * A player's further requests with the same token are answered from the verified-token cache without waiting
- * (`recallVerifiedToken`: only when the full check would certainly pass); everything else, including every refusal,
- * goes through `verifyViewerToken`.
+ * The token itself is tokens/'s to judge (`verifyTokenUnderAny`: the verified-token cache, then the full check); a
+ * cached answer comes back without waiting.
  */
 import type { KeyplaneContext } from "../context";
 import { KeyplaneError } from "../errors";
@@ -14,7 +13,7 @@ import { optionsFor } from "../policy/bindings";
 import type { ContentKeyPolicy, TokenRestriction } from "../policy/model";
 import type { UseCounter } from "../tokens/counter";
 import { tokenError } from "../tokens/errors";
-import { recallVerifiedToken, verifyViewerToken, type VerifiedToken, type VerifyOptions } from "../tokens/verify";
+import { verifyTokenUnderAny, type VerifiedToken, type VerifyOptions } from "../tokens/verify";
 import type { DeliveryConfig } from "./config";
 import type { ContentKeyRegistry } from "../registry/registry";
 import type { PolicyIndex } from "../policy/bindings";
@@ -84,20 +83,8 @@ export function createKeyAuthorizer(
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
 
-  /** A cached verification that certainly passes, or undefined (then `verifyOne` decides). */
-  const recallOne = (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): VerifiedToken | undefined => {
-    const access = keyAccess(policy);
-    // (No shape check here: only token texts that fully verified as JWTs under these restrictions are in the cache.)
-    if (!token || access.none || access.open || access.Jwt.length === 0) return undefined;
-    const opts = verifyOptions(kids);
-    for (const r of access.Jwt) {
-      const hit = recallVerifiedToken(token, r, opts);
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-
-  const verifyOne = async (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): Promise<VerifiedToken | undefined> => {
+  /** No token needed (undefined), the token's verification (cached: synchronous), or a 401/403. */
+  const checkToken = (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): VerifiedToken | undefined | Promise<VerifiedToken> => {
     const access = keyAccess(policy);
     if (access.none) throw new KeyplaneError("KEY_NOT_AUTHORIZED", "The policy for this key does not deliver ClearKey/AES-128 keys", { status: 403 });
     if (access.open) return undefined;
@@ -105,17 +92,7 @@ export function createKeyAuthorizer(
     const kind = JWT_SHAPE.test(token) ? "Jwt" : "Swt";
     const restrictions = access[kind];
     if (restrictions.length === 0) throw tokenError("TOKEN_INVALID", `This key does not accept ${kind} tokens`);
-    let first: unknown;
-    for (const r of restrictions) {
-      try {
-        return await verifyViewerToken(token, r, verifyOptions(kids));
-      } catch (e) {
-        // A token that verified but does not grant this key is final; otherwise try the next option.
-        if (e instanceof KeyplaneError && e.status === 403) throw e;
-        first ??= e;
-      }
-    }
-    throw first;
+    return verifyTokenUnderAny(token, restrictions, verifyOptions(kids));
   };
 
   return {
@@ -132,7 +109,8 @@ export function createKeyAuthorizer(
       }
       const verified: VerifiedToken[] = [];
       for (const [policy, kids] of groups) {
-        const v = recallOne(req.token, policy, kids) ?? (await verifyOne(req.token, policy, kids));
+        const checked = checkToken(req.token, policy, kids);
+        const v = checked instanceof Promise ? await checked : checked;
         if (v) verified.push(v);
       }
       return verified;

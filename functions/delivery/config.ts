@@ -4,14 +4,15 @@
  * (`KEYPLANE_DELIVERY_CONFIG`) and/or environment variables (Lambda); errors name the bad path.
  *
  * With `lab: true` (set by the local lab only) and no policy file or policy env var, the delivery runs in LAB mode
- * (see tokens/lab.ts); without `lab`, a missing policy source is refused at start-up.
+ * (see lab.ts); without `lab`, a missing policy source is refused at start-up.
  */
 import { readFileSync } from "node:fs";
 import * as z from "../zod";
 import { KeyplaneError } from "../errors";
-import { formatIssues } from "../config-env";
+import { formatIssues } from "../validation";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
-import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_CLOCK_SKEW_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verify";
+import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/claims";
+import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verified-cache";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.object({
@@ -82,7 +83,7 @@ export const deliveryConfigSchema = z
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
     ),
     /**
-     * LAB ONLY. With no policy source, serve the seed-derived lab policy (tokens/lab.ts) and lab entitlements. Set by
+     * LAB ONLY. With no policy source, serve the seed-derived lab policy (lab.ts) and lab entitlements. Set by
      * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).
      */
     lab: z._default(z.boolean(), false),

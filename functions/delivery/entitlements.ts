@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
-import { formatIssues } from "../policy/validate";
+import { formatIssues } from "../validation";
 
 export interface EntitlementRequest {
   subject: string;

@@ -13,7 +13,7 @@ import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { contentKeyPolicySchema, type ContentKeyPolicy, type ContentKeyPolicyOption, type ConfigurationType } from "./model";
-import { formatIssues } from "./validate";
+import { formatIssues } from "../validation";
 
 const kidText = z.string().check(z.refine<string>((s) => {
   try {

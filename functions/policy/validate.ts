@@ -1,10 +1,7 @@
+/** Validation of a content key policy. */
 import { KeyplaneError } from "../errors";
+import { formatIssues } from "../validation";
 import { contentKeyPolicySchema, type ContentKeyPolicy } from "./model";
-
-import { formatIssues } from "../config-env";
-
-/** Renders zod issues as `path: message` lines. */
-export { formatIssues };
 
 /** Parses and validates a policy; throws a KeyplaneError (POLICY_INVALID) naming each bad path. */
 export function parseContentKeyPolicy(input: unknown): ContentKeyPolicy {

@@ -7,14 +7,12 @@ import type { KeyplaneContext } from "../context";
 import { isKeyplaneError } from "../errors";
 import type { Logger } from "../log";
 import { buildCpixResponse } from "../cpix/build";
-import { SPEKE_422, unprocessable } from "../cpix/errors";
-import type { SpekeVersion } from "../cpix/model";
-import { parseCpixRequest } from "../cpix/parse";
-import { validateSpekeRequest } from "../cpix/validate";
 import type { ContentKeyRegistry } from "../registry/registry";
 import type { SpekeConfig } from "./config";
 import { overrideKid } from "./kid-override";
+import { readSpekeRequest, resolveSpekeVersion, type SpekeVersion } from "./request";
 import { buildSpekeResponse } from "./respond";
+import { validateSpekeRequest } from "./validate";
 
 export interface SpekeInput {
   body: string | Uint8Array;
@@ -29,15 +27,6 @@ export interface SpekeResult {
 }
 
 const TEXT = "text/plain; charset=utf-8";
-
-/** Maps the `X-Speke-Version` header to a version; anything but absent, `2.0` or `2.1` is a 422. */
-export function resolveSpekeVersion(header: string | undefined): SpekeVersion {
-  if (header === undefined) return "1.0";
-  const v = header.trim();
-  if (v === "2.0") return "2.0";
-  if (v === "2.1") return "2.1";
-  throw unprocessable(SPEKE_422.unsupportedSpekeVersion);
-}
 
 function userAgentHeaders(version: SpekeVersion | undefined, config: SpekeConfig): Record<string, string> {
   if (version === "2.0" || version === "2.1") return { "X-Speke-Version": version, "X-Speke-User-Agent": config.userAgent };
@@ -62,7 +51,7 @@ export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, confi
   let contentId: string | undefined;
   try {
     version = resolveSpekeVersion(input.spekeVersion);
-    const req = parseCpixRequest(input.body, version, { maxContentKeys: config.maxContentKeys, maxDrmSystems: config.maxDrmSystems });
+    const req = readSpekeRequest(input.body, version, { maxContentKeys: config.maxContentKeys, maxDrmSystems: config.maxDrmSystems });
     contentId = req.contentId;
     validateSpekeRequest(req);
     const seed = await ctx.seed();

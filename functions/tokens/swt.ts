@@ -5,7 +5,11 @@
  * non-canonical base64 (so one token cannot be re-encoded into "another").
  */
 import { createHmac, timingSafeEqual, type KeyObject } from "node:crypto";
+import type { TokenRestriction } from "../policy/model";
+import { checkClaims, timeClaimsError } from "./claims";
 import { tokenError } from "./errors";
+import { importVerificationKey } from "./keys";
+import { replayIdFor, type VerifiedToken } from "./verified-token";
 
 const MAC_PARAM = "&HMACSHA256=";
 const RESERVED = new Set(["Audience", "ExpiresOn", "Issuer", "HMACSHA256"]);
@@ -79,4 +83,37 @@ export function parseSwt(token: string): ParsedSwt {
 export function swtMacMatches(parsed: ParsedSwt, key: Uint8Array | KeyObject): boolean {
   const expected = createHmac("sha256", key).update(parsed.unsigned, "utf8").digest();
   return timingSafeEqual(expected, parsed.mac);
+}
+
+/**
+ * Verifies a SWT against a token restriction: HMAC-SHA256 with the symmetric keys (primary, then each alternate),
+ * Issuer, Audience, ExpiresOn (expired, or more than `maxTokenLifetimeSeconds` + skew ahead, is refused).
+ */
+export async function verifySwt(token: string, r: TokenRestriction, nowMs: number, skew: number): Promise<VerifiedToken> {
+  const parsed = parseSwt(token);
+  const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys];
+  let verifiedBy: string | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (!k || k.type !== "Symmetric") continue;
+    const imported = await importVerificationKey(k);
+    if (imported.alg === "HS256" && swtMacMatches(parsed, imported.key)) {
+      verifiedBy = i === 0 && r.primaryVerificationKey ? "primary" : `alternate:${r.primaryVerificationKey ? i - 1 : i}`;
+      break;
+    }
+  }
+  if (!verifiedBy) throw tokenError("TOKEN_INVALID", "Token signature is not valid");
+  const c = parsed.claims;
+  if (c.Issuer !== r.issuer) throw tokenError("TOKEN_CLAIM_INVALID", "Token Issuer does not match the policy");
+  if (c.Audience !== r.audience) throw tokenError("TOKEN_CLAIM_INVALID", "Token Audience does not match the policy");
+  const expText = c.ExpiresOn;
+  if (expText === undefined || !/^\d{1,12}$/.test(expText)) throw tokenError("TOKEN_CLAIM_INVALID", "Token ExpiresOn is required");
+  const exp = Number(expText);
+  if (nowMs / 1000 - skew >= exp) throw tokenError("TOKEN_EXPIRED", "Token has expired");
+  const claims: Record<string, unknown> = { ...c };
+  const v: VerifiedToken = { tokenType: "Swt", claims, issuer: r.issuer, expiresAt: exp, verifiedBy, replayId: replayIdFor("swt", parsed.mac), ...checkClaims(claims, exp, r) };
+  // ExpiresOn - now is capped like a JWT's exp (a SWT has no iat/nbf; its string claims are not read as such).
+  const timeErr = timeClaimsError(v, r, nowMs, skew);
+  if (timeErr) throw timeErr;
+  return v;
 }

@@ -12,7 +12,7 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { startLab, type RunningLab } from "../../functions/runtimes/node";
+import { startLab, type RunningLab } from "../../lab/server";
 import { KeySeed } from "../../functions/keys/seed";
 import type { PackageResult } from "../../lab/package";
 import { ensureDemoMedia } from "../../lab/demo-media";

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { createFile, MP4BoxBuffer } from "mp4box";
-import { startLab, type RunningLab } from "../../functions/runtimes/node";
+import { startLab, type RunningLab } from "../../lab/server";
 import { KeySeed } from "../../functions/keys/seed";
 import { packageMedia, parseArgs, USAGE, type PackageResult } from "../../lab/package";
 

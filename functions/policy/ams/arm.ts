@@ -1,5 +1,7 @@
 /**
  * The AMS v3 ContentKeyPolicy in its ARM/REST JSON form (discriminator `@odata.type`) <-> the shared policy model.
+ * (Size: over 300 lines because both directions of one mapping sit side by side, so each field's rendering and its
+ * import can be read and changed together.)
  * `contentKeyPolicyToArm` renders a validated model; `contentKeyPolicyFromArm` imports ARM JSON (as returned by
  * `GET .../contentKeyPolicies/{name}/getPolicyPropertiesWithSecrets` or written in ARM templates) into the model,
  * refusing anything the model cannot carry instead of dropping it.
@@ -22,7 +24,7 @@ import {
   type Restriction,
   type VerificationKey,
 } from "../model";
-import { formatIssues } from "../validate";
+import { formatIssues } from "../../validation";
 import { ODATA, ODATA_KEY } from "./odata";
 
 /** A JSON object in ARM form. */

@@ -6,7 +6,7 @@
 import type { Element } from "@xmldom/xmldom";
 import { KeyplaneError } from "../../errors";
 import { tokenRestrictionSchema, type RequiredClaim, type TokenRestriction, type VerificationKey } from "../model";
-import { formatIssues } from "../validate";
+import { formatIssues } from "../../validation";
 import { amsXmlError, childElements, firstChild, isNil, parseAmsXml, textOf, xsiType } from "./xml";
 
 export const TOKEN_RESTRICTION_TEMPLATE_NS = "http://schemas.microsoft.com/Azure/MediaServices/KeyDelivery/TokenRestrictionTemplate/v1";

@@ -10,7 +10,7 @@
  */
 import { KeyplaneError } from "../../errors";
 import { contentKeyPolicySchema, widevineTemplateSchema, type ContentKeyPolicy, type Restriction } from "../model";
-import { formatIssues } from "../validate";
+import { formatIssues } from "../../validation";
 import { canonicalJson, MAX_WIDEVINE_TEMPLATE_CHARS } from "./arm";
 import { parseTokenRestrictionTemplate } from "./tokenTemplate";
 

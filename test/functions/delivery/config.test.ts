@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDeliveryConfig, isLabMode } from "../../../functions/delivery/config";
-import { createPolicyStore } from "../../../functions/delivery/policy-store";
+import { createPolicyStore } from "../../../functions/delivery/policy-source";
 import { parseEntitlementRules, RulesEntitlements } from "../../../functions/delivery/entitlements";
 import { staticContext } from "../../../functions/context";
 import { silentLogger } from "../../../functions/log";

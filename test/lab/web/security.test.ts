@@ -17,7 +17,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLab, type RunningLab } from "../../../functions/runtimes/node";
+import { startLab, type RunningLab } from "../../../lab/server";
 import { createApp } from "../../../functions/app";
 import { parseKeyplaneConfig } from "../../../functions/config";
 import { staticContext } from "../../../functions/context";

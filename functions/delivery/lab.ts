@@ -1,13 +1,14 @@
 /**
- * LAB ONLY. The zero-config policy used by `npm start` when no policy file is given: ClearKey keys behind a token
+ * LAB ONLY. The zero-config policy (and its store) used by `npm start` when no policy file is given: ClearKey keys behind a token
  * restriction (issuer `keyplane-lab`, audience `keyplane-lab-player`) whose HS256 key is derived from the key seed
  * with HKDF-SHA256 (info "keyplane lab token signing key"), so tokens from /token verify at /clearkey and /hls/key.
  * Anyone holding the seed can mint tokens; never use it in production.
  */
 import { hkdfSync } from "node:crypto";
+import type { KeyplaneContext } from "../context";
 import type { KeySeed } from "../keys/seed";
-import type { KeyDeliveryPolicies } from "../policy/bindings";
-import { keyDeliveryPoliciesSchema } from "../policy/bindings";
+import { keyDeliveryPoliciesSchema, PolicyIndex, type KeyDeliveryPolicies } from "../policy/bindings";
+import type { PolicyStore } from "./policy-store";
 
 export const LAB_ISSUER = "keyplane-lab";
 export const LAB_AUDIENCE = "keyplane-lab-player";
@@ -36,4 +37,21 @@ export function labPolicies(seed: KeySeed): KeyDeliveryPolicies {
     bindings: [],
     defaultPolicy: LAB_POLICY_NAME,
   });
+}
+
+/** The lab policies as a store: derived from the seed on first use (retried if the seed fails). */
+export function labPolicyStore(ctx: KeyplaneContext): PolicyStore {
+  let lab: Promise<PolicyIndex> | undefined;
+  let labIndex: PolicyIndex | undefined;
+  return {
+    mode: "lab",
+    current() {
+      return labIndex;
+    },
+    get() {
+      lab ??= ctx.seed().then((s) => (labIndex = new PolicyIndex(labPolicies(s))));
+      lab.catch(() => { lab = undefined; });
+      return lab;
+    },
+  };
 }

@@ -1,24 +1,25 @@
 /**
  * The local lab: the whole key-exchange core on loopback (`npm start`). Seed from `KEY_SEED` or `.keyplane/key-seed`
  * (generated on first start, mode 0600), optional JSON configuration from `KEYPLANE_CONFIG_FILE`
- * (default `keyplane.config.json` when present), the demo page and packaged demo media from `lab/`. Every route sits
+ * (default `keyplane.config.json` when present), the demo page and packaged demo media (web/, demo-media.ts). The core's own generic
+ * node:http server is functions/runtimes/listen.ts; this is the lab around it. Every route sits
  * behind the lab guard (lab/web/guard.ts): loopback and configured `Host` names only, security headers.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve, join } from "node:path";
-import type { App, PlainRequest, PlainResponse } from "../http/router";
-import { createApp } from "../app";
-import { parseKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../config";
-import type { KeyplaneContext } from "../context";
-import { KeyplaneError } from "../errors";
-import { localSeed } from "../keys/seed-source";
-import type { KeySeed } from "../keys/seed";
-import { createLogger, type Logger } from "../log";
-import { listen } from "./listen";
-import { CONTENT_KEY_REGISTRY_FILE } from "../registry/file";
-import { labWebRoutes } from "../../lab/web/routes";
-import { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, bindAddressHost, isLoopbackHost, labGuard, parseAllowedHosts } from "../../lab/web/guard";
-import { ensureDemoMedia } from "../../lab/demo-media";
+import type { App, PlainRequest, PlainResponse } from "../functions/http/router";
+import { createApp } from "../functions/app";
+import { parseKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../functions/config";
+import type { KeyplaneContext } from "../functions/context";
+import { KeyplaneError } from "../functions/errors";
+import { localSeed } from "../functions/keys/seed-source";
+import type { KeySeed } from "../functions/keys/seed";
+import { createLogger, type Logger } from "../functions/log";
+import { listen } from "../functions/runtimes/listen";
+import { CONTENT_KEY_REGISTRY_FILE } from "../functions/registry/file";
+import { labWebRoutes } from "./web/routes";
+import { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, bindAddressHost, isLoopbackHost, labGuard, parseAllowedHosts } from "./web/guard";
+import { ensureDemoMedia } from "./demo-media";
 
 export interface StartLabOptions {
   port?: number;

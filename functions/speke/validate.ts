@@ -3,8 +3,9 @@
  * with a reason for every other inconsistency. Pure: no XML, no keys.
  */
 import { drmSystemName, type DrmSystemName } from "../drm/systems";
-import { badRequest, SPEKE_422, unprocessable } from "./errors";
-import { CPIX_VERSION_FOR, type SpekeRequest } from "./model";
+import { badRequest } from "../cpix/errors";
+import { SPEKE_422, unprocessable } from "./errors";
+import { CPIX_VERSION_FOR, type SpekeRequest } from "./request";
 
 export const COMMON_ENCRYPTION_SCHEMES: readonly string[] = ["cenc", "cbc1", "cens", "cbcs"];
 

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { createHmac, createSecretKey, randomBytes } from "node:crypto";
 import { jwtVerify } from "jose";
-import { hs256SignatureMatches } from "../../../functions/tokens/hs256";
-import { verifyViewerToken } from "../../../functions/tokens/verify";
-import { tokenRestrictionSchema, type TokenRestriction } from "../../../functions/policy/model";
-import { KeyplaneError } from "../../../functions/errors";
+import { hs256SignatureMatches } from "../../../../functions/tokens/jwt/hs256";
+import { verifyViewerToken } from "../../../../functions/tokens/verify";
+import { tokenRestrictionSchema, type TokenRestriction } from "../../../../functions/policy/model";
+import { KeyplaneError } from "../../../../functions/errors";
 
 const b = (o: unknown) => Buffer.from(typeof o === "string" ? o : JSON.stringify(o)).toString("base64url");
 

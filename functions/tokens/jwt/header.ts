@@ -1,0 +1,36 @@
+/**
+ * JWT protected headers: the parsed protected header of a JWS, by its exact (canonical) segment, with its `alg: "none"` re-encoding for the
+ * HS256 claims check (hs256.ts). A deployment sees a handful of distinct headers (`{"alg":"HS256","typ":"JWT"}` and a
+ * `kid` or two), so each is decoded, parsed and re-encoded once; the result is frozen and only read. Anything else
+ * about the header (`crit`, `b64`) is still checked per token by jose.
+ */
+import { decodeCanonicalBase64url } from "../../encoding/base64url";
+import { tokenError } from "../errors";
+import { unsecuredHeaderSegment } from "./hs256";
+
+export interface ParsedHeader {
+  header: Readonly<Record<string, unknown>>;
+  unsecured: string;
+}
+const HEADER_CACHE_MAX = 64;
+const headerCache = new Map<string, ParsedHeader>();
+export function protectedHeader(segment: string): ParsedHeader {
+  const cached = headerCache.get(segment);
+  if (cached) return cached;
+  const bytes = decodeCanonicalBase64url(segment);
+  if (!bytes) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw tokenError("TOKEN_MALFORMED", "Token header is not JSON");
+  }
+  if (!header || typeof header !== "object" || Array.isArray(header) || typeof (header as { alg?: unknown }).alg !== "string") {
+    throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
+  }
+  const frozen = Object.freeze(header as Record<string, unknown>);
+  const parsed: ParsedHeader = Object.freeze({ header: frozen, unsecured: unsecuredHeaderSegment(frozen) });
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+  headerCache.set(segment, parsed);
+  return parsed;
+}

@@ -18,5 +18,16 @@ export { ALL_AREAS, type Area } from "./compose";
 export type CreateAppOptions = ComposeOptions;
 
 export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: CreateAppOptions = {}): App<AppEnv> {
-  return composeApp(ctx, config, { speke: spekeRoutes, delivery: deliveryRoutes, license: licenseRoutes, createContentKeyRegistry, createUseCounter }, opts);
+  return composeApp(
+    ctx,
+    config,
+    {
+      speke: spekeRoutes,
+      delivery: deliveryRoutes,
+      license: licenseRoutes,
+      createContentKeyRegistry,
+      createUseCounter,
+    },
+    opts,
+  );
 }

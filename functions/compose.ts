@@ -46,21 +46,48 @@ export interface ComposeOptions {
 /** The sections an app needs: those of the areas it mounts (and the registry for SPEKE and delivery). */
 export type ComposeConfig = Partial<KeyplaneConfig>;
 
-export function composeApp(ctx: KeyplaneContext, config: ComposeConfig, modules: AreaModules, opts: ComposeOptions = {}): App<AppEnv> {
+export function composeApp(
+  ctx: KeyplaneContext,
+  config: ComposeConfig,
+  modules: AreaModules,
+  opts: ComposeOptions = {},
+): App<AppEnv> {
   const areas = new Set((opts.areas ?? ALL_AREAS).filter((a) => modules[a] !== undefined));
   const app = createBaseApp(ctx);
   if (opts.guard) app.use("*", opts.guard);
   const health = JSON.stringify({ ok: true, areas: [...areas] });
-  app.get("/healthz", (c) => reply(c, health, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" }));
+  app.get("/healthz", (c) =>
+    reply(c, health, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" }),
+  );
   // One registry for SPEKE and delivery in one process, so a KID served by SPEKE is known to delivery at once.
-  const registry = opts.contentKeyRegistry ?? opts.deliveryDeps?.contentKeyRegistry
-    ?? ((areas.has("speke") || areas.has("delivery")) && modules.createContentKeyRegistry ? modules.createContentKeyRegistry(config.contentKeyRegistry ?? { type: "memory" }) : undefined);
+  const registry =
+    opts.contentKeyRegistry ??
+    opts.deliveryDeps?.contentKeyRegistry ??
+    ((areas.has("speke") || areas.has("delivery")) && modules.createContentKeyRegistry
+      ? modules.createContentKeyRegistry(config.contentKeyRegistry ?? { type: "memory" })
+      : undefined);
   if (areas.has("speke")) app.route("/", modules.speke!(ctx, config.speke!, registry ? { registry } : {}));
   // One replay counter for every route that checks tokens: a token's `maxuses` covers keys and vendor licenses alike.
-  const useCounter = opts.deliveryDeps?.useCounter ?? opts.licenseDeps?.useCounter
-    ?? ((areas.has("delivery") || areas.has("license")) && modules.createUseCounter ? modules.createUseCounter(ctx, config.delivery!) : undefined);
-  if (areas.has("delivery")) app.route("/", modules.delivery!(ctx, config.delivery!, { ...opts.deliveryDeps, ...(useCounter ? { useCounter } : {}), ...(registry ? { contentKeyRegistry: registry } : {}) }));
-  if (areas.has("license")) app.route("/", modules.license!(ctx, config.license!, { ...opts.licenseDeps, ...(useCounter ? { useCounter } : {}) }));
+  const useCounter =
+    opts.deliveryDeps?.useCounter ??
+    opts.licenseDeps?.useCounter ??
+    ((areas.has("delivery") || areas.has("license")) && modules.createUseCounter
+      ? modules.createUseCounter(ctx, config.delivery!)
+      : undefined);
+  if (areas.has("delivery"))
+    app.route(
+      "/",
+      modules.delivery!(ctx, config.delivery!, {
+        ...opts.deliveryDeps,
+        ...(useCounter ? { useCounter } : {}),
+        ...(registry ? { contentKeyRegistry: registry } : {}),
+      }),
+    );
+  if (areas.has("license"))
+    app.route(
+      "/",
+      modules.license!(ctx, config.license!, { ...opts.licenseDeps, ...(useCounter ? { useCounter } : {}) }),
+    );
   for (const extra of opts.extra ?? []) app.route("/", extra);
   return app;
 }

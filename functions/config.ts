@@ -23,7 +23,8 @@ export type KeyplaneConfigInput = z.input<typeof keyplaneConfigSchema>;
 
 export function parseKeyplaneConfig(input: unknown, origin = "configuration"): KeyplaneConfig {
   const r = keyplaneConfigSchema.safeParse(input ?? {});
-  if (!r.success) throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${formatIssues(r.error)}`, { status: 500 });
+  if (!r.success)
+    throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${formatIssues(r.error)}`, { status: 500 });
   return r.data;
 }
 

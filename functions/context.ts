@@ -23,7 +23,11 @@ export function staticContext(seed: KeySeed, opts: { logger?: Logger; now?: () =
 export function once<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => {
-    if (!p) p = load().catch((e) => { p = undefined; throw e; });
+    if (!p)
+      p = load().catch((e) => {
+        p = undefined;
+        throw e;
+      });
     return p;
   };
 }

@@ -9,7 +9,11 @@ export class KeyplaneError extends Error {
   /** Machine-readable extra detail, safe to log (never secrets). */
   readonly detail?: Record<string, unknown>;
 
-  constructor(code: string, message: string, opts: { status?: number; expose?: boolean; detail?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { status?: number; expose?: boolean; detail?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "KeyplaneError";
     this.code = code;

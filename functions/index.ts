@@ -14,7 +14,13 @@
 
 // The app and its configuration
 export { createApp, ALL_AREAS, type Area, type CreateAppOptions } from "./app";
-export { parseKeyplaneConfig, configFromEnv, keyplaneConfigSchema, type KeyplaneConfig, type KeyplaneConfigInput } from "./config";
+export {
+  parseKeyplaneConfig,
+  configFromEnv,
+  keyplaneConfigSchema,
+  type KeyplaneConfig,
+  type KeyplaneConfigInput,
+} from "./config";
 export type { AppEnv } from "./http/env";
 
 // Runtimes: node:http on a port, API Gateway / Lambda
@@ -28,8 +34,24 @@ export { createLogger, silentLogger, redact, type Logger, type LoggerOptions, ty
 
 // Key seeds and KIDs
 export { KeySeed, KEY_SEED_MIN_BYTES, deriveContentKey } from "./keys/seed";
-export { seedFromEnv, seedFromDataDir, seedFromSecret, lambdaSeed, localSeed, type LoadedSeed, type SecretValueReader } from "./keys/seed-source";
-export { kidFromUuid, kidToUuid, kidFromHex, kidFromBase64url, kidToBase64url, parseKid, toLittleEndianGuid } from "./keys/kid";
+export {
+  seedFromEnv,
+  seedFromDataDir,
+  seedFromSecret,
+  lambdaSeed,
+  localSeed,
+  type LoadedSeed,
+  type SecretValueReader,
+} from "./keys/seed-source";
+export {
+  kidFromUuid,
+  kidToUuid,
+  kidFromHex,
+  kidFromBase64url,
+  kidToBase64url,
+  parseKid,
+  toLittleEndianGuid,
+} from "./keys/kid";
 
 // Content key registry (KID -> content id) and token replay counters
 export { type ContentKeyRegistry, MemoryContentKeyRegistry } from "./registry/registry";

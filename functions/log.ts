@@ -17,11 +17,39 @@ export interface Logger {
 
 /** Field names (case-insensitive, substring match) whose values are never written. */
 export const REDACTED_FIELDS = [
-  "key", "seed", "token", "secret", "password", "authorization", "cookie", "credential", "signature",
-  "private", "pfx", "ask", "bearer", "x-axdrm-message", "x-dt-auth-token", "apikey", "api-key",
+  "key",
+  "seed",
+  "token",
+  "secret",
+  "password",
+  "authorization",
+  "cookie",
+  "credential",
+  "signature",
+  "private",
+  "pfx",
+  "ask",
+  "bearer",
+  "x-axdrm-message",
+  "x-dt-auth-token",
+  "apikey",
+  "api-key",
 ];
 /** Field names that contain a redacted word but are safe (identifiers, not material). */
-const SAFE_FIELDS = new Set(["kid", "kids", "keyid", "keyids", "keycount", "contentkeycount", "keyperiod", "keyperiods", "tokentype", "seedfingerprint", "seedsource", "seedpath"]);
+const SAFE_FIELDS = new Set([
+  "kid",
+  "kids",
+  "keyid",
+  "keyids",
+  "keycount",
+  "contentkeycount",
+  "keyperiod",
+  "keyperiods",
+  "tokentype",
+  "seedfingerprint",
+  "seedsource",
+  "seedpath",
+]);
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -34,7 +62,8 @@ function isSensitive(name: string): boolean {
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[depth]";
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.length} bytes]`;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -52,7 +81,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const level: LogLevel = opts.level ?? (process.env.LOG_LEVEL && process.env.LOG_LEVEL in LEVELS ? (process.env.LOG_LEVEL as LogLevel) : "info");
+  const level: LogLevel =
+    opts.level ??
+    (process.env.LOG_LEVEL && process.env.LOG_LEVEL in LEVELS ? (process.env.LOG_LEVEL as LogLevel) : "info");
   const sink = opts.sink ?? ((line: string) => process.stdout.write(line + "\n"));
   return new JsonLogger(LEVELS[level], sink, opts.base ?? {});
 }

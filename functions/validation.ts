@@ -6,8 +6,10 @@ import type { $ZodError } from "zod/v4/core";
 
 /** Zod issues as `path: message; ...`; `at` is prefixed to every path (a configuration section, say). */
 export function formatIssues(error: $ZodError, at: readonly PropertyKey[] = []): string {
-  return error.issues.map((i) => {
-    const path = [...at, ...i.path];
-    return `${path.length ? path.join(".") : "(root)"}: ${i.message}`;
-  }).join("; ");
+  return error.issues
+    .map((i) => {
+      const path = [...at, ...i.path];
+      return `${path.length ? path.join(".") : "(root)"}: ${i.message}`;
+    })
+    .join("; ");
 }

@@ -18,7 +18,14 @@ import { createLogger, type Logger } from "../functions/log";
 import { listen } from "../functions/runtimes/listen";
 import { CONTENT_KEY_REGISTRY_FILE } from "../functions/registry/file";
 import { labWebRoutes } from "./web/routes";
-import { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, bindAddressHost, isLoopbackHost, labGuard, parseAllowedHosts } from "./web/guard";
+import {
+  ALLOWED_HOSTS_ENV,
+  allowedHostsFromEnv,
+  bindAddressHost,
+  isLoopbackHost,
+  labGuard,
+  parseAllowedHosts,
+} from "./web/guard";
 import { ensureDemoMedia } from "./demo-media";
 
 export interface StartLabOptions {
@@ -59,7 +66,9 @@ function readConfigFile(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new KeyplaneError("CONFIG_INVALID", `Cannot read configuration file ${file}: ${(e as Error).message}`, { status: 500 });
+    throw new KeyplaneError("CONFIG_INVALID", `Cannot read configuration file ${file}: ${(e as Error).message}`, {
+      status: 500,
+    });
   }
 }
 
@@ -74,8 +83,16 @@ function withBaseUrl(input: KeyplaneConfigInput, url: string, dataDir: string): 
   const delivery = { ...(input.delivery ?? {}) } as Record<string, unknown>;
   if (delivery.lab === undefined) delivery.lab = true;
   // The content key registry lives in the data directory, so content-id bindings hold across restarts.
-  const contentKeyRegistry = input.contentKeyRegistry ?? { type: "file" as const, path: join(dataDir, CONTENT_KEY_REGISTRY_FILE) };
-  return { ...input, speke: speke as KeyplaneConfigInput["speke"], delivery: delivery as KeyplaneConfigInput["delivery"], contentKeyRegistry };
+  const contentKeyRegistry = input.contentKeyRegistry ?? {
+    type: "file" as const,
+    path: join(dataDir, CONTENT_KEY_REGISTRY_FILE),
+  };
+  return {
+    ...input,
+    speke: speke as KeyplaneConfigInput["speke"],
+    delivery: delivery as KeyplaneConfigInput["delivery"],
+    contentKeyRegistry,
+  };
 }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> {
@@ -86,7 +103,10 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const seedPromise = Promise.resolve(loaded.seed);
   const ctx: KeyplaneContext = { seed: () => seedPromise, logger, now: Date.now };
 
-  const configFile = opts.configFile ?? process.env.KEYPLANE_CONFIG_FILE ?? (existsSync("keyplane.config.json") ? "keyplane.config.json" : undefined);
+  const configFile =
+    opts.configFile ??
+    process.env.KEYPLANE_CONFIG_FILE ??
+    (existsSync("keyplane.config.json") ? "keyplane.config.json" : undefined);
   const input = (opts.config ?? (configFile ? readConfigFile(configFile) : {})) as KeyplaneConfigInput;
   const hostname = opts.hostname ?? "127.0.0.1";
   const ownHost = bindAddressHost(hostname);
@@ -98,7 +118,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   // Listen first (port 0 picks a free one), then build the app with the real URL in its templates.
   let app: App<any> | undefined;
   const starting: PlainResponse = { status: 503, headers: { "Content-Type": "text/plain" }, body: "starting" };
-  const front = { dispatch: (req: PlainRequest, env?: unknown) => (app ? app.dispatch(req, env) : Promise.resolve(starting)) };
+  const front = {
+    dispatch: (req: PlainRequest, env?: unknown) => (app ? app.dispatch(req, env) : Promise.resolve(starting)),
+  };
   const server = await listen(front, { port: opts.port ?? 8787, hostname });
   let config: KeyplaneConfig;
   try {
@@ -112,12 +134,21 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   if (opts.demoMedia) {
     await ensureDemoMedia({ keyServerUrl: server.url, mediaDir, log: (m) => opts.quiet || console.log(`  ${m}`) });
   }
-  return { url: server.url, port: server.port, config, seedSource: loaded.source, mediaDir, allowedHosts, close: () => server.close() };
+  return {
+    url: server.url,
+    port: server.port,
+    config,
+    seedSource: loaded.source,
+    mediaDir,
+    allowedHosts,
+    close: () => server.close(),
+  };
 }
 
 async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : 8787;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   const lab = await startLab({ port, demoMedia: process.env.KEYPLANE_DEMO_MEDIA !== "0", quiet: false });
   const u = lab.url;
   console.log(`
@@ -132,7 +163,9 @@ Keyplane local lab listening on ${u}
   packaged media  ${lab.mediaDir}
   answers Host    loopback names${lab.allowedHosts.map((h) => `, ${h}`).join("")}  (more: ${ALLOWED_HOSTS_ENV}=name,...)
 Press Ctrl+C to stop.`);
-  const stop = () => { void lab.close().then(() => process.exit(0)); };
+  const stop = () => {
+    void lab.close().then(() => process.exit(0));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

@@ -309,16 +309,14 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
     const registry = args.contentKeyRegistry;
     if (registry) {
       statements.push(
-        pulumi
-          .output(registry.tableArn)
-          .apply(
-            (arn): PolicyStatement => ({
-              Sid: "ReadContentKeyRegistry",
-              Effect: "Allow",
-              Action: "dynamodb:GetItem",
-              Resource: arn,
-            }),
-          ),
+        pulumi.output(registry.tableArn).apply(
+          (arn): PolicyStatement => ({
+            Sid: "ReadContentKeyRegistry",
+            Effect: "Allow",
+            Action: "dynamodb:GetItem",
+            Resource: arn,
+          }),
+        ),
       );
     }
     if (args.keySeedKmsKeyArn) {

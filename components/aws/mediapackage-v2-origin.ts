@@ -396,12 +396,10 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
             channelGroupName: groupName,
             channelName,
             originEndpointName: endpoint.originEndpointName,
-            policy: pulumi
-              .all([endpoint.arn, distributions ?? []])
-              .apply(([arn, d]) => ({
-                Version: "2012-10-17",
-                Statement: endpointPolicyStatements(arn, { cdnAuth: !!cdn, distributionArns: d }),
-              })),
+            policy: pulumi.all([endpoint.arn, distributions ?? []]).apply(([arn, d]) => ({
+              Version: "2012-10-17",
+              Statement: endpointPolicyStatements(arn, { cdnAuth: !!cdn, distributionArns: d }),
+            })),
             ...(cdn
               ? { cdnAuthConfiguration: { cdnIdentifierSecretArns: cdn.secretArns, secretsRoleArn: cdn.roleArn } }
               : {}),

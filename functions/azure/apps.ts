@@ -55,20 +55,35 @@ function configError(message: string): KeyplaneError {
 
 function tableEndpoint(env: NodeJS.ProcessEnv): string {
   const e = env[TABLE_ENDPOINT];
-  if (!e || !/^https:\/\/[a-z0-9]{3,24}\.table\.[a-z0-9.-]+\/?$/.test(e)) throw configError(`${TABLE_ENDPOINT} must be the storage account's table endpoint (https://<account>.table.core.windows.net)`);
+  if (!e || !/^https:\/\/[a-z0-9]{3,24}\.table\.[a-z0-9.-]+\/?$/.test(e))
+    throw configError(
+      `${TABLE_ENDPOINT} must be the storage account's table endpoint (https://<account>.table.core.windows.net)`,
+    );
   return e.replace(/\/$/, "");
 }
 
 export function azureRegistry(env: NodeJS.ProcessEnv, credential?: TokenCredential): ContentKeyRegistry {
   const table = env[REGISTRY_TABLE];
   if (!table) return new MemoryContentKeyRegistry();
-  return new AzureTableContentKeyRegistry({ endpoint: tableEndpoint(env), tableName: table, ...(credential ? { credential } : {}) });
+  return new AzureTableContentKeyRegistry({
+    endpoint: tableEndpoint(env),
+    tableName: table,
+    ...(credential ? { credential } : {}),
+  });
 }
 
-export function azureUseCounter(ctx: KeyplaneContext, env: NodeJS.ProcessEnv, credential?: TokenCredential): UseCounter {
+export function azureUseCounter(
+  ctx: KeyplaneContext,
+  env: NodeJS.ProcessEnv,
+  credential?: TokenCredential,
+): UseCounter {
   const table = env[USE_COUNTER_TABLE];
   if (!table) return new MemoryUseCounter({ now: () => ctx.now() });
-  return new AzureTableUseCounter({ endpoint: tableEndpoint(env), tableName: table, ...(credential ? { credential } : {}) });
+  return new AzureTableUseCounter({
+    endpoint: tableEndpoint(env),
+    tableName: table,
+    ...(credential ? { credential } : {}),
+  });
 }
 
 /** Entitlement rules (functions/delivery/entitlements.ts, JSON) carried in the secret environment. */
@@ -101,16 +116,23 @@ export async function buildAzureDeliveryApp(o: AzureAppOptions): Promise<App<App
   const license = parseConfigSection(z.prefault(licenseConfigSchema, {}), json.license, "license");
   const delivery = loadDeliveryConfig({ env, overrides: { lab: false } });
   if (hasNoPolicySource(delivery, env)) {
-    throw configError(`Key delivery on Azure Functions needs policies: put ${delivery.policyEnv} (JSON) in the secret environment (KEYPLANE_SECRET_ENV_URI); the lab policy is for the local lab only`);
+    throw configError(
+      `Key delivery on Azure Functions needs policies: put ${delivery.policyEnv} (JSON) in the secret environment (KEYPLANE_SECRET_ENV_URI); the lab policy is for the local lab only`,
+    );
   }
   const registry = o.registry ?? azureRegistry(env, o.credential);
   const useCounter = o.useCounter ?? azureUseCounter(o.ctx, env, o.credential);
-  return composeApp(o.ctx, { delivery, license }, { delivery: deliveryRoutes, license: licenseRoutes }, {
-    areas: ["delivery", "license"],
-    contentKeyRegistry: registry,
-    deliveryDeps: { env, useCounter, contentKeyRegistry: registry },
-    licenseDeps: { useCounter },
-  });
+  return composeApp(
+    o.ctx,
+    { delivery, license },
+    { delivery: deliveryRoutes, license: licenseRoutes },
+    {
+      areas: ["delivery", "license"],
+      contentKeyRegistry: registry,
+      deliveryDeps: { env, useCounter, contentKeyRegistry: registry },
+      licenseDeps: { useCounter },
+    },
+  );
 }
 
 /** The SPEKE key server (optional on Azure, behind App Service Authentication), writing the registry. */

@@ -10,7 +10,8 @@ import { seedFromEnv, seedFromSecret, type LoadedSeed } from "../keys/seed-sourc
 import { azureCredential, type TokenCredential } from "./credential";
 
 /** `https://<vault>.vault.azure.net/secrets/<name>[/<version>]` (any Azure cloud's vault DNS suffix). */
-const SECRET_URI_RE = /^https:\/\/([a-z0-9-]{3,24})\.(vault\.[a-z0-9.-]+)\/secrets\/([A-Za-z0-9-]{1,127})(?:\/([0-9a-f]{32}))?\/?$/i;
+const SECRET_URI_RE =
+  /^https:\/\/([a-z0-9-]{3,24})\.(vault\.[a-z0-9.-]+)\/secrets\/([A-Za-z0-9-]{1,127})(?:\/([0-9a-f]{32}))?\/?$/i;
 
 export interface KeyVaultSecretRef {
   vaultUrl: string;
@@ -21,8 +22,17 @@ export interface KeyVaultSecretRef {
 /** Splits a Key Vault secret identifier; throws CONFIG_INVALID (naming the setting, never a value) when it is not one. */
 export function parseSecretUri(uri: string, setting = "secret URI"): KeyVaultSecretRef {
   const m = SECRET_URI_RE.exec(uri.trim());
-  if (!m) throw new KeyplaneError("CONFIG_INVALID", `${setting} is not a Key Vault secret URI (https://<vault>.vault.azure.net/secrets/<name>[/<version>])`, { status: 500, expose: false });
-  return { vaultUrl: `https://${m[1]!.toLowerCase()}.${m[2]!.toLowerCase()}`, name: m[3]!, ...(m[4] ? { version: m[4] } : {}) };
+  if (!m)
+    throw new KeyplaneError(
+      "CONFIG_INVALID",
+      `${setting} is not a Key Vault secret URI (https://<vault>.vault.azure.net/secrets/<name>[/<version>])`,
+      { status: 500, expose: false },
+    );
+  return {
+    vaultUrl: `https://${m[1]!.toLowerCase()}.${m[2]!.toLowerCase()}`,
+    name: m[3]!,
+    ...(m[4] ? { version: m[4] } : {}),
+  };
 }
 
 /** A `SecretValueReader` over Key Vault: `getSecretString(secretUri)` returns the secret's value. */
@@ -43,7 +53,11 @@ export function keyVaultSecretReader(credential?: TokenCredential): SecretValueR
         return s.value;
       } catch (e) {
         const status = (e as { statusCode?: number }).statusCode;
-        throw new KeyplaneError("KEY_VAULT_UNAVAILABLE", `Key Vault secret ${ref.name} could not be read${status ? ` (HTTP ${status})` : ""}`, { status: 503, expose: false, cause: e });
+        throw new KeyplaneError(
+          "KEY_VAULT_UNAVAILABLE",
+          `Key Vault secret ${ref.name} could not be read${status ? ` (HTTP ${status})` : ""}`,
+          { status: 503, expose: false, cause: e },
+        );
       }
     },
   };
@@ -59,7 +73,11 @@ export async function azureSeed(env: NodeJS.ProcessEnv = process.env, reader?: S
   const fromEnv = seedFromEnv(env);
   if (fromEnv) return fromEnv;
   const uri = env[KEY_SEED_SECRET_URI];
-  if (!uri) throw new KeyplaneError("KEY_SEED_MISSING", `Set ${KEY_SEED_SECRET_URI} (or KEY_SEED) for the key server`, { status: 500, expose: false });
+  if (!uri)
+    throw new KeyplaneError("KEY_SEED_MISSING", `Set ${KEY_SEED_SECRET_URI} (or KEY_SEED) for the key server`, {
+      status: 500,
+      expose: false,
+    });
   const ref = parseSecretUri(uri, KEY_SEED_SECRET_URI);
   const loaded = await seedFromSecret(uri, reader ?? keyVaultSecretReader());
   return { seed: loaded.seed, source: `keyvault ${ref.vaultUrl}/secrets/${ref.name}` };
@@ -70,7 +88,10 @@ export async function azureSeed(env: NodeJS.ProcessEnv = process.env, reader?: S
  * the app settings at cold start. Empty when KEYPLANE_SECRET_ENV_URI is unset. Other keys are refused, so the secret can
  * never redirect the identity or the stores.
  */
-export async function secretEnvironment(env: NodeJS.ProcessEnv = process.env, reader?: SecretValueReader): Promise<Record<string, string>> {
+export async function secretEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  reader?: SecretValueReader,
+): Promise<Record<string, string>> {
   const uri = env[SECRET_ENV_URI];
   if (!uri) return {};
   parseSecretUri(uri, SECRET_ENV_URI);
@@ -79,15 +100,35 @@ export async function secretEnvironment(env: NodeJS.ProcessEnv = process.env, re
   try {
     json = JSON.parse(text ?? "");
   } catch {
-    throw new KeyplaneError("CONFIG_INVALID", `The secret named by ${SECRET_ENV_URI} is not a JSON object`, { status: 500, expose: false });
+    throw new KeyplaneError("CONFIG_INVALID", `The secret named by ${SECRET_ENV_URI} is not a JSON object`, {
+      status: 500,
+      expose: false,
+    });
   }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new KeyplaneError("CONFIG_INVALID", `The secret named by ${SECRET_ENV_URI} is not a JSON object`, { status: 500, expose: false });
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    throw new KeyplaneError("CONFIG_INVALID", `The secret named by ${SECRET_ENV_URI} is not a JSON object`, {
+      status: 500,
+      expose: false,
+    });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(json)) {
-    if (!/^KEYPLANE_[A-Z0-9_]+$/.test(k) || k === SECRET_ENV_URI || k === KEY_SEED_SECRET_URI || k.startsWith("KEYPLANE_TABLE")) {
-      throw new KeyplaneError("CONFIG_INVALID", `The secret environment may hold KEYPLANE_* settings only (not ${JSON.stringify(k).slice(0, 64)})`, { status: 500, expose: false });
+    if (
+      !/^KEYPLANE_[A-Z0-9_]+$/.test(k) ||
+      k === SECRET_ENV_URI ||
+      k === KEY_SEED_SECRET_URI ||
+      k.startsWith("KEYPLANE_TABLE")
+    ) {
+      throw new KeyplaneError(
+        "CONFIG_INVALID",
+        `The secret environment may hold KEYPLANE_* settings only (not ${JSON.stringify(k).slice(0, 64)})`,
+        { status: 500, expose: false },
+      );
     }
-    if (typeof v !== "string") throw new KeyplaneError("CONFIG_INVALID", `The secret environment's ${k} must be a string`, { status: 500, expose: false });
+    if (typeof v !== "string")
+      throw new KeyplaneError("CONFIG_INVALID", `The secret environment's ${k} must be a string`, {
+        status: 500,
+        expose: false,
+      });
     out[k] = v;
   }
   return out;

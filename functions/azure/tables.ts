@@ -27,7 +27,10 @@ export const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 /** The service's error code (`x-ms-error-code`: `ResourceNotFound`, `TableNotFound`, `EntityAlreadyExists`, ...). */
 export function tableErrorCode(e: unknown): string | undefined {
-  const x = e as { details?: { errorCode?: unknown }; response?: { headers?: { get?(n: string): string | undefined } } } | null;
+  const x = e as {
+    details?: { errorCode?: unknown };
+    response?: { headers?: { get?(n: string): string | undefined } };
+  } | null;
   const c = x?.details?.errorCode ?? x?.response?.headers?.get?.("x-ms-error-code");
   return typeof c === "string" ? c : undefined;
 }

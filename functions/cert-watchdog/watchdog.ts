@@ -49,16 +49,34 @@ export interface WatchdogDeps {
 export function parseWatchdogConfig(json: string | undefined): WatchdogConfig {
   if (!json) throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "KEYPLANE_CONFIG is not set", { status: 500 });
   let v: unknown;
-  try { v = JSON.parse(json); } catch { throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 }); }
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 });
+  }
   const o = v as Partial<WatchdogConfig>;
   if (!Array.isArray(o.certificateArns) || o.certificateArns.length === 0 || o.certificateArns.length > 100) {
-    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "certificateArns must list 1 to 100 ACM certificate ARNs", { status: 500 });
+    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "certificateArns must list 1 to 100 ACM certificate ARNs", {
+      status: 500,
+    });
   }
   for (const a of o.certificateArns) {
-    if (typeof a !== "string" || !ACM_ARN_RE.test(a)) throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", `"${String(a)}" is not an ACM certificate ARN`, { status: 500 });
+    if (typeof a !== "string" || !ACM_ARN_RE.test(a))
+      throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", `"${String(a)}" is not an ACM certificate ARN`, {
+        status: 500,
+      });
   }
-  if (o.namespace !== undefined && (typeof o.namespace !== "string" || !/^[A-Za-z0-9/_.#:-]{1,255}$/.test(o.namespace) || o.namespace.startsWith("AWS/"))) {
-    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "namespace must be a custom CloudWatch namespace (not AWS/...)", { status: 500 });
+  if (
+    o.namespace !== undefined &&
+    (typeof o.namespace !== "string" ||
+      !/^[A-Za-z0-9/_.#:-]{1,255}$/.test(o.namespace) ||
+      o.namespace.startsWith("AWS/"))
+  ) {
+    throw new KeyplaneError(
+      "WATCHDOG_CONFIG_INVALID",
+      "namespace must be a custom CloudWatch namespace (not AWS/...)",
+      { status: 500 },
+    );
   }
   const out: WatchdogConfig = { certificateArns: o.certificateArns };
   if (o.namespace !== undefined) out.namespace = o.namespace;
@@ -78,7 +96,12 @@ export async function runWatchdog(config: WatchdogConfig, deps: WatchdogDeps): P
       const s: CertificateStatus = { certificateArn: arn, notAfter, daysToExpiry: daysToExpiry(notAfter, now) };
       if (out.Certificate?.Type) s.type = out.Certificate.Type;
       statuses.push(s);
-      deps.logger.info("certificate_checked", { certificateArn: arn, notAfter: notAfter.toISOString(), daysToExpiry: s.daysToExpiry, type: s.type });
+      deps.logger.info("certificate_checked", {
+        certificateArn: arn,
+        notAfter: notAfter.toISOString(),
+        daysToExpiry: s.daysToExpiry,
+        type: s.type,
+      });
     } catch (e) {
       const error = (e as Error).name === "Error" ? (e as Error).message : (e as Error).name;
       statuses.push({ certificateArn: arn, daysToExpiry: config.daysOnError ?? 0, error });
@@ -94,7 +117,9 @@ export async function runWatchdog(config: WatchdogConfig, deps: WatchdogDeps): P
     Unit: "Count",
   }));
   // PutMetricData takes up to 1000 data per call; the config caps certificates at 100.
-  await deps.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace ?? DEFAULT_METRIC_NAMESPACE, MetricData: data }));
+  await deps.cloudwatch.send(
+    new PutMetricDataCommand({ Namespace: config.namespace ?? DEFAULT_METRIC_NAMESPACE, MetricData: data }),
+  );
   return statuses;
 }
 

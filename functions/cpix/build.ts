@@ -6,7 +6,12 @@
  * never carry `CPIX@id`.
  */
 import type {
-  ContentKeyPeriodRequest, ContentKeyResponse, CpixResponse, DeliveryDataResponse, DrmSystemResponse, UsageRuleResponse,
+  ContentKeyPeriodRequest,
+  ContentKeyResponse,
+  CpixResponse,
+  DeliveryDataResponse,
+  DrmSystemResponse,
+  UsageRuleResponse,
 } from "./model";
 import { CPIX_ALGORITHMS } from "./encryption";
 import { NS } from "./namespaces";
@@ -20,7 +25,15 @@ const CPIX_ALGORITHM_URIS = {
 } as const;
 
 const NEEDS_ESCAPE = /[&<>"\t\n\r]/;
-const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+const ESC: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
 
 /** Escapes a double-quoted attribute value or text (values come from parsed XML or validated config). */
 export function esc(s: string): string {
@@ -36,19 +49,26 @@ function encryptedValue(algorithm: string, cipherValue: string): string {
 }
 
 function deliveryData(d: DeliveryDataResponse): string {
-  return `<cpix:DeliveryData${a("id", d.id)}${a("name", d.name)}><cpix:DeliveryKey>` + "<ds:X509Data><ds:X509Certificate>" + d.certificate +
+  return (
+    `<cpix:DeliveryData${a("id", d.id)}${a("name", d.name)}><cpix:DeliveryKey>` +
+    "<ds:X509Data><ds:X509Certificate>" +
+    d.certificate +
     "</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey>" +
     `<cpix:DocumentKey Algorithm="${CPIX_ALGORITHM_URIS.documentKey}"><cpix:Data><pskc:Secret>` +
     encryptedValue(CPIX_ALGORITHM_URIS.keyTransport, d.encryptedDocumentKey) +
     `</pskc:Secret></cpix:Data></cpix:DocumentKey><cpix:MACMethod Algorithm="${CPIX_ALGORITHM_URIS.mac}"><cpix:Key>` +
     encryptedValue(CPIX_ALGORITHM_URIS.keyTransport, d.encryptedMacKey) +
-    "</cpix:Key></cpix:MACMethod></cpix:DeliveryData>";
+    "</cpix:Key></cpix:MACMethod></cpix:DeliveryData>"
+  );
 }
 
 function contentKey(k: ContentKeyResponse): string {
   let s = `<cpix:ContentKey${a("id", k.id)}${a("kid", k.kidText)}${a("explicitIV", k.explicitIV)}${a("commonEncryptionScheme", k.commonEncryptionScheme)}><cpix:Data><pskc:Secret>`;
   if (k.value.kind === "plain") s += `<pskc:PlainValue>${k.value.value}</pskc:PlainValue>`;
-  else s += encryptedValue(CPIX_ALGORITHM_URIS.contentKey, k.value.cipherValue) + `<pskc:ValueMAC>${k.value.valueMac}</pskc:ValueMAC>`;
+  else
+    s +=
+      encryptedValue(CPIX_ALGORITHM_URIS.contentKey, k.value.cipherValue) +
+      `<pskc:ValueMAC>${k.value.valueMac}</pskc:ValueMAC>`;
   return s + "</pskc:Secret></cpix:Data></cpix:ContentKey>";
 }
 
@@ -72,8 +92,10 @@ function drmSystem(d: DrmSystemResponse): string {
 }
 
 function period(p: ContentKeyPeriodRequest): string {
-  return `<cpix:ContentKeyPeriod${a("id", p.id)}${a("index", p.index === undefined ? undefined : String(p.index))}` +
-    `${a("start", p.start)}${a("end", p.end)}${a("startOffset", p.startOffset)}${a("endOffset", p.endOffset)}/>`;
+  return (
+    `<cpix:ContentKeyPeriod${a("id", p.id)}${a("index", p.index === undefined ? undefined : String(p.index))}` +
+    `${a("start", p.start)}${a("end", p.end)}${a("startOffset", p.startOffset)}${a("endOffset", p.endOffset)}/>`
+  );
 }
 
 function usageRule(r: UsageRuleResponse): string {
@@ -83,8 +105,10 @@ function usageRule(r: UsageRuleResponse): string {
   for (const v of r.videoFilters) {
     s += `<cpix:VideoFilter${a("minPixels", v.minPixels)}${a("maxPixels", v.maxPixels)}${a("hdr", v.hdr)}${a("wcg", v.wcg)}${a("minFps", v.minFps)}${a("maxFps", v.maxFps)}/>`;
   }
-  for (const v of r.audioFilters) s += `<cpix:AudioFilter${a("minChannels", v.minChannels)}${a("maxChannels", v.maxChannels)}/>`;
-  for (const v of r.bitrateFilters) s += `<cpix:BitrateFilter${a("minBitrate", v.minBitrate)}${a("maxBitrate", v.maxBitrate)}/>`;
+  for (const v of r.audioFilters)
+    s += `<cpix:AudioFilter${a("minChannels", v.minChannels)}${a("maxChannels", v.maxChannels)}/>`;
+  for (const v of r.bitrateFilters)
+    s += `<cpix:BitrateFilter${a("minBitrate", v.minBitrate)}${a("maxBitrate", v.maxBitrate)}/>`;
   return s + "</cpix:ContentKeyUsageRule>";
 }
 

@@ -5,7 +5,15 @@
  * base64(IV16 || AES-256-CBC-PKCS7(documentKey, IV, contentKey)) with ValueMAC = HMAC-SHA512(macKey, IV || ciphertext).
  * The document and MAC keys live only in the encryptor's closure; nothing here logs or exposes them.
  */
-import { constants, createCipheriv, createHmac, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  createHmac,
+  publicEncrypt,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from "node:crypto";
 import { KeyplaneError } from "../errors";
 
 export const CPIX_ALGORITHMS = {
@@ -21,7 +29,11 @@ export const DOCUMENT_KEY_BYTES = 32;
 export const MAC_KEY_BYTES = 64;
 
 function refuse(reason: string, cause?: unknown): KeyplaneError {
-  return new KeyplaneError("CERTIFICATE_INVALID", `Invalid delivery certificate: ${reason}`, cause === undefined ? { status: 400 } : { status: 400, cause });
+  return new KeyplaneError(
+    "CERTIFICATE_INVALID",
+    `Invalid delivery certificate: ${reason}`,
+    cause === undefined ? { status: 400 } : { status: 400, cause },
+  );
 }
 
 /**
@@ -36,8 +48,10 @@ export function loadDeliveryCertificate(base64Der: string, now: Date): X509Certi
   if (pem) text = pem[1]!;
   text = text.replace(/\s+/g, "");
   if (text.length === 0) throw refuse("the certificate is empty");
-  if (text.length > Math.ceil(DELIVERY_CERT_MAX_BYTES / 3) * 4) throw refuse(`the certificate is larger than ${DELIVERY_CERT_MAX_BYTES} bytes`);
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw refuse("the certificate is not valid base64");
+  if (text.length > Math.ceil(DELIVERY_CERT_MAX_BYTES / 3) * 4)
+    throw refuse(`the certificate is larger than ${DELIVERY_CERT_MAX_BYTES} bytes`);
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+    throw refuse("the certificate is not valid base64");
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(Buffer.from(text, "base64"));
@@ -45,9 +59,11 @@ export function loadDeliveryCertificate(base64Der: string, now: Date): X509Certi
     throw refuse("not a parseable X.509 certificate", e);
   }
   const key: KeyObject = cert.publicKey;
-  if (key.asymmetricKeyType !== "rsa") throw refuse(`the public key is ${key.asymmetricKeyType ?? "unknown"}, RSA is required`);
+  if (key.asymmetricKeyType !== "rsa")
+    throw refuse(`the public key is ${key.asymmetricKeyType ?? "unknown"}, RSA is required`);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < DELIVERY_CERT_MIN_RSA_BITS) throw refuse(`the RSA key is ${bits} bits, at least ${DELIVERY_CERT_MIN_RSA_BITS} are required`);
+  if (bits < DELIVERY_CERT_MIN_RSA_BITS)
+    throw refuse(`the RSA key is ${bits} bits, at least ${DELIVERY_CERT_MIN_RSA_BITS} are required`);
   const from = Date.parse(cert.validFrom);
   const to = Date.parse(cert.validTo);
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw refuse("the validity period cannot be read");
@@ -87,7 +103,10 @@ export function createContentKeyEncryptor(cert: X509Certificate): ContentKeyEncr
     encryptedMacKey,
     encryptKey(contentKey: Buffer): EncryptedContentKey {
       if (!(contentKey instanceof Uint8Array) || contentKey.length === 0) {
-        throw new KeyplaneError("CONTENT_KEY_INVALID", "A content key to encrypt must be non-empty bytes", { status: 500, expose: false });
+        throw new KeyplaneError("CONTENT_KEY_INVALID", "A content key to encrypt must be non-empty bytes", {
+          status: 500,
+          expose: false,
+        });
       }
       const iv = randomBytes(16);
       const c = createCipheriv("aes-256-cbc", documentKey, iv);

@@ -57,9 +57,22 @@ export interface ContentKeyPeriodRequest {
   endOffset?: string;
 }
 
-export interface VideoFilter { minPixels?: string; maxPixels?: string; hdr?: string; wcg?: string; minFps?: string; maxFps?: string }
-export interface AudioFilter { minChannels?: string; maxChannels?: string }
-export interface BitrateFilter { minBitrate?: string; maxBitrate?: string }
+export interface VideoFilter {
+  minPixels?: string;
+  maxPixels?: string;
+  hdr?: string;
+  wcg?: string;
+  minFps?: string;
+  maxFps?: string;
+}
+export interface AudioFilter {
+  minChannels?: string;
+  maxChannels?: string;
+}
+export interface BitrateFilter {
+  minBitrate?: string;
+  maxBitrate?: string;
+}
 
 export interface UsageRuleRequest {
   kid: Buffer;
@@ -102,9 +115,7 @@ export interface CpixRequest {
 }
 
 /** A content key value in the response: plain, or encrypted with the document key. */
-export type KeyValue =
-  | { kind: "plain"; value: string }
-  | { kind: "encrypted"; cipherValue: string; valueMac: string };
+export type KeyValue = { kind: "plain"; value: string } | { kind: "encrypted"; cipherValue: string; valueMac: string };
 
 export interface ContentKeyResponse {
   kidText: string;

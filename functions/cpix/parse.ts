@@ -11,8 +11,15 @@ import { kidFromUuid } from "../keys/kid";
 import { normalizeSystemId } from "../drm/systems";
 import { badRequest, tooLarge } from "./errors";
 import type {
-  AudioFilter, BitrateFilter, ContentKeyPeriodRequest, ContentKeyRequest, DeliveryDataRequest, DrmSystemRequest,
-  CpixRequest, UsageRuleRequest, VideoFilter,
+  AudioFilter,
+  BitrateFilter,
+  ContentKeyPeriodRequest,
+  ContentKeyRequest,
+  DeliveryDataRequest,
+  DrmSystemRequest,
+  CpixRequest,
+  UsageRuleRequest,
+  VideoFilter,
 } from "./model";
 import { NS } from "./namespaces";
 import { attribute, parseXmlTree, XmlSyntaxError, type XmlElement } from "../xml/tree";
@@ -54,10 +61,15 @@ const NCNAME_RE = /^[A-Za-z_][\w.-]*$/;
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Bytes or text -> XML text, with the size cap and the DTD / entity ban applied before any parsing. */
-export function checkCpixBody(body: string | Uint8Array, maxBytes = CPIX_MAX_BYTES, maxMarkup = CPIX_MAX_MARKUP): string {
+export function checkCpixBody(
+  body: string | Uint8Array,
+  maxBytes = CPIX_MAX_BYTES,
+  maxMarkup = CPIX_MAX_MARKUP,
+): string {
   let text: string;
   if (typeof body === "string") {
-    if (body.length > maxBytes || (body.length * 3 > maxBytes && Buffer.byteLength(body, "utf8") > maxBytes)) throw tooLarge(maxBytes);
+    if (body.length > maxBytes || (body.length * 3 > maxBytes && Buffer.byteLength(body, "utf8") > maxBytes))
+      throw tooLarge(maxBytes);
     text = body;
   } else {
     if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
@@ -95,7 +107,11 @@ function requiredAttr(el: XNode, name: string): string {
   return v.trim();
 }
 
-interface ParsedKid { kid: Buffer; kidText: string; kidHex: string }
+interface ParsedKid {
+  kid: Buffer;
+  kidText: string;
+  kidHex: string;
+}
 
 /**
  * KIDs already parsed in the current request, by attribute text: a request names each KID in its ContentKey, every
@@ -189,10 +205,20 @@ function parseDrmSystem(el: XNode): DrmSystemRequest {
   const systemId = normalizeSystemId(rawSystemId);
   if (systemId === undefined) throw badRequest("Invalid DRMSystem@systemId: expected a UUID");
   const d: DrmSystemRequest = {
-    kid, kidText, kidHex, systemId,
-    pssh: false, contentProtectionData: false, uriExtXKey: false, hlsMedia: false, hlsMaster: false,
-    smoothStreaming: false, hdsSignalingData: false,
-    spekeKeyFormat: false, spekeKeyFormatVersions: false, spekeProtectionHeader: false,
+    kid,
+    kidText,
+    kidHex,
+    systemId,
+    pssh: false,
+    contentProtectionData: false,
+    uriExtXKey: false,
+    hlsMedia: false,
+    hlsMaster: false,
+    smoothStreaming: false,
+    hdsSignalingData: false,
+    spekeKeyFormat: false,
+    spekeKeyFormatVersions: false,
+    spekeProtectionHeader: false,
   };
   const id = attr(el, "id");
   const name = attr(el, "name");
@@ -211,29 +237,45 @@ function parseDrmSystem(el: XNode): DrmSystemRequest {
           }
           break;
         }
-        case "ContentProtectionData": d.contentProtectionData = true; break;
-        case "URIExtXKey": d.uriExtXKey = true; break;
+        case "ContentProtectionData":
+          d.contentProtectionData = true;
+          break;
+        case "URIExtXKey":
+          d.uriExtXKey = true;
+          break;
         case "HLSSignalingData": {
           const playlist = (attr(c, "playlist") ?? "media").trim();
           if (playlist === "media") {
-            if (d.hlsMedia) throw badRequest("Duplicate HLSSignalingData playlist=\"media\"");
+            if (d.hlsMedia) throw badRequest('Duplicate HLSSignalingData playlist="media"');
             d.hlsMedia = true;
           } else if (playlist === "master") {
-            if (d.hlsMaster) throw badRequest("Duplicate HLSSignalingData playlist=\"master\"");
+            if (d.hlsMaster) throw badRequest('Duplicate HLSSignalingData playlist="master"');
             d.hlsMaster = true;
           } else throw badRequest("Invalid HLSSignalingData@playlist: expected media or master");
           break;
         }
-        case "SmoothStreamingProtectionHeaderData": d.smoothStreaming = true; break;
-        case "HDSSignalingData": d.hdsSignalingData = true; break;
-        default: throw badRequest(`Unexpected ${c.localName} in DRMSystem`);
+        case "SmoothStreamingProtectionHeaderData":
+          d.smoothStreaming = true;
+          break;
+        case "HDSSignalingData":
+          d.hdsSignalingData = true;
+          break;
+        default:
+          throw badRequest(`Unexpected ${c.localName} in DRMSystem`);
       }
     } else if (c.namespaceURI === NS.speke) {
       switch (c.localName) {
-        case "KeyFormat": d.spekeKeyFormat = true; break;
-        case "KeyFormatVersions": d.spekeKeyFormatVersions = true; break;
-        case "ProtectionHeader": d.spekeProtectionHeader = true; break;
-        default: throw badRequest(`Unexpected speke:${c.localName} in DRMSystem`);
+        case "KeyFormat":
+          d.spekeKeyFormat = true;
+          break;
+        case "KeyFormatVersions":
+          d.spekeKeyFormatVersions = true;
+          break;
+        case "ProtectionHeader":
+          d.spekeProtectionHeader = true;
+          break;
+        default:
+          throw badRequest(`Unexpected speke:${c.localName} in DRMSystem`);
       }
     }
     // other namespaces: vendor extensions, ignored
@@ -253,7 +295,8 @@ function parsePeriod(el: XNode): ContentKeyPeriodRequest {
     startOffset: attr(el, "startOffset")?.trim(),
     endOffset: attr(el, "endOffset")?.trim(),
   });
-  if (p.index !== undefined && (!Number.isSafeInteger(p.index) || p.index < 0)) throw badRequest("Invalid ContentKeyPeriod@index");
+  if (p.index !== undefined && (!Number.isSafeInteger(p.index) || p.index < 0))
+    throw badRequest("Invalid ContentKeyPeriod@index");
   return p;
 }
 
@@ -261,8 +304,14 @@ function parseUsageRule(el: XNode): UsageRuleRequest {
   const { kid, kidText, kidHex } = parseKidAttr(el);
   const tt = attr(el, "intendedTrackType");
   const r: UsageRuleRequest = {
-    kid, kidText, kidHex,
-    keyPeriodFilters: [], labelFilters: [], videoFilters: [], audioFilters: [], bitrateFilters: [],
+    kid,
+    kidText,
+    kidHex,
+    keyPeriodFilters: [],
+    labelFilters: [],
+    videoFilters: [],
+    audioFilters: [],
+    bitrateFilters: [],
   };
   if (tt !== undefined) r.intendedTrackType = tt.trim();
   const ruleId = attr(el, "id");
@@ -272,22 +321,42 @@ function parseUsageRule(el: XNode): UsageRuleRequest {
     if (c.namespaceURI !== NS.cpix) continue;
     if (++count > 32) throw badRequest("Too many filters in ContentKeyUsageRule (max 32)");
     switch (c.localName) {
-      case "KeyPeriodFilter": r.keyPeriodFilters.push(requiredAttr(c, "periodId")); break;
-      case "LabelFilter": r.labelFilters.push(requiredAttr(c, "label")); break;
+      case "KeyPeriodFilter":
+        r.keyPeriodFilters.push(requiredAttr(c, "periodId"));
+        break;
+      case "LabelFilter":
+        r.labelFilters.push(requiredAttr(c, "label"));
+        break;
       case "VideoFilter":
-        r.videoFilters.push(compact<VideoFilter>({
-          minPixels: optionalInt(c, "minPixels"), maxPixels: optionalInt(c, "maxPixels"),
-          hdr: optionalBool(c, "hdr"), wcg: optionalBool(c, "wcg"),
-          minFps: optionalInt(c, "minFps"), maxFps: optionalInt(c, "maxFps"),
-        }));
+        r.videoFilters.push(
+          compact<VideoFilter>({
+            minPixels: optionalInt(c, "minPixels"),
+            maxPixels: optionalInt(c, "maxPixels"),
+            hdr: optionalBool(c, "hdr"),
+            wcg: optionalBool(c, "wcg"),
+            minFps: optionalInt(c, "minFps"),
+            maxFps: optionalInt(c, "maxFps"),
+          }),
+        );
         break;
       case "AudioFilter":
-        r.audioFilters.push(compact<AudioFilter>({ minChannels: optionalInt(c, "minChannels"), maxChannels: optionalInt(c, "maxChannels") }));
+        r.audioFilters.push(
+          compact<AudioFilter>({
+            minChannels: optionalInt(c, "minChannels"),
+            maxChannels: optionalInt(c, "maxChannels"),
+          }),
+        );
         break;
       case "BitrateFilter":
-        r.bitrateFilters.push(compact<BitrateFilter>({ minBitrate: optionalInt(c, "minBitrate"), maxBitrate: optionalInt(c, "maxBitrate") }));
+        r.bitrateFilters.push(
+          compact<BitrateFilter>({
+            minBitrate: optionalInt(c, "minBitrate"),
+            maxBitrate: optionalInt(c, "maxBitrate"),
+          }),
+        );
         break;
-      default: throw badRequest(`Unexpected ${c.localName} in ContentKeyUsageRule`);
+      default:
+        throw badRequest(`Unexpected ${c.localName} in ContentKeyUsageRule`);
     }
   }
   return r;
@@ -308,7 +377,11 @@ function parseDeliveryData(el: XNode): DeliveryDataRequest {
 export function parseCpixRequest(body: string | Uint8Array, limits: CpixParseLimits = {}): CpixRequest {
   const maxKeys = limits.maxContentKeys ?? 64;
   const maxSystems = maxKeys * (limits.maxDrmSystems ?? 16);
-  const text = checkCpixBody(body, limits.maxBytes ?? CPIX_MAX_BYTES, limits.maxMarkup ?? Math.max(CPIX_MAX_MARKUP, maxSystems * 16));
+  const text = checkCpixBody(
+    body,
+    limits.maxBytes ?? CPIX_MAX_BYTES,
+    limits.maxMarkup ?? Math.max(CPIX_MAX_MARKUP, maxSystems * 16),
+  );
   let root: XNode;
   try {
     root = parseXmlTree(text, { maxDepth: CPIX_MAX_DEPTH });
@@ -333,7 +406,11 @@ function readRequest(root: XNode, limits: CpixParseLimits, maxKeys: number, maxS
     throw badRequest(`Root element must be CPIX in namespace ${NS.cpix}`);
   }
   const req: CpixRequest = {
-    contentKeys: [], drmSystems: [], periods: [], usageRules: [], deliveryData: [],
+    contentKeys: [],
+    drmSystems: [],
+    periods: [],
+    usageRules: [],
+    deliveryData: [],
     lists: { contentKeys: false, drmSystems: false, periods: false, usageRules: false, deliveryData: false },
   };
   const id = attr(root, "id");
@@ -351,7 +428,8 @@ function readRequest(root: XNode, limits: CpixParseLimits, maxKeys: number, maxS
     switch (el.localName) {
       case "ContentKeyList":
         seen(req, "contentKeys", el);
-        for (const c of listChildren(el, "ContentKey", maxKeys, "ContentKey elements")) req.contentKeys.push(parseContentKey(c));
+        for (const c of listChildren(el, "ContentKey", maxKeys, "ContentKey elements"))
+          req.contentKeys.push(parseContentKey(c));
         break;
       case "DRMSystemList":
         seen(req, "drmSystems", el);
@@ -370,15 +448,18 @@ function readRequest(root: XNode, limits: CpixParseLimits, maxKeys: number, maxS
         break;
       case "ContentKeyPeriodList":
         seen(req, "periods", el);
-        for (const c of listChildren(el, "ContentKeyPeriod", limits.maxPeriods ?? 1024, "ContentKeyPeriod elements")) req.periods.push(parsePeriod(c));
+        for (const c of listChildren(el, "ContentKeyPeriod", limits.maxPeriods ?? 1024, "ContentKeyPeriod elements"))
+          req.periods.push(parsePeriod(c));
         break;
       case "ContentKeyUsageRuleList":
         seen(req, "usageRules", el);
-        for (const c of listChildren(el, "ContentKeyUsageRule", maxKeys * 4, "ContentKeyUsageRule elements")) req.usageRules.push(parseUsageRule(c));
+        for (const c of listChildren(el, "ContentKeyUsageRule", maxKeys * 4, "ContentKeyUsageRule elements"))
+          req.usageRules.push(parseUsageRule(c));
         break;
       case "DeliveryDataList":
         seen(req, "deliveryData", el);
-        for (const c of listChildren(el, "DeliveryData", limits.maxDeliveryData ?? 4, "DeliveryData elements")) req.deliveryData.push(parseDeliveryData(c));
+        for (const c of listChildren(el, "DeliveryData", limits.maxDeliveryData ?? 4, "DeliveryData elements"))
+          req.deliveryData.push(parseDeliveryData(c));
         break;
       case "UpdateHistoryItemList":
         break;

@@ -66,11 +66,16 @@ export function createKeyAuthorizer(
   deps: { useCounter: UseCounter; registry: ContentKeyRegistry; fetch?: typeof fetch },
 ): KeyAuthorizer {
   /** The policy of a KID: by KID, then by the content id SPEKE recorded for it (only when some binding names content). */
-  const policyOf = (index: PolicyIndex, kid: Buffer): ContentKeyPolicy | undefined | Promise<ContentKeyPolicy | undefined> => {
+  const policyOf = (
+    index: PolicyIndex,
+    kid: Buffer,
+  ): ContentKeyPolicy | undefined | Promise<ContentKeyPolicy | undefined> => {
     if (!index.hasContentBindings || index.boundByKid(kid)) return index.policyFor({ kid });
     const known = deps.registry.peek(kid);
     if (known !== undefined) return index.policyFor(known === null ? { kid } : { kid, contentId: known });
-    return deps.registry.contentIdOf(kid).then((contentId) => index.policyFor(contentId === undefined ? { kid } : { kid, contentId }));
+    return deps.registry
+      .contentIdOf(kid)
+      .then((contentId) => index.policyFor(contentId === undefined ? { kid } : { kid, contentId }));
   };
 
   const verifyOptions = (kids: Buffer[]): VerifyOptions => ({
@@ -84,11 +89,22 @@ export function createKeyAuthorizer(
   });
 
   /** No token needed (undefined), the token's verification (cached: synchronous), or a 401/403. */
-  const checkToken = (token: string | undefined, policy: ContentKeyPolicy, kids: Buffer[]): VerifiedToken | undefined | Promise<VerifiedToken> => {
+  const checkToken = (
+    token: string | undefined,
+    policy: ContentKeyPolicy,
+    kids: Buffer[],
+  ): VerifiedToken | undefined | Promise<VerifiedToken> => {
     const access = keyAccess(policy);
-    if (access.none) throw new KeyplaneError("KEY_NOT_AUTHORIZED", "The policy for this key does not deliver ClearKey/AES-128 keys", { status: 403 });
+    if (access.none)
+      throw new KeyplaneError("KEY_NOT_AUTHORIZED", "The policy for this key does not deliver ClearKey/AES-128 keys", {
+        status: 403,
+      });
     if (access.open) return undefined;
-    if (!token) throw tokenError("TOKEN_MISSING", "A bearer token is required (Authorization: Bearer <token>, Bearer=<token> or ?token=)");
+    if (!token)
+      throw tokenError(
+        "TOKEN_MISSING",
+        "A bearer token is required (Authorization: Bearer <token>, Bearer=<token> or ?token=)",
+      );
     const kind = JWT_SHAPE.test(token) ? "Jwt" : "Swt";
     const restrictions = access[kind];
     if (restrictions.length === 0) throw tokenError("TOKEN_INVALID", `This key does not accept ${kind} tokens`);

@@ -15,14 +15,27 @@ import { badRequest, NO_STORE, parseJson, viewerToken } from "./request";
 
 export const MAX_CLEARKEY_KIDS = 64;
 
-export function clearKeyRoute(app: App<AppEnv>, ctx: KeyplaneContext, config: DeliveryConfig, authorizer: KeyAuthorizer): void {
+export function clearKeyRoute(
+  app: App<AppEnv>,
+  ctx: KeyplaneContext,
+  config: DeliveryConfig,
+  authorizer: KeyAuthorizer,
+): void {
   app.post("/clearkey", async (c) => {
-    const body = parseJson((await readRequestBody(c, config.maxLicenseRequestBytes)).toString("utf8")) as { kids?: unknown; type?: unknown } | null;
+    const body = parseJson((await readRequestBody(c, config.maxLicenseRequestBytes)).toString("utf8")) as {
+      kids?: unknown;
+      type?: unknown;
+    } | null;
     if (!body || typeof body !== "object" || !Array.isArray(body.kids) || body.kids.length === 0) {
-      throw badRequest("CLEARKEY_REQUEST_INVALID", 'ClearKey request must be {"kids":["<base64url KID>"],"type":"temporary"}');
+      throw badRequest(
+        "CLEARKEY_REQUEST_INVALID",
+        'ClearKey request must be {"kids":["<base64url KID>"],"type":"temporary"}',
+      );
     }
-    if (body.kids.length > MAX_CLEARKEY_KIDS) throw badRequest("CLEARKEY_REQUEST_INVALID", `At most ${MAX_CLEARKEY_KIDS} KIDs per request`);
-    if (body.type !== undefined && body.type !== "temporary") throw badRequest("CLEARKEY_TYPE_UNSUPPORTED", 'Only "temporary" ClearKey licenses are issued');
+    if (body.kids.length > MAX_CLEARKEY_KIDS)
+      throw badRequest("CLEARKEY_REQUEST_INVALID", `At most ${MAX_CLEARKEY_KIDS} KIDs per request`);
+    if (body.type !== undefined && body.type !== "temporary")
+      throw badRequest("CLEARKEY_TYPE_UNSUPPORTED", 'Only "temporary" ClearKey licenses are issued');
     // Canonical base64url is one spelling per KID (kidFromBase64url refuses the others), so the text itself dedupes
     // and is the license's `kid` as given.
     const kids: Buffer[] = [];
@@ -38,7 +51,11 @@ export function clearKeyRoute(app: App<AppEnv>, ctx: KeyplaneContext, config: De
     const token = viewerToken(c);
     await authorizer.authorize({ kids, ...(token ? { token } : {}) });
     const seed = await ctx.seed();
-    const keys = kids.map((kid, i) => ({ kty: "oct", kid: kidTexts[i], k: seed.contentKey(kid).toString("base64url") }));
+    const keys = kids.map((kid, i) => ({
+      kty: "oct",
+      kid: kidTexts[i],
+      k: seed.contentKey(kid).toString("base64url"),
+    }));
     noteRequest(c, { kidCount: kids.length }); // on the request's one log line
     return replyJson(c, { keys, type: "temporary" }, 200, { "Cache-Control": NO_STORE });
   });

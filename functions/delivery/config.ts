@@ -17,12 +17,17 @@ import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS 
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.object({
     alg: z.literal("HS256"),
-    keyBase64: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"), z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes")),
+    keyBase64: z.string().check(
+      z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
+      z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes"),
+    ),
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
   z.object({
     alg: z.enum(["RS256", "ES256"]),
-    privateKeyPem: z.string().check(z.includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" })),
+    privateKeyPem: z
+      .string()
+      .check(z.includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" })),
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
 ]);
@@ -64,7 +69,10 @@ export const deliveryConfigSchema = z
      * the signature check (exp, nbf, iat, the lifetime cap, KID binding and maxuses are still checked every time).
      * 0 turns it off.
      */
-    verifiedTokenCacheSeconds: z._default(intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS), DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS),
+    verifiedTokenCacheSeconds: z._default(
+      intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS),
+      DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS,
+    ),
     cors: z._default(z.object({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
     /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
     entitlementsFile: z.optional(nonEmpty),
@@ -77,7 +85,10 @@ export const deliveryConfigSchema = z
      */
     useCounter: z._default(
       z.discriminatedUnion("type", [
-        z.object({ type: z.literal("memory"), maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES) }),
+        z.object({
+          type: z.literal("memory"),
+          maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES),
+        }),
         z.object({ type: z.literal("dynamodb"), tableName: nonEmpty }),
       ]),
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
@@ -93,7 +104,11 @@ export const deliveryConfigSchema = z
   .check(
     z.superRefine((c, ctx) => {
       if (c.tokenLifetimeSeconds > c.maxTokenLifetimeSeconds) {
-        ctx.addIssue({ code: "custom", path: ["tokenLifetimeSeconds"], message: "must not exceed maxTokenLifetimeSeconds" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["tokenLifetimeSeconds"],
+          message: "must not exceed maxTokenLifetimeSeconds",
+        });
       }
     }),
   );
@@ -154,7 +169,9 @@ export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): Delive
     }
   }
   const merged: Record<string, unknown> = { ...fromFile };
-  const setIf = (k: string, v: unknown) => { if (v !== undefined && v !== "") merged[k] = v; };
+  const setIf = (k: string, v: unknown) => {
+    if (v !== undefined && v !== "") merged[k] = v;
+  };
   setIf("policyFile", env.KEYPLANE_POLICY_FILE);
   setIf("policyEnv", env.KEYPLANE_POLICY_ENV);
   setIf("entitlementsFile", env.KEYPLANE_ENTITLEMENTS_FILE);
@@ -163,8 +180,14 @@ export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): Delive
   setIf("clockSkewSeconds", intEnv(env, "KEYPLANE_CLOCK_SKEW_SECONDS"));
   setIf("verifiedTokenCacheSeconds", intEnv(env, "KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS"));
   setIf("policyCacheTtlSeconds", intEnv(env, "KEYPLANE_POLICY_CACHE_TTL_SECONDS"));
-  if (env.KEYPLANE_CORS_ORIGINS) merged.cors = { allowOrigins: env.KEYPLANE_CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean) };
-  if (env.KEYPLANE_USE_COUNTER_TABLE) merged.useCounter = { type: "dynamodb", tableName: env.KEYPLANE_USE_COUNTER_TABLE };
+  if (env.KEYPLANE_CORS_ORIGINS)
+    merged.cors = {
+      allowOrigins: env.KEYPLANE_CORS_ORIGINS.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+  if (env.KEYPLANE_USE_COUNTER_TABLE)
+    merged.useCounter = { type: "dynamodb", tableName: env.KEYPLANE_USE_COUNTER_TABLE };
   const issuer = { ...((fromFile.tokenIssuer as Record<string, unknown> | undefined) ?? {}) };
   if (env.KEYPLANE_TOKEN_ISSUER) issuer.issuer = env.KEYPLANE_TOKEN_ISSUER;
   if (env.KEYPLANE_TOKEN_AUDIENCE) issuer.audience = env.KEYPLANE_TOKEN_AUDIENCE;
@@ -172,16 +195,24 @@ export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): Delive
     try {
       issuer.signingKey = JSON.parse(env.KEYPLANE_TOKEN_SIGNING_KEY);
     } catch {
-      throw configError("Invalid environment: KEYPLANE_TOKEN_SIGNING_KEY must be JSON like {\"alg\":\"HS256\",\"keyBase64\":\"...\"}");
+      throw configError(
+        'Invalid environment: KEYPLANE_TOKEN_SIGNING_KEY must be JSON like {"alg":"HS256","keyBase64":"..."}',
+      );
     }
   }
   if (Object.keys(issuer).length) merged.tokenIssuer = issuer;
   Object.assign(merged, opts.overrides ?? {});
-  return parseDeliveryConfig(merged, file ? `delivery config (${file} + environment)` : "delivery config (environment)");
+  return parseDeliveryConfig(
+    merged,
+    file ? `delivery config (${file} + environment)` : "delivery config (environment)",
+  );
 }
 
 /** True when no policy source is configured. */
-export function hasNoPolicySource(config: DeliveryConfig, env: Record<string, string | undefined> = process.env): boolean {
+export function hasNoPolicySource(
+  config: DeliveryConfig,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
   return !config.policyFile && !env[config.policyEnv];
 }
 

@@ -55,15 +55,17 @@ export interface Entitlements {
   decide(request: EntitlementRequest): Promise<Entitlement | undefined>;
 }
 
-const kidOrStar = z.string().check(z.refine<string>((s) => {
-  if (s === "*") return true;
-  try {
-    parseKid(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be * or a KID (UUID, 32 hex digits or 22 base64url characters)"));
+const kidOrStar = z.string().check(
+  z.refine<string>((s) => {
+    if (s === "*") return true;
+    try {
+      parseKid(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be * or a KID (UUID, 32 hex digits or 22 base64url characters)"),
+);
 
 export const entitlementRulesSchema = z.object({
   auth: z.discriminatedUnion("mode", [
@@ -71,7 +73,10 @@ export const entitlementRulesSchema = z.object({
     z.object({
       mode: z.literal("clientSecret"),
       header: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]+$/)), "x-keyplane-client-secret"),
-      secretSha256: z._default(z.array(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest"))), []),
+      secretSha256: z._default(
+        z.array(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest"))),
+        [],
+      ),
       secretEnv: z.optional(z.string().check(z.minLength(1))),
     }),
   ]),
@@ -92,11 +97,18 @@ export type EntitlementRules = z.infer<typeof entitlementRulesSchema>;
 export type EntitlementRulesInput = z.input<typeof entitlementRulesSchema>;
 
 /** LAB ONLY: open /token, any subject, every KID and content id. */
-export const LAB_ENTITLEMENT_RULES: EntitlementRulesInput = { auth: { mode: "open" }, rules: [{ subjects: ["*"], kids: ["*"], contentIds: ["*"] }] };
+export const LAB_ENTITLEMENT_RULES: EntitlementRulesInput = {
+  auth: { mode: "open" },
+  rules: [{ subjects: ["*"], kids: ["*"], contentIds: ["*"] }],
+};
 
 export function parseEntitlementRules(input: unknown, source = "entitlement rules"): EntitlementRules {
   const r = entitlementRulesSchema.safeParse(input);
-  if (!r.success) throw new KeyplaneError("ENTITLEMENTS_INVALID", `Invalid ${source}: ${formatIssues(r.error)}`, { status: 500, expose: false });
+  if (!r.success)
+    throw new KeyplaneError("ENTITLEMENTS_INVALID", `Invalid ${source}: ${formatIssues(r.error)}`, {
+      status: 500,
+      expose: false,
+    });
   return r.data;
 }
 
@@ -105,7 +117,11 @@ export function loadEntitlementRules(path: string): EntitlementRules {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new KeyplaneError("ENTITLEMENTS_INVALID", `Cannot read entitlement rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { status: 500, expose: false });
+    throw new KeyplaneError(
+      "ENTITLEMENTS_INVALID",
+      `Cannot read entitlement rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { status: 500, expose: false },
+    );
   }
   return parseEntitlementRules(json, path);
 }
@@ -147,7 +163,11 @@ export class RulesEntitlements implements Entitlements {
       const fromEnv = rules.auth.secretEnv ? env[rules.auth.secretEnv] : undefined;
       if (fromEnv) for (const s of fromEnv.split(",")) if (s) this.secretDigests.push(sha256(s));
       if (this.secretDigests.length === 0) {
-        throw new KeyplaneError("ENTITLEMENTS_INVALID", "clientSecret auth needs secretSha256 entries or a set secretEnv", { status: 500, expose: false });
+        throw new KeyplaneError(
+          "ENTITLEMENTS_INVALID",
+          "clientSecret auth needs secretSha256 entries or a set secretEnv",
+          { status: 500, expose: false },
+        );
       }
     } else {
       this.secretDigests = [];
@@ -165,7 +185,10 @@ export class RulesEntitlements implements Entitlements {
       const d = given ? sha256(given) : undefined;
       let ok = false;
       for (const s of this.secretDigests) if (d && timingSafeEqual(d, s)) ok = true;
-      if (!ok) throw new KeyplaneError("CLIENT_UNAUTHORIZED", `A valid ${this.authHeader} header is required`, { status: 401 });
+      if (!ok)
+        throw new KeyplaneError("CLIENT_UNAUTHORIZED", `A valid ${this.authHeader} header is required`, {
+          status: 401,
+        });
     }
     const wantKids = req.kids.map((k) => k.toString("hex"));
     let registered: Promise<boolean> | undefined;

@@ -13,6 +13,9 @@ export function hlsKeyRoute(app: App<AppEnv>, ctx: KeyplaneContext, authorizer: 
     const token = viewerToken(c);
     await authorizer.authorize({ kids: [kid], ...(token ? { token } : {}) });
     const key = (await ctx.seed()).contentKey(kid);
-    return reply(c, new Uint8Array(key), 200, { "Content-Type": "application/octet-stream", "Cache-Control": NO_STORE });
+    return reply(c, new Uint8Array(key), 200, {
+      "Content-Type": "application/octet-stream",
+      "Cache-Control": NO_STORE,
+    });
   });
 }

@@ -8,7 +8,11 @@ import type { DeliveryConfig } from "./config";
 import { LAB_AUDIENCE, LAB_ISSUER, labTokenKey } from "./lab";
 
 /** Answers the issuer (undefined: no signing key, the token service is off), created once. */
-export function lazyTokenIssuer(ctx: KeyplaneContext, config: DeliveryConfig, lab: boolean): () => Promise<TokenIssuer | undefined> {
+export function lazyTokenIssuer(
+  ctx: KeyplaneContext,
+  config: DeliveryConfig,
+  lab: boolean,
+): () => Promise<TokenIssuer | undefined> {
   let issuer: Promise<TokenIssuer | undefined> | undefined;
   return () => {
     issuer ??= (async () => {
@@ -23,7 +27,9 @@ export function lazyTokenIssuer(ctx: KeyplaneContext, config: DeliveryConfig, la
         maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
       });
     })();
-    issuer.catch(() => { issuer = undefined; });
+    issuer.catch(() => {
+      issuer = undefined;
+    });
     return issuer;
   };
 }

@@ -24,16 +24,24 @@ export function labTokenKey(seed: KeySeed): Buffer {
 /** The lab policies: one policy (`lab`), the default for every KID, ClearKey behind a JWT or a SWT from the lab issuer. */
 export function labPolicies(seed: KeySeed): KeyDeliveryPolicies {
   const key = { type: "Symmetric" as const, keyValue: labTokenKey(seed).toString("base64") };
-  const restriction = (tokenType: "Jwt" | "Swt") => ({ type: "Token" as const, issuer: LAB_ISSUER, audience: LAB_AUDIENCE, tokenType, primaryVerificationKey: key });
+  const restriction = (tokenType: "Jwt" | "Swt") => ({
+    type: "Token" as const,
+    issuer: LAB_ISSUER,
+    audience: LAB_AUDIENCE,
+    tokenType,
+    primaryVerificationKey: key,
+  });
   return keyDeliveryPoliciesSchema.parse({
-    policies: [{
-      name: LAB_POLICY_NAME,
-      description: "LAB ONLY: token key derived from the key seed",
-      options: [
-        { name: "clearkey-jwt", configuration: { type: "ClearKey" }, restriction: restriction("Jwt") },
-        { name: "clearkey-swt", configuration: { type: "ClearKey" }, restriction: restriction("Swt") },
-      ],
-    }],
+    policies: [
+      {
+        name: LAB_POLICY_NAME,
+        description: "LAB ONLY: token key derived from the key seed",
+        options: [
+          { name: "clearkey-jwt", configuration: { type: "ClearKey" }, restriction: restriction("Jwt") },
+          { name: "clearkey-swt", configuration: { type: "ClearKey" }, restriction: restriction("Swt") },
+        ],
+      },
+    ],
     bindings: [],
     defaultPolicy: LAB_POLICY_NAME,
   });
@@ -50,7 +58,9 @@ export function labPolicyStore(ctx: KeyplaneContext): PolicyStore {
     },
     get() {
       lab ??= ctx.seed().then((s) => (labIndex = new PolicyIndex(labPolicies(s))));
-      lab.catch(() => { lab = undefined; });
+      lab.catch(() => {
+        lab = undefined;
+      });
       return lab;
     },
   };

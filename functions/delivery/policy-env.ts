@@ -17,7 +17,11 @@ export function envPolicyStore(config: DeliveryConfig, inline: string): PolicySt
         try {
           json = JSON.parse(inline);
         } catch (e) {
-          throw new KeyplaneError("POLICY_INVALID", `Environment variable ${config.policyEnv} is not JSON: ${(e as Error).message}`, { status: 500, expose: false });
+          throw new KeyplaneError(
+            "POLICY_INVALID",
+            `Environment variable ${config.policyEnv} is not JSON: ${(e as Error).message}`,
+            { status: 500, expose: false },
+          );
         }
         index = new PolicyIndex(parseKeyDeliveryPolicies(json, `environment variable ${config.policyEnv}`));
       }

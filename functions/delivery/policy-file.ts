@@ -19,14 +19,25 @@ export function filePolicyStore(ctx: KeyplaneContext, path: string, cacheTtlSeco
     try {
       text = await readFile(path, "utf8");
     } catch (e) {
-      throw new KeyplaneError("POLICY_UNAVAILABLE", `Cannot read policy file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { status: 500, expose: false });
+      throw new KeyplaneError(
+        "POLICY_UNAVAILABLE",
+        `Cannot read policy file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+        { status: 500, expose: false },
+      );
     }
-    if (text.length > MAX_POLICY_FILE_BYTES) throw new KeyplaneError("POLICY_INVALID", `Policy file ${path} exceeds ${MAX_POLICY_FILE_BYTES} bytes`, { status: 500, expose: false });
+    if (text.length > MAX_POLICY_FILE_BYTES)
+      throw new KeyplaneError("POLICY_INVALID", `Policy file ${path} exceeds ${MAX_POLICY_FILE_BYTES} bytes`, {
+        status: 500,
+        expose: false,
+      });
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new KeyplaneError("POLICY_INVALID", `Policy file ${path} is not JSON: ${(e as Error).message}`, { status: 500, expose: false });
+      throw new KeyplaneError("POLICY_INVALID", `Policy file ${path} is not JSON: ${(e as Error).message}`, {
+        status: 500,
+        expose: false,
+      });
     }
     return new PolicyIndex(parseKeyDeliveryPolicies(json, path));
   };
@@ -50,7 +61,9 @@ export function filePolicyStore(ctx: KeyplaneContext, path: string, cacheTtlSeco
             current = { index: current.index, at: ctx.now() };
             return current.index;
           })
-          .finally(() => { loading = undefined; });
+          .finally(() => {
+            loading = undefined;
+          });
       }
       return loading;
     },

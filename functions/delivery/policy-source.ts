@@ -10,12 +10,20 @@ import { envPolicyStore } from "./policy-env";
 import { filePolicyStore } from "./policy-file";
 import type { PolicyStore } from "./policy-store";
 
-export function createPolicyStore(ctx: KeyplaneContext, config: DeliveryConfig, env: Record<string, string | undefined> = process.env): PolicyStore {
+export function createPolicyStore(
+  ctx: KeyplaneContext,
+  config: DeliveryConfig,
+  env: Record<string, string | undefined> = process.env,
+): PolicyStore {
   if (config.policyFile) return filePolicyStore(ctx, config.policyFile, config.policyCacheTtlSeconds);
   const inline = env[config.policyEnv];
   if (inline) return envPolicyStore(config, inline);
   if (!config.lab) {
-    throw new KeyplaneError("POLICY_SOURCE_MISSING", `Key delivery has no content key policies: set policyFile (KEYPLANE_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`, { status: 500, expose: false });
+    throw new KeyplaneError(
+      "POLICY_SOURCE_MISSING",
+      `Key delivery has no content key policies: set policyFile (KEYPLANE_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`,
+      { status: 500, expose: false },
+    );
   }
   return labPolicyStore(ctx);
 }

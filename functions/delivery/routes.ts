@@ -17,7 +17,13 @@ import type { UseCounter } from "../tokens/counter";
 import { createKeyAuthorizer } from "./authorize";
 import { clearKeyRoute } from "./clearkey";
 import type { DeliveryConfig } from "./config";
-import { denyAllEntitlements, LAB_ENTITLEMENT_RULES, parseEntitlementRules, RulesEntitlements, type Entitlements } from "./entitlements";
+import {
+  denyAllEntitlements,
+  LAB_ENTITLEMENT_RULES,
+  parseEntitlementRules,
+  RulesEntitlements,
+  type Entitlements,
+} from "./entitlements";
 import { hlsKeyRoute } from "./hls-key";
 import { lazyTokenIssuer } from "./issuer";
 import { createPolicyStore } from "./policy-source";
@@ -41,17 +47,30 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   const store = createPolicyStore(ctx, config, env);
   const lab = store.mode === "lab";
   const useCounter = deps.useCounter ?? createUseCounter(ctx, config);
-  const entitlements = deps.entitlements
-    ?? (config.entitlementsFile ? RulesEntitlements.fromFile(config.entitlementsFile, env)
-      : lab ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env) : denyAllEntitlements);
+  const entitlements =
+    deps.entitlements ??
+    (config.entitlementsFile
+      ? RulesEntitlements.fromFile(config.entitlementsFile, env)
+      : lab
+        ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env)
+        : denyAllEntitlements);
   const registry = deps.contentKeyRegistry ?? new MemoryContentKeyRegistry();
-  const authorizer = createKeyAuthorizer(ctx, config, store, { useCounter, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  if (lab) ctx.logger.warn("delivery_lab_mode", { message: "LAB MODE: no policy file configured; tokens are signed with a key derived from the key seed. Not for production." });
+  const authorizer = createKeyAuthorizer(ctx, config, store, {
+    useCounter,
+    registry,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  if (lab)
+    ctx.logger.warn("delivery_lab_mode", {
+      message:
+        "LAB MODE: no policy file configured; tokens are signed with a key derived from the key seed. Not for production.",
+    });
 
   // Middleware is scoped to these paths: `app.route("/", ...)` would otherwise apply it to every area's routes.
   const paths = ["/token", "/clearkey", "/hls/key/*"];
   // (Every 401 from a refused token carries `WWW-Authenticate: Bearer`: the base app's error handler adds it.)
-  if (config.cors.allowOrigins.length > 0) for (const p of paths) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
+  if (config.cors.allowOrigins.length > 0)
+    for (const p of paths) app.use(p, cors({ allowOrigins: config.cors.allowOrigins }));
 
   tokenRoute(app, ctx, config, { issuer: lazyTokenIssuer(ctx, config, lab), entitlements, registry });
   clearKeyRoute(app, ctx, config, authorizer);

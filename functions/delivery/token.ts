@@ -36,7 +36,12 @@ export interface TokenRouteDeps {
   registry: ContentKeyRegistry;
 }
 
-export function tokenRoute(app: App<AppEnv>, ctx: KeyplaneContext, config: DeliveryConfig, { issuer, entitlements, registry }: TokenRouteDeps): void {
+export function tokenRoute(
+  app: App<AppEnv>,
+  ctx: KeyplaneContext,
+  config: DeliveryConfig,
+  { issuer, entitlements, registry }: TokenRouteDeps,
+): void {
   app.post("/token", async (c) => {
     const body = parseJson((await readRequestBody(c, MAX_TOKEN_REQUEST_BYTES)).toString("utf8"));
     const r = tokenRequestSchema.safeParse(body);
@@ -44,7 +49,10 @@ export function tokenRoute(app: App<AppEnv>, ctx: KeyplaneContext, config: Deliv
     const q = r.data;
     const kids = (q.kids ?? []).map(parseKid);
     const iss = await issuer();
-    if (!iss) throw new KeyplaneError("TOKEN_SERVICE_DISABLED", "The token service has no signing key configured", { status: 404 });
+    if (!iss)
+      throw new KeyplaneError("TOKEN_SERVICE_DISABLED", "The token service has no signing key configured", {
+        status: 404,
+      });
     if (q.lifetimeSeconds !== undefined && q.lifetimeSeconds > config.maxTokenLifetimeSeconds) {
       throw badRequest("TOKEN_LIFETIME_INVALID", `lifetimeSeconds must be at most ${config.maxTokenLifetimeSeconds}`);
     }
@@ -64,7 +72,9 @@ export function tokenRoute(app: App<AppEnv>, ctx: KeyplaneContext, config: Deliv
       now: ctx.now(),
       kids: ent.kids,
       ...(ent.maxUses !== undefined ? { maxUses: ent.maxUses } : {}),
-      ...(ent.lifetimeSeconds !== undefined ? { lifetimeSeconds: Math.min(ent.lifetimeSeconds, config.maxTokenLifetimeSeconds) } : {}),
+      ...(ent.lifetimeSeconds !== undefined
+        ? { lifetimeSeconds: Math.min(ent.lifetimeSeconds, config.maxTokenLifetimeSeconds) }
+        : {}),
       ...(ent.claims ? { claims: ent.claims } : {}),
     });
     noteRequest(c, { tokenType: issued.tokenType, kidCount: ent.kids.length, expiresIn: issued.expiresIn }); // on the request's one log line

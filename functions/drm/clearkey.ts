@@ -8,6 +8,14 @@ import { buildPssh } from "./pssh";
 import { SYSTEM_IDS } from "./systems";
 
 export function commonPssh(kids: Buffer[]): Buffer {
-  if (!Array.isArray(kids) || kids.length === 0) throw new KeyplaneError("PSSH_INVALID", "Invalid PSSH box: the common PSSH needs at least one KID", { status: 400 });
-  return buildPssh({ version: 1, systemId: SYSTEM_IDS.w3cCommon, kids: kids.map((k) => Buffer.from(assertKid(k))), data: Buffer.alloc(0) });
+  if (!Array.isArray(kids) || kids.length === 0)
+    throw new KeyplaneError("PSSH_INVALID", "Invalid PSSH box: the common PSSH needs at least one KID", {
+      status: 400,
+    });
+  return buildPssh({
+    version: 1,
+    systemId: SYSTEM_IDS.w3cCommon,
+    kids: kids.map((k) => Buffer.from(assertKid(k))),
+    data: Buffer.alloc(0),
+  });
 }

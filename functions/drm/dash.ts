@@ -55,25 +55,39 @@ export interface ContentProtectionDataOptions {
  */
 export function contentProtectionDataXml(o: ContentProtectionDataOptions): string {
   const id = normalizeSystemId(o.systemId);
-  if (id === undefined) throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
-  if (o.pro !== undefined && id !== SYSTEM_IDS.playready) throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "mspr:pro is only valid for PlayReady", { status: 400 });
+  if (id === undefined)
+    throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
+  if (o.pro !== undefined && id !== SYSTEM_IDS.playready)
+    throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "mspr:pro is only valid for PlayReady", { status: 400 });
   if (o.laUrl !== undefined && `urn:uuid:${id}` !== DASHIF_CLEARKEY_SCHEME) {
-    throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "dashif:Laurl is only written for the DASH-IF ClearKey scheme", { status: 400 });
+    throw new KeyplaneError(
+      "CONTENT_PROTECTION_INVALID",
+      "dashif:Laurl is only written for the DASH-IF ClearKey scheme",
+      { status: 400 },
+    );
   }
   let s = "";
-  if (o.pssh !== undefined) s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${Buffer.from(o.pssh).toString("base64")}</cenc:pssh>`;
-  if (o.pro !== undefined) s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${Buffer.from(o.pro).toString("base64")}</mspr:pro>`;
-  if (o.laUrl !== undefined) s += `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NAMESPACE}">${xmlText(o.laUrl)}</dashif:Laurl>`;
-  if (s === "") throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "ContentProtectionData needs a pssh, pro or Laurl", { status: 400 });
+  if (o.pssh !== undefined)
+    s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${Buffer.from(o.pssh).toString("base64")}</cenc:pssh>`;
+  if (o.pro !== undefined)
+    s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${Buffer.from(o.pro).toString("base64")}</mspr:pro>`;
+  if (o.laUrl !== undefined)
+    s += `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NAMESPACE}">${xmlText(o.laUrl)}</dashif:Laurl>`;
+  if (s === "")
+    throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "ContentProtectionData needs a pssh, pro or Laurl", {
+      status: 400,
+    });
   return s;
 }
 
 export function contentProtectionXml(o: ContentProtectionOptions): string {
   const id = normalizeSystemId(o.systemId);
-  if (id === undefined) throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
+  if (id === undefined)
+    throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
   const isPlayReady = id === SYSTEM_IDS.playready;
   const isClearKey = `urn:uuid:${id}` === DASHIF_CLEARKEY_SCHEME;
-  if (o.pro !== undefined && !isPlayReady) throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "mspr:pro is only valid for PlayReady", { status: 400 });
+  if (o.pro !== undefined && !isPlayReady)
+    throw new KeyplaneError("CONTENT_PROTECTION_INVALID", "mspr:pro is only valid for PlayReady", { status: 400 });
   const value = o.value ?? (isPlayReady ? "MSPR 2.0" : isClearKey ? "ClearKey1.0" : undefined);
   let attrs = ` xmlns="${MPD_NAMESPACE}" xmlns:cenc="${CENC_NAMESPACE}"`;
   if (o.pro !== undefined) attrs += ` xmlns:mspr="${MSPR_NAMESPACE}"`;
@@ -90,6 +104,7 @@ export function contentProtectionXml(o: ContentProtectionOptions): string {
 
 /** The `urn:mpeg:dash:mp4protection:2011` element that announces the scheme and default KID. */
 export function mp4ProtectionXml(o: { scheme: "cenc" | "cbcs" | "cens" | "cbc1"; defaultKid: Buffer }): string {
-  if (!["cenc", "cbcs", "cens", "cbc1"].includes(o.scheme)) throw new KeyplaneError("CONTENT_PROTECTION_INVALID", `Unknown scheme ${String(o.scheme)}`, { status: 400 });
+  if (!["cenc", "cbcs", "cens", "cbc1"].includes(o.scheme))
+    throw new KeyplaneError("CONTENT_PROTECTION_INVALID", `Unknown scheme ${String(o.scheme)}`, { status: 400 });
   return `<ContentProtection xmlns="${MPD_NAMESPACE}" xmlns:cenc="${CENC_NAMESPACE}" schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="${o.scheme}" cenc:default_KID="${kidToUuid(o.defaultKid)}"></ContentProtection>`;
 }

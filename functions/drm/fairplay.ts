@@ -16,7 +16,11 @@ export function assertFairPlayScheme(scheme: string): void {
 /** HLS attributes for FairPlay; `uri` must be an `skd://` URI (often produced with expandTemplate). */
 export function fairPlayHlsAttributes(uri: string, iv?: Buffer): HlsKeyAttributes {
   if (typeof uri !== "string" || !/^skd:\/\/./i.test(uri)) {
-    throw new KeyplaneError("HLS_ATTRIBUTE_INVALID", "Invalid HLS key attribute: a FairPlay key URI must start with skd://", { status: 400 });
+    throw new KeyplaneError(
+      "HLS_ATTRIBUTE_INVALID",
+      "Invalid HLS key attribute: a FairPlay key URI must start with skd://",
+      { status: 400 },
+    );
   }
   const a: HlsKeyAttributes = { method: "SAMPLE-AES", uri, keyformat: HLS_KEYFORMATS.fairplay, keyformatversions: "1" };
   if (iv !== undefined) a.iv = iv;

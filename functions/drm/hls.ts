@@ -32,12 +32,14 @@ function invalid(reason: string): KeyplaneError {
 function quoted(name: string, v: string): string {
   if (typeof v !== "string" || v.length === 0) throw invalid(`${name} must be a non-empty string`);
   // eslint-disable-next-line no-control-regex
-  if (/["\r\n\u0000-\u001f\u007f]/.test(v)) throw invalid(`${name} must not contain double quotes, line breaks or control characters`);
+  if (/["\r\n\u0000-\u001f\u007f]/.test(v))
+    throw invalid(`${name} must not contain double quotes, line breaks or control characters`);
   return `${name}="${v}"`;
 }
 
 function attributeList(a: HlsKeyAttributes): string {
-  if (a.method !== "AES-128" && a.method !== "SAMPLE-AES" && a.method !== "SAMPLE-AES-CTR") throw invalid(`unknown METHOD ${String(a.method)}`);
+  if (a.method !== "AES-128" && a.method !== "SAMPLE-AES" && a.method !== "SAMPLE-AES-CTR")
+    throw invalid(`unknown METHOD ${String(a.method)}`);
   const parts = [`METHOD=${a.method}`, quoted("URI", a.uri)];
   if (a.iv !== undefined) {
     if (!(a.iv instanceof Uint8Array) || a.iv.length !== 16) throw invalid("IV must be 16 bytes");
@@ -45,7 +47,8 @@ function attributeList(a: HlsKeyAttributes): string {
   }
   if (a.keyformat !== undefined) parts.push(quoted("KEYFORMAT", a.keyformat));
   if (a.keyformatversions !== undefined) {
-    if (!/^[0-9]+(\/[0-9]+)*$/.test(a.keyformatversions)) throw invalid("KEYFORMATVERSIONS must be integers separated by '/'");
+    if (!/^[0-9]+(\/[0-9]+)*$/.test(a.keyformatversions))
+      throw invalid("KEYFORMATVERSIONS must be integers separated by '/'");
     parts.push(quoted("KEYFORMATVERSIONS", a.keyformatversions));
   }
   return parts.join(",");
@@ -75,28 +78,42 @@ export const TEMPLATE_PLACEHOLDERS = ["kid", "kid_hex", "kid_b64url", "content_i
  * placeholder whose value is missing, or a stray brace throws `TEMPLATE_INVALID`.
  */
 export function expandTemplate(template: string, vars: TemplateVars): string {
-  if (typeof template !== "string") throw new KeyplaneError("TEMPLATE_INVALID", "The key URI template must be a string", { status: 400 });
+  if (typeof template !== "string")
+    throw new KeyplaneError("TEMPLATE_INVALID", "The key URI template must be a string", { status: 400 });
   if (/[{}]/.test(template.replace(/\{([^{}]*)\}/g, ""))) {
     throw new KeyplaneError("TEMPLATE_INVALID", "Unbalanced brace in the key URI template", { status: 400 });
   }
   const kid = assertKid(vars.kid);
   const out = template.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     switch (name) {
-      case "kid": return kidToUuid(kid);
-      case "kid_hex": return Buffer.from(kid).toString("hex");
-      case "kid_b64url": return kidToBase64url(kid);
+      case "kid":
+        return kidToUuid(kid);
+      case "kid_hex":
+        return Buffer.from(kid).toString("hex");
+      case "kid_b64url":
+        return kidToBase64url(kid);
       case "content_id":
-        if (vars.contentId === undefined) throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {content_id} but no content id is known", { status: 400 });
+        if (vars.contentId === undefined)
+          throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {content_id} but no content id is known", {
+            status: 400,
+          });
         try {
           return encodeURIComponent(vars.contentId);
         } catch {
           throw new KeyplaneError("TEMPLATE_INVALID", "The content id is not valid Unicode text", { status: 400 });
         }
       case "base_url":
-        if (vars.baseUrl === undefined) throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {base_url} but no base URL is configured", { status: 400 });
+        if (vars.baseUrl === undefined)
+          throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {base_url} but no base URL is configured", {
+            status: 400,
+          });
         return vars.baseUrl.replace(/\/+$/, "");
       default:
-        throw new KeyplaneError("TEMPLATE_INVALID", `Unknown placeholder {${name}} in the key URI template; known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`, { status: 400 });
+        throw new KeyplaneError(
+          "TEMPLATE_INVALID",
+          `Unknown placeholder {${name}} in the key URI template; known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+          { status: 400 },
+        );
     }
   });
   return out;
@@ -108,11 +125,22 @@ export function dataUri(bytes: Uint8Array, mediaType = "text/plain"): string {
 }
 
 /** Widevine HLS signalling attributes: URI is the PSSH box as a data URI. */
-export function widevineHlsAttributes(pssh: Buffer, method: "SAMPLE-AES" | "SAMPLE-AES-CTR" = "SAMPLE-AES"): HlsKeyAttributes {
+export function widevineHlsAttributes(
+  pssh: Buffer,
+  method: "SAMPLE-AES" | "SAMPLE-AES-CTR" = "SAMPLE-AES",
+): HlsKeyAttributes {
   return { method, uri: dataUri(pssh), keyformat: HLS_KEYFORMATS.widevine, keyformatversions: "1" };
 }
 
 /** PlayReady HLS signalling attributes: URI is the PlayReady Object as a UTF-16 data URI. */
-export function playReadyHlsAttributes(pro: Buffer, method: "SAMPLE-AES" | "SAMPLE-AES-CTR" = "SAMPLE-AES"): HlsKeyAttributes {
-  return { method, uri: dataUri(pro, "text/plain;charset=UTF-16"), keyformat: HLS_KEYFORMATS.playready, keyformatversions: "1" };
+export function playReadyHlsAttributes(
+  pro: Buffer,
+  method: "SAMPLE-AES" | "SAMPLE-AES-CTR" = "SAMPLE-AES",
+): HlsKeyAttributes {
+  return {
+    method,
+    uri: dataUri(pro, "text/plain;charset=UTF-16"),
+    keyformat: HLS_KEYFORMATS.playready,
+    keyformatversions: "1",
+  };
 }

@@ -22,7 +22,12 @@ export type EncryptionScheme = "cenc" | "cbcs" | "cens" | "cbc1";
 export const PLAYREADY_HEADER_NAMESPACE = "http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader";
 /** The spec says a PRO "should not exceed 15 kilobytes"; we refuse to build larger ones. */
 export const PRO_MAX_BYTES = 15 * 1024;
-export const PLAYREADY_HEADER_VERSIONS: readonly PlayReadyHeaderVersion[] = ["4.0.0.0", "4.1.0.0", "4.2.0.0", "4.3.0.0"];
+export const PLAYREADY_HEADER_VERSIONS: readonly PlayReadyHeaderVersion[] = [
+  "4.0.0.0",
+  "4.1.0.0",
+  "4.2.0.0",
+  "4.3.0.0",
+];
 
 function err(code: string, message: string): KeyplaneError {
   return new KeyplaneError(code, message, { status: 400 });
@@ -51,7 +56,8 @@ export function playReadyAlgId(scheme: EncryptionScheme): PlayReadyAlgId {
 /** base64 of the first 8 bytes of AES-128-ECB(key, little-endian KID). `kid` is big-endian UUID bytes. */
 export function playReadyChecksum(kid: Buffer, key: Buffer): string {
   const le = toLittleEndianGuid(assertKid(kid));
-  if (!(key instanceof Uint8Array) || key.length !== 16) throw err("PLAYREADY_KEY_INVALID", "A PlayReady content key must be 16 bytes");
+  if (!(key instanceof Uint8Array) || key.length !== 16)
+    throw err("PLAYREADY_KEY_INVALID", "A PlayReady content key must be 16 bytes");
   const c = createCipheriv("aes-128-ecb", key, null);
   c.setAutoPadding(false);
   const block = Buffer.concat([c.update(le), c.final()]);
@@ -62,13 +68,22 @@ export function playReadyChecksum(kid: Buffer, key: Buffer): string {
  * The lowest header version that can express the keys: cbcs/cbc1 (AESCBC) -> 4.3.0.0; more than one KID -> 4.2.0.0;
  * else 4.0.0.0. A configured version is used when it is at least that; a lower one is refused.
  */
-export function chooseHeaderVersion(o: { scheme: EncryptionScheme; kidCount: number; configured?: PlayReadyHeaderVersion }): PlayReadyHeaderVersion {
-  if (!Number.isInteger(o.kidCount) || o.kidCount < 1) throw err("PLAYREADY_HEADER_VERSION", "A PlayReady header needs at least one KID");
-  const needed: PlayReadyHeaderVersion = playReadyAlgId(o.scheme) === "AESCBC" ? "4.3.0.0" : o.kidCount > 1 ? "4.2.0.0" : "4.0.0.0";
+export function chooseHeaderVersion(o: {
+  scheme: EncryptionScheme;
+  kidCount: number;
+  configured?: PlayReadyHeaderVersion;
+}): PlayReadyHeaderVersion {
+  if (!Number.isInteger(o.kidCount) || o.kidCount < 1)
+    throw err("PLAYREADY_HEADER_VERSION", "A PlayReady header needs at least one KID");
+  const needed: PlayReadyHeaderVersion =
+    playReadyAlgId(o.scheme) === "AESCBC" ? "4.3.0.0" : o.kidCount > 1 ? "4.2.0.0" : "4.0.0.0";
   if (o.configured === undefined) return needed;
   if (rank(o.configured) < rank(needed)) {
     const why = needed === "4.3.0.0" ? `scheme ${o.scheme} (AESCBC)` : `${o.kidCount} KIDs`;
-    throw err("PLAYREADY_HEADER_VERSION", `PlayReady header version ${o.configured} cannot express ${why}; ${needed} or later is required`);
+    throw err(
+      "PLAYREADY_HEADER_VERSION",
+      `PlayReady header version ${o.configured} cannot express ${why}; ${needed} or later is required`,
+    );
   }
   return o.configured;
 }
@@ -94,7 +109,10 @@ export interface WrmHeaderOptions {
 }
 
 function checkCustomAttributes(fragment: string): string {
-  parseXmlStrict(`<CUSTOMATTRIBUTES>${fragment}</CUSTOMATTRIBUTES>`, { maxChars: 8 * 1024, code: "PLAYREADY_HEADER_INVALID" });
+  parseXmlStrict(`<CUSTOMATTRIBUTES>${fragment}</CUSTOMATTRIBUTES>`, {
+    maxChars: 8 * 1024,
+    code: "PLAYREADY_HEADER_INVALID",
+  });
   return fragment;
 }
 
@@ -115,12 +133,17 @@ export function wrmHeader(o: WrmHeaderOptions): string {
   if (keys.length === 0) throw err("PLAYREADY_HEADER_INVALID", "A PlayReady header needs at least one KID");
   for (const k of keys) {
     assertKid(k.kid);
-    if (k.algid !== "AESCTR" && k.algid !== "AESCBC") throw err("PLAYREADY_HEADER_INVALID", `Unknown ALGID ${String(k.algid)}`);
-    if (k.algid === "AESCBC" && r < 3) throw err("PLAYREADY_HEADER_VERSION", `ALGID AESCBC needs header version 4.3.0.0, not ${v}`);
+    if (k.algid !== "AESCTR" && k.algid !== "AESCBC")
+      throw err("PLAYREADY_HEADER_INVALID", `Unknown ALGID ${String(k.algid)}`);
+    if (k.algid === "AESCBC" && r < 3)
+      throw err("PLAYREADY_HEADER_VERSION", `ALGID AESCBC needs header version 4.3.0.0, not ${v}`);
   }
-  if (keys.length > 1 && r < 2) throw err("PLAYREADY_HEADER_VERSION", `${keys.length} KIDs need header version 4.2.0.0 or later, not ${v}`);
-  if (o.decryptorSetup !== undefined && o.decryptorSetup !== "ONDEMAND") throw err("PLAYREADY_HEADER_INVALID", "DECRYPTORSETUP must be ONDEMAND");
-  if (o.decryptorSetup !== undefined && r < 1) throw err("PLAYREADY_HEADER_VERSION", "DECRYPTORSETUP needs header version 4.1.0.0 or later");
+  if (keys.length > 1 && r < 2)
+    throw err("PLAYREADY_HEADER_VERSION", `${keys.length} KIDs need header version 4.2.0.0 or later, not ${v}`);
+  if (o.decryptorSetup !== undefined && o.decryptorSetup !== "ONDEMAND")
+    throw err("PLAYREADY_HEADER_INVALID", "DECRYPTORSETUP must be ONDEMAND");
+  if (o.decryptorSetup !== undefined && r < 1)
+    throw err("PLAYREADY_HEADER_VERSION", "DECRYPTORSETUP needs header version 4.1.0.0 or later");
 
   let data = "";
   if (r === 0) {
@@ -136,17 +159,20 @@ export function wrmHeader(o: WrmHeaderOptions): string {
   if (o.laUrl !== undefined) data += `<LA_URL>${xmlText(o.laUrl)}</LA_URL>`;
   if (o.luiUrl !== undefined) data += `<LUI_URL>${xmlText(o.luiUrl)}</LUI_URL>`;
   if (o.dsId !== undefined) data += `<DS_ID>${xmlText(o.dsId)}</DS_ID>`;
-  if (o.customAttributes !== undefined) data += `<CUSTOMATTRIBUTES>${checkCustomAttributes(o.customAttributes)}</CUSTOMATTRIBUTES>`;
+  if (o.customAttributes !== undefined)
+    data += `<CUSTOMATTRIBUTES>${checkCustomAttributes(o.customAttributes)}</CUSTOMATTRIBUTES>`;
   if (o.decryptorSetup !== undefined) data += `<DECRYPTORSETUP>${o.decryptorSetup}</DECRYPTORSETUP>`;
   return `<WRMHEADER xmlns="${PLAYREADY_HEADER_NAMESPACE}" version="${xmlAttr(v)}"><DATA>${data}</DATA></WRMHEADER>`;
 }
 
 /** PlayReady Object (little-endian): length u32, record count u16, one record {type 1, length u16, WRMHEADER UTF-16LE}. */
 export function playReadyObject(wrmHeaderXml: string): Buffer {
-  if (typeof wrmHeaderXml !== "string" || wrmHeaderXml.length === 0) throw err("PLAYREADY_OBJECT_INVALID", "The WRMHEADER is empty");
+  if (typeof wrmHeaderXml !== "string" || wrmHeaderXml.length === 0)
+    throw err("PLAYREADY_OBJECT_INVALID", "The WRMHEADER is empty");
   const value = Buffer.from(wrmHeaderXml, "utf16le");
   const total = 4 + 2 + 2 + 2 + value.length;
-  if (value.length > 0xffff || total > PRO_MAX_BYTES) throw err("PLAYREADY_OBJECT_INVALID", `PlayReady Object would be ${total} bytes (max ${PRO_MAX_BYTES})`);
+  if (value.length > 0xffff || total > PRO_MAX_BYTES)
+    throw err("PLAYREADY_OBJECT_INVALID", `PlayReady Object would be ${total} bytes (max ${PRO_MAX_BYTES})`);
   const out = Buffer.alloc(total);
   out.writeUInt32LE(total, 0);
   out.writeUInt16LE(1, 4);
@@ -156,7 +182,10 @@ export function playReadyObject(wrmHeaderXml: string): Buffer {
   return out;
 }
 
-export interface PlayReadyObjectRecord { type: number; value: Buffer }
+export interface PlayReadyObjectRecord {
+  type: number;
+  value: Buffer;
+}
 
 /** Parses a PlayReady Object; `wrmHeader` is the decoded first type-1 record. Throws `PLAYREADY_OBJECT_INVALID`. */
 export function parsePlayReadyObject(buf: Uint8Array): { records: PlayReadyObjectRecord[]; wrmHeader?: string } {
@@ -165,7 +194,8 @@ export function parsePlayReadyObject(buf: Uint8Array): { records: PlayReadyObjec
   if (b.length < 6) throw err("PLAYREADY_OBJECT_INVALID", "PlayReady Object is truncated");
   if (b.length > 64 * 1024) throw err("PLAYREADY_OBJECT_INVALID", "PlayReady Object is larger than 64 KiB");
   const length = b.readUInt32LE(0);
-  if (length !== b.length) throw err("PLAYREADY_OBJECT_INVALID", `PlayReady Object length field ${length} does not match ${b.length} bytes`);
+  if (length !== b.length)
+    throw err("PLAYREADY_OBJECT_INVALID", `PlayReady Object length field ${length} does not match ${b.length} bytes`);
   const count = b.readUInt16LE(4);
   const records: PlayReadyObjectRecord[] = [];
   let o = 6;
@@ -181,7 +211,8 @@ export function parsePlayReadyObject(buf: Uint8Array): { records: PlayReadyObjec
   if (o !== b.length) throw err("PLAYREADY_OBJECT_INVALID", `${b.length - o} trailing bytes after ${count} records`);
   const rec = records.find((r) => r.type === 1);
   if (!rec) return { records };
-  if (rec.value.length % 2 !== 0) throw err("PLAYREADY_OBJECT_INVALID", "WRMHEADER record is not UTF-16LE (odd length)");
+  if (rec.value.length % 2 !== 0)
+    throw err("PLAYREADY_OBJECT_INVALID", "WRMHEADER record is not UTF-16LE (odd length)");
   let wrm = rec.value.toString("utf16le");
   if (wrm.charCodeAt(0) === 0xfeff) wrm = wrm.slice(1);
   return { records, wrmHeader: wrm };
@@ -192,7 +223,12 @@ export function playReadyPssh(o: { pro: Buffer; kids?: Buffer[]; version?: 0 | 1
   parsePlayReadyObject(o.pro); // refuse garbage early
   const kids = o.kids ?? [];
   const version = o.version ?? (kids.length > 0 ? 1 : 0);
-  const box: PsshBox = { version, systemId: SYSTEM_IDS.playready, kids: version === 1 ? kids.map((k) => Buffer.from(k)) : [], data: o.pro };
+  const box: PsshBox = {
+    version,
+    systemId: SYSTEM_IDS.playready,
+    kids: version === 1 ? kids.map((k) => Buffer.from(k)) : [],
+    data: o.pro,
+  };
   return buildPssh(box);
 }
 
@@ -223,7 +259,8 @@ function children(el: Element, name: string): Element[] {
 
 function leKid(b64: string | null | undefined): Buffer {
   const b = Buffer.from((b64 ?? "").trim(), "base64");
-  if (b.length !== KID_LENGTH) throw err("PLAYREADY_HEADER_INVALID", "A KID in the PlayReady header is not 16 bytes of base64");
+  if (b.length !== KID_LENGTH)
+    throw err("PLAYREADY_HEADER_INVALID", "A KID in the PlayReady header is not 16 bytes of base64");
   return fromLittleEndianGuid(b);
 }
 
@@ -264,10 +301,14 @@ export function parseWrmHeader(xml: string): ParsedWrmHeader {
       out.kids.push(k);
     }
   }
-  const la = text("LA_URL"); if (la !== undefined) out.laUrl = la;
-  const lui = text("LUI_URL"); if (lui !== undefined) out.luiUrl = lui;
-  const ds = text("DS_ID"); if (ds !== undefined) out.dsId = ds;
-  const dec = text("DECRYPTORSETUP"); if (dec !== undefined) out.decryptorSetup = dec;
+  const la = text("LA_URL");
+  if (la !== undefined) out.laUrl = la;
+  const lui = text("LUI_URL");
+  if (lui !== undefined) out.luiUrl = lui;
+  const ds = text("DS_ID");
+  if (ds !== undefined) out.dsId = ds;
+  const dec = text("DECRYPTORSETUP");
+  if (dec !== undefined) out.decryptorSetup = dec;
   if (children(data, "CUSTOMATTRIBUTES").length > 0) {
     // the raw fragment as written (re-serialising would add namespace declarations to every child)
     const m = /<CUSTOMATTRIBUTES(?:\s[^>]*)?>([\s\S]*?)<\/CUSTOMATTRIBUTES>/.exec(xml);
@@ -277,9 +318,14 @@ export function parseWrmHeader(xml: string): ParsedWrmHeader {
 }
 
 /** Parses a PlayReady PSSH box down to its header fields. */
-export function parsePlayReadyPssh(buf: Uint8Array): { box: PsshBox; pro: ReturnType<typeof parsePlayReadyObject>; header?: ParsedWrmHeader } {
+export function parsePlayReadyPssh(buf: Uint8Array): {
+  box: PsshBox;
+  pro: ReturnType<typeof parsePlayReadyObject>;
+  header?: ParsedWrmHeader;
+} {
   const box = parsePssh(buf);
-  if (box.systemId !== SYSTEM_IDS.playready) throw err("PLAYREADY_OBJECT_INVALID", `PSSH system id ${box.systemId} is not PlayReady`);
+  if (box.systemId !== SYSTEM_IDS.playready)
+    throw err("PLAYREADY_OBJECT_INVALID", `PSSH system id ${box.systemId} is not PlayReady`);
   const pro = parsePlayReadyObject(box.data);
   return pro.wrmHeader === undefined ? { box, pro } : { box, pro, header: parseWrmHeader(pro.wrmHeader) };
 }

@@ -29,7 +29,8 @@ export function buildPssh(box: PsshBox): Buffer {
   if (box.version !== 0 && box.version !== 1) throw invalid("version must be 0 or 1");
   const kids = box.kids ?? [];
   if (box.version === 0 && kids.length > 0) throw invalid("a version 0 box cannot carry KIDs");
-  for (const k of kids) if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw invalid("every KID must be 16 bytes");
+  for (const k of kids)
+    if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw invalid("every KID must be 16 bytes");
   let sid: Buffer;
   try {
     sid = systemIdBytes(box.systemId);
@@ -41,15 +42,24 @@ export function buildPssh(box: PsshBox): Buffer {
   if (size > PSSH_MAX_BYTES) throw invalid(`box would be ${size} bytes (max ${PSSH_MAX_BYTES})`);
   const out = Buffer.alloc(size);
   let o = 0;
-  out.writeUInt32BE(size, o); o += 4;
-  out.write("pssh", o, "latin1"); o += 4;
-  out.writeUInt32BE(box.version << 24, o); o += 4; // version u8 + flags u24 = 0
-  sid.copy(out, o); o += 16;
+  out.writeUInt32BE(size, o);
+  o += 4;
+  out.write("pssh", o, "latin1");
+  o += 4;
+  out.writeUInt32BE(box.version << 24, o);
+  o += 4; // version u8 + flags u24 = 0
+  sid.copy(out, o);
+  o += 16;
   if (box.version === 1) {
-    out.writeUInt32BE(kids.length, o); o += 4;
-    for (const k of kids) { Buffer.from(k).copy(out, o); o += KID_LENGTH; }
+    out.writeUInt32BE(kids.length, o);
+    o += 4;
+    for (const k of kids) {
+      Buffer.from(k).copy(out, o);
+      o += KID_LENGTH;
+    }
   }
-  out.writeUInt32BE(data.length, o); o += 4;
+  out.writeUInt32BE(data.length, o);
+  o += 4;
   Buffer.from(data).copy(out, o);
   return out;
 }
@@ -60,7 +70,8 @@ function parseAt(b: Buffer, offset: number): { box: PsshBox; size: number } {
   if (remaining < HEADER + 4) throw invalid("truncated header");
   const size = b.readUInt32BE(offset);
   if (size === 0 || size === 1) throw invalid("size 0 (to end) and 64-bit sizes are not supported");
-  if (size < HEADER + 4 || size > remaining) throw invalid(`declared size ${size} does not fit the ${remaining} available bytes`);
+  if (size < HEADER + 4 || size > remaining)
+    throw invalid(`declared size ${size} does not fit the ${remaining} available bytes`);
   if (size > PSSH_MAX_BYTES) throw invalid(`box is ${size} bytes (max ${PSSH_MAX_BYTES})`);
   if (b.toString("latin1", offset + 4, offset + 8) !== "pssh") throw invalid("box type is not 'pssh'");
   const version = b.readUInt8(offset + 8);
@@ -72,12 +83,17 @@ function parseAt(b: Buffer, offset: number): { box: PsshBox; size: number } {
   const kids: Buffer[] = [];
   if (version === 1) {
     if (end - o < 4) throw invalid("truncated KID count");
-    const count = b.readUInt32BE(o); o += 4;
+    const count = b.readUInt32BE(o);
+    o += 4;
     if (count > (end - o - 4) / KID_LENGTH) throw invalid(`KID count ${count} exceeds the box`);
-    for (let i = 0; i < count; i++) { kids.push(Buffer.from(b.subarray(o, o + KID_LENGTH))); o += KID_LENGTH; }
+    for (let i = 0; i < count; i++) {
+      kids.push(Buffer.from(b.subarray(o, o + KID_LENGTH)));
+      o += KID_LENGTH;
+    }
   }
   if (end - o < 4) throw invalid("truncated DataSize");
-  const dataSize = b.readUInt32BE(o); o += 4;
+  const dataSize = b.readUInt32BE(o);
+  o += 4;
   if (dataSize !== end - o) throw invalid(`DataSize ${dataSize} does not match the ${end - o} remaining bytes`);
   return { box: { version, systemId, kids, data: Buffer.from(b.subarray(o, end)) }, size };
 }

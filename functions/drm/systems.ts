@@ -50,7 +50,8 @@ export function drmSystemName(systemId: string): DrmSystemName | undefined {
 /** 16 bytes of a system id (big-endian, as written in PSSH boxes). */
 export function systemIdBytes(systemId: string): Buffer {
   const s = normalizeSystemId(systemId);
-  if (s === undefined) throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
+  if (s === undefined)
+    throw new KeyplaneError("SYSTEM_ID_INVALID", "Invalid DRM systemId: expected a UUID", { status: 400 });
   return Buffer.from(s.replace(/-/g, ""), "hex");
 }
 

@@ -40,7 +40,10 @@ export function decodeWidevinePsshData(buf: Uint8Array): WidevinePsshDataDecoded
     const t = widevinePsshDataType();
     m = t.toObject(t.decode(buf), { bytes: Buffer, longs: Number, defaults: false }) as Record<string, unknown>;
   } catch (e) {
-    throw new KeyplaneError("WIDEVINE_PSSH_INVALID", "Invalid Widevine PSSH data: not a WidevinePsshData protobuf", { status: 400, cause: e });
+    throw new KeyplaneError("WIDEVINE_PSSH_INVALID", "Invalid Widevine PSSH data: not a WidevinePsshData protobuf", {
+      status: 400,
+      cause: e,
+    });
   }
   const kids = ((m.key_id as Uint8Array[] | undefined) ?? []).map((k) => Buffer.from(k));
   if (kids.some((k) => k.length !== KID_LENGTH)) throw widevinePsshInvalid("a key_id is not 16 bytes");

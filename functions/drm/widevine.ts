@@ -93,8 +93,12 @@ class WireWriter {
  */
 export function widevinePsshData(o: WidevinePsshDataOptions): Buffer {
   if (!Array.isArray(o.kids) || o.kids.length === 0) throw widevinePsshInvalid("at least one KID is required");
-  for (const k of o.kids) if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw widevinePsshInvalid("every KID must be 16 bytes");
-  if (o.cryptoPeriodIndex !== undefined && (!Number.isInteger(o.cryptoPeriodIndex) || o.cryptoPeriodIndex < 0 || o.cryptoPeriodIndex > 0xffffffff)) {
+  for (const k of o.kids)
+    if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw widevinePsshInvalid("every KID must be 16 bytes");
+  if (
+    o.cryptoPeriodIndex !== undefined &&
+    (!Number.isInteger(o.cryptoPeriodIndex) || o.cryptoPeriodIndex < 0 || o.cryptoPeriodIndex > 0xffffffff)
+  ) {
     throw widevinePsshInvalid("cryptoPeriodIndex must be a u32");
   }
   if (o.protectionScheme !== undefined && !["cenc", "cbcs", "cens", "cbc1"].includes(o.protectionScheme)) {
@@ -116,5 +120,10 @@ export function widevinePsshData(o: WidevinePsshDataOptions): Buffer {
 export function widevinePssh(o: WidevinePsshDataOptions & { boxVersion?: 0 | 1 }): Buffer {
   const data = widevinePsshData(o);
   const version = o.boxVersion ?? 0;
-  return buildPssh({ version, systemId: SYSTEM_IDS.widevine, kids: version === 1 ? o.kids.map((k) => Buffer.from(k)) : [], data });
+  return buildPssh({
+    version,
+    systemId: SYSTEM_IDS.widevine,
+    kids: version === 1 ? o.kids.map((k) => Buffer.from(k)) : [],
+    data,
+  });
 }

@@ -65,7 +65,11 @@ export function readBodyCapped(req: Request, maxBytes: number, opts: ReadCappedO
 }
 
 function bodyUnreadable(detail: string, cause?: unknown): KeyplaneError {
-  return new KeyplaneError("BODY_UNREADABLE", "The request body could not be read", { status: 400, detail: { reason: detail }, ...(cause ? { cause } : {}) });
+  return new KeyplaneError("BODY_UNREADABLE", "The request body could not be read", {
+    status: 400,
+    detail: { reason: detail },
+    ...(cause ? { cause } : {}),
+  });
 }
 
 /**
@@ -74,7 +78,11 @@ function bodyUnreadable(detail: string, cause?: unknown): KeyplaneError {
  * drains a bounded amount after the response and then closes the connection). A client that disconnects mid-body
  * gets BODY_UNREADABLE (400) rather than a promise that never settles. A stream someone already read is refused.
  */
-export function readIncomingCapped(incoming: IncomingMessage, maxBytes: number, opts: ReadCappedOptions = {}): Promise<Buffer> {
+export function readIncomingCapped(
+  incoming: IncomingMessage,
+  maxBytes: number,
+  opts: ReadCappedOptions = {},
+): Promise<Buffer> {
   const tooLarge = opts.tooLarge ?? bodyTooLarge;
   if (declaredLengthExceeds(incoming.headers["content-length"], maxBytes)) return Promise.reject(tooLarge(maxBytes));
   if (incoming.readableDidRead || incoming.destroyed) return Promise.reject(bodyUnreadable("already read"));

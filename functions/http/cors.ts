@@ -44,16 +44,26 @@ function normaliseOrigin(o: string): string {
   } catch {
     throw configError(`CORS origin is not a URL: ${JSON.stringify(o)}`);
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw configError(`CORS origin must be http(s): ${JSON.stringify(o)}`);
-  if (u.origin !== o) throw configError(`CORS origin must be exactly scheme://host[:port] (got ${JSON.stringify(o)}, expected ${JSON.stringify(u.origin)})`);
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw configError(`CORS origin must be http(s): ${JSON.stringify(o)}`);
+  if (u.origin !== o)
+    throw configError(
+      `CORS origin must be exactly scheme://host[:port] (got ${JSON.stringify(o)}, expected ${JSON.stringify(u.origin)})`,
+    );
   return o;
 }
 
 function appendVary(res: PlainResponse, value: string): void {
   const existing = getHeader(res, "Vary");
-  const parts = (existing ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const parts = (existing ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (parts.includes("*")) return;
-  const missing = value.split(",").map((s) => s.trim()).filter((v) => !parts.includes(v.toLowerCase()));
+  const missing = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((v) => !parts.includes(v.toLowerCase()));
   if (missing.length) setHeader(res, "Vary", [existing, ...missing].filter(Boolean).join(", "));
 }
 
@@ -65,7 +75,8 @@ export function cors(config: CorsConfig): MiddlewareHandler<AppEnv> {
   const allowed = new Set(wildcard ? [] : origins.map(normaliseOrigin));
 
   const headerNames = [...CORS_DEFAULT_HEADERS, ...(config.allowHeaders ?? [])];
-  for (const h of headerNames) if (!TOKEN_RE.test(h)) throw configError(`CORS header name is not valid: ${JSON.stringify(h)}`);
+  for (const h of headerNames)
+    if (!TOKEN_RE.test(h)) throw configError(`CORS header name is not valid: ${JSON.stringify(h)}`);
   if (headerNames.some((h) => h === "*")) throw configError("CORS header wildcard is not supported");
   const allowedHeaders = new Map<string, string>();
   for (const h of headerNames) allowedHeaders.set(h.toLowerCase(), h);
@@ -87,14 +98,23 @@ export function cors(config: CorsConfig): MiddlewareHandler<AppEnv> {
 
     if (c.req.method === "OPTIONS" && origin !== undefined && requestMethod !== undefined) {
       const requested = (c.req.header("access-control-request-headers") ?? "")
-        .split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+        .split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
       const ok = originAllowed(origin) && methods.has(requestMethod) && requested.every((h) => allowedHeaders.has(h));
       const headers: Record<string, string> = {};
       if (!wildcard) headers.Vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
       if (!ok) {
-        c.get("log")?.info("cors_preflight_refused", { origin: origin.slice(0, 200), method: requestMethod.slice(0, 20) });
+        c.get("log")?.info("cors_preflight_refused", {
+          origin: origin.slice(0, 200),
+          method: requestMethod.slice(0, 20),
+        });
         headers["Content-Type"] = "application/json";
-        return { status: 403, headers, body: JSON.stringify(errorBody("CORS_NOT_ALLOWED", "Cross-origin request not allowed")) };
+        return {
+          status: 403,
+          headers,
+          body: JSON.stringify(errorBody("CORS_NOT_ALLOWED", "Cross-origin request not allowed")),
+        };
       }
       headers["Access-Control-Allow-Origin"] = allowOriginValue(origin);
       headers["Access-Control-Allow-Methods"] = methodsValue;
@@ -105,11 +125,13 @@ export function cors(config: CorsConfig): MiddlewareHandler<AppEnv> {
 
     await next();
     const res = c.res;
-    if (getHeader(res, "Access-Control-Allow-Credentials") !== undefined) setHeader(res, "Access-Control-Allow-Credentials", undefined);
+    if (getHeader(res, "Access-Control-Allow-Credentials") !== undefined)
+      setHeader(res, "Access-Control-Allow-Credentials", undefined);
     if (!wildcard) appendVary(res, "Origin");
     if (originAllowed(origin)) {
       setHeader(res, "Access-Control-Allow-Origin", allowOriginValue(origin));
       setHeader(res, "Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS.join(", "));
     }
+    return undefined;
   };
 }

@@ -5,4 +5,6 @@ import type { Logger } from "../log";
  * app's body ceiling when it is not the default (read by `readRequestBody`), and fields a route adds to the
  * request's one log line (`noteRequest`).
  */
-export type AppEnv = { Variables: { log: Logger; requestId: string; maxBodyBytes?: number; note?: Record<string, unknown> } };
+export type AppEnv = {
+  Variables: { log: Logger; requestId: string; maxBodyBytes?: number; note?: Record<string, unknown> };
+};

@@ -7,7 +7,9 @@ import type { Context } from "./router";
 /** Node's request, when the app is served by the node:http adapter; otherwise undefined. */
 export function nodeIncoming(env: unknown): IncomingMessage | undefined {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return incoming && typeof incoming.on === "function" && typeof incoming.readableDidRead === "boolean" ? incoming : undefined;
+  return incoming && typeof incoming.on === "function" && typeof incoming.readableDidRead === "boolean"
+    ? incoming
+    : undefined;
 }
 
 /**

@@ -51,9 +51,13 @@ export interface Dispatcher {
 }
 export type Next = () => Promise<void>;
 /** A handler may also return a web `Response` (tests, off the hot paths); it is read into a plain one. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler may end without a value (it called `next()`)
 type HandlerResult = PlainResponse | WebResponseLike | void | undefined;
 export type Handler<E = AppEnv> = (c: Context<E>, next: Next) => HandlerResult | Promise<HandlerResult>;
-export type MiddlewareHandler<E = AppEnv> = (c: Context<E>, next: Next) => Promise<PlainResponse | WebResponseLike | void> | PlainResponse | void;
+/** What a middleware may answer: a response, or nothing (it called `next()` and let the route answer). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a middleware may end without a value (`async (c, next) => { await next(); }`)
+type MiddlewareResult = PlainResponse | WebResponseLike | void;
+export type MiddlewareHandler<E = AppEnv> = (c: Context<E>, next: Next) => Promise<MiddlewareResult> | MiddlewareResult;
 export type ErrorHandler<E = AppEnv> = (err: unknown, c: Context<E>) => PlainResponse | Promise<PlainResponse>;
 export type NotFoundHandler<E = AppEnv> = (c: Context<E>) => PlainResponse | Promise<PlainResponse>;
 
@@ -67,12 +71,20 @@ function isWebResponse(r: unknown): r is WebResponseLike {
   return typeof (r as { arrayBuffer?: unknown }).arrayBuffer === "function";
 }
 
-const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive"]);
+const FRAMING_HEADERS = new Set([
+  "content-length",
+  "transfer-encoding",
+  "content-encoding",
+  "connection",
+  "keep-alive",
+]);
 
 async function fromWebResponse(r: WebResponseLike): Promise<PlainResponse> {
   const headers: HeaderRecord = {};
   // The body is read whole (and decoded, for a fetch answer): its framing headers no longer apply.
-  r.headers.forEach((value, name) => { if (!FRAMING_HEADERS.has(name)) headers[name] = value; });
+  r.headers.forEach((value, name) => {
+    if (!FRAMING_HEADERS.has(name)) headers[name] = value;
+  });
   const body = r.status === 204 || r.status === 304 ? null : new Uint8Array(await r.arrayBuffer());
   return { status: r.status, headers, body };
 }
@@ -100,8 +112,12 @@ export function setHeader(res: PlainResponse, name: string, value: string | unde
 export class RequestView {
   params: Record<string, string> = EMPTY;
   constructor(readonly raw: PlainRequest) {}
-  get method(): string { return this.raw.method; }
-  get path(): string { return this.raw.path; }
+  get method(): string {
+    return this.raw.method;
+  }
+  get path(): string {
+    return this.raw.path;
+  }
   param(name: string): string {
     const v = this.params[name];
     if (v === undefined) return "";
@@ -112,11 +128,19 @@ export class RequestView {
       return v;
     }
   }
-  query(name: string): string | undefined { return this.raw.query(name); }
-  header(name: string): string | undefined { return this.raw.header(name.toLowerCase()); }
+  query(name: string): string | undefined {
+    return this.raw.query(name);
+  }
+  header(name: string): string | undefined {
+    return this.raw.header(name.toLowerCase());
+  }
   /** The body as text (tests and code off the hot paths; routes read bodies with `readRequestBody`). */
-  async text(): Promise<string> { return (await this.raw.body(Number.MAX_SAFE_INTEGER)).toString("utf8"); }
-  async json(): Promise<unknown> { return JSON.parse(await this.text()); }
+  async text(): Promise<string> {
+    return (await this.raw.body(Number.MAX_SAFE_INTEGER)).toString("utf8");
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
 }
 const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -136,8 +160,12 @@ export class Context<E = AppEnv> {
     this.env = env;
   }
 
-  get<K extends keyof Vars>(key: K): Vars[K] { return this.vars[key] as Vars[K]; }
-  set<K extends keyof Vars>(key: K, value: Vars[K]): void { this.vars[key] = value; }
+  get<K extends keyof Vars>(key: K): Vars[K] {
+    return this.vars[key] as Vars[K];
+  }
+  set<K extends keyof Vars>(key: K, value: Vars[K]): void {
+    this.vars[key] = value;
+  }
 
   /** Sets a header on the response to come, or on `c.res` once there is one; `undefined` removes it. */
   header(name: string, value: string | undefined): void {
@@ -152,12 +180,18 @@ export class Context<E = AppEnv> {
     (this.pending ??= {})[name] = value;
   }
 
-  private make(body: PlainBody, status: number, type: string | undefined, headers: HeaderRecord | undefined): PlainResponse {
+  private make(
+    body: PlainBody,
+    status: number,
+    type: string | undefined,
+    headers: HeaderRecord | undefined,
+  ): PlainResponse {
     const h: HeaderRecord = this.pending ? { ...this.pending } : {};
     if (type !== undefined) h["Content-Type"] = type;
     if (headers) {
       for (const k in headers) {
-        if (type !== undefined && k !== "Content-Type" && k.length === 12 && k.toLowerCase() === "content-type") delete h["Content-Type"];
+        if (type !== undefined && k !== "Content-Type" && k.length === 12 && k.toLowerCase() === "content-type")
+          delete h["Content-Type"];
         h[k] = headers[k]!;
       }
     }
@@ -205,8 +239,15 @@ function compile(pattern: string): (path: string) => Record<string, string> | un
   const parts = pattern.split("/").slice(1);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
-    if (p === "*" && i === parts.length - 1) { src += "(?:/.*)?"; break; }
-    if (p.startsWith(":")) { names.push(p.slice(1)); src += "/([^/]+)"; continue; }
+    if (p === "*" && i === parts.length - 1) {
+      src += "(?:/.*)?";
+      break;
+    }
+    if (p.startsWith(":")) {
+      names.push(p.slice(1));
+      src += "/([^/]+)";
+      continue;
+    }
     src += "/" + p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
   const re = new RegExp(`^${src}$`);
@@ -225,8 +266,16 @@ function joinPath(prefix: string, pattern: string): string {
   return prefix.replace(/\/$/, "") + pattern;
 }
 
-const defaultNotFound: NotFoundHandler<any> = () => ({ status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" }, body: "404 Not Found" });
-const defaultOnError: ErrorHandler<any> = () => ({ status: 500, headers: { "Content-Type": "text/plain; charset=UTF-8" }, body: "Internal Server Error" });
+const defaultNotFound: NotFoundHandler<any> = () => ({
+  status: 404,
+  headers: { "Content-Type": "text/plain; charset=UTF-8" },
+  body: "404 Not Found",
+});
+const defaultOnError: ErrorHandler<any> = () => ({
+  status: 500,
+  headers: { "Content-Type": "text/plain; charset=UTF-8" },
+  body: "Internal Server Error",
+});
 
 /**
  * An app: middleware and routes in registration order. For a request, every matching middleware and route handler
@@ -241,19 +290,38 @@ export class App<E = AppEnv> {
   use(patternOrHandler: string | MiddlewareHandler<E>, ...handlers: MiddlewareHandler<E>[]): this {
     const pattern = typeof patternOrHandler === "string" ? patternOrHandler : "*";
     const list = typeof patternOrHandler === "string" ? handlers : [patternOrHandler, ...handlers];
-    for (const h of list) this.entries.push({ method: "ALL", match: compile(pattern), handler: h as Handler<E>, middleware: true, pattern });
+    for (const h of list)
+      this.entries.push({
+        method: "ALL",
+        match: compile(pattern),
+        handler: h as Handler<E>,
+        middleware: true,
+        pattern,
+      });
     return this;
   }
   on(method: string, pattern: string, handler: Handler<E>): this {
     this.entries.push({ method, match: compile(pattern), handler, middleware: false, pattern });
     return this;
   }
-  get(pattern: string, handler: Handler<E>): this { return this.on("GET", pattern, handler); }
-  post(pattern: string, handler: Handler<E>): this { return this.on("POST", pattern, handler); }
-  put(pattern: string, handler: Handler<E>): this { return this.on("PUT", pattern, handler); }
-  delete(pattern: string, handler: Handler<E>): this { return this.on("DELETE", pattern, handler); }
-  options(pattern: string, handler: Handler<E>): this { return this.on("OPTIONS", pattern, handler); }
-  all(pattern: string, handler: Handler<E>): this { return this.on("ALL", pattern, handler); }
+  get(pattern: string, handler: Handler<E>): this {
+    return this.on("GET", pattern, handler);
+  }
+  post(pattern: string, handler: Handler<E>): this {
+    return this.on("POST", pattern, handler);
+  }
+  put(pattern: string, handler: Handler<E>): this {
+    return this.on("PUT", pattern, handler);
+  }
+  delete(pattern: string, handler: Handler<E>): this {
+    return this.on("DELETE", pattern, handler);
+  }
+  options(pattern: string, handler: Handler<E>): this {
+    return this.on("OPTIONS", pattern, handler);
+  }
+  all(pattern: string, handler: Handler<E>): this {
+    return this.on("ALL", pattern, handler);
+  }
 
   /** Mounts another app's middleware and routes under `prefix`, keeping their order. */
   route(prefix: string, sub: App<any>): this {
@@ -263,8 +331,14 @@ export class App<E = AppEnv> {
     }
     return this;
   }
-  onError(handler: ErrorHandler<E>): this { this.errorHandler = handler; return this; }
-  notFound(handler: NotFoundHandler<E>): this { this.notFoundHandler = handler; return this; }
+  onError(handler: ErrorHandler<E>): this {
+    this.errorHandler = handler;
+    return this;
+  }
+  notFound(handler: NotFoundHandler<E>): this {
+    this.notFoundHandler = handler;
+    return this;
+  }
 
   /** Answers one request. Never throws: errors become `onError`'s response. */
   async dispatch(req: PlainRequest, env?: unknown): Promise<PlainResponse> {
@@ -312,8 +386,10 @@ export class App<E = AppEnv> {
    * Lambda adapters. `input` may be a path ("/healthz"), a URL or a Request.
    */
   async request(input: string | URL | Request, init?: RequestInit, env?: unknown): Promise<Response> {
-    const req = input instanceof Request ? input
-      : new Request(typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input, init);
+    const req =
+      input instanceof Request
+        ? input
+        : new Request(typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input, init);
     return this.fetch(req, env);
   }
 

@@ -14,10 +14,13 @@ export function webPlainRequest(req: Request): PlainRequest {
     header: (name) => req.headers.get(name) ?? undefined,
     headerEntries: () => {
       const all: [string, string][] = [];
-      req.headers.forEach((value, name) => { all.push([name, value]); });
+      req.headers.forEach((value, name) => {
+        all.push([name, value]);
+      });
       return all;
     },
-    body: (maxBytes: number, opts?: ReadCappedOptions) => readStreamCapped(req.body, req.headers.get("content-length"), maxBytes, opts),
+    body: (maxBytes: number, opts?: ReadCappedOptions) =>
+      readStreamCapped(req.body, req.headers.get("content-length"), maxBytes, opts),
   };
 }
 

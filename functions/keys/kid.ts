@@ -16,7 +16,8 @@ function invalid(what: string): KeyplaneError {
 
 /** Parses a UUID string (`8-4-4-4-12` hex) into 16 big-endian bytes. */
 export function kidFromUuid(uuid: string): Buffer {
-  if (typeof uuid !== "string" || !UUID_RE.test(uuid)) throw invalid("expected a UUID like 0123abcd-0123-4567-89ab-0123456789ab");
+  if (typeof uuid !== "string" || !UUID_RE.test(uuid))
+    throw invalid("expected a UUID like 0123abcd-0123-4567-89ab-0123456789ab");
   return Buffer.from(uuid.replace(/-/g, ""), "hex");
 }
 
@@ -66,9 +67,14 @@ export function kidToBase64url(b: Uint8Array): string {
 export function swapGuidEndianness(b: Uint8Array): Buffer {
   const s = assertKid(b);
   const o = Buffer.alloc(KID_LENGTH);
-  o[0] = s[3]!; o[1] = s[2]!; o[2] = s[1]!; o[3] = s[0]!;
-  o[4] = s[5]!; o[5] = s[4]!;
-  o[6] = s[7]!; o[7] = s[6]!;
+  o[0] = s[3]!;
+  o[1] = s[2]!;
+  o[2] = s[1]!;
+  o[3] = s[0]!;
+  o[4] = s[5]!;
+  o[5] = s[4]!;
+  o[6] = s[7]!;
+  o[7] = s[6]!;
   s.copy(o, 8, 8, 16);
   return o;
 }

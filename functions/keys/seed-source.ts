@@ -38,12 +38,19 @@ export function seedFromDataDir(dataDir: string): LoadedSeed {
     try {
       text = readFileSync(path, "utf8");
     } catch (e) {
-      throw new KeyplaneError("KEY_SEED_UNREADABLE", `Cannot read the key seed file ${path}`, { status: 500, cause: e });
+      throw new KeyplaneError("KEY_SEED_UNREADABLE", `Cannot read the key seed file ${path}`, {
+        status: 500,
+        cause: e,
+      });
     }
     try {
       return { seed: KeySeed.fromBase64(text), source: `file ${path}`, path };
     } catch (e) {
-      throw new KeyplaneError("KEY_SEED_INVALID", `The key seed file ${path} is not a valid key seed (${(e as Error).message}); delete it to generate a new one`, { status: 500 });
+      throw new KeyplaneError(
+        "KEY_SEED_INVALID",
+        `The key seed file ${path} is not a valid key seed (${(e as Error).message}); delete it to generate a new one`,
+        { status: 500 },
+      );
     }
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -65,7 +72,11 @@ export type { SecretValueReader } from "../aws/secrets";
  */
 export async function seedFromSecret(secretId: string, reader: SecretValueReader): Promise<LoadedSeed> {
   const text = await reader.getSecretString(secretId);
-  if (!text) throw new KeyplaneError("KEY_SEED_MISSING", "The key seed secret has no SecretString", { status: 500, expose: false });
+  if (!text)
+    throw new KeyplaneError("KEY_SEED_MISSING", "The key seed secret has no SecretString", {
+      status: 500,
+      expose: false,
+    });
   let value = text.trim();
   if (value.startsWith("{")) {
     try {
@@ -73,17 +84,27 @@ export async function seedFromSecret(secretId: string, reader: SecretValueReader
       if (typeof parsed.keySeed !== "string") throw new Error("no keySeed string");
       value = parsed.keySeed;
     } catch {
-      throw new KeyplaneError("KEY_SEED_INVALID", "The key seed secret is JSON without a string `keySeed` field", { status: 500, expose: false });
+      throw new KeyplaneError("KEY_SEED_INVALID", "The key seed secret is JSON without a string `keySeed` field", {
+        status: 500,
+        expose: false,
+      });
     }
   }
   return { seed: KeySeed.fromBase64(value), source: `secretsmanager ${secretId}` };
 }
 
 /** Lambda: `KEY_SEED` (tests, local emulation) wins, else `KEY_SEED_SECRET_ARN` through Secrets Manager. */
-export async function lambdaSeed(env: NodeJS.ProcessEnv = process.env, reader?: SecretValueReader): Promise<LoadedSeed> {
+export async function lambdaSeed(
+  env: NodeJS.ProcessEnv = process.env,
+  reader?: SecretValueReader,
+): Promise<LoadedSeed> {
   const fromEnv = seedFromEnv(env);
   if (fromEnv) return fromEnv;
   const arn = env.KEY_SEED_SECRET_ARN;
-  if (!arn) throw new KeyplaneError("KEY_SEED_MISSING", "Set KEY_SEED_SECRET_ARN (or KEY_SEED) for the key server", { status: 500, expose: false });
+  if (!arn)
+    throw new KeyplaneError("KEY_SEED_MISSING", "Set KEY_SEED_SECRET_ARN (or KEY_SEED) for the key server", {
+      status: 500,
+      expose: false,
+    });
   return seedFromSecret(arn, reader ?? secretsManagerReader());
 }

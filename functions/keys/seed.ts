@@ -17,7 +17,11 @@ const B64URL_RE = /^[A-Za-z0-9_-]+$/;
  * `kid` is big-endian UUID bytes (Keyplane's one KID form).
  */
 export function deriveContentKey(seed: Uint8Array, kid: Uint8Array): Buffer {
-  if (seed.length < KEY_SEED_MIN_BYTES) throw new KeyplaneError("KEY_SEED_INVALID", `Key seed must be at least ${KEY_SEED_MIN_BYTES} bytes`, { status: 500, expose: false });
+  if (seed.length < KEY_SEED_MIN_BYTES)
+    throw new KeyplaneError("KEY_SEED_INVALID", `Key seed must be at least ${KEY_SEED_MIN_BYTES} bytes`, {
+      status: 500,
+      expose: false,
+    });
   const s = seed.subarray(0, KEY_SEED_MIN_BYTES);
   const k = toLittleEndianGuid(assertKid(kid));
   const a = createHash("sha256").update(s).update(k).digest();
@@ -54,7 +58,9 @@ export class KeySeed {
     const t = text.trim();
     if (t.length === 0) throw seedError("the key seed is empty");
     if (/^[0-9a-fA-F]+$/.test(t) && t.length < 40) {
-      throw seedError(`the key seed looks like ${t.length / 2} bytes of hex; a key seed is base64 of at least ${KEY_SEED_MIN_BYTES} bytes`);
+      throw seedError(
+        `the key seed looks like ${t.length / 2} bytes of hex; a key seed is base64 of at least ${KEY_SEED_MIN_BYTES} bytes`,
+      );
     }
     if (!B64_RE.test(t) && !B64URL_RE.test(t)) throw seedError("the key seed is not valid base64");
     const bytes = Buffer.from(t, B64_RE.test(t) ? "base64" : "base64url");

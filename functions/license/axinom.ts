@@ -69,7 +69,10 @@ export function buildAxinomMessage(input: AxinomMessageInput): AxinomLicenseServ
 /** Signs a License Service Message: header `{"alg":"HS256","typ":"JWT"}`, HMAC-SHA256 with the communication key bytes. */
 export async function signAxinomMessage(msg: AxinomLicenseServiceMessage, comKey: Uint8Array): Promise<string> {
   if (comKey.length !== AXINOM_COM_KEY_BYTES) {
-    throw new KeyplaneError("SECRET_INVALID", `Axinom communication key must be ${AXINOM_COM_KEY_BYTES} bytes`, { status: 500, expose: false });
+    throw new KeyplaneError("SECRET_INVALID", `Axinom communication key must be ${AXINOM_COM_KEY_BYTES} bytes`, {
+      status: 500,
+      expose: false,
+    });
   }
   return signJwtHmac("HS256", { typ: "JWT" }, msg, comKey);
 }
@@ -88,7 +91,8 @@ export interface DecodedAxinomMessage {
 
 /** Decodes (does not verify) an `X-AxDRM-Message` value. Throws AXINOM_MESSAGE_MALFORMED. */
 export function decodeAxinomMessage(jwt: string): DecodedAxinomMessage {
-  const bad = (why: string) => new KeyplaneError("AXINOM_MESSAGE_MALFORMED", `Not an Axinom license service message: ${why}`, { status: 400 });
+  const bad = (why: string) =>
+    new KeyplaneError("AXINOM_MESSAGE_MALFORMED", `Not an Axinom license service message: ${why}`, { status: 400 });
   const parts = jwt.split(".");
   if (parts.length !== 3) throw bad("expected three JWS segments");
   let header: unknown, payload: unknown;
@@ -98,11 +102,14 @@ export function decodeAxinomMessage(jwt: string): DecodedAxinomMessage {
   } catch {
     throw bad("segments are not base64url JSON");
   }
-  if (!header || typeof header !== "object" || !payload || typeof payload !== "object") throw bad("header and payload must be objects");
+  if (!header || typeof header !== "object" || !payload || typeof payload !== "object")
+    throw bad("header and payload must be objects");
   const p = payload as Record<string, unknown>;
   const m = p.message as Record<string, unknown> | undefined;
   const inline = (m?.content_keys_source as { inline?: unknown } | undefined)?.inline;
-  const kidIds = Array.isArray(inline) ? inline.map((e) => (e as { id?: unknown })?.id).filter((x): x is string => typeof x === "string") : [];
+  const kidIds = Array.isArray(inline)
+    ? inline.map((e) => (e as { id?: unknown })?.id).filter((x): x is string => typeof x === "string")
+    : [];
   return { header: header as Record<string, unknown>, payload: p, kidIds };
 }
 

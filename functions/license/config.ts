@@ -12,9 +12,19 @@ const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
 const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
 export const secretRefSchema = z.union([
-  z.strictObject({ env: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name")), jsonKey: z.optional(nonEmpty) }),
   z.strictObject({
-    secretsManagerArn: z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, "must be a Secrets Manager secret ARN")),
+    env: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name")),
+    jsonKey: z.optional(nonEmpty),
+  }),
+  z.strictObject({
+    secretsManagerArn: z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+          "must be a Secrets Manager secret ARN",
+        ),
+      ),
     jsonKey: z.optional(nonEmpty),
   }),
 ]);
@@ -34,13 +44,34 @@ export function isAllowedUpstreamUrl(url: string): boolean {
   return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK_HTTP_RE.test(url));
 }
 
-const upstreamUrl = z.string().check(z.refine(isAllowedUpstreamUrl, "upstream URL must be https (plain http only on loopback) without userinfo"));
+const upstreamUrl = z
+  .string()
+  .check(z.refine(isAllowedUpstreamUrl, "upstream URL must be https (plain http only on loopback) without userinfo"));
 
 /** Request headers a proxy must never pass through from the player (hop-by-hop, identity, or the credentials it injects). */
 export const NEVER_FORWARDED_HEADERS = new Set([
-  "authorization", "cookie", "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "upgrade",
-  "proxy-authorization", "proxy-connection", "trailer", "expect", "x-axdrm-message", "x-dt-auth-token", "forwarded",
-  "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "origin", "referer",
+  "authorization",
+  "cookie",
+  "host",
+  "content-length",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "upgrade",
+  "proxy-authorization",
+  "proxy-connection",
+  "trailer",
+  "expect",
+  "x-axdrm-message",
+  "x-dt-auth-token",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+  "origin",
+  "referer",
 ]);
 
 const headerName = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, "must be an HTTP header name"));
@@ -112,38 +143,55 @@ export const headersVendorSchema = z.strictObject({
   kind: z.literal("headers"),
   ...commonVendorFields,
   /** Header name -> credential reference. */
-  headers: z.record(headerName, secretRefSchema).check(z.refine((h) => Object.keys(h).length > 0 && Object.keys(h).length <= 16, "between 1 and 16 credential headers")),
+  headers: z
+    .record(headerName, secretRefSchema)
+    .check(
+      z.refine((h) => Object.keys(h).length > 0 && Object.keys(h).length <= 16, "between 1 and 16 credential headers"),
+    ),
 });
 
 export const vendorConfigSchema = z
   .discriminatedUnion("kind", [axinomVendorSchema, drmtodayVendorSchema, headersVendorSchema])
-  .check(z.superRefine((v, ctx) => {
-    v.forwardHeaders.forEach((h, i) => {
-      if (NEVER_FORWARDED_HEADERS.has(h.toLowerCase())) ctx.addIssue({ code: "custom", path: ["forwardHeaders", i], message: `header ${h} is never forwarded` });
-    });
-    if (v.kind === "headers") {
-      for (const h of Object.keys(v.headers)) {
-        if (v.forwardHeaders.some((f) => f.toLowerCase() === h.toLowerCase())) ctx.addIssue({ code: "custom", path: ["headers", h], message: `credential header ${h} cannot also be forwarded from the player` });
-        if (["host", "content-length", "content-type", "transfer-encoding", "connection"].includes(h.toLowerCase())) ctx.addIssue({ code: "custom", path: ["headers", h], message: `${h} cannot carry a credential` });
+  .check(
+    z.superRefine((v, ctx) => {
+      v.forwardHeaders.forEach((h, i) => {
+        if (NEVER_FORWARDED_HEADERS.has(h.toLowerCase()))
+          ctx.addIssue({ code: "custom", path: ["forwardHeaders", i], message: `header ${h} is never forwarded` });
+      });
+      if (v.kind === "headers") {
+        for (const h of Object.keys(v.headers)) {
+          if (v.forwardHeaders.some((f) => f.toLowerCase() === h.toLowerCase()))
+            ctx.addIssue({
+              code: "custom",
+              path: ["headers", h],
+              message: `credential header ${h} cannot also be forwarded from the player`,
+            });
+          if (["host", "content-length", "content-type", "transfer-encoding", "connection"].includes(h.toLowerCase()))
+            ctx.addIssue({ code: "custom", path: ["headers", h], message: `${h} cannot carry a credential` });
+        }
       }
-    }
-  }));
+    }),
+  );
 export type VendorConfig = z.infer<typeof vendorConfigSchema>;
 export type AxinomVendorConfig = z.infer<typeof axinomVendorSchema>;
 export type DrmtodayVendorConfig = z.infer<typeof drmtodayVendorSchema>;
 export type HeadersVendorConfig = z.infer<typeof headersVendorSchema>;
 
-const vendorName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "vendor names use lowercase letters, digits and -"));
+const vendorName = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "vendor names use lowercase letters, digits and -"));
 
 export const licenseConfigSchema = z.strictObject({
   /** Vendor name (the `:vendor` of `POST /license/:vendor`) -> its configuration. */
   vendors: z._default(z.record(vendorName, vendorConfigSchema), {}),
   /** CORS for the license routes (browser players). Absent: no CORS headers. */
-  cors: z.optional(z.object({
-    allowOrigins: z.array(z.string()).check(z.minLength(1)),
-    allowHeaders: z.optional(z.array(z.string())),
-    maxAgeSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),
-  })),
+  cors: z.optional(
+    z.object({
+      allowOrigins: z.array(z.string()).check(z.minLength(1)),
+      allowHeaders: z.optional(z.array(z.string())),
+      maxAgeSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),
+    }),
+  ),
 });
 
 export type LicenseConfig = z.infer<typeof licenseConfigSchema>;

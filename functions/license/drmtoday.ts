@@ -51,12 +51,18 @@ export async function signUpfrontToken(input: UpfrontTokenInput, sharedSecret: U
   return signJwtHmac(input.alg, { kid: input.secretId, typ: "JWT" }, upfrontTokenClaims(input), sharedSecret);
 }
 
-export async function drmtodayCredential(input: UpfrontTokenInput, sharedSecret: Uint8Array): Promise<Record<string, string>> {
+export async function drmtodayCredential(
+  input: UpfrontTokenInput,
+  sharedSecret: Uint8Array,
+): Promise<Record<string, string>> {
   return { [DRMTODAY_HEADER]: await signUpfrontToken(input, sharedSecret) };
 }
 
 /** CRT entries with `assetId` set from the viewer's token (when the config names the claim). */
-export function crtForViewer(template: Record<string, unknown>[], assetId: string | undefined): Record<string, unknown>[] {
+export function crtForViewer(
+  template: Record<string, unknown>[],
+  assetId: string | undefined,
+): Record<string, unknown>[] {
   if (assetId === undefined) return template.map((e) => ({ ...e }));
   return template.map((e) => ({ ...e, assetId }));
 }

@@ -42,11 +42,18 @@ function dedupe(kids: Buffer[]): Buffer[] {
 
 /** The token's own KIDs (rule 1). */
 export function tokenKids(claims: Record<string, unknown>): Buffer[] {
-  return dedupe([...claimKids(claims[CONTENT_KEY_IDENTIFIER_CLAIM], "contentkeyidentifier"), ...claimKids(claims[KIDS_CLAIM], KIDS_CLAIM)]);
+  return dedupe([
+    ...claimKids(claims[CONTENT_KEY_IDENTIFIER_CLAIM], "contentkeyidentifier"),
+    ...claimKids(claims[KIDS_CLAIM], KIDS_CLAIM),
+  ]);
 }
 
 /** Entitled KIDs (rules 1-3); throws NOT_ENTITLED (403) when there are none. */
-export function entitledKids(claims: Record<string, unknown>, binding: readonly string[] | undefined, opts: { required?: boolean } = {}): Buffer[] {
+export function entitledKids(
+  claims: Record<string, unknown>,
+  binding: readonly string[] | undefined,
+  opts: { required?: boolean } = {},
+): Buffer[] {
   const required = opts.required ?? true;
   const fromToken = tokenKids(claims);
   const bound = binding ? dedupe(binding.map(kidFromUuid)) : undefined;
@@ -54,10 +61,12 @@ export function entitledKids(claims: Record<string, unknown>, binding: readonly 
   if (fromToken.length > 0) {
     out = bound ? fromToken.filter((k) => bound.some((b) => b.equals(k))) : fromToken;
     // KIDs the token names but the policy does not govern are refused even when KIDs are optional.
-    if (out.length === 0) throw licenseError("NOT_ENTITLED", "The token grants no content key this license service governs");
+    if (out.length === 0)
+      throw licenseError("NOT_ENTITLED", "The token grants no content key this license service governs");
   } else {
     out = bound ?? [];
-    if (out.length === 0 && required) throw licenseError("NOT_ENTITLED", "The token names no content key and the policy binds none");
+    if (out.length === 0 && required)
+      throw licenseError("NOT_ENTITLED", "The token names no content key and the policy binds none");
   }
   return out;
 }

@@ -31,5 +31,9 @@ const STATUS: Record<LicenseErrorCode, number> = {
 
 export function licenseError(code: LicenseErrorCode, message: string, detail?: Record<string, unknown>): KeyplaneError {
   const status = STATUS[code];
-  return new KeyplaneError(code, message, { status, expose: status < 500 || status === 502 || status === 504, ...(detail ? { detail } : {}) });
+  return new KeyplaneError(code, message, {
+    status,
+    expose: status < 500 || status === 502 || status === 504,
+    ...(detail ? { detail } : {}),
+  });
 }

@@ -15,11 +15,23 @@ export const HMAC_MIN_KEY_BYTES: Readonly<Record<HmacJwsAlg, number>> = { HS256:
  * Signs `payload` (serialised with JSON.stringify) under the protected header `{alg, ...header}` (alg first, then the
  * caller's members in order). Throws SECRET_INVALID for a short key, JWS_ALG_UNSUPPORTED for anything but HS256/384/512.
  */
-export async function signJwtHmac(alg: HmacJwsAlg, header: Record<string, unknown>, payload: object, key: Uint8Array): Promise<string> {
+export async function signJwtHmac(
+  alg: HmacJwsAlg,
+  header: Record<string, unknown>,
+  payload: object,
+  key: Uint8Array,
+): Promise<string> {
   const min = HMAC_MIN_KEY_BYTES[alg];
-  if (!min) throw new KeyplaneError("JWS_ALG_UNSUPPORTED", `Unsupported JWS algorithm ${String(alg)}`, { status: 500, expose: false });
+  if (!min)
+    throw new KeyplaneError("JWS_ALG_UNSUPPORTED", `Unsupported JWS algorithm ${String(alg)}`, {
+      status: 500,
+      expose: false,
+    });
   if (key.length < min) {
-    throw new KeyplaneError("SECRET_INVALID", `${alg} key must be at least ${min} bytes (RFC 7518 §3.2)`, { status: 500, expose: false });
+    throw new KeyplaneError("SECRET_INVALID", `${alg} key must be at least ${min} bytes (RFC 7518 §3.2)`, {
+      status: 500,
+      expose: false,
+    });
   }
   const protectedHeader: Record<string, unknown> = { alg, ...header };
   protectedHeader.alg = alg;

@@ -50,22 +50,41 @@ async function resolveCredentials(v: VendorConfig, secrets: SecretResolver): Pro
   switch (v.kind) {
     case "axinom": {
       const text = await secrets.resolve(v.comKey);
-      const comKey = decodeSecretBytes(text, v.comKeyEncoding, `Axinom communication key ${describeSecretRef(v.comKey)}`);
-      if (comKey.length !== 32) throw licenseError("LICENSE_CONFIG_INVALID", "The Axinom communication key must decode to 32 bytes", { ref: describeSecretRef(v.comKey) });
+      const comKey = decodeSecretBytes(
+        text,
+        v.comKeyEncoding,
+        `Axinom communication key ${describeSecretRef(v.comKey)}`,
+      );
+      if (comKey.length !== 32)
+        throw licenseError("LICENSE_CONFIG_INVALID", "The Axinom communication key must decode to 32 bytes", {
+          ref: describeSecretRef(v.comKey),
+        });
       return { kind: "axinom", comKey };
     }
     case "drmtoday": {
       const text = await secrets.resolve(v.sharedSecret);
-      const sharedSecret = decodeSecretBytes(text, v.sharedSecretEncoding, `DRMtoday shared secret ${describeSecretRef(v.sharedSecret)}`);
+      const sharedSecret = decodeSecretBytes(
+        text,
+        v.sharedSecretEncoding,
+        `DRMtoday shared secret ${describeSecretRef(v.sharedSecret)}`,
+      );
       const min = HMAC_MIN_KEY_BYTES[v.alg];
-      if (sharedSecret.length < min) throw licenseError("LICENSE_CONFIG_INVALID", `The DRMtoday shared secret must be at least ${min} bytes for ${v.alg}`, { ref: describeSecretRef(v.sharedSecret) });
+      if (sharedSecret.length < min)
+        throw licenseError(
+          "LICENSE_CONFIG_INVALID",
+          `The DRMtoday shared secret must be at least ${min} bytes for ${v.alg}`,
+          { ref: describeSecretRef(v.sharedSecret) },
+        );
       return { kind: "drmtoday", sharedSecret };
     }
     case "headers": {
       const headers: Record<string, string> = {};
       for (const [name, ref] of Object.entries(v.headers)) {
         const value = await secrets.resolve(ref);
-        if (/[\r\n\0]/.test(value)) throw licenseError("LICENSE_CONFIG_INVALID", `Credential for header ${name} contains control characters`, { ref: describeSecretRef(ref) });
+        if (/[\r\n\0]/.test(value))
+          throw licenseError("LICENSE_CONFIG_INVALID", `Credential for header ${name} contains control characters`, {
+            ref: describeSecretRef(ref),
+          });
         headers[name] = value;
       }
       return { kind: "headers", headers };
@@ -73,18 +92,44 @@ async function resolveCredentials(v: VendorConfig, secrets: SecretResolver): Pro
   }
 }
 
-async function credentialHeaders(v: VendorConfig, creds: ResolvedCredentials, kids: Buffer[], claims: Record<string, unknown>, now: number): Promise<Record<string, string>> {
+async function credentialHeaders(
+  v: VendorConfig,
+  creds: ResolvedCredentials,
+  kids: Buffer[],
+  claims: Record<string, unknown>,
+  now: number,
+): Promise<Record<string, string>> {
   if (v.kind === "axinom" && creds.kind === "axinom") {
-    return axinomCredential({ comKeyId: v.comKeyId, kids, now, ttlSeconds: v.messageTtlSeconds, ...(v.license ? { license: v.license } : {}) }, creds.comKey);
+    return axinomCredential(
+      {
+        comKeyId: v.comKeyId,
+        kids,
+        now,
+        ttlSeconds: v.messageTtlSeconds,
+        ...(v.license ? { license: v.license } : {}),
+      },
+      creds.comKey,
+    );
   }
   if (v.kind === "drmtoday" && creds.kind === "drmtoday") {
     let assetId: string | undefined;
     if (v.assetIdClaim) {
       const a = claims[v.assetIdClaim];
-      if (typeof a !== "string" || a.length === 0 || a.length > 256) throw licenseError("NOT_ENTITLED", "The token names no asset for this license service");
+      if (typeof a !== "string" || a.length === 0 || a.length > 256)
+        throw licenseError("NOT_ENTITLED", "The token names no asset for this license service");
       assetId = a;
     }
-    return drmtodayCredential({ merchant: v.merchant, crt: crtForViewer(v.crt, assetId), secretId: v.sharedSecretId, alg: v.alg, now, ttlSeconds: v.tokenTtlSeconds }, creds.sharedSecret);
+    return drmtodayCredential(
+      {
+        merchant: v.merchant,
+        crt: crtForViewer(v.crt, assetId),
+        secretId: v.sharedSecretId,
+        alg: v.alg,
+        now,
+        ttlSeconds: v.tokenTtlSeconds,
+      },
+      creds.sharedSecret,
+    );
   }
   if (v.kind === "headers" && creds.kind === "headers") return { ...creds.headers };
   throw licenseError("LICENSE_CONFIG_INVALID", "Vendor credentials do not match the vendor kind");
@@ -99,7 +144,8 @@ interface PreparedVendor {
 
 export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps: LicenseDeps = {}): App<AppEnv> {
   const parsed = licenseConfigSchema.safeParse(config ?? {});
-  if (!parsed.success) throw licenseError("LICENSE_CONFIG_INVALID", `Invalid license configuration: ${formatIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw licenseError("LICENSE_CONFIG_INVALID", `Invalid license configuration: ${formatIssues(parsed.error)}`);
   const cfg = parsed.data;
   const secrets = deps.secrets ?? defaultSecretResolver();
   const useCounter = deps.useCounter ?? new MemoryUseCounter();
@@ -109,7 +155,13 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
   for (const [name, v] of Object.entries(cfg.vendors)) {
     const credentials = once(() => resolveCredentials(v, secrets));
     // Start-up resolution: begin now; a failure is logged (by reference, never value) and retried on first use.
-    credentials().catch((e: unknown) => ctx.logger.error("license_credentials_unavailable", { vendor: name, code: (e as { code?: unknown }).code, detail: (e as { detail?: unknown }).detail }));
+    credentials().catch((e: unknown) =>
+      ctx.logger.error("license_credentials_unavailable", {
+        vendor: name,
+        code: (e as { code?: unknown }).code,
+        detail: (e as { detail?: unknown }).detail,
+      }),
+    );
     vendors.set(name, { name, config: v, credentials, forward: new Set(v.forwardHeaders.map((h) => h.toLowerCase())) });
   }
 
@@ -153,11 +205,25 @@ export function licenseRoutes(ctx: KeyplaneContext, config: LicenseConfig, deps:
       if (vendor.forward.has(name)) headers.set(name, value);
     }
     if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
-    for (const [name, value] of Object.entries(await credentialHeaders(v, creds, kids, claims, now))) headers.set(name, value);
+    for (const [name, value] of Object.entries(await credentialHeaders(v, creds, kids, claims, now)))
+      headers.set(name, value);
 
-    log.info("license_request", { vendor: vendor.name, kind: v.kind, kids: kids.map(kidToUuid), challengeBytes: challenge.length });
+    log.info("license_request", {
+      vendor: vendor.name,
+      kind: v.kind,
+      kids: kids.map(kidToUuid),
+      challengeBytes: challenge.length,
+    });
     // 5. upstream, read back (capped)
-    return forwardToUpstream({ fetch: upstreamFetch, url: v.upstreamUrl, headers, body: challenge, timeoutMs: v.timeoutMs, log, vendor: vendor.name });
+    return forwardToUpstream({
+      fetch: upstreamFetch,
+      url: v.upstreamUrl,
+      headers,
+      body: challenge,
+      timeoutMs: v.timeoutMs,
+      log,
+      vendor: vendor.name,
+    });
   });
 
   return app;

@@ -37,7 +37,8 @@ export function selectJsonKey(ref: SecretRef, text: string): string {
   } catch {
     throw secretUnavailable(ref, "secret is not a JSON object");
   }
-  const v = obj && typeof obj === "object" && !Array.isArray(obj) ? (obj as Record<string, unknown>)[ref.jsonKey] : undefined;
+  const v =
+    obj && typeof obj === "object" && !Array.isArray(obj) ? (obj as Record<string, unknown>)[ref.jsonKey] : undefined;
   if (typeof v !== "string" || v === "") throw secretUnavailable(ref, "JSON key missing or not a string");
   return v;
 }
@@ -68,7 +69,9 @@ export function memorySecretResolver(values: Record<string, string>): SecretReso
 }
 
 /** Resolves `{ secretsManagerArn }` with GetSecretValue (SecretString only); `{ env }` references go to `env`. */
-export function awsSecretsManagerResolver(opts: { client?: SecretsManagerSend; env?: NodeJS.ProcessEnv } = {}): SecretResolver {
+export function awsSecretsManagerResolver(
+  opts: { client?: SecretsManagerSend; env?: NodeJS.ProcessEnv } = {},
+): SecretResolver {
   const reader = secretsManagerReader(opts.client ? { client: opts.client } : {});
   const envResolver = envSecretResolver(opts.env ?? process.env);
   return {
@@ -103,7 +106,8 @@ const B64URL_RE = /^[A-Za-z0-9_-]+$/;
  */
 export function decodeSecretBytes(text: string, encoding: SecretEncoding, what: string): Buffer {
   const t = text.trim();
-  const fail = (why: string) => new KeyplaneError("SECRET_INVALID", `${what} is not valid ${why}`, { status: 500, expose: false });
+  const fail = (why: string) =>
+    new KeyplaneError("SECRET_INVALID", `${what} is not valid ${why}`, { status: 500, expose: false });
   let enc = encoding;
   if (enc === "auto") enc = t.length === 64 && HEX_RE.test(t) ? "hex" : "base64";
   switch (enc) {

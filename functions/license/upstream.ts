@@ -35,13 +35,22 @@ function errorName(e: unknown): string {
 export async function forwardToUpstream(r: UpstreamRequest): Promise<PlainResponse> {
   const ac = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; ac.abort(); }, r.timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, r.timeoutMs);
   timer.unref?.();
   const host = new URL(r.url).host;
   const started = performance.now();
   let res: Response;
   try {
-    res = await r.fetch(r.url, { method: "POST", headers: r.headers, body: r.body as unknown as BodyInit, redirect: "error", signal: ac.signal });
+    res = await r.fetch(r.url, {
+      method: "POST",
+      headers: r.headers,
+      body: r.body as unknown as BodyInit,
+      redirect: "error",
+      signal: ac.signal,
+    });
   } catch (e) {
     clearTimeout(timer);
     if (timedOut) {
@@ -56,7 +65,10 @@ export async function forwardToUpstream(r: UpstreamRequest): Promise<PlainRespon
     clearTimeout(timer);
     await res.body?.cancel().catch(() => undefined);
     r.log.warn("license_upstream_error", { vendor: r.vendor, host, upstreamStatus: res.status, ms });
-    throw licenseError("UPSTREAM_ERROR", `The license server refused the request (HTTP ${res.status})`, { vendor: r.vendor, upstreamStatus: res.status });
+    throw licenseError("UPSTREAM_ERROR", `The license server refused the request (HTTP ${res.status})`, {
+      vendor: r.vendor,
+      upstreamStatus: res.status,
+    });
   }
   const max = r.maxResponseBytes ?? MAX_UPSTREAM_RESPONSE_BYTES;
   const declared = res.headers.get("content-length");

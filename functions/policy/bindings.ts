@@ -12,17 +12,24 @@
 import * as z from "../zod";
 import { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
-import { contentKeyPolicySchema, type ContentKeyPolicy, type ContentKeyPolicyOption, type ConfigurationType } from "./model";
+import {
+  contentKeyPolicySchema,
+  type ContentKeyPolicy,
+  type ContentKeyPolicyOption,
+  type ConfigurationType,
+} from "./model";
 import { formatIssues } from "../validation";
 
-const kidText = z.string().check(z.refine<string>((s) => {
-  try {
-    parseKid(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be a KID: UUID, 32 hex digits or 22 base64url characters"));
+const kidText = z.string().check(
+  z.refine<string>((s) => {
+    try {
+      parseKid(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a KID: UUID, 32 hex digits or 22 base64url characters"),
+);
 
 export const policyBindingSchema = z
   .object({
@@ -30,7 +37,9 @@ export const policyBindingSchema = z
     kids: z.optional(z.array(kidText).check(z.maxLength(100_000))),
     contentIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(100_000))),
   })
-  .check(z.refine((b) => (b.kids?.length ?? 0) + (b.contentIds?.length ?? 0) > 0, "a binding needs kids or contentIds"));
+  .check(
+    z.refine((b) => (b.kids?.length ?? 0) + (b.contentIds?.length ?? 0) > 0, "a binding needs kids or contentIds"),
+  );
 export type PolicyBinding = z.infer<typeof policyBindingSchema>;
 
 export const keyDeliveryPoliciesSchema = z
@@ -39,37 +48,51 @@ export const keyDeliveryPoliciesSchema = z
     bindings: z._default(z.array(policyBindingSchema).check(z.maxLength(10_000)), []),
     defaultPolicy: z.optional(z.string().check(z.minLength(1))),
   })
-  .check(z.superRefine((s, ctx) => {
-    const names = new Set<string>();
-    s.policies.forEach((p, i) => {
-      if (names.has(p.name)) ctx.addIssue({ code: "custom", path: ["policies", i, "name"], message: `duplicate policy name "${p.name}"` });
-      names.add(p.name);
-    });
-    if (s.defaultPolicy !== undefined && !names.has(s.defaultPolicy)) {
-      ctx.addIssue({ code: "custom", path: ["defaultPolicy"], message: `no policy named "${s.defaultPolicy}"` });
-    }
-    const kidOwner = new Map<string, string>();
-    const contentOwner = new Map<string, string>();
-    s.bindings.forEach((b, i) => {
-      if (!names.has(b.policy)) ctx.addIssue({ code: "custom", path: ["bindings", i, "policy"], message: `no policy named "${b.policy}"` });
-      b.kids?.forEach((k, j) => {
-        let hex: string;
-        try {
-          hex = parseKid(k).toString("hex");
-        } catch {
-          return;
-        }
-        const prev = kidOwner.get(hex);
-        if (prev !== undefined && prev !== b.policy) ctx.addIssue({ code: "custom", path: ["bindings", i, "kids", j], message: `KID already bound to policy "${prev}"` });
-        kidOwner.set(hex, b.policy);
+  .check(
+    z.superRefine((s, ctx) => {
+      const names = new Set<string>();
+      s.policies.forEach((p, i) => {
+        if (names.has(p.name))
+          ctx.addIssue({ code: "custom", path: ["policies", i, "name"], message: `duplicate policy name "${p.name}"` });
+        names.add(p.name);
       });
-      b.contentIds?.forEach((c, j) => {
-        const prev = contentOwner.get(c);
-        if (prev !== undefined && prev !== b.policy) ctx.addIssue({ code: "custom", path: ["bindings", i, "contentIds", j], message: `content id already bound to policy "${prev}"` });
-        contentOwner.set(c, b.policy);
+      if (s.defaultPolicy !== undefined && !names.has(s.defaultPolicy)) {
+        ctx.addIssue({ code: "custom", path: ["defaultPolicy"], message: `no policy named "${s.defaultPolicy}"` });
+      }
+      const kidOwner = new Map<string, string>();
+      const contentOwner = new Map<string, string>();
+      s.bindings.forEach((b, i) => {
+        if (!names.has(b.policy))
+          ctx.addIssue({ code: "custom", path: ["bindings", i, "policy"], message: `no policy named "${b.policy}"` });
+        b.kids?.forEach((k, j) => {
+          let hex: string;
+          try {
+            hex = parseKid(k).toString("hex");
+          } catch {
+            return;
+          }
+          const prev = kidOwner.get(hex);
+          if (prev !== undefined && prev !== b.policy)
+            ctx.addIssue({
+              code: "custom",
+              path: ["bindings", i, "kids", j],
+              message: `KID already bound to policy "${prev}"`,
+            });
+          kidOwner.set(hex, b.policy);
+        });
+        b.contentIds?.forEach((c, j) => {
+          const prev = contentOwner.get(c);
+          if (prev !== undefined && prev !== b.policy)
+            ctx.addIssue({
+              code: "custom",
+              path: ["bindings", i, "contentIds", j],
+              message: `content id already bound to policy "${prev}"`,
+            });
+          contentOwner.set(c, b.policy);
+        });
       });
-    });
-  }));
+    }),
+  );
 export type KeyDeliveryPolicies = z.infer<typeof keyDeliveryPoliciesSchema>;
 export type KeyDeliveryPoliciesInput = z.input<typeof keyDeliveryPoliciesSchema>;
 
@@ -77,7 +100,11 @@ export type KeyDeliveryPoliciesInput = z.input<typeof keyDeliveryPoliciesSchema>
 export function parseKeyDeliveryPolicies(input: unknown, source?: string): KeyDeliveryPolicies {
   const r = keyDeliveryPoliciesSchema.safeParse(input);
   if (!r.success) {
-    throw new KeyplaneError("POLICY_INVALID", `Invalid key-delivery policies${source ? ` in ${source}` : ""}: ${formatIssues(r.error)}`, { status: 500, expose: false });
+    throw new KeyplaneError(
+      "POLICY_INVALID",
+      `Invalid key-delivery policies${source ? ` in ${source}` : ""}: ${formatIssues(r.error)}`,
+      { status: 500, expose: false },
+    );
   }
   return r.data;
 }

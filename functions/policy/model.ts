@@ -8,25 +8,44 @@
  */
 import * as z from "../zod";
 
-const base64Check = [z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"), z.refine<string>((s) => s.length % 4 === 0, "must be padded base64")] as const;
-const base64 = z.string().check(...base64Check);
-const isoDuration = z.string().check(z.regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, "must be an ISO 8601 duration like PT1H"));
+const base64Check = [
+  z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"),
+  z.refine<string>((s) => s.length % 4 === 0, "must be padded base64"),
+] as const;
+const isoDuration = z
+  .string()
+  .check(
+    z.regex(
+      /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
+      "must be an ISO 8601 duration like PT1H",
+    ),
+  );
 const isoDate = z.iso.datetime({ offset: true });
 const nonEmpty = z.string().check(z.minLength(1));
-const intIn = (min: number, max?: number) => z.number().check(z.int(), z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
+const intIn = (min: number, max?: number) =>
+  z.number().check(z.int(), z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
 
 // ---------- verification keys and restrictions ----------
 
 export const symmetricKeySchema = z.object({
   type: z.literal("Symmetric"),
   /** Base64 key bytes. HS256 needs at least 256 bits (RFC 7518 §3.2). */
-  keyValue: z.string().check(...base64Check, z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "symmetric keys must be at least 32 bytes (RFC 7518 §3.2)")),
+  keyValue: z.string().check(
+    ...base64Check,
+    z.refine<string>(
+      (s) => Buffer.from(s, "base64").length >= 32,
+      "symmetric keys must be at least 32 bytes (RFC 7518 §3.2)",
+    ),
+  ),
 });
 export const rsaKeySchema = z.object({
   type: z.literal("Rsa"),
   /** Base64 big-endian exponent and modulus (as AMS `ContentKeyPolicyRsaTokenKey`). */
   exponent: z.string().check(...base64Check, z.minLength(1)),
-  modulus: z.string().check(...base64Check, z.refine<string>((s) => Buffer.from(s, "base64").length >= 256, "RSA modulus must be at least 2048 bits")),
+  modulus: z.string().check(
+    ...base64Check,
+    z.refine<string>((s) => Buffer.from(s, "base64").length >= 256, "RSA modulus must be at least 2048 bits"),
+  ),
 });
 export const x509KeySchema = z.object({
   type: z.literal("X509"),
@@ -64,15 +83,37 @@ export const tokenRestrictionSchema = z
   .check(
     z.superRefine((r, ctx) => {
       if (!r.primaryVerificationKey && !r.openIdConnectDiscoveryDocument) {
-        ctx.addIssue({ code: "custom", path: ["primaryVerificationKey"], message: "a token restriction needs a primaryVerificationKey or an openIdConnectDiscoveryDocument" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["primaryVerificationKey"],
+          message: "a token restriction needs a primaryVerificationKey or an openIdConnectDiscoveryDocument",
+        });
       }
       if (r.tokenType === "Swt") {
         const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys].filter(Boolean) as VerificationKey[];
-        if (keys.some((k) => k.type !== "Symmetric")) ctx.addIssue({ code: "custom", path: ["tokenType"], message: "SWT tokens are verified with symmetric keys only" });
-        if (r.openIdConnectDiscoveryDocument) ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "OpenID Connect discovery applies to JWT only" });
+        if (keys.some((k) => k.type !== "Symmetric"))
+          ctx.addIssue({
+            code: "custom",
+            path: ["tokenType"],
+            message: "SWT tokens are verified with symmetric keys only",
+          });
+        if (r.openIdConnectDiscoveryDocument)
+          ctx.addIssue({
+            code: "custom",
+            path: ["openIdConnectDiscoveryDocument"],
+            message: "OpenID Connect discovery applies to JWT only",
+          });
       }
-      if (r.openIdConnectDiscoveryDocument && !r.openIdConnectDiscoveryDocument.startsWith("https://") && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.openIdConnectDiscoveryDocument)) {
-        ctx.addIssue({ code: "custom", path: ["openIdConnectDiscoveryDocument"], message: "the discovery document must be served over HTTPS" });
+      if (
+        r.openIdConnectDiscoveryDocument &&
+        !r.openIdConnectDiscoveryDocument.startsWith("https://") &&
+        !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.openIdConnectDiscoveryDocument)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["openIdConnectDiscoveryDocument"],
+          message: "the discovery document must be served over HTTPS",
+        });
       }
     }),
   );
@@ -156,7 +197,10 @@ export const widevineTemplateSchema = z.object({
   ),
 });
 export type WidevineTemplate = z.infer<typeof widevineTemplateSchema>;
-export const widevineConfigurationSchema = z.object({ type: z.literal("Widevine"), template: z._default(widevineTemplateSchema, {}) });
+export const widevineConfigurationSchema = z.object({
+  type: z.literal("Widevine"),
+  template: z._default(widevineTemplateSchema, {}),
+});
 
 export const fairPlayConfigurationSchema = z.object({
   type: z.literal("FairPlay"),
@@ -166,10 +210,16 @@ export const fairPlayConfigurationSchema = z.object({
   fairPlayPfx: z.string().check(...base64Check, z.minLength(1)),
   /** The PFX password. A secret. */
   fairPlayPfxPassword: z.string(),
-  rentalAndLeaseKeyType: z._default(z.enum(["Undefined", "DualExpiry", "PersistentUnlimited", "PersistentLimited"]), "Undefined"),
+  rentalAndLeaseKeyType: z._default(
+    z.enum(["Undefined", "DualExpiry", "PersistentUnlimited", "PersistentLimited"]),
+    "Undefined",
+  ),
   rentalDuration: z._default(intIn(0), 0),
   offlineRentalConfiguration: z.optional(
-    z.object({ playbackDurationSeconds: z.number().check(z.int(), z.positive()), storageDurationSeconds: z.number().check(z.int(), z.positive()) }),
+    z.object({
+      playbackDurationSeconds: z.number().check(z.int(), z.positive()),
+      storageDurationSeconds: z.number().check(z.int(), z.positive()),
+    }),
   ),
 });
 
@@ -201,7 +251,8 @@ export const contentKeyPolicySchema = z
     z.superRefine((p, ctx) => {
       const seen = new Set<string>();
       p.options.forEach((o, i) => {
-        if (seen.has(o.name)) ctx.addIssue({ code: "custom", path: ["options", i, "name"], message: `duplicate option name "${o.name}"` });
+        if (seen.has(o.name))
+          ctx.addIssue({ code: "custom", path: ["options", i, "name"], message: `duplicate option name "${o.name}"` });
         seen.add(o.name);
       });
     }),

@@ -27,7 +27,12 @@ export interface AzureTableContentKeyRegistryOptions {
   now?: () => number;
 }
 
-interface RegistryEntity { partitionKey: string; rowKey: string; contentId?: string; servedAt?: string }
+interface RegistryEntity {
+  partitionKey: string;
+  rowKey: string;
+  contentId?: string;
+  servedAt?: string;
+}
 
 export class AzureTableContentKeyRegistry implements ContentKeyRegistry {
   readonly description: string;
@@ -38,7 +43,8 @@ export class AzureTableContentKeyRegistry implements ContentKeyRegistry {
   private readonly cache = new Map<string, string | number>();
 
   constructor(private readonly opts: AzureTableContentKeyRegistryOptions) {
-    if (!opts.client && !(opts.endpoint && opts.tableName)) throw registryUnavailable(undefined, "AzureTableContentKeyRegistry needs a client, or endpoint and tableName");
+    if (!opts.client && !(opts.endpoint && opts.tableName))
+      throw registryUnavailable(undefined, "AzureTableContentKeyRegistry needs a client, or endpoint and tableName");
     this.client = opts.client;
     this.description = `azure-table ${opts.tableName ?? "(client)"}`;
     this.missTtlMs = (opts.missTtlSeconds ?? 5) * 1000;
@@ -57,17 +63,21 @@ export class AzureTableContentKeyRegistry implements ContentKeyRegistry {
 
   async record(contentId: string, kids: readonly Buffer[], at: number): Promise<void> {
     checkRecord(contentId, kids);
-    const todo = kids.filter((k, i) => this.cache.get(k.toString("hex")) !== contentId && kids.findIndex((o) => o.equals(k)) === i);
+    const todo = kids.filter(
+      (k, i) => this.cache.get(k.toString("hex")) !== contentId && kids.findIndex((o) => o.equals(k)) === i,
+    );
     for (const k of todo) {
       const c = this.cache.get(k.toString("hex"));
       if (typeof c === "string" && c !== contentId) throw kidConflict(k);
     }
     const servedAt = new Date(at).toISOString();
-    await Promise.all(todo.map(async (k) => {
-      const hex = k.toString("hex");
-      await this.recordOne(hex, k, contentId, servedAt);
-      this.remember(hex, contentId);
-    }));
+    await Promise.all(
+      todo.map(async (k) => {
+        const hex = k.toString("hex");
+        await this.recordOne(hex, k, contentId, servedAt);
+        this.remember(hex, contentId);
+      }),
+    );
   }
 
   private async recordOne(hex: string, kid: Buffer, contentId: string, servedAt: string): Promise<void> {
@@ -108,7 +118,9 @@ export class AzureTableContentKeyRegistry implements ContentKeyRegistry {
     if (c === null) return undefined;
     let found: string | undefined;
     try {
-      const e = await this.table().getEntity<RegistryEntity>(hex, REGISTRY_ROW_KEY, { queryOptions: { select: ["contentId"] } });
+      const e = await this.table().getEntity<RegistryEntity>(hex, REGISTRY_ROW_KEY, {
+        queryOptions: { select: ["contentId"] },
+      });
       found = typeof e.contentId === "string" ? e.contentId : undefined;
     } catch (e) {
       if (!isEntityAbsent(e)) throw registryUnavailable(e, `read ${tableStatus(e) ?? (e as Error).name}`);

@@ -21,8 +21,11 @@ export type ContentKeyRegistryConfig = z.infer<typeof contentKeyRegistryConfigSc
 
 export function createContentKeyRegistry(config: ContentKeyRegistryConfig): ContentKeyRegistry {
   switch (config.type) {
-    case "file": return new FileContentKeyRegistry(config.path);
-    case "dynamodb": return new DynamoContentKeyRegistry({ tableName: config.tableName });
-    default: return new MemoryContentKeyRegistry();
+    case "file":
+      return new FileContentKeyRegistry(config.path);
+    case "dynamodb":
+      return new DynamoContentKeyRegistry({ tableName: config.tableName });
+    default:
+      return new MemoryContentKeyRegistry();
   }
 }

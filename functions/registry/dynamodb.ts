@@ -5,7 +5,7 @@
  * content id never changes, so a hit is kept for good (bounded); a miss is remembered for a few seconds so a flood of
  * unknown KIDs costs one read per KID and container, not one per request.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient, GetItemCommandOutput } from "@aws-sdk/client-dynamodb";
 import { loadDynamoDb } from "../aws/dynamodb";
 import { checkRecord, kidConflict, registryUnavailable, type ContentKeyRegistry } from "./registry";
 
@@ -54,7 +54,11 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
   putInput(contentId: string, kid: Buffer, at: number) {
     return {
       TableName: this.table,
-      Item: { kid: { S: kid.toString("hex") }, contentId: { S: contentId }, servedAt: { S: new Date(at).toISOString() } },
+      Item: {
+        kid: { S: kid.toString("hex") },
+        contentId: { S: contentId },
+        servedAt: { S: new Date(at).toISOString() },
+      },
       ConditionExpression: "attribute_not_exists(kid) OR contentId = :contentId",
       ExpressionAttributeValues: { ":contentId": { S: contentId } },
     };
@@ -62,23 +66,27 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
 
   async record(contentId: string, kids: readonly Buffer[], at: number): Promise<void> {
     checkRecord(contentId, kids);
-    const todo = kids.filter((k, i) => this.cache.get(k.toString("hex")) !== contentId && kids.findIndex((o) => o.equals(k)) === i);
+    const todo = kids.filter(
+      (k, i) => this.cache.get(k.toString("hex")) !== contentId && kids.findIndex((o) => o.equals(k)) === i,
+    );
     for (const k of todo) {
       const c = this.cache.get(k.toString("hex"));
       if (typeof c === "string" && c !== contentId) throw kidConflict(k);
     }
-    await Promise.all(todo.map(async (k) => {
-      const hex = k.toString("hex");
-      try {
-        const { client, sdk } = await this.db();
-        await client.send(new sdk.PutItemCommand(this.putInput(contentId, k, at)));
-      } catch (e) {
-        // The condition fails only when the KID is recorded for another content id.
-        if ((e as Error).name === "ConditionalCheckFailedException") throw kidConflict(k);
-        throw registryUnavailable(e, (e as Error).name);
-      }
-      this.remember(hex, contentId);
-    }));
+    await Promise.all(
+      todo.map(async (k) => {
+        const hex = k.toString("hex");
+        try {
+          const { client, sdk } = await this.db();
+          await client.send(new sdk.PutItemCommand(this.putInput(contentId, k, at)));
+        } catch (e) {
+          // The condition fails only when the KID is recorded for another content id.
+          if ((e as Error).name === "ConditionalCheckFailedException") throw kidConflict(k);
+          throw registryUnavailable(e, (e as Error).name);
+        }
+        this.remember(hex, contentId);
+      }),
+    );
   }
 
   async contentIdOf(kid: Buffer): Promise<string | undefined> {
@@ -86,10 +94,17 @@ export class DynamoContentKeyRegistry implements ContentKeyRegistry {
     const c = this.peek(kid);
     if (typeof c === "string") return c;
     if (c === null) return undefined;
-    let out;
+    let out: GetItemCommandOutput;
     try {
       const { client, sdk } = await this.db();
-      out = await client.send(new sdk.GetItemCommand({ TableName: this.table, Key: { kid: { S: hex } }, ConsistentRead: true, ProjectionExpression: "contentId" }));
+      out = await client.send(
+        new sdk.GetItemCommand({
+          TableName: this.table,
+          Key: { kid: { S: hex } },
+          ConsistentRead: true,
+          ProjectionExpression: "contentId",
+        }),
+      );
     } catch (e) {
       throw registryUnavailable(e, (e as Error).name);
     }

@@ -35,15 +35,24 @@ export function kidConflict(kid: Buffer): KeyplaneError {
 }
 
 export function registryUnavailable(cause: unknown, reason: string): KeyplaneError {
-  return new KeyplaneError("REGISTRY_UNAVAILABLE", "Content key registry unavailable", { status: 503, cause, detail: { reason } });
+  return new KeyplaneError("REGISTRY_UNAVAILABLE", "Content key registry unavailable", {
+    status: 503,
+    cause,
+    detail: { reason },
+  });
 }
 
 /** Refuses what no store should hold: an empty or overlong content id, a KID that is not 16 bytes. */
 export function checkRecord(contentId: string, kids: readonly Buffer[]): void {
   if (contentId.length === 0 || contentId.length > MAX_CONTENT_ID_LENGTH) {
-    throw new KeyplaneError("REGISTRY_RECORD_INVALID", `A content id must have 1 to ${MAX_CONTENT_ID_LENGTH} characters`, { status: 400 });
+    throw new KeyplaneError(
+      "REGISTRY_RECORD_INVALID",
+      `A content id must have 1 to ${MAX_CONTENT_ID_LENGTH} characters`,
+      { status: 400 },
+    );
   }
-  for (const k of kids) if (k.length !== 16) throw new KeyplaneError("REGISTRY_RECORD_INVALID", "A KID must be 16 bytes", { status: 400 });
+  for (const k of kids)
+    if (k.length !== 16) throw new KeyplaneError("REGISTRY_RECORD_INVALID", "A KID must be 16 bytes", { status: 400 });
 }
 
 /**

@@ -31,7 +31,9 @@ class AzurePlainRequest implements PlainRequest {
     const u = new URL(req.url, "http://localhost");
     this.path = u.pathname || "/";
     this.params = u.searchParams;
-    req.headers.forEach((v, k) => { this.headers[k.toLowerCase()] = v; });
+    req.headers.forEach((v, k) => {
+      this.headers[k.toLowerCase()] = v;
+    });
   }
   query(name: string): string | undefined {
     return this.params.get(name) ?? undefined;
@@ -76,15 +78,25 @@ export type AppSource = Dispatcher | (() => Promise<Dispatcher>);
 /**
  * An HTTP trigger handler answering with `app` (or with the app an async builder makes, once; retried after a failure).
  */
-export function azureFunctionsHandler(source: AppSource, logger: Logger = createLogger({ base: { fn: process.env.WEBSITE_SITE_NAME ?? "keyplane" } })): (request: AzureHttpRequestLike, context?: InvocationContext) => Promise<HttpResponseInit> {
+export function azureFunctionsHandler(
+  source: AppSource,
+  logger: Logger = createLogger({ base: { fn: process.env.WEBSITE_SITE_NAME ?? "keyplane" } }),
+): (request: AzureHttpRequestLike, context?: InvocationContext) => Promise<HttpResponseInit> {
   const get = typeof source === "function" ? once(source) : () => Promise.resolve(source);
   return async (request, context) => {
     let app: Dispatcher;
     try {
       app = await get();
     } catch (e) {
-      logger.error("app_build_failed", { code: (e as { code?: string }).code ?? "INTERNAL", message: (e as Error).message });
-      return { status: 500, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" }, body: JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }) };
+      logger.error("app_build_failed", {
+        code: (e as { code?: string }).code ?? "INTERNAL",
+        message: (e as Error).message,
+      });
+      return {
+        status: 500,
+        headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+        body: JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }),
+      };
     }
     const req = new AzurePlainRequest(request);
     const res = await app.dispatch(req, { azureRequest: request, invocationContext: context });
@@ -102,15 +114,26 @@ export const AZURE_HTTP_METHODS = ["GET", "HEAD", "POST", "OPTIONS"] as const;
 export function registerAzureHttp(name: string, handler: ReturnType<typeof azureFunctionsHandler>): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { app } = require("@azure/functions") as typeof import("@azure/functions");
-  app.http(name, { methods: [...AZURE_HTTP_METHODS], authLevel: "anonymous", route: "{*path}", handler: (req, ctx) => handler(req, ctx) });
+  app.http(name, {
+    methods: [...AZURE_HTTP_METHODS],
+    authLevel: "anonymous",
+    route: "{*path}",
+    handler: (req, ctx) => handler(req, ctx),
+  });
 }
 
 /** The Functions context: the key seed from Key Vault (once per worker, cached), a JSON logger, the clock. */
-export function azureFunctionsContext(env: NodeJS.ProcessEnv = process.env, reader?: SecretValueReader): KeyplaneContext {
+export function azureFunctionsContext(
+  env: NodeJS.ProcessEnv = process.env,
+  reader?: SecretValueReader,
+): KeyplaneContext {
   const logger = createLogger({ base: { fn: env.WEBSITE_SITE_NAME ?? "keyplane" } });
   const seed = once(async () => {
     const loaded = await azureSeed(env, reader);
-    logger.info("key_seed_loaded", { seedSource: loaded.source.split(" ")[0], seedFingerprint: loaded.seed.fingerprint() });
+    logger.info("key_seed_loaded", {
+      seedSource: loaded.source.split(" ")[0],
+      seedFingerprint: loaded.seed.fingerprint(),
+    });
     return loaded.seed;
   });
   return { seed, logger, now: Date.now };

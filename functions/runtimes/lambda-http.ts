@@ -45,7 +45,7 @@ class EventPlainRequest implements PlainRequest {
     if (event.multiValueHeaders) {
       for (const k in event.multiValueHeaders) {
         const v = event.multiValueHeaders[k];
-        if (v && v.length) h[k.toLowerCase()] = v.join(", ");
+        if (v?.length) h[k.toLowerCase()] = v.join(", ");
       }
     }
     if (event.headers) {
@@ -64,7 +64,7 @@ class EventPlainRequest implements PlainRequest {
       return this.params.get(name) ?? undefined;
     }
     const multi = e.multiValueQueryStringParameters?.[name];
-    if (multi && multi.length) return multi[0];
+    if (multi?.length) return multi[0];
     return e.queryStringParameters?.[name] ?? undefined;
   }
   header(name: string): string | undefined {
@@ -77,20 +77,29 @@ class EventPlainRequest implements PlainRequest {
     const tooLarge = opts.tooLarge ?? bodyTooLarge;
     if (declaredLengthExceeds(this.headers["content-length"], maxBytes)) return Promise.reject(tooLarge(maxBytes));
     const b = this.event.body;
-    const buf = b === undefined || b === null ? Buffer.alloc(0) : Buffer.from(b, this.event.isBase64Encoded ? "base64" : "utf8");
+    const buf =
+      b === undefined || b === null ? Buffer.alloc(0) : Buffer.from(b, this.event.isBase64Encoded ? "base64" : "utf8");
     return buf.length > maxBytes ? Promise.reject(tooLarge(maxBytes)) : Promise.resolve(buf);
   }
 }
 
 export function toApiGatewayResult(r: PlainResponse, method: string): ApiGatewayResult {
   const body = r.body;
-  if (method === "HEAD" || body === null) return { statusCode: r.status, headers: r.headers, body: "", isBase64Encoded: false };
+  if (method === "HEAD" || body === null)
+    return { statusCode: r.status, headers: r.headers, body: "", isBase64Encoded: false };
   if (typeof body === "string") return { statusCode: r.status, headers: r.headers, body, isBase64Encoded: false };
-  return { statusCode: r.status, headers: r.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64"), isBase64Encoded: true };
+  return {
+    statusCode: r.status,
+    headers: r.headers,
+    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64"),
+    isBase64Encoded: true,
+  };
 }
 
 /** A Lambda handler for API Gateway proxy events (REST v1 or HTTP API v2) that answers with `app`. */
-export function apiGatewayHandler(app: Dispatcher): (event: ApiGatewayEvent, context?: unknown) => Promise<ApiGatewayResult> {
+export function apiGatewayHandler(
+  app: Dispatcher,
+): (event: ApiGatewayEvent, context?: unknown) => Promise<ApiGatewayResult> {
   return async (event, context) => {
     const req = new EventPlainRequest(event);
     const res = await app.dispatch(req, { event, lambdaContext: context });

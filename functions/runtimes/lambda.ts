@@ -13,7 +13,10 @@ export function lambdaContext(env: NodeJS.ProcessEnv = process.env, reader?: Sec
   const logger = createLogger({ base: { fn: env.AWS_LAMBDA_FUNCTION_NAME ?? "keyplane" } });
   const seed = once(async () => {
     const loaded = await lambdaSeed(env, reader);
-    logger.info("key_seed_loaded", { seedSource: loaded.source.split(" ")[0], seedFingerprint: loaded.seed.fingerprint() });
+    logger.info("key_seed_loaded", {
+      seedSource: loaded.source.split(" ")[0],
+      seedFingerprint: loaded.seed.fingerprint(),
+    });
     return loaded.seed;
   });
   return { seed, logger, now: Date.now };

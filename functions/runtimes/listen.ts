@@ -20,10 +20,11 @@ export function listen(app: Dispatcher, opts: { port?: number; hostname?: string
       resolve({
         url: `http://${hostname}:${info.port}`,
         port: info.port,
-        close: () => new Promise<void>((res) => {
-          server.closeAllConnections();
-          server.close(() => res());
-        }),
+        close: () =>
+          new Promise<void>((res) => {
+            server.closeAllConnections();
+            server.close(() => res());
+          }),
       });
     });
   });

@@ -31,7 +31,8 @@ class NodePlainRequest implements PlainRequest {
     return Array.isArray(v) ? v.join(", ") : v;
   }
   *headerEntries(): Iterable<[string, string]> {
-    for (const [k, v] of Object.entries(this.incoming.headers)) if (v !== undefined) yield [k, Array.isArray(v) ? v.join(", ") : v];
+    for (const [k, v] of Object.entries(this.incoming.headers))
+      if (v !== undefined) yield [k, Array.isArray(v) ? v.join(", ") : v];
   }
   body(maxBytes: number, opts?: ReadCappedOptions): Promise<Buffer> {
     return readIncomingCapped(this.incoming, maxBytes, opts);
@@ -41,23 +42,26 @@ class NodePlainRequest implements PlainRequest {
 /** A `request` listener for `http.createServer` that answers with `app`. */
 export function nodeRequestListener(app: Dispatcher): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    app.dispatch(new NodePlainRequest(req), { incoming: req, outgoing: res }).then((r) => {
-      // A body the app left unread (refused over its cap, or never looked at): drain a little so the client can read
-      // the answer, then close the connection rather than read an unbounded upload.
-      const unread = !req.complete;
-      const headers = r.headers;
-      if (unread) headers.Connection = "close";
-      const body = r.body;
-      // writeHead sends the head at once, so the length must be in it (or node falls back to chunked encoding).
-      if (body !== null && headers["Content-Length"] === undefined) {
-        headers["Content-Length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-      }
-      res.writeHead(r.status, headers);
-      res.end(body ?? undefined);
-      if (unread) drain(req);
-    }, (e: unknown) => {
-      res.destroy(e as Error);
-    });
+    app.dispatch(new NodePlainRequest(req), { incoming: req, outgoing: res }).then(
+      (r) => {
+        // A body the app left unread (refused over its cap, or never looked at): drain a little so the client can read
+        // the answer, then close the connection rather than read an unbounded upload.
+        const unread = !req.complete;
+        const headers = r.headers;
+        if (unread) headers.Connection = "close";
+        const body = r.body;
+        // writeHead sends the head at once, so the length must be in it (or node falls back to chunked encoding).
+        if (body !== null && headers["Content-Length"] === undefined) {
+          headers["Content-Length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+        }
+        res.writeHead(r.status, headers);
+        res.end(body ?? undefined);
+        if (unread) drain(req);
+      },
+      (e: unknown) => {
+        res.destroy(e as Error);
+      },
+    );
   };
 }
 

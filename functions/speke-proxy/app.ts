@@ -12,13 +12,18 @@ import { spekeProxyRoutes, type SpekeProxyConfig, type SpekeProxyDeps } from "./
 /** The proxy holds no key seed; a context whose seed() refuses keeps the base app's contract. */
 export function proxyContext(logger: Logger): KeyplaneContext {
   return {
-    seed: () => Promise.reject(new KeyplaneError("NO_SEED", "The SPEKE proxy holds no key seed", { status: 500, expose: false })),
+    seed: () =>
+      Promise.reject(new KeyplaneError("NO_SEED", "The SPEKE proxy holds no key seed", { status: 500, expose: false })),
     logger,
     now: Date.now,
   };
 }
 
-export function createSpekeProxyApp(deps: SpekeProxyDeps, config: SpekeProxyConfig, logger: Logger = createLogger()): App<AppEnv> {
+export function createSpekeProxyApp(
+  deps: SpekeProxyDeps,
+  config: SpekeProxyConfig,
+  logger: Logger = createLogger(),
+): App<AppEnv> {
   const app = createBaseApp(proxyContext(logger));
   app.route("/", spekeProxyRoutes(deps, config));
   return app;

@@ -16,7 +16,15 @@ export interface SpekeProxyConfigInput {
   maxResponseBytes?: number;
 }
 
-const KNOWN = new Set(["vendorUrl", "preset", "headerName", "kidOverrideHeaderName", "kidOverrideValue", "timeoutMs", "maxResponseBytes"]);
+const KNOWN = new Set([
+  "vendorUrl",
+  "preset",
+  "headerName",
+  "kidOverrideHeaderName",
+  "kidOverrideValue",
+  "timeoutMs",
+  "maxResponseBytes",
+]);
 
 function bad(message: string): KeyplaneError {
   return new KeyplaneError("VENDOR_CONFIG_INVALID", `Invalid SPEKE proxy configuration: ${message}`, { status: 500 });
@@ -26,21 +34,28 @@ function bad(message: string): KeyplaneError {
 export function parseSpekeProxyConfig(json: string | undefined): SpekeProxyConfig {
   if (!json) throw new KeyplaneError("VENDOR_CONFIG_INVALID", "KEYPLANE_CONFIG is not set", { status: 500 });
   let raw: unknown;
-  try { raw = JSON.parse(json); } catch { throw new KeyplaneError("VENDOR_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 }); }
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new KeyplaneError("VENDOR_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 });
+  }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw bad("(root): must be an object");
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw bad(`${k}: unknown field`);
   if (typeof o.vendorUrl !== "string" || !URL.canParse(o.vendorUrl)) throw bad("vendorUrl: must be a URL");
-  if (typeof o.preset !== "string" || !VENDOR_PRESETS.includes(o.preset as VendorPreset)) throw bad(`preset: must be one of ${VENDOR_PRESETS.join(", ")}`);
+  if (typeof o.preset !== "string" || !VENDOR_PRESETS.includes(o.preset as VendorPreset))
+    throw bad(`preset: must be one of ${VENDOR_PRESETS.join(", ")}`);
   const out: SpekeProxyConfig = { vendorUrl: o.vendorUrl, preset: o.preset as VendorPreset };
   for (const k of ["headerName", "kidOverrideHeaderName", "kidOverrideValue"] as const) {
     if (o[k] === undefined) continue;
-    if (typeof o[k] !== "string" || o[k].length === 0 || o[k].length > 1024) throw bad(`${k}: must be a non-empty string`);
+    if (typeof o[k] !== "string" || o[k].length === 0 || o[k].length > 1024)
+      throw bad(`${k}: must be a non-empty string`);
     out[k] = o[k];
   }
   const int = (k: "timeoutMs" | "maxResponseBytes", min: number, max: number) => {
     if (o[k] === undefined) return;
-    if (typeof o[k] !== "number" || !Number.isInteger(o[k]) || o[k] < min || o[k] > max) throw bad(`${k}: must be an integer from ${min} to ${max}`);
+    if (typeof o[k] !== "number" || !Number.isInteger(o[k]) || o[k] < min || o[k] > max)
+      throw bad(`${k}: must be an integer from ${min} to ${max}`);
     out[k] = o[k];
   };
   int("timeoutMs", 100, 29_000);

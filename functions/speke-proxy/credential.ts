@@ -29,9 +29,18 @@ export function vendorCredentialLoader(opts: CredentialLoaderOptions = {}): () =
     const inline = env[VENDOR_CREDENTIAL_ENV];
     if (inline) return parseVendorCredential(inline);
     const arn = env[VENDOR_CREDENTIAL_SECRET_ARN_ENV];
-    if (!arn) throw new KeyplaneError("VENDOR_CREDENTIAL_MISSING", `Set ${VENDOR_CREDENTIAL_SECRET_ARN_ENV} (or ${VENDOR_CREDENTIAL_ENV} locally)`, { status: 500, expose: false });
+    if (!arn)
+      throw new KeyplaneError(
+        "VENDOR_CREDENTIAL_MISSING",
+        `Set ${VENDOR_CREDENTIAL_SECRET_ARN_ENV} (or ${VENDOR_CREDENTIAL_ENV} locally)`,
+        { status: 500, expose: false },
+      );
     const text = await reader.getSecretString(arn);
-    if (!text) throw new KeyplaneError("VENDOR_CREDENTIAL_MISSING", "The vendor credential secret has no value", { status: 500, expose: false });
+    if (!text)
+      throw new KeyplaneError("VENDOR_CREDENTIAL_MISSING", "The vendor credential secret has no value", {
+        status: 500,
+        expose: false,
+      });
     return parseVendorCredential(text);
   };
 
@@ -40,7 +49,9 @@ export function vendorCredentialLoader(opts: CredentialLoaderOptions = {}): () =
     if (!cached || t - cached.at > ttl) {
       const value = load();
       cached = { at: t, value };
-      value.catch(() => { if (cached?.value === value) cached = undefined; });
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
     }
     return cached.value;
   };

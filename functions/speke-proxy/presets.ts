@@ -68,9 +68,23 @@ export interface VendorPresetInfo {
   source: string;
 }
 export const VENDOR_PRESET_INFO: Record<VendorPreset, VendorPresetInfo> = {
-  axinom: { defaultUrl: "https://key-server-management.axprod.net/api/SpekeV2", transport: "header", verified: true, source: "https://docs.axinom.com/services/drm/key-service/speke" },
-  ezdrm: { defaultUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx", transport: "query", verified: true, source: "https://docs.unified-streaming.com/documentation/drm/ezdrm.html" },
-  keyos: { transport: "header", verified: false, source: "https://go.buydrm.com/thedrmblog/deploying-keyos-with-aws-elemental-media-services" },
+  axinom: {
+    defaultUrl: "https://key-server-management.axprod.net/api/SpekeV2",
+    transport: "header",
+    verified: true,
+    source: "https://docs.axinom.com/services/drm/key-service/speke",
+  },
+  ezdrm: {
+    defaultUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx",
+    transport: "query",
+    verified: true,
+    source: "https://docs.unified-streaming.com/documentation/drm/ezdrm.html",
+  },
+  keyos: {
+    transport: "header",
+    verified: false,
+    source: "https://go.buydrm.com/thedrmblog/deploying-keyos-with-aws-elemental-media-services",
+  },
   generic: { transport: "header", verified: false, source: "(none: you name the header)" },
 };
 
@@ -88,7 +102,17 @@ export type CredentialTransport = { kind: "header"; name: string } | { kind: "qu
 
 const HEADER_NAME_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 /** Headers a credential may never be written to: they would break the exchange or SigV4, or spoof hop headers. */
-const RESERVED = new Set(["host", "content-length", "content-type", "transfer-encoding", "connection", "x-speke-version", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]);
+const RESERVED = new Set([
+  "host",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "x-speke-version",
+  "x-amz-date",
+  "x-amz-security-token",
+  "x-amz-content-sha256",
+]);
 
 function configError(message: string): KeyplaneError {
   return new KeyplaneError("VENDOR_CONFIG_INVALID", message, { status: 500 });
@@ -104,14 +128,24 @@ export function assertHeaderName(name: string, what = "headerName"): string {
 export function credentialTransport(cfg: VendorHeaderConfig): CredentialTransport {
   if (!VENDOR_PRESETS.includes(cfg.preset)) throw configError(`unknown vendor preset "${String(cfg.preset)}"`);
   if (cfg.kidOverrideValue !== undefined) {
-    if (cfg.preset !== "keyos") throw configError(`kidOverrideValue is only used by the keyos preset (Axinom: add ?overrideKeyIds=true to the vendor URL)`);
-    if (!cfg.kidOverrideHeaderName) throw configError("the keyos preset needs kidOverrideHeaderName with kidOverrideValue: BuyDRM publishes no KID override header name (unverified), use the one from your KeyOS onboarding");
+    if (cfg.preset !== "keyos")
+      throw configError(
+        `kidOverrideValue is only used by the keyos preset (Axinom: add ?overrideKeyIds=true to the vendor URL)`,
+      );
+    if (!cfg.kidOverrideHeaderName)
+      throw configError(
+        "the keyos preset needs kidOverrideHeaderName with kidOverrideValue: BuyDRM publishes no KID override header name (unverified), use the one from your KeyOS onboarding",
+      );
     assertHeaderName(cfg.kidOverrideHeaderName, "kidOverrideHeaderName");
   }
-  if (cfg.preset === "ezdrm" && !cfg.headerName) return { kind: "query", names: [EZDRM_QUERY_PARAMS.username, EZDRM_QUERY_PARAMS.password] };
+  if (cfg.preset === "ezdrm" && !cfg.headerName)
+    return { kind: "query", names: [EZDRM_QUERY_PARAMS.username, EZDRM_QUERY_PARAMS.password] };
   const name = cfg.headerName ?? PRESET_DEFAULT_HEADERS[cfg.preset];
   if (!name) {
-    if (cfg.preset === "keyos") throw configError("the keyos preset needs a headerName: BuyDRM publishes no KeyOS SPEKE user key header name (unverified), use the one from your KeyOS onboarding");
+    if (cfg.preset === "keyos")
+      throw configError(
+        "the keyos preset needs a headerName: BuyDRM publishes no KeyOS SPEKE user key header name (unverified), use the one from your KeyOS onboarding",
+      );
     throw configError(`the ${cfg.preset} preset needs a headerName`);
   }
   return { kind: "header", name: assertHeaderName(name) };
@@ -128,7 +162,8 @@ export function assertNoCredentialInUrl(url: URL, cfg: VendorHeaderConfig): void
   const t = credentialTransport(cfg);
   if (t.kind !== "query") return;
   for (const n of t.names) {
-    if (url.searchParams.has(n)) throw configError(`vendorUrl must not carry the "${n}" credential parameter; put it in the vendor secret`);
+    if (url.searchParams.has(n))
+      throw configError(`vendorUrl must not carry the "${n}" credential parameter; put it in the vendor secret`);
   }
 }
 
@@ -137,18 +172,33 @@ export function parseVendorCredential(secret: string): VendorCredential {
   const t = secret.trim();
   if (t.startsWith("{")) {
     let v: unknown;
-    try { v = JSON.parse(t); } catch { throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the vendor credential secret is not valid JSON", { status: 500, expose: false }); }
+    try {
+      v = JSON.parse(t);
+    } catch {
+      throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the vendor credential secret is not valid JSON", {
+        status: 500,
+        expose: false,
+      });
+    }
     const o = v as Record<string, unknown>;
     const out: VendorCredential = {};
     for (const k of ["key", "tenantId", "managementKey", "username", "password"] as const) {
       if (o[k] !== undefined) {
-        if (typeof o[k] !== "string") throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the vendor credential field ${k} must be a string`, { status: 500, expose: false });
+        if (typeof o[k] !== "string")
+          throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the vendor credential field ${k} must be a string`, {
+            status: 500,
+            expose: false,
+          });
         out[k] = o[k];
       }
     }
     return out;
   }
-  if (!t) throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the vendor credential secret is empty", { status: 500, expose: false });
+  if (!t)
+    throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the vendor credential secret is empty", {
+      status: 500,
+      expose: false,
+    });
   return { key: t };
 }
 
@@ -160,9 +210,17 @@ export interface VendorRequestParams {
 
 export function vendorRequestParams(cfg: VendorHeaderConfig, cred: VendorCredential): VendorRequestParams {
   const transport = credentialTransport(cfg);
-  const missing = (f: string) => new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the ${cfg.preset} credential needs "${f}"`, { status: 500, expose: false });
+  const missing = (f: string) =>
+    new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the ${cfg.preset} credential needs "${f}"`, {
+      status: 500,
+      expose: false,
+    });
   const noCtl = (v: string, f: string) => {
-    if (/[\r\n\0]/.test(v)) throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the credential field ${f} contains control characters`, { status: 500, expose: false });
+    if (/[\r\n\0]/.test(v))
+      throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", `the credential field ${f} contains control characters`, {
+        status: 500,
+        expose: false,
+      });
     return v;
   };
   const out: VendorRequestParams = { headers: {}, query: {} };
@@ -175,8 +233,13 @@ export function vendorRequestParams(cfg: VendorHeaderConfig, cred: VendorCredent
   } else if (cfg.preset === "axinom") {
     if (!cred.tenantId) throw missing("tenantId");
     if (!cred.managementKey) throw missing("managementKey");
-    if (cred.tenantId.includes(":")) throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the Axinom tenantId cannot contain ':'", { status: 500, expose: false });
-    out.headers[transport.name] = `Basic ${Buffer.from(`${noCtl(cred.tenantId, "tenantId")}:${noCtl(cred.managementKey, "managementKey")}`, "utf8").toString("base64")}`;
+    if (cred.tenantId.includes(":"))
+      throw new KeyplaneError("VENDOR_CREDENTIAL_INVALID", "the Axinom tenantId cannot contain ':'", {
+        status: 500,
+        expose: false,
+      });
+    out.headers[transport.name] =
+      `Basic ${Buffer.from(`${noCtl(cred.tenantId, "tenantId")}:${noCtl(cred.managementKey, "managementKey")}`, "utf8").toString("base64")}`;
   } else {
     if (!cred.key) throw missing("key");
     out.headers[transport.name] = noCtl(cred.key, "key");

@@ -12,7 +12,13 @@ import { KeyplaneError } from "../errors";
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody, readStreamCapped } from "../http/body";
 import type { AppEnv } from "../http/env";
 import { reply } from "../http/reply";
-import { assertNoCredentialInUrl, credentialTransport, vendorRequestParams, type VendorCredential, type VendorHeaderConfig } from "./presets";
+import {
+  assertNoCredentialInUrl,
+  credentialTransport,
+  vendorRequestParams,
+  type VendorCredential,
+  type VendorHeaderConfig,
+} from "./presets";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_UPSTREAM_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -39,18 +45,28 @@ export interface SpekeProxyDeps {
 /** Checks the URL once at start-up: https, no credentials in it (use the secret), or loopback http when allowed. */
 export function assertVendorUrl(raw: string, allowInsecureLoopback = false): URL {
   let u: URL;
-  try { u = new URL(raw); } catch { throw new KeyplaneError("VENDOR_CONFIG_INVALID", "vendorUrl is not a URL", { status: 500 }); }
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new KeyplaneError("VENDOR_CONFIG_INVALID", "vendorUrl is not a URL", { status: 500 });
+  }
   const loopback = u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
   if (u.protocol !== "https:" && !(allowInsecureLoopback && loopback && u.protocol === "http:")) {
     throw new KeyplaneError("VENDOR_CONFIG_INVALID", "vendorUrl must use https", { status: 500 });
   }
-  if (u.username || u.password) throw new KeyplaneError("VENDOR_CONFIG_INVALID", "vendorUrl must not embed credentials; put them in the vendor secret", { status: 500 });
+  if (u.username || u.password)
+    throw new KeyplaneError(
+      "VENDOR_CONFIG_INVALID",
+      "vendorUrl must not embed credentials; put them in the vendor secret",
+      { status: 500 },
+    );
   return u;
 }
 
 function readCapped(res: Response, cap: number): Promise<Buffer> {
   return readStreamCapped(res.body, res.headers.get("content-length"), cap, {
-    tooLarge: () => new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 }),
+    tooLarge: () =>
+      new KeyplaneError("UPSTREAM_RESPONSE_TOO_LARGE", "The key provider's response is too large", { status: 502 }),
   });
 }
 
@@ -84,15 +100,28 @@ export function spekeProxyRoutes(deps: SpekeProxyDeps, config: SpekeProxyConfig)
     const started = performance.now();
     let res: Response;
     try {
-      res = await doFetch(url, { method: "POST", headers, body, redirect: "error", signal: AbortSignal.timeout(timeoutMs) });
+      res = await doFetch(url, {
+        method: "POST",
+        headers,
+        body,
+        redirect: "error",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (e) {
       const timedOut = (e as Error).name === "TimeoutError" || (e as Error).name === "AbortError";
       log.warn("vendor_request_failed", { vendorHost: target.host, timedOut, error: (e as Error).name });
-      if (timedOut) throw new KeyplaneError("UPSTREAM_TIMEOUT", "The key provider did not answer in time", { status: 504 });
+      if (timedOut)
+        throw new KeyplaneError("UPSTREAM_TIMEOUT", "The key provider did not answer in time", { status: 504 });
       throw new KeyplaneError("UPSTREAM_UNAVAILABLE", "The key provider could not be reached", { status: 502 });
     }
     const out = await readCapped(res, cap);
-    log.info("vendor_response", { vendorHost: target.host, status: res.status, bytes: out.byteLength, vendorAuthVia: credentialIn, ms: Math.round(performance.now() - started) });
+    log.info("vendor_response", {
+      vendorHost: target.host,
+      status: res.status,
+      bytes: out.byteLength,
+      vendorAuthVia: credentialIn,
+      ms: Math.round(performance.now() - started),
+    });
     const resHeaders: Record<string, string> = {};
     for (const h of FORWARDED_RESPONSE_HEADERS) {
       const v = res.headers.get(h);

@@ -29,7 +29,8 @@ export interface SpekeResult {
 const TEXT = "text/plain; charset=utf-8";
 
 function userAgentHeaders(version: SpekeVersion | undefined, config: SpekeConfig): Record<string, string> {
-  if (version === "2.0" || version === "2.1") return { "X-Speke-Version": version, "X-Speke-User-Agent": config.userAgent };
+  if (version === "2.0" || version === "2.1")
+    return { "X-Speke-Version": version, "X-Speke-User-Agent": config.userAgent };
   return { "Speke-User-Agent": config.userAgent };
 }
 
@@ -46,12 +47,21 @@ export interface SpekeDeps {
   note?: (fields: Record<string, unknown>) => void;
 }
 
-export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, config: SpekeConfig, log: Logger = ctx.logger, deps: SpekeDeps = {}): Promise<SpekeResult> {
+export async function handleSpeke(
+  input: SpekeInput,
+  ctx: KeyplaneContext,
+  config: SpekeConfig,
+  log: Logger = ctx.logger,
+  deps: SpekeDeps = {},
+): Promise<SpekeResult> {
   let version: SpekeVersion | undefined;
   let contentId: string | undefined;
   try {
     version = resolveSpekeVersion(input.spekeVersion);
-    const req = readSpekeRequest(input.body, version, { maxContentKeys: config.maxContentKeys, maxDrmSystems: config.maxDrmSystems });
+    const req = readSpekeRequest(input.body, version, {
+      maxContentKeys: config.maxContentKeys,
+      maxDrmSystems: config.maxDrmSystems,
+    });
     contentId = req.contentId;
     validateSpekeRequest(req);
     const seed = await ctx.seed();
@@ -64,16 +74,31 @@ export async function handleSpeke(input: SpekeInput, ctx: KeyplaneContext, confi
       await deps.registry.record(contentId, kids, ctx.now());
     }
     const fields = {
-      spekeVersion: version, contentId, keyCount: req.contentKeys.length, drmSystemCount: req.drmSystems.length,
-      keyPeriods: req.periods.length, encrypted: req.deliveryData.length > 0, kidOverride: config.kidOverride,
+      spekeVersion: version,
+      contentId,
+      keyCount: req.contentKeys.length,
+      drmSystemCount: req.drmSystems.length,
+      keyPeriods: req.periods.length,
+      encrypted: req.deliveryData.length > 0,
+      kidOverride: config.kidOverride,
     };
     if (deps.note) deps.note(fields);
     else log.info("speke_response", fields);
     return { status: 200, headers: { "Content-Type": "application/xml", ...userAgentHeaders(version, config) }, body };
   } catch (e) {
     if (isKeyplaneError(e) && e.status >= 400 && e.status < 500 && e.expose) {
-      log.warn("speke_rejected", { spekeVersion: version, contentId, status: e.status, code: e.code, reason: e.message });
-      return { status: e.status, headers: { "Content-Type": TEXT, ...userAgentHeaders(version, config) }, body: e.message };
+      log.warn("speke_rejected", {
+        spekeVersion: version,
+        contentId,
+        status: e.status,
+        code: e.code,
+        reason: e.message,
+      });
+      return {
+        status: e.status,
+        headers: { "Content-Type": TEXT, ...userAgentHeaders(version, config) },
+        body: e.message,
+      };
     }
     log.error("speke_failed", { spekeVersion: version, contentId, error: e });
     return { status: 500, headers: { "Content-Type": TEXT }, body: "Internal error" };

@@ -29,7 +29,11 @@ export function resolveSpekeVersion(header: string | undefined): SpekeVersion {
 }
 
 /** Parses a request body (cpix/parse.ts: 400/413 on a malformed document) as a request of `spekeVersion`. */
-export function readSpekeRequest(body: string | Uint8Array, spekeVersion: SpekeVersion, limits: CpixParseLimits = {}): SpekeRequest {
+export function readSpekeRequest(
+  body: string | Uint8Array,
+  spekeVersion: SpekeVersion,
+  limits: CpixParseLimits = {},
+): SpekeRequest {
   const doc = parseCpixRequest(body, limits);
   const req: SpekeRequest = { ...doc, spekeVersion };
   // SPEKE v1 names the content by CPIX@id when CPIX@contentId is absent.

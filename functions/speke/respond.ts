@@ -9,7 +9,13 @@ import type { KeySeed } from "../keys/seed";
 import { kidToUuid } from "../keys/kid";
 import { createContentKeyEncryptor, type ContentKeyEncryptor } from "../cpix/encryption";
 import { badRequest } from "../cpix/errors";
-import type { ContentKeyResponse, CpixResponse, DeliveryDataResponse, DrmSystemResponse, UsageRuleResponse } from "../cpix/model";
+import type {
+  ContentKeyResponse,
+  CpixResponse,
+  DeliveryDataResponse,
+  DrmSystemResponse,
+  UsageRuleResponse,
+} from "../cpix/model";
 import type { SpekeConfig } from "./config";
 import { deliveryCertificate } from "./delivery-certs";
 import { overrideKid } from "./kid-override";
@@ -76,7 +82,10 @@ function periodIndexByKid(req: SpekeRequest): Map<string, number> {
 }
 
 /** Step 2, the delivery data: with a recipient certificate, the document key encrypted to it and its encryptor. */
-function deliveryData(req: SpekeRequest, now: Date): { deliveryData: DeliveryDataResponse[]; encryptor?: ContentKeyEncryptor } {
+function deliveryData(
+  req: SpekeRequest,
+  now: Date,
+): { deliveryData: DeliveryDataResponse[]; encryptor?: ContentKeyEncryptor } {
   if (req.deliveryData.length === 0) return { deliveryData: [] };
   if (req.deliveryData.length > 1) throw badRequest("Only one DeliveryData recipient is supported");
   const dd = req.deliveryData[0]!;
@@ -84,13 +93,15 @@ function deliveryData(req: SpekeRequest, now: Date): { deliveryData: DeliveryDat
   const encryptor = createContentKeyEncryptor(deliveryCertificate(certificate, now));
   return {
     encryptor,
-    deliveryData: [{
-      certificate,
-      ...(dd.id === undefined ? {} : { id: dd.id }),
-      ...(dd.name === undefined ? {} : { name: dd.name }),
-      encryptedDocumentKey: encryptor.encryptedDocumentKey.toString("base64"),
-      encryptedMacKey: encryptor.encryptedMacKey.toString("base64"),
-    }],
+    deliveryData: [
+      {
+        certificate,
+        ...(dd.id === undefined ? {} : { id: dd.id }),
+        ...(dd.name === undefined ? {} : { name: dd.name }),
+        encryptedDocumentKey: encryptor.encryptedDocumentKey.toString("base64"),
+        encryptedMacKey: encryptor.encryptedMacKey.toString("base64"),
+      },
+    ],
   };
 }
 
@@ -102,9 +113,13 @@ function contentKeys(req: SpekeRequest, keys: Keys, encryptor: ContentKeyEncrypt
       kidText: e.kidText,
       value: encryptor
         ? (() => {
-          const enc = encryptor.encryptKey(e.key);
-          return { kind: "encrypted" as const, cipherValue: enc.cipherValue.toString("base64"), valueMac: enc.valueMac.toString("base64") };
-        })()
+            const enc = encryptor.encryptKey(e.key);
+            return {
+              kind: "encrypted" as const,
+              cipherValue: enc.cipherValue.toString("base64"),
+              valueMac: enc.valueMac.toString("base64"),
+            };
+          })()
         : { kind: "plain" as const, value: e.key.toString("base64") },
     };
     if (ck.id !== undefined) r.id = ck.id;
@@ -119,7 +134,13 @@ function drmSystems(req: SpekeRequest, keys: Keys, config: SpekeConfig, seed: Ke
   const v1 = req.spekeVersion === "1.0";
   return req.drmSystems.map((d) => {
     const e = keys.get(d.kidHex)!;
-    const k: KeyContext = { kid: e.kid, kidText: config.kidOverride ? e.kidText : d.kidText, kidHex: e.kidHex, key: e.key, v1 };
+    const k: KeyContext = {
+      kid: e.kid,
+      kidText: config.kidOverride ? e.kidText : d.kidText,
+      kidHex: e.kidHex,
+      key: e.key,
+      v1,
+    };
     if (e.scheme !== undefined) k.scheme = e.scheme;
     if (e.explicitIV !== undefined) k.explicitIV = e.explicitIV;
     if (e.cryptoPeriodIndex !== undefined) k.cryptoPeriodIndex = e.cryptoPeriodIndex;
@@ -133,5 +154,7 @@ function drmSystems(req: SpekeRequest, keys: Keys, config: SpekeConfig, seed: Ke
 
 /** Step 5, the usage rules: echoed, with the served KID's text under KID override. */
 function usageRules(req: SpekeRequest, keys: Keys, override: boolean): UsageRuleResponse[] {
-  return req.usageRules.map(({ kid: _kid, kidHex, ...rest }) => (override ? { ...rest, kidText: keys.get(kidHex)!.kidText } : rest));
+  return req.usageRules.map(({ kid: _kid, kidHex, ...rest }) =>
+    override ? { ...rest, kidText: keys.get(kidHex)!.kidText } : rest,
+  );
 }

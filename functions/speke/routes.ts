@@ -17,11 +17,16 @@ export function spekeRoutes(ctx: KeyplaneContext, config: SpekeConfig, deps: Spe
     const body = new Uint8Array(await readRequestBody(c, DEFAULT_MAX_BODY_BYTES));
     const log = (c.get("log") as AppEnv["Variables"]["log"] | undefined) ?? ctx.logger;
     // What was served goes on the request's one log line (functions/http/base.ts), not a line of its own.
-    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log, { ...deps, note: (f) => noteRequest(c, f) });
+    const r = await handleSpeke({ body, spekeVersion: c.req.header("x-speke-version") }, ctx, config, log, {
+      ...deps,
+      note: (f) => noteRequest(c, f),
+    });
     return reply(c, r.body, r.status, r.headers);
   };
   app.post("/speke", post);
   app.post("/copyProtection", post);
-  app.get("/speke/heartbeat", (c) => c.text("OK", 200, { "Speke-User-Agent": config.userAgent, "Cache-Control": "no-store" }));
+  app.get("/speke/heartbeat", (c) =>
+    c.text("OK", 200, { "Speke-User-Agent": config.userAgent, "Cache-Control": "no-store" }),
+  );
   return app;
 }

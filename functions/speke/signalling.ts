@@ -10,7 +10,13 @@ import { commonPssh } from "../drm/clearkey";
 import { contentProtectionDataXml } from "../drm/dash";
 import { fairPlayHlsAttributes } from "../drm/fairplay";
 import {
-  expandTemplate, extXKey, extXSessionKey, HLS_KEYFORMATS, playReadyHlsAttributes, widevineHlsAttributes, type HlsKeyAttributes,
+  expandTemplate,
+  extXKey,
+  extXSessionKey,
+  HLS_KEYFORMATS,
+  playReadyHlsAttributes,
+  widevineHlsAttributes,
+  type HlsKeyAttributes,
 } from "../drm/hls";
 import { chooseHeaderVersion, playReadyAlgId, playReadyObject, playReadyPssh, wrmHeader } from "../drm/playready";
 import { DASHIF_CLEARKEY_SCHEME, drmSystemName, SYSTEM_IDS } from "../drm/systems";
@@ -42,7 +48,8 @@ function hlsLines(d: DrmSystemRequest, out: DrmSystemResponse, attrs: HlsKeyAttr
   if (d.hlsMaster) out.hlsMaster = b64(extXSessionKey(attrs));
   if (d.uriExtXKey) out.uriExtXKey = b64(attrs.uri);
   if (d.spekeKeyFormat && attrs.keyformat !== undefined) out.spekeKeyFormat = b64(attrs.keyformat);
-  if (d.spekeKeyFormatVersions && attrs.keyformatversions !== undefined) out.spekeKeyFormatVersions = b64(attrs.keyformatversions);
+  if (d.spekeKeyFormatVersions && attrs.keyformatversions !== undefined)
+    out.spekeKeyFormatVersions = b64(attrs.keyformatversions);
 }
 
 function sampleAesMethod(scheme: Scheme): "SAMPLE-AES" | "SAMPLE-AES-CTR" {
@@ -53,7 +60,11 @@ function sampleAesMethod(scheme: Scheme): "SAMPLE-AES" | "SAMPLE-AES-CTR" {
 export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: SpekeConfig): DrmSystemResponse {
   const out: DrmSystemResponse = { kidText: k.kidText, systemId: d.systemId };
   const scheme = (k.scheme ?? "cenc") as Scheme;
-  const vars = { kid: k.kid, baseUrl: config.publicBaseUrl, ...(k.contentId === undefined ? {} : { contentId: k.contentId }) };
+  const vars = {
+    kid: k.kid,
+    baseUrl: config.publicBaseUrl,
+    ...(k.contentId === undefined ? {} : { contentId: k.contentId }),
+  };
   switch (drmSystemName(d.systemId)) {
     case "widevine": {
       const pssh = widevinePssh({
@@ -64,12 +75,17 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
         ...(k.cryptoPeriodIndex === undefined ? {} : { cryptoPeriodIndex: k.cryptoPeriodIndex }),
       });
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.widevine, pssh }));
+      if (d.contentProtectionData)
+        out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.widevine, pssh }));
       hlsLines(d, out, widevineHlsAttributes(pssh, sampleAesMethod(scheme)));
       return out;
     }
     case "playready": {
-      const version = chooseHeaderVersion({ scheme, kidCount: 1, ...(config.playready.headerVersion ? { configured: config.playready.headerVersion } : {}) });
+      const version = chooseHeaderVersion({
+        scheme,
+        kidCount: 1,
+        ...(config.playready.headerVersion ? { configured: config.playready.headerVersion } : {}),
+      });
       const header = wrmHeader({
         version,
         keys: [{ kid: k.kid, key: k.key, algid: playReadyAlgId(scheme) }],
@@ -79,7 +95,8 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
       const pro = playReadyObject(header);
       const pssh = playReadyPssh({ pro });
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
+      if (d.contentProtectionData)
+        out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
       const proB64 = pro.toString("base64");
       if (d.smoothStreaming) out.smoothStreaming = proB64;
       if (d.spekeProtectionHeader) out.spekeProtectionHeader = proB64;
@@ -95,7 +112,12 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
     case "clearKeyAes128":
     case "hlsAes128": {
       const uri = expandTemplate(config.hlsKeyUrlTemplate, vars);
-      const attrs: HlsKeyAttributes = { method: "AES-128", uri, keyformat: HLS_KEYFORMATS.identity, keyformatversions: "1" };
+      const attrs: HlsKeyAttributes = {
+        method: "AES-128",
+        uri,
+        keyformat: HLS_KEYFORMATS.identity,
+        keyformatversions: "1",
+      };
       if (k.explicitIV) attrs.iv = k.explicitIV;
       if (!k.v1) {
         // v2 Clear Key: the PSSH is the W3C common PSSH (1077efec-...: the KIDs, for init segments). The DASH signalling
@@ -106,9 +128,12 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
         // ContentProtectionData of the w3cCommon DRMSystem below.
         if (d.pssh) out.pssh = commonPssh([k.kid]).toString("base64");
         if (d.contentProtectionData) {
-          out.contentProtectionData = b64(contentProtectionDataXml({
-            systemId: DASHIF_CLEARKEY_SCHEME, laUrl: `${config.publicBaseUrl.replace(/\/+$/, "")}/clearkey`,
-          }));
+          out.contentProtectionData = b64(
+            contentProtectionDataXml({
+              systemId: DASHIF_CLEARKEY_SCHEME,
+              laUrl: `${config.publicBaseUrl.replace(/\/+$/, "")}/clearkey`,
+            }),
+          );
         }
       }
       hlsLines(d, out, attrs);
@@ -118,7 +143,8 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
     case "w3cCommon": {
       const pssh = commonPssh([k.kid]);
       if (d.pssh) out.pssh = pssh.toString("base64");
-      if (d.contentProtectionData) out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.w3cCommon, pssh }));
+      if (d.contentProtectionData)
+        out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.w3cCommon, pssh }));
       return out;
     }
     default:
@@ -139,17 +165,32 @@ type SignallingLru = Map<string, Readonly<DrmSystemResponse>>;
 const signallingCaches = new WeakMap<object, WeakMap<SpekeConfig, SignallingLru>>();
 
 function signallingKey(d: DrmSystemRequest, k: KeyContext): string {
-  const flags = (d.pssh ? 1 : 0) | (d.contentProtectionData ? 2 : 0) | (d.uriExtXKey ? 4 : 0) | (d.hlsMedia ? 8 : 0) |
-    (d.hlsMaster ? 16 : 0) | (d.smoothStreaming ? 32 : 0) | (d.spekeKeyFormat ? 64 : 0) | (d.spekeKeyFormatVersions ? 128 : 0) |
-    (d.spekeProtectionHeader ? 256 : 0) | (k.v1 ? 512 : 0);
+  const flags =
+    (d.pssh ? 1 : 0) |
+    (d.contentProtectionData ? 2 : 0) |
+    (d.uriExtXKey ? 4 : 0) |
+    (d.hlsMedia ? 8 : 0) |
+    (d.hlsMaster ? 16 : 0) |
+    (d.smoothStreaming ? 32 : 0) |
+    (d.spekeKeyFormat ? 64 : 0) |
+    (d.spekeKeyFormatVersions ? 128 : 0) |
+    (d.spekeProtectionHeader ? 256 : 0) |
+    (k.v1 ? 512 : 0);
   // The content key is not part of the key: it is seed.contentKey(kid), and the cache is per seed object.
   // Every variable part but the last has a fixed alphabet without "\n"; the content id (free text) comes last.
-  return `${d.systemId}\n${k.kidHex}\n${k.scheme ?? "-"}\n${k.explicitIV?.toString("hex") ?? "-"}\n` +
-    `${k.cryptoPeriodIndex ?? "-"}\n${flags}\n${d.psshValue ?? "-"}\n${k.contentId === undefined ? "-" : `=${k.contentId}`}`;
+  return (
+    `${d.systemId}\n${k.kidHex}\n${k.scheme ?? "-"}\n${k.explicitIV?.toString("hex") ?? "-"}\n` +
+    `${k.cryptoPeriodIndex ?? "-"}\n${flags}\n${d.psshValue ?? "-"}\n${k.contentId === undefined ? "-" : `=${k.contentId}`}`
+  );
 }
 
 /** `signalDrmSystem` with the per-(seed, config) LRU described above; returns a fresh object the caller may extend. */
-export function signalDrmSystemCached(d: DrmSystemRequest, k: KeyContext, config: SpekeConfig, seed: object): DrmSystemResponse {
+export function signalDrmSystemCached(
+  d: DrmSystemRequest,
+  k: KeyContext,
+  config: SpekeConfig,
+  seed: object,
+): DrmSystemResponse {
   let byConfig = signallingCaches.get(seed);
   if (!byConfig) signallingCaches.set(seed, (byConfig = new WeakMap()));
   let lru = byConfig.get(config);

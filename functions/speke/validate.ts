@@ -11,14 +11,34 @@ export const COMMON_ENCRYPTION_SCHEMES: readonly string[] = ["cenc", "cbc1", "ce
 
 /** Track types used by the SPEKE v2 encryption contract presets (plus the generic VIDEO / AUDIO of preset 1). */
 export const INTENDED_TRACK_TYPES: ReadonlySet<string> = new Set([
-  "ALL", "VIDEO", "AUDIO", "SD", "HD", "HD1", "HD2", "UHD", "UHD1", "UHD2", "SD+HD1",
-  "STEREO_AUDIO", "MULTICHANNEL_AUDIO", "MULTICHANNEL_AUDIO_3_6", "MULTICHANNEL_AUDIO_7",
+  "ALL",
+  "VIDEO",
+  "AUDIO",
+  "SD",
+  "HD",
+  "HD1",
+  "HD2",
+  "UHD",
+  "UHD1",
+  "UHD2",
+  "SD+HD1",
+  "STEREO_AUDIO",
+  "MULTICHANNEL_AUDIO",
+  "MULTICHANNEL_AUDIO_3_6",
+  "MULTICHANNEL_AUDIO_7",
 ]);
 
 const TRACK_TYPE_RE = /^[A-Z0-9][A-Z0-9_+-]{0,39}$/;
 
 /** DRM systems we can fill; anything else (Irdeto, unknown ids) is refused rather than echoed empty. */
-export const SUPPORTED_SYSTEMS: ReadonlySet<DrmSystemName> = new Set(["widevine", "playready", "fairplay", "clearKeyAes128", "hlsAes128", "w3cCommon"]);
+export const SUPPORTED_SYSTEMS: ReadonlySet<DrmSystemName> = new Set([
+  "widevine",
+  "playready",
+  "fairplay",
+  "clearKeyAes128",
+  "hlsAes128",
+  "w3cCommon",
+]);
 
 export const MAX_CONTENT_ID = 1024;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -32,9 +52,11 @@ export function validateSpekeRequest(req: SpekeRequest): void {
   if (v2) {
     if (req.contentId === undefined || req.contentId.trim() === "") throw unprocessable(SPEKE_422.missingContentId);
     if (req.version === undefined || req.version.trim() === "") throw unprocessable(SPEKE_422.missingVersion);
-    if (req.version.trim() !== CPIX_VERSION_FOR[req.spekeVersion as "2.0" | "2.1"]) throw unprocessable(SPEKE_422.unsupportedVersion);
+    if (req.version.trim() !== CPIX_VERSION_FOR[req.spekeVersion as "2.0" | "2.1"])
+      throw unprocessable(SPEKE_422.unsupportedVersion);
     for (const k of req.contentKeys) {
-      if (k.commonEncryptionScheme === undefined || k.commonEncryptionScheme === "") throw unprocessable(SPEKE_422.missingScheme(k.kidText));
+      if (k.commonEncryptionScheme === undefined || k.commonEncryptionScheme === "")
+        throw unprocessable(SPEKE_422.missingScheme(k.kidText));
     }
     const schemes = new Set(req.contentKeys.map((k) => k.commonEncryptionScheme));
     if (schemes.size > 1) throw unprocessable(SPEKE_422.schemeCombination);
@@ -44,13 +66,16 @@ export function validateSpekeRequest(req: SpekeRequest): void {
   }
   for (const k of req.contentKeys) {
     if (k.commonEncryptionScheme !== undefined && !COMMON_ENCRYPTION_SCHEMES.includes(k.commonEncryptionScheme)) {
-      throw badRequest(`Invalid ContentKey@commonEncryptionScheme for KID ${k.kidText}: expected cenc, cbc1, cens or cbcs`);
+      throw badRequest(
+        `Invalid ContentKey@commonEncryptionScheme for KID ${k.kidText}: expected cenc, cbc1, cens or cbcs`,
+      );
     }
   }
 
   if (!req.lists.contentKeys || req.contentKeys.length === 0) throw badRequest("Missing ContentKeyList or ContentKey");
   if (!req.lists.drmSystems || req.drmSystems.length === 0) throw badRequest("Missing DRMSystemList or DRMSystem");
-  if (v2 && (!req.lists.usageRules || req.usageRules.length === 0)) throw badRequest("Missing ContentKeyUsageRuleList or ContentKeyUsageRule");
+  if (v2 && (!req.lists.usageRules || req.usageRules.length === 0))
+    throw badRequest("Missing ContentKeyUsageRuleList or ContentKeyUsageRule");
 
   const keys = new Map<string, SpekeRequest["contentKeys"][number]>();
   for (const k of req.contentKeys) {
@@ -70,7 +95,9 @@ export function validateSpekeRequest(req: SpekeRequest): void {
     seen.add(d.systemId);
     perKey.set(d.kidHex, seen);
     if (name === "fairplay" && key.commonEncryptionScheme !== undefined && key.commonEncryptionScheme !== "cbcs") {
-      throw badRequest(`FairPlay requires commonEncryptionScheme cbcs; KID ${key.kidText} uses ${key.commonEncryptionScheme}`);
+      throw badRequest(
+        `FairPlay requires commonEncryptionScheme cbcs; KID ${key.kidText} uses ${key.commonEncryptionScheme}`,
+      );
     }
     if (v2 && (d.spekeKeyFormat || d.spekeKeyFormatVersions || d.spekeProtectionHeader)) {
       throw badRequest("speke: elements are SPEKE v1 only; remove them or drop the X-Speke-Version header");
@@ -93,12 +120,15 @@ export function validateSpekeRequest(req: SpekeRequest): void {
     if (p.start !== undefined && p.end !== undefined && !(Date.parse(p.start) < Date.parse(p.end))) {
       throw badRequest("ContentKeyPeriod@start must be a dateTime before @end");
     }
-    if (p.startOffset !== undefined && !/^\d{1,15}$/.test(p.startOffset)) throw badRequest("Invalid ContentKeyPeriod@startOffset");
-    if (p.endOffset !== undefined && !/^\d{1,15}$/.test(p.endOffset)) throw badRequest("Invalid ContentKeyPeriod@endOffset");
+    if (p.startOffset !== undefined && !/^\d{1,15}$/.test(p.startOffset))
+      throw badRequest("Invalid ContentKeyPeriod@startOffset");
+    if (p.endOffset !== undefined && !/^\d{1,15}$/.test(p.endOffset))
+      throw badRequest("Invalid ContentKeyPeriod@endOffset");
     if (p.startOffset !== undefined && p.endOffset !== undefined && !(Number(p.startOffset) < Number(p.endOffset))) {
       throw badRequest("ContentKeyPeriod@startOffset must be before @endOffset");
     }
-    for (const t of [p.start, p.end]) if (t !== undefined && Number.isNaN(Date.parse(t))) throw badRequest("Invalid ContentKeyPeriod dateTime");
+    for (const t of [p.start, p.end])
+      if (t !== undefined && Number.isNaN(Date.parse(t))) throw badRequest("Invalid ContentKeyPeriod dateTime");
   }
 
   const all = req.usageRules.filter((r) => r.intendedTrackType === "ALL").length;
@@ -111,9 +141,11 @@ export function validateSpekeRequest(req: SpekeRequest): void {
     ruled.add(r.kidHex);
     const tt = r.intendedTrackType;
     if (v2) {
-      if (tt === undefined || tt === "") throw badRequest(`Missing ContentKeyUsageRule@intendedTrackType for KID ${r.kidText}`);
+      if (tt === undefined || tt === "")
+        throw badRequest(`Missing ContentKeyUsageRule@intendedTrackType for KID ${r.kidText}`);
       // Known preset track types pass; other well-formed names are accepted (encoders add types over time).
-      if (!INTENDED_TRACK_TYPES.has(tt) && !TRACK_TYPE_RE.test(tt)) throw badRequest(`Invalid intendedTrackType ${tt.slice(0, 40)}`);
+      if (!INTENDED_TRACK_TYPES.has(tt) && !TRACK_TYPE_RE.test(tt))
+        throw badRequest(`Invalid intendedTrackType ${tt.slice(0, 40)}`);
       // The v2 encryption contract says which tracks a key encrypts through its VideoFilter / AudioFilter (AWS SPEKE v2
       // "Encryption contract"; a rule with neither, e.g. only a KeyPeriodFilter, matches every track and breaks the
       // one-key-per-track-class contract). AWS's exact 422 bodies (SPEKE_422 in errors.ts, AWS SPEKE v2 / MediaPackage
@@ -121,17 +153,23 @@ export function validateSpekeRequest(req: SpekeRequest): void {
       // request here; inventing a 422 body would suggest an AWS-defined error. Every v2 sample request in
       // shared/conformance carries a filter in each rule; v1 rules have none and are not checked.
       if (r.videoFilters.length === 0 && r.audioFilters.length === 0) {
-        throw badRequest(`ContentKeyUsageRule for KID ${r.kidText} has neither a VideoFilter nor an AudioFilter (SPEKE v2 encryption contract)`);
+        throw badRequest(
+          `ContentKeyUsageRule for KID ${r.kidText} has neither a VideoFilter nor an AudioFilter (SPEKE v2 encryption contract)`,
+        );
       }
     }
     if (tt !== "ALL" && r.videoFilters.length > 0 && r.audioFilters.length > 0) {
-      throw badRequest(`ContentKeyUsageRule for KID ${r.kidText} has both a VideoFilter and an AudioFilter (only intendedTrackType ALL may)`);
+      throw badRequest(
+        `ContentKeyUsageRule for KID ${r.kidText} has both a VideoFilter and an AudioFilter (only intendedTrackType ALL may)`,
+      );
     }
     for (const id of r.keyPeriodFilters) {
-      if (!periodIds.has(id)) throw badRequest(`KeyPeriodFilter@periodId ${id.slice(0, 80)} does not match any ContentKeyPeriod`);
+      if (!periodIds.has(id))
+        throw badRequest(`KeyPeriodFilter@periodId ${id.slice(0, 80)} does not match any ContentKeyPeriod`);
     }
   }
   if (v2) {
-    for (const [h, k] of keys) if (!ruled.has(h)) throw badRequest(`ContentKey ${k.kidText} has no ContentKeyUsageRule`);
+    for (const [h, k] of keys)
+      if (!ruled.has(h)) throw badRequest(`ContentKey ${k.kidText} has no ContentKeyUsageRule`);
   }
 }

@@ -6,7 +6,7 @@
  * - against the clock (`timeClaimsError`), after a full verification and on every cache hit alike;
  * - the KID binding (`bindingHolds`), on every request: a bound token names every requested KID as 16 bytes.
  */
-import { KeyplaneError } from "../errors";
+import type { KeyplaneError } from "../errors";
 import { parseKid } from "../keys/kid";
 import { CONTENT_KEY_IDENTIFIER_CLAIM, MAX_USES_CLAIM, type TokenRestriction } from "../policy/model";
 import { tokenError } from "./errors";
@@ -37,7 +37,11 @@ function bindingHolds(v: VerifiedToken, opts: VerifyOptions): boolean {
  * shape of the content key identifier and maxuses claims), run once after the signature verifies. Returns what they
  * extracted. (The checks against the clock are `timeClaimsError`'s, run on every request, cached or not.)
  */
-export function checkClaims(claims: Record<string, unknown>, expiresAt: number, r: TokenRestriction): { contentKeyIds?: Buffer[]; maxUses?: number } {
+export function checkClaims(
+  claims: Record<string, unknown>,
+  expiresAt: number,
+  r: TokenRestriction,
+): { contentKeyIds?: Buffer[]; maxUses?: number } {
   checkLifetime(claims, expiresAt, r);
   checkRequiredClaims(claims, r);
   const bound = contentKeyIds(claims);
@@ -59,14 +63,24 @@ export function checkClaims(claims: Record<string, unknown>, expiresAt: number, 
  *   `iat`/`nbf` say (and for tokens with neither). The skew allows an issuer clock slightly ahead of ours.
  * SWT claims are strings, so for a SWT only ExpiresOn (`expiresAt`) is checked here.
  */
-export function timeClaimsError(v: VerifiedToken, r: TokenRestriction, nowMs: number, skew: number): KeyplaneError | undefined {
+export function timeClaimsError(
+  v: VerifiedToken,
+  r: TokenRestriction,
+  nowMs: number,
+  skew: number,
+): KeyplaneError | undefined {
   const now = Math.floor(nowMs / 1000);
   const { nbf, iat } = v.claims;
-  if (typeof nbf === "number" && nbf > now + skew) return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
-  if (typeof iat === "number" && iat > now + skew) return tokenError("TOKEN_CLAIM_INVALID", "Token iat is in the future (beyond the allowed clock skew)");
+  if (typeof nbf === "number" && nbf > now + skew)
+    return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
+  if (typeof iat === "number" && iat > now + skew)
+    return tokenError("TOKEN_CLAIM_INVALID", "Token iat is in the future (beyond the allowed clock skew)");
   if (v.expiresAt <= now - skew) return tokenError("TOKEN_EXPIRED", "Token has expired");
   if (v.expiresAt - now > r.maxTokenLifetimeSeconds + skew) {
-    return tokenError("TOKEN_CLAIM_INVALID", `Token expires more than ${r.maxTokenLifetimeSeconds} s from now (the longest lifetime allowed)`);
+    return tokenError(
+      "TOKEN_CLAIM_INVALID",
+      `Token expires more than ${r.maxTokenLifetimeSeconds} s from now (the longest lifetime allowed)`,
+    );
   }
   return undefined;
 }
@@ -85,11 +99,15 @@ function checkLifetime(claims: Record<string, unknown>, expiresAt: number, r: To
 function checkRequiredClaims(claims: Record<string, unknown>, r: TokenRestriction): void {
   for (const rc of r.requiredClaims) {
     const v = claims[rc.claimType];
-    if (v === undefined || v === null) throw tokenError("TOKEN_CLAIM_INVALID", `Token lacks required claim ${rc.claimType}`);
+    if (v === undefined || v === null)
+      throw tokenError("TOKEN_CLAIM_INVALID", `Token lacks required claim ${rc.claimType}`);
     if (rc.claimValue === undefined) continue;
-    const ok = rc.claimType === CONTENT_KEY_IDENTIFIER_CLAIM
-      ? sameKid(v, rc.claimValue)
-      : (Array.isArray(v) ? v.some((x) => scalarEquals(x, rc.claimValue!)) : scalarEquals(v, rc.claimValue));
+    const ok =
+      rc.claimType === CONTENT_KEY_IDENTIFIER_CLAIM
+        ? sameKid(v, rc.claimValue)
+        : Array.isArray(v)
+          ? v.some((x) => scalarEquals(x, rc.claimValue!))
+          : scalarEquals(v, rc.claimValue);
     if (!ok) throw tokenError("TOKEN_CLAIM_INVALID", `Token claim ${rc.claimType} does not have the required value`);
   }
 }
@@ -109,7 +127,8 @@ function sameKid(v: unknown, expected: string): boolean {
 
 function contentKeyIdsOf(v: unknown): Buffer[] | undefined {
   const list = Array.isArray(v) ? v : [v];
-  if (list.length === 0 || list.length > 64) throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not valid");
+  if (list.length === 0 || list.length > 64)
+    throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not valid");
   return list.map((x) => {
     if (typeof x !== "string") throw tokenError("TOKEN_CLAIM_INVALID", "Content key identifier claim is not valid");
     try {
@@ -131,6 +150,7 @@ function parseMaxUses(claims: Record<string, unknown>): number | undefined {
   const v = claims[MAX_USES_CLAIM];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,7}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_USES_LIMIT) throw tokenError("TOKEN_CLAIM_INVALID", "maxuses claim must be a positive integer");
+  if (!Number.isInteger(n) || n < 1 || n > MAX_USES_LIMIT)
+    throw tokenError("TOKEN_CLAIM_INVALID", "maxuses claim must be a positive integer");
   return n;
 }

@@ -28,7 +28,12 @@ export interface AzureTableUseCounterOptions {
   pause?: (attempt: number) => Promise<void>;
 }
 
-interface CounterEntity { partitionKey: string; rowKey: string; uses?: number; expiresAt?: number }
+interface CounterEntity {
+  partitionKey: string;
+  rowKey: string;
+  uses?: number;
+  expiresAt?: number;
+}
 
 /** Characters Table Storage refuses in keys (`/ \ # ?` and control characters); ids holding any are hashed. */
 const KEY_SAFE_RE = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,512}$/;
@@ -37,7 +42,8 @@ export function counterPartitionKey(id: string): string {
   return KEY_SAFE_RE.test(id) ? id : `h:${createHash("sha256").update(id).digest("base64url")}`;
 }
 
-const defaultPause = (attempt: number) => new Promise<void>((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
+const defaultPause = (attempt: number) =>
+  new Promise<void>((r) => setTimeout(r, Math.floor(Math.random() * 5 * attempt)));
 
 export class AzureTableUseCounter implements UseCounter {
   private client: TableClientLike | undefined;
@@ -47,7 +53,11 @@ export class AzureTableUseCounter implements UseCounter {
 
   constructor(private readonly opts: AzureTableUseCounterOptions) {
     if (!opts.client && !(opts.endpoint && opts.tableName)) {
-      throw new KeyplaneError("USE_COUNTER_CONFIG_INVALID", "AzureTableUseCounter needs a client, or endpoint and tableName", { status: 500, expose: false });
+      throw new KeyplaneError(
+        "USE_COUNTER_CONFIG_INVALID",
+        "AzureTableUseCounter needs a client, or endpoint and tableName",
+        { status: 500, expose: false },
+      );
     }
     this.client = opts.client;
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 50);
@@ -60,7 +70,11 @@ export class AzureTableUseCounter implements UseCounter {
   }
 
   async increment(id: string, ttlSeconds: number): Promise<number> {
-    if (!Number.isFinite(ttlSeconds)) throw new KeyplaneError("USE_COUNTER_TTL_INVALID", "Replay counter TTL must be a finite number of seconds", { status: 500, expose: false });
+    if (!Number.isFinite(ttlSeconds))
+      throw new KeyplaneError("USE_COUNTER_TTL_INVALID", "Replay counter TTL must be a finite number of seconds", {
+        status: 500,
+        expose: false,
+      });
     const pk = counterPartitionKey(id);
     const t = this.table();
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
@@ -79,9 +93,14 @@ export class AzureTableUseCounter implements UseCounter {
         }
         const live = typeof current.expiresAt === "number" && current.expiresAt > now;
         const uses = live ? Number(current.uses ?? 0) + 1 : 1;
-        if (!Number.isSafeInteger(uses) || uses < 1) throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter holds no count", { status: 503 });
+        if (!Number.isSafeInteger(uses) || uses < 1)
+          throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter holds no count", { status: 503 });
         // A live entry keeps its expiry (set once, by the first use); an expired one restarts.
-        await t.updateEntity<CounterEntity>({ partitionKey: pk, rowKey: USE_COUNTER_ROW_KEY, uses, expiresAt: live ? current.expiresAt! : expiresAt }, "Replace", { etag: current.etag });
+        await t.updateEntity<CounterEntity>(
+          { partitionKey: pk, rowKey: USE_COUNTER_ROW_KEY, uses, expiresAt: live ? current.expiresAt! : expiresAt },
+          "Replace",
+          { etag: current.etag },
+        );
         return uses;
       } catch (e) {
         if (e instanceof KeyplaneError) throw e;
@@ -91,10 +110,17 @@ export class AzureTableUseCounter implements UseCounter {
       }
       await this.pause(attempt);
     }
-    throw new KeyplaneError("USE_COUNTER_CONTENDED", "Replay counter busy; try again", { status: 503, detail: { attempts: this.maxAttempts } });
+    throw new KeyplaneError("USE_COUNTER_CONTENDED", "Replay counter busy; try again", {
+      status: 503,
+      detail: { attempts: this.maxAttempts },
+    });
   }
 }
 
 function unavailable(e: unknown): KeyplaneError {
-  return new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter unavailable", { status: 503, cause: e, detail: { reason: tableStatus(e) ?? (e as Error).name } });
+  return new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter unavailable", {
+    status: 503,
+    cause: e,
+    detail: { reason: tableStatus(e) ?? (e as Error).name },
+  });
 }

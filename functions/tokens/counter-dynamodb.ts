@@ -2,7 +2,7 @@
  * The replay counter for AWS: one DynamoDB item per token (`pk` = replay id), `UpdateItem ADD uses :one` returns the
  * new total atomically across every Lambda instance; `expiresAt` (epoch seconds) is the table's TTL attribute.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient, UpdateItemCommandOutput } from "@aws-sdk/client-dynamodb";
 import { loadDynamoDb } from "../aws/dynamodb";
 import { KeyplaneError } from "../errors";
 import type { UseCounter } from "./counter";
@@ -25,7 +25,11 @@ export class DynamoUseCounter implements UseCounter {
   private readonly now: () => number;
 
   constructor(opts: DynamoUseCounterOptions) {
-    if (!opts.tableName) throw new KeyplaneError("USE_COUNTER_CONFIG_INVALID", "DynamoUseCounter needs a tableName", { status: 500, expose: false });
+    if (!opts.tableName)
+      throw new KeyplaneError("USE_COUNTER_CONFIG_INVALID", "DynamoUseCounter needs a tableName", {
+        status: 500,
+        expose: false,
+      });
     this.client = opts.client; // else created on first use
     this.table = opts.tableName;
     this.keyAttr = opts.keyAttribute ?? "pk";
@@ -47,16 +51,21 @@ export class DynamoUseCounter implements UseCounter {
   }
 
   async increment(id: string, ttlSeconds: number): Promise<number> {
-    let out;
+    let out: UpdateItemCommandOutput;
     try {
       const sdk = await loadDynamoDb();
       this.client ??= new sdk.DynamoDBClient({});
       out = await this.client.send(new sdk.UpdateItemCommand(this.updateInput(id, ttlSeconds)));
     } catch (e) {
-      throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter unavailable", { status: 503, cause: e, detail: { reason: (e as Error).name } });
+      throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter unavailable", {
+        status: 503,
+        cause: e,
+        detail: { reason: (e as Error).name },
+      });
     }
     const n = Number(out.Attributes?.uses?.N);
-    if (!Number.isInteger(n) || n < 1) throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter returned no count", { status: 503 });
+    if (!Number.isInteger(n) || n < 1)
+      throw new KeyplaneError("USE_COUNTER_UNAVAILABLE", "Replay counter returned no count", { status: 503 });
     return n;
   }
 }

@@ -76,7 +76,10 @@ export class MemoryUseCounter implements UseCounter {
       return e.count;
     }
     if (!Number.isFinite(ttlSeconds)) {
-      throw new KeyplaneError("USE_COUNTER_TTL_INVALID", "Replay counter TTL must be a finite number of seconds", { status: 500, expose: false });
+      throw new KeyplaneError("USE_COUNTER_TTL_INVALID", "Replay counter TTL must be a finite number of seconds", {
+        status: 500,
+        expose: false,
+      });
     }
     // Reclaims every expired entry, `e` included when it has expired.
     this.sweep(now);

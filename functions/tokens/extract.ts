@@ -39,11 +39,16 @@ export function findToken(req: TokenSource): ExtractedToken | undefined {
 /** The token for this request; throws TOKEN_MISSING (401) when there is none. */
 export function extractToken(req: TokenSource): string {
   const t = findToken(req);
-  if (!t) throw tokenError("TOKEN_MISSING", "A bearer token is required (Authorization: Bearer <token>, Bearer=<token> or ?token=)");
+  if (!t)
+    throw tokenError(
+      "TOKEN_MISSING",
+      "A bearer token is required (Authorization: Bearer <token>, Bearer=<token> or ?token=)",
+    );
   return t.token;
 }
 
 function check(token: string): string {
-  if (token.length > MAX_TOKEN_LENGTH) throw tokenError("TOKEN_MALFORMED", `Token exceeds ${MAX_TOKEN_LENGTH} characters`);
+  if (token.length > MAX_TOKEN_LENGTH)
+    throw tokenError("TOKEN_MALFORMED", `Token exceeds ${MAX_TOKEN_LENGTH} characters`);
   return token;
 }

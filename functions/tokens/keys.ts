@@ -48,7 +48,11 @@ async function doImport(k: VerificationKey): Promise<ImportedKey> {
         return { alg: "RS256", key: await importX509(toPem(k.rawBody), "RS256") };
     }
   } catch (e) {
-    throw new KeyplaneError("POLICY_KEY_INVALID", `Cannot import ${k.type} verification key: ${(e as Error).message}`, { status: 500, expose: false, cause: e });
+    throw new KeyplaneError("POLICY_KEY_INVALID", `Cannot import ${k.type} verification key: ${(e as Error).message}`, {
+      status: 500,
+      expose: false,
+      cause: e,
+    });
   }
 }
 

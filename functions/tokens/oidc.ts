@@ -30,7 +30,11 @@ async function discover(url: string, f: typeof fetch): Promise<JWTVerifyGetKey> 
   if (!isAllowedMetadataUrl(url)) throw oidcError("OpenID Connect discovery URL must use https");
   let res: Response;
   try {
-    res = await f(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(5000) });
+    res = await f(url, {
+      headers: { accept: "application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(5000),
+    });
   } catch (e) {
     throw oidcError("OpenID Connect discovery document could not be fetched", e);
   }
@@ -44,8 +48,14 @@ async function discover(url: string, f: typeof fetch): Promise<JWTVerifyGetKey> 
     throw oidcError("OpenID Connect discovery document is not JSON", e);
   }
   const jwksUri = (doc as { jwks_uri?: unknown })?.jwks_uri;
-  if (typeof jwksUri !== "string" || !isAllowedMetadataUrl(jwksUri)) throw oidcError("OpenID Connect discovery has no usable https jwks_uri");
-  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000, [customFetch]: f });
+  if (typeof jwksUri !== "string" || !isAllowedMetadataUrl(jwksUri))
+    throw oidcError("OpenID Connect discovery has no usable https jwks_uri");
+  return createRemoteJWKSet(new URL(jwksUri), {
+    timeoutDuration: 5000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+    [customFetch]: f,
+  });
 }
 
 /** The JWK set for a discovery URL, cached per URL. */
@@ -57,6 +67,8 @@ export function oidcKeySet(url: string, opts: OidcOptions = {}): Promise<JWTVeri
   const jwks = discover(url, opts.fetch ?? fetch);
   const entry = { at: now, jwks };
   resolved.set(url, entry);
-  jwks.catch(() => { if (resolved.get(url) === entry) resolved.delete(url); });
+  jwks.catch(() => {
+    if (resolved.get(url) === entry) resolved.delete(url);
+  });
   return jwks;
 }

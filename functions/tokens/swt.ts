@@ -34,7 +34,11 @@ export function issueSwt(input: SwtIssueInput, key: Uint8Array): string {
     if (RESERVED.has(k)) throw new Error(`SWT claim name ${k} is reserved`);
     parts.push(`${enc(k)}=${enc(v)}`);
   }
-  parts.push(`Audience=${enc(input.audience)}`, `ExpiresOn=${Math.floor(input.expiresOn)}`, `Issuer=${enc(input.issuer)}`);
+  parts.push(
+    `Audience=${enc(input.audience)}`,
+    `ExpiresOn=${Math.floor(input.expiresOn)}`,
+    `Issuer=${enc(input.issuer)}`,
+  );
   const unsigned = parts.join("&");
   const mac = createHmac("sha256", key).update(unsigned, "utf8").digest("base64");
   return `${unsigned}${MAC_PARAM}${enc(mac)}`;
@@ -61,7 +65,8 @@ export function parseSwt(token: string): ParsedSwt {
     throw tokenError("TOKEN_MALFORMED", "SWT HMACSHA256 is not URL-encoded");
   }
   const mac = Buffer.from(macText, "base64");
-  if (mac.length !== 32 || mac.toString("base64") !== macText) throw tokenError("TOKEN_MALFORMED", "SWT HMACSHA256 must be canonical base64 of 32 bytes");
+  if (mac.length !== 32 || mac.toString("base64") !== macText)
+    throw tokenError("TOKEN_MALFORMED", "SWT HMACSHA256 must be canonical base64 of 32 bytes");
   const claims: Record<string, string> = Object.create(null);
   for (const pair of unsigned.split("&")) {
     const eq = pair.indexOf("=");
@@ -89,16 +94,22 @@ export function swtMacMatches(parsed: ParsedSwt, key: Uint8Array | KeyObject): b
  * Verifies a SWT against a token restriction: HMAC-SHA256 with the symmetric keys (primary, then each alternate),
  * Issuer, Audience, ExpiresOn (expired, or more than `maxTokenLifetimeSeconds` + skew ahead, is refused).
  */
-export async function verifySwt(token: string, r: TokenRestriction, nowMs: number, skew: number): Promise<VerifiedToken> {
+export async function verifySwt(
+  token: string,
+  r: TokenRestriction,
+  nowMs: number,
+  skew: number,
+): Promise<VerifiedToken> {
   const parsed = parseSwt(token);
   const keys = [r.primaryVerificationKey, ...r.alternateVerificationKeys];
   let verifiedBy: string | undefined;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    if (!k || k.type !== "Symmetric") continue;
+    if (k?.type !== "Symmetric") continue;
     const imported = await importVerificationKey(k);
     if (imported.alg === "HS256" && swtMacMatches(parsed, imported.key)) {
-      verifiedBy = i === 0 && r.primaryVerificationKey ? "primary" : `alternate:${r.primaryVerificationKey ? i - 1 : i}`;
+      verifiedBy =
+        i === 0 && r.primaryVerificationKey ? "primary" : `alternate:${r.primaryVerificationKey ? i - 1 : i}`;
       break;
     }
   }
@@ -107,11 +118,20 @@ export async function verifySwt(token: string, r: TokenRestriction, nowMs: numbe
   if (c.Issuer !== r.issuer) throw tokenError("TOKEN_CLAIM_INVALID", "Token Issuer does not match the policy");
   if (c.Audience !== r.audience) throw tokenError("TOKEN_CLAIM_INVALID", "Token Audience does not match the policy");
   const expText = c.ExpiresOn;
-  if (expText === undefined || !/^\d{1,12}$/.test(expText)) throw tokenError("TOKEN_CLAIM_INVALID", "Token ExpiresOn is required");
+  if (expText === undefined || !/^\d{1,12}$/.test(expText))
+    throw tokenError("TOKEN_CLAIM_INVALID", "Token ExpiresOn is required");
   const exp = Number(expText);
   if (nowMs / 1000 - skew >= exp) throw tokenError("TOKEN_EXPIRED", "Token has expired");
   const claims: Record<string, unknown> = { ...c };
-  const v: VerifiedToken = { tokenType: "Swt", claims, issuer: r.issuer, expiresAt: exp, verifiedBy, replayId: replayIdFor("swt", parsed.mac), ...checkClaims(claims, exp, r) };
+  const v: VerifiedToken = {
+    tokenType: "Swt",
+    claims,
+    issuer: r.issuer,
+    expiresAt: exp,
+    verifiedBy,
+    replayId: replayIdFor("swt", parsed.mac),
+    ...checkClaims(claims, exp, r),
+  };
   // ExpiresOn - now is capped like a JWT's exp (a SWT has no iat/nbf; its string claims are not read as such).
   const timeErr = timeClaimsError(v, r, nowMs, skew);
   if (timeErr) throw timeErr;

@@ -38,7 +38,12 @@ const verifiedCache = new WeakMap<TokenRestriction, Generations>();
  * (never past the token's `exp` + skew), or undefined (not cached, expired entry, cache off). Read only. Time claims,
  * KID binding and maxuses are the caller's to check.
  */
-export function recallVerified(token: string, restriction: TokenRestriction, nowMs: number, cacheSeconds: number | undefined): VerifiedToken | undefined {
+export function recallVerified(
+  token: string,
+  restriction: TokenRestriction,
+  nowMs: number,
+  cacheSeconds: number | undefined,
+): VerifiedToken | undefined {
   if (verifiedCacheMs(cacheSeconds) === 0) return undefined;
   const g = verifiedCache.get(restriction);
   const cached = g ? (g.current.get(token) ?? g.previous.get(token)) : undefined;

@@ -19,18 +19,30 @@ import type { VerifiedToken, VerifyOptions } from "./verified-token";
 export type { VerifiedToken, VerifyOptions } from "./verified-token";
 
 /** Verifies `token` under `restriction`; throws a KeyplaneError (401/403) on any failure. */
-export async function verifyViewerToken(token: string, restriction: TokenRestriction, opts: VerifyOptions): Promise<VerifiedToken> {
+export async function verifyViewerToken(
+  token: string,
+  restriction: TokenRestriction,
+  opts: VerifyOptions,
+): Promise<VerifiedToken> {
   if (typeof token !== "string" || token.length === 0) throw tokenError("TOKEN_MISSING", "A bearer token is required");
   const skew = clampSkew(opts.skewSeconds);
-  const v = restriction.tokenType === "Swt" ? await verifySwt(token, restriction, opts.now, skew) : await verifyJwt(token, restriction, opts, skew);
+  const v =
+    restriction.tokenType === "Swt"
+      ? await verifySwt(token, restriction, opts.now, skew)
+      : await verifyJwt(token, restriction, opts, skew);
   if (!bindingHolds(v, opts)) throw tokenError("TOKEN_KID_MISMATCH", "The token is not valid for the requested key");
   const maxUses = v.maxUses;
   if (maxUses !== undefined) {
-    if (!opts.useCounter) throw new KeyplaneError("USE_COUNTER_MISSING", "Token has a maxuses claim but no replay counter is configured", { status: 500, expose: false });
+    if (!opts.useCounter)
+      throw new KeyplaneError("USE_COUNTER_MISSING", "Token has a maxuses claim but no replay counter is configured", {
+        status: 500,
+        expose: false,
+      });
     const ttl = Math.max(1, Math.ceil(v.expiresAt - opts.now / 1000) + skew);
     const uses = await opts.useCounter.increment(v.replayId, ttl);
     v.uses = uses;
-    if (uses > maxUses) throw tokenError("TOKEN_USES_EXHAUSTED", "The token has been used the maximum number of times", { maxUses });
+    if (uses > maxUses)
+      throw tokenError("TOKEN_USES_EXHAUSTED", "The token has been used the maximum number of times", { maxUses });
   }
   return v;
 }
@@ -43,10 +55,20 @@ export async function verifyViewerToken(token: string, restriction: TokenRestric
  * valid, issued in the future, too long-lived, wrong KID, maxuses) it returns undefined and the caller runs
  * `verifyViewerToken`, which gives the exact verdict and error. It never accepts what `verifyViewerToken` would refuse.
  */
-export function recallVerifiedToken(token: string, restriction: TokenRestriction, opts: VerifyOptions): VerifiedToken | undefined {
+export function recallVerifiedToken(
+  token: string,
+  restriction: TokenRestriction,
+  opts: VerifyOptions,
+): VerifiedToken | undefined {
   if (restriction.tokenType !== "Jwt") return undefined;
   const v = recallVerified(token, restriction, opts.now, opts.verifiedTokenCacheSeconds);
-  if (!v || v.maxUses !== undefined || timeClaimsError(v, restriction, opts.now, clampSkew(opts.skewSeconds)) || !bindingHolds(v, opts)) return undefined;
+  if (
+    !v ||
+    v.maxUses !== undefined ||
+    timeClaimsError(v, restriction, opts.now, clampSkew(opts.skewSeconds)) ||
+    !bindingHolds(v, opts)
+  )
+    return undefined;
   return { ...v };
 }
 
@@ -56,7 +78,11 @@ export function recallVerifiedToken(token: string, restriction: TokenRestriction
  * (`recallVerifiedToken`); otherwise the full check runs on each restriction in turn: a token that verified but does
  * not grant the KIDs (403) is final, else the first restriction's error is thrown when none accepts it.
  */
-export function verifyTokenUnderAny(token: string, restrictions: readonly TokenRestriction[], opts: VerifyOptions): VerifiedToken | Promise<VerifiedToken> {
+export function verifyTokenUnderAny(
+  token: string,
+  restrictions: readonly TokenRestriction[],
+  opts: VerifyOptions,
+): VerifiedToken | Promise<VerifiedToken> {
   for (const r of restrictions) {
     const hit = recallVerifiedToken(token, r, opts);
     if (hit) return hit;
@@ -64,7 +90,11 @@ export function verifyTokenUnderAny(token: string, restrictions: readonly TokenR
   return verifyInTurn(token, restrictions, opts);
 }
 
-async function verifyInTurn(token: string, restrictions: readonly TokenRestriction[], opts: VerifyOptions): Promise<VerifiedToken> {
+async function verifyInTurn(
+  token: string,
+  restrictions: readonly TokenRestriction[],
+  opts: VerifyOptions,
+): Promise<VerifiedToken> {
   let first: unknown;
   for (const r of restrictions) {
     try {

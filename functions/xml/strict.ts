@@ -48,9 +48,14 @@ export function xmlAttr(s: string): string {
 
 /** Refuses characters XML 1.0 cannot carry at all (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 export function assertXmlChars(s: string): string {
-  if (typeof s !== "string") throw new KeyplaneError("XML_INVALID", "Expected a string for XML content", { status: 400 });
+  if (typeof s !== "string")
+    throw new KeyplaneError("XML_INVALID", "Expected a string for XML content", { status: 400 });
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) {
+  if (
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+      s,
+    )
+  ) {
     throw new KeyplaneError("XML_INVALID", "Text contains characters XML cannot represent", { status: 400 });
   }
   return s;

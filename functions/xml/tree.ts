@@ -92,9 +92,21 @@ for (let c = 0; c < 128; c++) {
 }
 
 function isNameStartCode(c: number): boolean {
-  return (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) || (c >= 0x370 && c <= 0x37d) ||
-    (c >= 0x37f && c <= 0x1fff) || c === 0x200c || c === 0x200d || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) ||
-    (c >= 0x3001 && c <= 0xd7ff) || (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd) || (c >= 0x10000 && c <= 0xeffff);
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0xeffff)
+  );
 }
 
 function isNameCode(c: number): boolean {
@@ -102,12 +114,37 @@ function isNameCode(c: number): boolean {
 }
 
 function isXmlCharCode(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
 }
 
+// biome-ignore lint/suspicious/noConstEnum: character codes inlined by the compiler on the SPEKE parser's hot path; never exported
 const enum C {
-  TAB = 9, LF = 10, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, HASH = 35, AMP = 38, SQUOTE = 39, DASH = 45, SLASH = 47,
-  COLON = 58, SEMI = 59, LT = 60, EQ = 61, GT = 62, QUESTION = 63, LBRACKET = 91, RBRACKET = 93,
+  TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  BANG = 33,
+  DQUOTE = 34,
+  HASH = 35,
+  AMP = 38,
+  SQUOTE = 39,
+  DASH = 45,
+  SLASH = 47,
+  COLON = 58,
+  SEMI = 59,
+  LT = 60,
+  EQ = 61,
+  GT = 62,
+  QUESTION = 63,
+  LBRACKET = 91,
+  RBRACKET = 93,
 }
 
 function isSpace(c: number): boolean {
@@ -116,7 +153,8 @@ function isSpace(c: number): boolean {
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 /** XML 1.0 production [23] XMLDecl, with S = [ \t\n] (CR is normalised away before parsing). */
-const XML_DECL_RE = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
+const XML_DECL_RE =
+  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 
 // The parser -----------------------------------------------------------------------------------------------------
 
@@ -137,7 +175,11 @@ class Parser {
   private readonly attrNames: string[] = [];
   private readonly attrValues: string[] = [];
 
-  constructor(input: string, private readonly maxDepth: number, private readonly maxAttributes: number) {
+  constructor(
+    input: string,
+    private readonly maxDepth: number,
+    private readonly maxAttributes: number,
+  ) {
     let s = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n");
     this.s = s;
@@ -170,7 +212,8 @@ class Parser {
         }
         this.fail("Unpaired surrogate (not an XML character)", i);
       }
-      if (!isXmlCharCode(c)) this.fail(`Character U+${c.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`, i);
+      if (!isXmlCharCode(c))
+        this.fail(`Character U+${c.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`, i);
     }
   }
 
@@ -203,9 +246,11 @@ class Parser {
   private qnameColon(name: string, at: number): number {
     const colon = name.indexOf(":");
     if (colon === -1) return -1;
-    if (colon === 0 || colon === name.length - 1 || name.indexOf(":", colon + 1) !== -1) this.fail(`Invalid qualified name "${clip(name)}"`, at);
+    if (colon === 0 || colon === name.length - 1 || name.indexOf(":", colon + 1) !== -1)
+      this.fail(`Invalid qualified name "${clip(name)}"`, at);
     const next = name.charCodeAt(colon + 1);
-    if (next < 128 ? !(ASCII_NAME[next]! & 1) : !isNameStartCode(name.codePointAt(colon + 1)!)) this.fail(`Invalid qualified name "${clip(name)}"`, at);
+    if (next < 128 ? !(ASCII_NAME[next]! & 1) : !isNameStartCode(name.codePointAt(colon + 1)!))
+      this.fail(`Invalid qualified name "${clip(name)}"`, at);
     return colon;
   }
 
@@ -246,7 +291,7 @@ class Parser {
         } else this.fail(`Invalid character reference &${clip(ref)};`, at + a);
       } else {
         ch = PREDEFINED[ref];
-        if (ch === undefined || !Object.prototype.hasOwnProperty.call(PREDEFINED, ref)) {
+        if (ch === undefined || !Object.hasOwn(PREDEFINED, ref)) {
           this.fail(`Undefined entity &${clip(ref)}; (only the five predefined entities are allowed)`, at + a);
         }
       }
@@ -262,7 +307,7 @@ class Parser {
     if (s.startsWith("<!--", i)) {
       const dd = s.indexOf("--", i + 4);
       if (dd === -1) this.fail("Unterminated comment", i);
-      if (s.charCodeAt(dd + 2) !== C.GT) this.fail("\"--\" is not allowed inside a comment", dd);
+      if (s.charCodeAt(dd + 2) !== C.GT) this.fail('"--" is not allowed inside a comment', dd);
       return dd + 3;
     }
     // processing instruction
@@ -273,7 +318,8 @@ class Parser {
     if (target.indexOf(":") !== -1) this.fail("Processing instruction target must not contain a colon", i);
     const end = s.indexOf("?>", t);
     if (end === -1) this.fail("Unterminated processing instruction", i);
-    if (end !== t && !isSpace(s.charCodeAt(t))) this.fail("Expected whitespace after the processing instruction target", t);
+    if (end !== t && !isSpace(s.charCodeAt(t)))
+      this.fail("Expected whitespace after the processing instruction target", t);
     return end + 2;
   }
 
@@ -353,7 +399,7 @@ class Parser {
       if (lt > i) {
         const raw = s.slice(i, lt);
         const cdEnd = raw.indexOf("]]>");
-        if (cdEnd !== -1) this.fail("\"]]>\" is not allowed in character data", i + cdEnd);
+        if (cdEnd !== -1) this.fail('"]]>" is not allowed in character data', i + cdEnd);
         stack[stack.length - 1]!.text += raw.indexOf("&") === -1 ? raw : this.decode(raw, i);
       }
       i = lt;
@@ -370,7 +416,7 @@ class Parser {
     const s = this.s;
     const nameStart = i + 1;
     const nameEnd = this.nameEnd(nameStart);
-    if (nameEnd === nameStart) this.fail("Expected an element name after \"<\"", nameStart);
+    if (nameEnd === nameStart) this.fail('Expected an element name after "<"', nameStart);
     const qname = s.slice(nameStart, nameEnd);
     const names = this.attrNames;
     const values = this.attrValues;
@@ -385,7 +431,7 @@ class Parser {
         break;
       }
       if (c === C.SLASH) {
-        if (s.charCodeAt(k + 1) !== C.GT) this.fail("Expected \"/>\"", k);
+        if (s.charCodeAt(k + 1) !== C.GT) this.fail('Expected "/>"', k);
         j = k + 2;
         empty = true;
         break;
@@ -403,10 +449,12 @@ class Parser {
       const close = s.indexOf(q === C.DQUOTE ? '"' : "'", e + 1);
       if (close === -1) this.fail(`Unterminated value of attribute ${clip(aname)}`, e);
       let raw = s.slice(e + 1, close);
-      if (raw.indexOf("<") !== -1) this.fail(`"<" is not allowed in the value of attribute ${clip(aname)}`, e + 1 + raw.indexOf("<"));
+      if (raw.indexOf("<") !== -1)
+        this.fail(`"<" is not allowed in the value of attribute ${clip(aname)}`, e + 1 + raw.indexOf("<"));
       if (raw.indexOf("\n") !== -1 || raw.indexOf("\t") !== -1) raw = raw.replace(/[\t\n]/g, " ");
       const value = raw.indexOf("&") === -1 ? raw : this.decode(raw, e + 1);
-      if (count >= this.maxAttributes) this.fail(`Too many attributes on <${clip(qname)}> (max ${this.maxAttributes})`, k);
+      if (count >= this.maxAttributes)
+        this.fail(`Too many attributes on <${clip(qname)}> (max ${this.maxAttributes})`, k);
       for (let x = 0; x < count; x++) if (names[x] === aname) this.fail(`Duplicate attribute ${clip(aname)}`, k);
       names[count] = aname;
       values[count] = value;
@@ -422,13 +470,15 @@ class Parser {
       if (a.charCodeAt(0) === 0x78 && a.startsWith("xmlns") && (a.length === 5 || a.charCodeAt(5) === C.COLON)) {
         const uri = values[x]!;
         if (a.length === 5) {
-          if (uri === XML_NS || uri === XMLNS_NS) this.fail(`The namespace ${uri} cannot be the default namespace`, nameStart);
+          if (uri === XML_NS || uri === XMLNS_NS)
+            this.fail(`The namespace ${uri} cannot be the default namespace`, nameStart);
           this.bind("", uri === "" ? null : uri);
         } else {
           this.qnameColon(a, nameStart);
           const p = a.slice(6);
           if (p === "xmlns") this.fail("The xmlns prefix must not be declared", nameStart);
-          if (p === "xml" ? uri !== XML_NS : uri === XML_NS) this.fail("The xml prefix is bound to its namespace only", nameStart);
+          if (p === "xml" ? uri !== XML_NS : uri === XML_NS)
+            this.fail("The xml prefix is bound to its namespace only", nameStart);
           if (uri === XMLNS_NS) this.fail(`The namespace ${uri} must not be declared`, nameStart);
           if (uri === "") this.fail(`Empty namespace name for prefix ${clip(p)}`, nameStart);
           this.bind(p, uri);
@@ -463,15 +513,26 @@ class Parser {
         const p = a.slice(0, ac);
         if (p === "xmlns") continue;
         const u = this.lookup(p);
-        if (u === undefined || u === null) this.fail(`Unbound namespace prefix ${clip(p)} on attribute ${clip(a)}`, nameStart);
+        if (u === undefined || u === null)
+          this.fail(`Unbound namespace prefix ${clip(p)} on attribute ${clip(a)}`, nameStart);
         const l = a.slice(ac + 1);
         nsAttributes ??= [];
-        for (const o of nsAttributes) if (o.namespaceURI === u && o.localName === l) this.fail(`Duplicate attribute {${clip(u)}}${clip(l)}`, nameStart);
+        for (const o of nsAttributes)
+          if (o.namespaceURI === u && o.localName === l)
+            this.fail(`Duplicate attribute {${clip(u)}}${clip(l)}`, nameStart);
         nsAttributes.push({ namespaceURI: u, localName: l, prefix: p, value: values[x]! });
       }
     }
 
-    const el: XmlElement = { namespaceURI: uri, localName: local, prefix, attributes, nsAttributes, children: [], text: "" };
+    const el: XmlElement = {
+      namespaceURI: uri,
+      localName: local,
+      prefix,
+      attributes,
+      nsAttributes,
+      children: [],
+      text: "",
+    };
     const depth = stack.length;
     if (depth >= this.maxDepth) this.fail(`Elements nested deeper than ${this.maxDepth}`, nameStart - 1);
     if (depth > 0) stack[depth - 1]!.children.push(el);

@@ -131,5 +131,6 @@ export function labGuard(opts: { allowedHosts?: readonly string[] } = {}): Middl
     }
     await next();
     setHeaders(c.res);
+    return undefined;
   };
 }

@@ -28,7 +28,13 @@ describe("local lab (lab/server.ts)", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "kp-lab-"));
-    lab = await startLab({ port: 0, seed: SEED, dataDir: join(dir, ".keyplane"), demoMedia: false, logger: createLogger({ sink: (l) => logs.push(l) }) });
+    lab = await startLab({
+      port: 0,
+      seed: SEED,
+      dataDir: join(dir, ".keyplane"),
+      demoMedia: false,
+      logger: createLogger({ sink: (l) => logs.push(l) }),
+    });
   });
   after(async () => {
     await lab?.close();
@@ -36,7 +42,7 @@ describe("local lab (lab/server.ts)", function () {
   });
 
   it("mounts SPEKE, token service, key delivery and the demo page on one server", async () => {
-    const health = await (await fetch(`${lab.url}/healthz`)).json() as { areas: string[] };
+    const health = (await (await fetch(`${lab.url}/healthz`)).json()) as { areas: string[] };
     assert.deepEqual(health.areas.sort(), ["delivery", "license", "speke"]);
     const hb = await fetch(`${lab.url}/speke/heartbeat`);
     assert.equal(hb.status, 200);
@@ -48,39 +54,59 @@ describe("local lab (lab/server.ts)", function () {
     assert.match(page.headers.get("content-type") ?? "", /text\/html/);
   });
 
-  itShared("delivers through /clearkey, under a token from /token, the same key SPEKE handed the packager", async () => {
-    const body = readFileSync(join(CONFORMANCE, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"));
-    const speke = await fetch(`${lab.url}/speke`, { method: "POST", body, headers: { "X-Speke-Version": "2.0", "Content-Type": "application/xml" } });
-    assert.equal(speke.status, 200);
-    const doc = new DOMParser().parseFromString(await speke.text(), "application/xml");
-    const contentKeys = Array.from(doc.getElementsByTagNameNS(CPIX, "ContentKey"));
-    assert.ok(contentKeys.length >= 1);
-    const first = contentKeys[0]!;
-    const kid = kidFromUuid(first.getAttribute("kid")!);
-    const secret = first.getElementsByTagNameNS(PSKC, "PlainValue")[0]!.textContent!.trim();
-    // SPEKE's key is the seed's key for that KID (the Microsoft key-seed derivation).
-    assert.equal(Buffer.from(secret, "base64").toString("hex"), SEED.contentKey(kid).toString("hex"));
+  itShared(
+    "delivers through /clearkey, under a token from /token, the same key SPEKE handed the packager",
+    async () => {
+      const body = readFileSync(
+        join(CONFORMANCE, "v2-vod_1_generic_spekev2_dash_widevine_preset_video_1_audio_1_no_rotation.xml"),
+      );
+      const speke = await fetch(`${lab.url}/speke`, {
+        method: "POST",
+        body,
+        headers: { "X-Speke-Version": "2.0", "Content-Type": "application/xml" },
+      });
+      assert.equal(speke.status, 200);
+      const doc = new DOMParser().parseFromString(await speke.text(), "application/xml");
+      const contentKeys = Array.from(doc.getElementsByTagNameNS(CPIX, "ContentKey"));
+      assert.ok(contentKeys.length >= 1);
+      const first = contentKeys[0]!;
+      const kid = kidFromUuid(first.getAttribute("kid")!);
+      const secret = first.getElementsByTagNameNS(PSKC, "PlainValue")[0]!.textContent!.trim();
+      // SPEKE's key is the seed's key for that KID (the Microsoft key-seed derivation).
+      assert.equal(Buffer.from(secret, "base64").toString("hex"), SEED.contentKey(kid).toString("hex"));
 
-    const tok = await fetch(`${lab.url}/token`, { method: "POST", body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }), headers: { "Content-Type": "application/json" } });
-    assert.equal(tok.status, 200);
-    const { token } = await tok.json() as { token: string };
+      const tok = await fetch(`${lab.url}/token`, {
+        method: "POST",
+        body: JSON.stringify({ subject: "viewer-1", kids: [first.getAttribute("kid")] }),
+        headers: { "Content-Type": "application/json" },
+      });
+      assert.equal(tok.status, 200);
+      const { token } = (await tok.json()) as { token: string };
 
-    const denied = await fetch(`${lab.url}/clearkey`, { method: "POST", body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }) });
-    assert.equal(denied.status, 401);
+      const denied = await fetch(`${lab.url}/clearkey`, {
+        method: "POST",
+        body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }),
+      });
+      assert.equal(denied.status, 401);
 
-    // No Content-Type, as some CDMs send it.
-    const lic = await fetch(`${lab.url}/clearkey`, { method: "POST", body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }), headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(lic.status, 200);
-    const jwks = await lic.json() as { keys: { kty: string; kid: string; k: string }[] };
-    assert.equal(jwks.keys.length, 1);
-    assert.equal(jwks.keys[0]!.kid, kidToBase64url(kid));
-    assert.equal(Buffer.from(jwks.keys[0]!.k, "base64url").toString("base64"), secret);
-  });
+      // No Content-Type, as some CDMs send it.
+      const lic = await fetch(`${lab.url}/clearkey`, {
+        method: "POST",
+        body: JSON.stringify({ kids: [kidToBase64url(kid)], type: "temporary" }),
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(lic.status, 200);
+      const jwks = (await lic.json()) as { keys: { kty: string; kid: string; k: string }[] };
+      assert.equal(jwks.keys.length, 1);
+      assert.equal(jwks.keys[0]!.kid, kidToBase64url(kid));
+      assert.equal(Buffer.from(jwks.keys[0]!.k, "base64url").toString("base64"), secret);
+    },
+  );
 
   it("answers every area's errors as JSON with a stable code, and 413 above 1 MiB", async () => {
     const nf = await fetch(`${lab.url}/nope`);
     assert.equal(nf.status, 404);
-    assert.equal((await nf.json() as { error: { code: string } }).error.code, "NOT_FOUND");
+    assert.equal(((await nf.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
     const big = await fetch(`${lab.url}/token`, { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
     assert.equal(big.status, 413);
     const unknownVendor = await fetch(`${lab.url}/license/nobody`, { method: "POST", body: "x" });
@@ -91,7 +117,10 @@ describe("local lab (lab/server.ts)", function () {
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.event === "request");
     assert.ok(lines.length >= 5);
     for (const r of lines) assert.match(String(r.requestId), /^(?:[0-9a-f-]{36}|client-abc\.1)$/);
-    assert.ok(lines.some((r) => r.requestId === "client-abc.1"), "a caller's X-Request-Id is carried into the log");
+    assert.ok(
+      lines.some((r) => r.requestId === "client-abc.1"),
+      "a caller's X-Request-Id is carried into the log",
+    );
     const all = logs.join("\n");
     const kid = kidFromUuid("00000000-0000-0000-0000-000000000000");
     assert.ok(!all.includes(SEED.contentKey(kid).toString("base64")));
@@ -107,11 +136,23 @@ describe("local lab seed on disk", function () {
     delete process.env.KEY_SEED;
     try {
       const dataDir = join(dir, ".keyplane");
-      const a = await startLab({ port: 0, dataDir, demoMedia: false, quiet: true, logger: createLogger({ sink: () => undefined }) });
+      const a = await startLab({
+        port: 0,
+        dataDir,
+        demoMedia: false,
+        quiet: true,
+        logger: createLogger({ sink: () => undefined }),
+      });
       await a.close();
       assert.match(a.seedSource, /^generated /);
       assert.equal(statSync(join(dataDir, "key-seed")).mode & 0o777, 0o600);
-      const b = await startLab({ port: 0, dataDir, demoMedia: false, quiet: true, logger: createLogger({ sink: () => undefined }) });
+      const b = await startLab({
+        port: 0,
+        dataDir,
+        demoMedia: false,
+        quiet: true,
+        logger: createLogger({ sink: () => undefined }),
+      });
       await b.close();
       assert.match(b.seedSource, /^file /);
     } finally {

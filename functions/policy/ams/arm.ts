@@ -77,7 +77,12 @@ export function configurationToArm(c: Configuration, path = "configuration"): Ar
         rentalAndLeaseKeyType: c.rentalAndLeaseKeyType,
         rentalDuration: c.rentalDuration,
         ...(c.offlineRentalConfiguration
-          ? { offlineRentalConfiguration: { playbackDurationSeconds: c.offlineRentalConfiguration.playbackDurationSeconds, storageDurationSeconds: c.offlineRentalConfiguration.storageDurationSeconds } }
+          ? {
+              offlineRentalConfiguration: {
+                playbackDurationSeconds: c.offlineRentalConfiguration.playbackDurationSeconds,
+                storageDurationSeconds: c.offlineRentalConfiguration.storageDurationSeconds,
+              },
+            }
           : {}),
       };
   }
@@ -94,13 +99,23 @@ function playReadyLicenseToArm(l: PlayReadyLicense, path: string): ArmObject {
         ? { [ODATA_KEY]: ODATA.playReadyKeyFromHeader }
         : { [ODATA_KEY]: ODATA.playReadyKeyFromKeyIdentifier, keyId: l.contentKeyLocation.keyId },
   };
-  for (const k of ["beginDate", "expirationDate", "relativeBeginDate", "relativeExpirationDate", "gracePeriod"] as const) {
+  for (const k of [
+    "beginDate",
+    "expirationDate",
+    "relativeBeginDate",
+    "relativeExpirationDate",
+    "gracePeriod",
+  ] as const) {
     if (l[k] !== undefined) out[k] = l[k];
   }
   if (l.playRight) {
     const { explicitAnalogVideoOutputProtection, ...rest } = l.playRight;
     if (explicitAnalogVideoOutputProtection !== undefined) {
-      throw new KeyplaneError("AMS_RENDER_UNSUPPORTED", `${path}.playRight.explicitAnalogVideoOutputProtection has no AMS ARM equivalent; remove it for Azure`, { status: 400 });
+      throw new KeyplaneError(
+        "AMS_RENDER_UNSUPPORTED",
+        `${path}.playRight.explicitAnalogVideoOutputProtection has no AMS ARM equivalent; remove it for Azure`,
+        { status: 400 },
+      );
     }
     out.playRight = dropUndefined(rest);
   }
@@ -115,9 +130,17 @@ export function restrictionToArm(r: Restriction): ArmObject {
     audience: r.audience,
     restrictionTokenType: r.tokenType,
     ...(r.primaryVerificationKey ? { primaryVerificationKey: verificationKeyToArm(r.primaryVerificationKey) } : {}),
-    ...(r.alternateVerificationKeys.length ? { alternateVerificationKeys: r.alternateVerificationKeys.map(verificationKeyToArm) } : {}),
+    ...(r.alternateVerificationKeys.length
+      ? { alternateVerificationKeys: r.alternateVerificationKeys.map(verificationKeyToArm) }
+      : {}),
     ...(r.requiredClaims.length
-      ? { requiredClaims: r.requiredClaims.map((c) => (c.claimValue === undefined ? { claimType: c.claimType } : { claimType: c.claimType, claimValue: c.claimValue })) }
+      ? {
+          requiredClaims: r.requiredClaims.map((c) =>
+            c.claimValue === undefined
+              ? { claimType: c.claimType }
+              : { claimType: c.claimType, claimValue: c.claimValue },
+          ),
+        }
       : {}),
     ...(r.openIdConnectDiscoveryDocument ? { openIdConnectDiscoveryDocument: r.openIdConnectDiscoveryDocument } : {}),
   };
@@ -148,12 +171,19 @@ function dropUndefined<T extends object>(o: T): ArmObject {
 
 class Issues {
   readonly list: string[] = [];
+  /** Records a problem and answers an empty list in place of the value that should have been one. */
+  addEmpty(path: string, message: string): never[] {
+    this.add(path, message);
+    return [];
+  }
   add(path: string, message: string): void {
     this.list.push(`${path}: ${message}`);
   }
   /** Flags keys outside `allowed` (the model cannot carry them). */
   keys(o: ArmObject, allowed: readonly string[], path: string): void {
-    for (const k of Object.keys(o)) if (k !== ODATA_KEY && !allowed.includes(k)) this.add(`${path}.${k}`, "not supported by the Keyplane policy model");
+    for (const k of Object.keys(o))
+      if (k !== ODATA_KEY && !allowed.includes(k))
+        this.add(`${path}.${k}`, "not supported by the Keyplane policy model");
   }
 }
 
@@ -176,7 +206,9 @@ export function contentKeyPolicyFromArm(json: unknown, opts: ArmImportOptions = 
   const props = isObject(json.properties) ? json.properties : json;
   const name = opts.name ?? (typeof json.name === "string" ? json.name : undefined);
   issues.keys(props, ["description", "options", "created", "lastModified", "policyId"], "properties");
-  const options = Array.isArray(props.options) ? props.options : (issues.add("properties.options", "expected an array"), []);
+  const options = Array.isArray(props.options)
+    ? props.options
+    : issues.addEmpty("properties.options", "expected an array");
   const candidate = {
     name,
     ...(typeof props.description === "string" ? { description: props.description } : {}),
@@ -189,7 +221,9 @@ export function contentKeyPolicyFromArm(json: unknown, opts: ArmImportOptions = 
 }
 
 function importError(lines: string[]): KeyplaneError {
-  return new KeyplaneError("AMS_IMPORT_INVALID", `The AMS content key policy cannot be imported: ${lines.join("; ")}`, { status: 400 });
+  return new KeyplaneError("AMS_IMPORT_INVALID", `The AMS content key policy cannot be imported: ${lines.join("; ")}`, {
+    status: 400,
+  });
 }
 
 function optionFromArm(o: unknown, path: string, issues: Issues): unknown {
@@ -210,7 +244,9 @@ function configurationFromArm(c: unknown, path: string, issues: Issues): unknown
       return { type: "ClearKey" };
     case ODATA.playReadyConfiguration: {
       issues.keys(c, ["licenses", "responseCustomData"], path);
-      const licenses = Array.isArray(c.licenses) ? c.licenses : (issues.add(`${path}.licenses`, "expected an array"), []);
+      const licenses = Array.isArray(c.licenses)
+        ? c.licenses
+        : issues.addEmpty(`${path}.licenses`, "expected an array");
       return {
         type: "PlayReady",
         licenses: licenses.map((l, i) => playReadyLicenseFromArm(l, `${path}.licenses.${i}`, issues)),
@@ -219,9 +255,23 @@ function configurationFromArm(c: unknown, path: string, issues: Issues): unknown
     }
     case ODATA.widevineConfiguration:
       issues.keys(c, ["widevineTemplate"], path);
-      return { type: "Widevine", template: widevineTemplateFromArm(c.widevineTemplate, `${path}.widevineTemplate`, issues) };
+      return {
+        type: "Widevine",
+        template: widevineTemplateFromArm(c.widevineTemplate, `${path}.widevineTemplate`, issues),
+      };
     case ODATA.fairPlayConfiguration: {
-      issues.keys(c, ["ask", "fairPlayPfx", "fairPlayPfxPassword", "rentalAndLeaseKeyType", "rentalDuration", "offlineRentalConfiguration"], path);
+      issues.keys(
+        c,
+        [
+          "ask",
+          "fairPlayPfx",
+          "fairPlayPfxPassword",
+          "rentalAndLeaseKeyType",
+          "rentalDuration",
+          "offlineRentalConfiguration",
+        ],
+        path,
+      );
       const ask = typeof c.ask === "string" ? Buffer.from(c.ask, "base64") : Buffer.alloc(0);
       if (ask.length !== 16) issues.add(`${path}.ask`, "expected base64 of 16 bytes");
       return {
@@ -231,7 +281,9 @@ function configurationFromArm(c: unknown, path: string, issues: Issues): unknown
         fairPlayPfxPassword: c.fairPlayPfxPassword,
         rentalAndLeaseKeyType: c.rentalAndLeaseKeyType,
         rentalDuration: c.rentalDuration,
-        ...(c.offlineRentalConfiguration !== undefined && c.offlineRentalConfiguration !== null ? { offlineRentalConfiguration: c.offlineRentalConfiguration } : {}),
+        ...(c.offlineRentalConfiguration !== undefined && c.offlineRentalConfiguration !== null
+          ? { offlineRentalConfiguration: c.offlineRentalConfiguration }
+          : {}),
       };
     }
     default:
@@ -239,19 +291,40 @@ function configurationFromArm(c: unknown, path: string, issues: Issues): unknown
   }
 }
 
-const PLAYREADY_LICENSE_KEYS = ["allowTestDevices", "beginDate", "expirationDate", "relativeBeginDate", "relativeExpirationDate", "gracePeriod", "playRight", "licenseType", "contentKeyLocation", "contentType", "securityLevel"];
+const PLAYREADY_LICENSE_KEYS = [
+  "allowTestDevices",
+  "beginDate",
+  "expirationDate",
+  "relativeBeginDate",
+  "relativeExpirationDate",
+  "gracePeriod",
+  "playRight",
+  "licenseType",
+  "contentKeyLocation",
+  "contentType",
+  "securityLevel",
+];
 const PLAY_RIGHT_KEYS = [
-  "firstPlayExpiration", "scmsRestriction", "agcAndColorStripeRestriction", "digitalVideoOnlyContentRestriction",
-  "imageConstraintForAnalogComponentVideoRestriction", "imageConstraintForAnalogComputerMonitorRestriction",
-  "allowPassingVideoContentToUnknownOutput", "uncompressedDigitalVideoOpl", "compressedDigitalVideoOpl", "analogVideoOpl",
-  "compressedDigitalAudioOpl", "uncompressedDigitalAudioOpl",
+  "firstPlayExpiration",
+  "scmsRestriction",
+  "agcAndColorStripeRestriction",
+  "digitalVideoOnlyContentRestriction",
+  "imageConstraintForAnalogComponentVideoRestriction",
+  "imageConstraintForAnalogComputerMonitorRestriction",
+  "allowPassingVideoContentToUnknownOutput",
+  "uncompressedDigitalVideoOpl",
+  "compressedDigitalVideoOpl",
+  "analogVideoOpl",
+  "compressedDigitalAudioOpl",
+  "uncompressedDigitalAudioOpl",
 ];
 
 function playReadyLicenseFromArm(l: unknown, path: string, issues: Issues): unknown {
   if (!isObject(l)) return issues.add(path, "expected an object");
   issues.keys(l, PLAYREADY_LICENSE_KEYS, path);
   const out: ArmObject = {};
-  for (const k of PLAYREADY_LICENSE_KEYS) if (l[k] !== undefined && l[k] !== null && k !== "playRight" && k !== "contentKeyLocation") out[k] = l[k];
+  for (const k of PLAYREADY_LICENSE_KEYS)
+    if (l[k] !== undefined && l[k] !== null && k !== "playRight" && k !== "contentKeyLocation") out[k] = l[k];
   const loc = l.contentKeyLocation;
   if (isObject(loc) && loc[ODATA_KEY] === ODATA.playReadyKeyFromHeader) {
     issues.keys(loc, [], `${path}.contentKeyLocation`);
@@ -260,18 +333,24 @@ function playReadyLicenseFromArm(l: unknown, path: string, issues: Issues): unkn
     issues.keys(loc, ["keyId"], `${path}.contentKeyLocation`);
     out.contentKeyLocation = { type: "FromKeyIdentifier", keyId: loc.keyId };
   } else {
-    issues.add(`${path}.contentKeyLocation`, "expected a PlayReady content key location (FromHeader or FromKeyIdentifier)");
+    issues.add(
+      `${path}.contentKeyLocation`,
+      "expected a PlayReady content key location (FromHeader or FromKeyIdentifier)",
+    );
   }
   if (isObject(l.playRight)) {
     issues.keys(l.playRight, PLAY_RIGHT_KEYS, `${path}.playRight`);
-    out.playRight = Object.fromEntries(Object.entries(l.playRight).filter(([k, v]) => PLAY_RIGHT_KEYS.includes(k) && v !== null));
+    out.playRight = Object.fromEntries(
+      Object.entries(l.playRight).filter(([k, v]) => PLAY_RIGHT_KEYS.includes(k) && v !== null),
+    );
   }
   return out;
 }
 
 function widevineTemplateFromArm(t: unknown, path: string, issues: Issues): unknown {
   if (typeof t !== "string") return issues.add(path, "expected a JSON string");
-  if (t.length > MAX_WIDEVINE_TEMPLATE_CHARS) return issues.add(path, `longer than ${MAX_WIDEVINE_TEMPLATE_CHARS} characters`);
+  if (t.length > MAX_WIDEVINE_TEMPLATE_CHARS)
+    return issues.add(path, `longer than ${MAX_WIDEVINE_TEMPLATE_CHARS} characters`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(t);
@@ -280,7 +359,8 @@ function widevineTemplateFromArm(t: unknown, path: string, issues: Issues): unkn
   }
   const r = widevineTemplateSchema.safeParse(parsed);
   if (!r.success) return issues.add(path, formatIssues(r.error));
-  if (canonicalJson(r.data) !== canonicalJson(parsed)) issues.add(path, "has fields the Keyplane Widevine template does not carry");
+  if (canonicalJson(r.data) !== canonicalJson(parsed))
+    issues.add(path, "has fields the Keyplane Widevine template does not carry");
   return r.data;
 }
 
@@ -290,8 +370,21 @@ function restrictionFromArm(r: unknown, path: string, issues: Issues): unknown {
     issues.keys(r, [], path);
     return { type: "Open" };
   }
-  if (r[ODATA_KEY] !== ODATA.tokenRestriction) return issues.add(`${path}.@odata.type`, `unsupported restriction type ${JSON.stringify(r[ODATA_KEY])}`);
-  issues.keys(r, ["issuer", "audience", "restrictionTokenType", "primaryVerificationKey", "alternateVerificationKeys", "requiredClaims", "openIdConnectDiscoveryDocument"], path);
+  if (r[ODATA_KEY] !== ODATA.tokenRestriction)
+    return issues.add(`${path}.@odata.type`, `unsupported restriction type ${JSON.stringify(r[ODATA_KEY])}`);
+  issues.keys(
+    r,
+    [
+      "issuer",
+      "audience",
+      "restrictionTokenType",
+      "primaryVerificationKey",
+      "alternateVerificationKeys",
+      "requiredClaims",
+      "openIdConnectDiscoveryDocument",
+    ],
+    path,
+  );
   const alts = Array.isArray(r.alternateVerificationKeys) ? r.alternateVerificationKeys : [];
   const claims = Array.isArray(r.requiredClaims) ? r.requiredClaims : [];
   return {
@@ -299,14 +392,20 @@ function restrictionFromArm(r: unknown, path: string, issues: Issues): unknown {
     issuer: r.issuer,
     audience: r.audience,
     tokenType: r.restrictionTokenType,
-    ...(r.primaryVerificationKey !== undefined && r.primaryVerificationKey !== null ? { primaryVerificationKey: keyFromArm(r.primaryVerificationKey, `${path}.primaryVerificationKey`, issues) } : {}),
+    ...(r.primaryVerificationKey !== undefined && r.primaryVerificationKey !== null
+      ? { primaryVerificationKey: keyFromArm(r.primaryVerificationKey, `${path}.primaryVerificationKey`, issues) }
+      : {}),
     alternateVerificationKeys: alts.map((k, i) => keyFromArm(k, `${path}.alternateVerificationKeys.${i}`, issues)),
     requiredClaims: claims.map((c, i) => {
       if (!isObject(c)) return issues.add(`${path}.requiredClaims.${i}`, "expected an object");
       issues.keys(c, ["claimType", "claimValue"], `${path}.requiredClaims.${i}`);
-      return c.claimValue === undefined || c.claimValue === null ? { claimType: c.claimType } : { claimType: c.claimType, claimValue: c.claimValue };
+      return c.claimValue === undefined || c.claimValue === null
+        ? { claimType: c.claimType }
+        : { claimType: c.claimType, claimValue: c.claimValue };
     }),
-    ...(typeof r.openIdConnectDiscoveryDocument === "string" && r.openIdConnectDiscoveryDocument ? { openIdConnectDiscoveryDocument: r.openIdConnectDiscoveryDocument } : {}),
+    ...(typeof r.openIdConnectDiscoveryDocument === "string" && r.openIdConnectDiscoveryDocument
+      ? { openIdConnectDiscoveryDocument: r.openIdConnectDiscoveryDocument }
+      : {}),
   };
 }
 
@@ -330,6 +429,12 @@ function keyFromArm(k: unknown, path: string, issues: Issues): unknown {
 /** JSON with object keys sorted, for structural comparison. */
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
-    isObject(val) ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]])) : val,
+    isObject(val)
+      ? Object.fromEntries(
+          Object.keys(val)
+            .sort()
+            .map((k) => [k, val[k]]),
+        )
+      : val,
   );
 }

@@ -9,7 +9,8 @@ import { tokenRestrictionSchema, type RequiredClaim, type TokenRestriction, type
 import { formatIssues } from "../../validation";
 import { amsXmlError, childElements, firstChild, isNil, parseAmsXml, textOf, xsiType } from "./xml";
 
-export const TOKEN_RESTRICTION_TEMPLATE_NS = "http://schemas.microsoft.com/Azure/MediaServices/KeyDelivery/TokenRestrictionTemplate/v1";
+export const TOKEN_RESTRICTION_TEMPLATE_NS =
+  "http://schemas.microsoft.com/Azure/MediaServices/KeyDelivery/TokenRestrictionTemplate/v1";
 
 const KNOWN = new Set([
   "AlternateVerificationKeys",
@@ -40,7 +41,8 @@ export function parseTokenRestrictionTemplate(xml: string): TokenRestriction {
   if (!tokenType) throw amsXmlError(`TokenType must be SWT or JWT, got "${tokenTypeText.slice(0, 20)}"`);
 
   const primaryEl = firstChild(root, "PrimaryVerificationKey");
-  const primaryVerificationKey = primaryEl && !isNil(primaryEl) ? readKey(primaryEl, "PrimaryVerificationKey") : undefined;
+  const primaryVerificationKey =
+    primaryEl && !isNil(primaryEl) ? readKey(primaryEl, "PrimaryVerificationKey") : undefined;
   const altEl = firstChild(root, "AlternateVerificationKeys");
   const alternateVerificationKeys = altEl
     ? childElements(altEl).map((k, i) => {
@@ -56,7 +58,9 @@ export function parseTokenRestrictionTemplate(xml: string): TokenRestriction {
         const type = firstChild(c, "ClaimType");
         const value = firstChild(c, "ClaimValue");
         if (!type || isNil(type) || !textOf(type)) throw amsXmlError(`RequiredClaims[${i}] has no ClaimType`);
-        return value && !isNil(value) ? { claimType: textOf(type), claimValue: textOf(value) } : { claimType: textOf(type) };
+        return value && !isNil(value)
+          ? { claimType: textOf(type), claimValue: textOf(value) }
+          : { claimType: textOf(type) };
       })
     : [];
 
@@ -64,7 +68,8 @@ export function parseTokenRestrictionTemplate(xml: string): TokenRestriction {
   const oidc = firstChild(root, "OpenIdConnectDiscoveryDocument");
   if (oidc && !isNil(oidc)) {
     const uri = firstChild(oidc, "OpenIdDiscoveryUri");
-    if (!uri || isNil(uri) || !textOf(uri)) throw amsXmlError("OpenIdConnectDiscoveryDocument.OpenIdDiscoveryUri is empty");
+    if (!uri || isNil(uri) || !textOf(uri))
+      throw amsXmlError("OpenIdConnectDiscoveryDocument.OpenIdDiscoveryUri is empty");
     openIdConnectDiscoveryDocument = textOf(uri);
   }
 
@@ -79,7 +84,12 @@ export function parseTokenRestrictionTemplate(xml: string): TokenRestriction {
     ...(openIdConnectDiscoveryDocument ? { openIdConnectDiscoveryDocument } : {}),
   };
   const r = tokenRestrictionSchema.safeParse(candidate);
-  if (!r.success) throw new KeyplaneError("AMS_IMPORT_INVALID", `The token restriction template does not fit the Keyplane policy model: ${formatIssues(r.error)}`, { status: 400 });
+  if (!r.success)
+    throw new KeyplaneError(
+      "AMS_IMPORT_INVALID",
+      `The token restriction template does not fit the Keyplane policy model: ${formatIssues(r.error)}`,
+      { status: 400 },
+    );
   return r.data;
 }
 
@@ -108,14 +118,18 @@ function readKey(el: Element, path: string): VerificationKey {
  */
 function rsaFromRawBody(rawBody: string, path: string): VerificationKey {
   const text = Buffer.from(rawBody, "base64").toString("utf8");
-  if (!text.includes("RSAKeyValue")) throw unsupported(`${path}: RsaTokenVerificationKey RawBody that is not an RSAKeyValue document`);
+  if (!text.includes("RSAKeyValue"))
+    throw unsupported(`${path}: RsaTokenVerificationKey RawBody that is not an RSAKeyValue document`);
   const root = parseAmsXml(text).documentElement!;
   const m = firstChild(root, "Modulus");
   const e = firstChild(root, "Exponent");
-  if (root.localName !== "RSAKeyValue" || !m || !e) throw amsXmlError(`${path}: RSAKeyValue needs Modulus and Exponent`);
+  if (root.localName !== "RSAKeyValue" || !m || !e)
+    throw amsXmlError(`${path}: RSAKeyValue needs Modulus and Exponent`);
   return { type: "Rsa", modulus: textOf(m).replace(/\s+/g, ""), exponent: textOf(e).replace(/\s+/g, "") };
 }
 
 function unsupported(what: string): KeyplaneError {
-  return new KeyplaneError("AMS_IMPORT_UNSUPPORTED", `Not supported by the Keyplane policy model: ${what}`, { status: 400 });
+  return new KeyplaneError("AMS_IMPORT_UNSUPPORTED", `Not supported by the Keyplane policy model: ${what}`, {
+    status: 400,
+  });
 }

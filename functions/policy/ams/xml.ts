@@ -36,7 +36,13 @@ export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 export function isNil(el: Element): boolean {
   for (let i = 0; i < el.attributes.length; i++) {
     const a = el.attributes.item(i);
-    if (a && a.localName === "nil" && /^https?:\/\/www\.w3\.org\/2001\/XMLSchema-instance$/.test(a.namespaceURI ?? "") && a.value === "true") return true;
+    if (
+      a &&
+      a.localName === "nil" &&
+      /^https?:\/\/www\.w3\.org\/2001\/XMLSchema-instance$/.test(a.namespaceURI ?? "") &&
+      a.value === "true"
+    )
+      return true;
   }
   return false;
 }
@@ -45,7 +51,11 @@ export function isNil(el: Element): boolean {
 export function xsiType(el: Element): string | undefined {
   for (let i = 0; i < el.attributes.length; i++) {
     const a = el.attributes.item(i);
-    if (a && a.localName === "type" && /^https?:\/\/www\.w3\.org\/2001\/XMLSchema-instance$/.test(a.namespaceURI ?? "")) {
+    if (
+      a &&
+      a.localName === "type" &&
+      /^https?:\/\/www\.w3\.org\/2001\/XMLSchema-instance$/.test(a.namespaceURI ?? "")
+    ) {
       const v = a.value;
       return v.includes(":") ? v.slice(v.indexOf(":") + 1) : v;
     }

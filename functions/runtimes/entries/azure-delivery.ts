@@ -7,4 +7,7 @@ import { buildAzureDeliveryApp } from "../../azure/apps";
 import { azureFunctionsContext, azureFunctionsHandler, registerAzureHttp } from "../azure-functions";
 
 const ctx = azureFunctionsContext();
-registerAzureHttp("keyplane-delivery", azureFunctionsHandler(() => buildAzureDeliveryApp({ ctx }), ctx.logger));
+registerAzureHttp(
+  "keyplane-delivery",
+  azureFunctionsHandler(() => buildAzureDeliveryApp({ ctx }), ctx.logger),
+);

@@ -6,4 +6,7 @@ import { buildAzureSpekeApp } from "../../azure/apps";
 import { azureFunctionsContext, azureFunctionsHandler, registerAzureHttp } from "../azure-functions";
 
 const ctx = azureFunctionsContext();
-registerAzureHttp("keyplane-speke", azureFunctionsHandler(() => buildAzureSpekeApp({ ctx }), ctx.logger));
+registerAzureHttp(
+  "keyplane-speke",
+  azureFunctionsHandler(() => buildAzureSpekeApp({ ctx }), ctx.logger),
+);

@@ -20,13 +20,25 @@ function build() {
   const json = configJsonFromEnv();
   parseConfigSection(z.prefault(deliveryConfigSchema, {}), json.delivery, "delivery"); // checked; the knobs below win
   const license = parseConfigSection(z.prefault(licenseConfigSchema, {}), json.license, "license");
-  const contentKeyRegistry = parseConfigSection(contentKeyRegistryConfigSchema, json.contentKeyRegistry, "contentKeyRegistry");
+  const contentKeyRegistry = parseConfigSection(
+    contentKeyRegistryConfigSchema,
+    json.contentKeyRegistry,
+    "contentKeyRegistry",
+  );
   const delivery = loadDeliveryConfig({ overrides: { lab: false } });
   if (hasNoPolicySource(delivery)) {
-    throw new KeyplaneError("CONFIG_INVALID", `Key delivery on Lambda needs policies: set ${delivery.policyEnv} (JSON) or KEYPLANE_POLICY_FILE; the lab policy is for the local lab only`, { status: 500 });
+    throw new KeyplaneError(
+      "CONFIG_INVALID",
+      `Key delivery on Lambda needs policies: set ${delivery.policyEnv} (JSON) or KEYPLANE_POLICY_FILE; the lab policy is for the local lab only`,
+      { status: 500 },
+    );
   }
-  return composeApp(lambdaContext(), { delivery, license, contentKeyRegistry },
-    { delivery: deliveryRoutes, license: licenseRoutes, createContentKeyRegistry, createUseCounter }, { areas: ["delivery", "license"] });
+  return composeApp(
+    lambdaContext(),
+    { delivery, license, contentKeyRegistry },
+    { delivery: deliveryRoutes, license: licenseRoutes, createContentKeyRegistry, createUseCounter },
+    { areas: ["delivery", "license"] },
+  );
 }
 
 export const handler = lambdaHandler(build());

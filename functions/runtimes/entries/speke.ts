@@ -13,8 +13,17 @@ import * as z from "../../zod";
 function build() {
   const json = configJsonFromEnv();
   const speke = parseConfigSection(z.prefault(spekeConfigSchema, {}), json.speke, "speke");
-  const contentKeyRegistry = parseConfigSection(contentKeyRegistryConfigSchema, json.contentKeyRegistry, "contentKeyRegistry");
-  return composeApp(lambdaContext(), { speke, contentKeyRegistry }, { speke: spekeRoutes, createContentKeyRegistry }, { areas: ["speke"] });
+  const contentKeyRegistry = parseConfigSection(
+    contentKeyRegistryConfigSchema,
+    json.contentKeyRegistry,
+    "contentKeyRegistry",
+  );
+  return composeApp(
+    lambdaContext(),
+    { speke, contentKeyRegistry },
+    { speke: spekeRoutes, createContentKeyRegistry },
+    { areas: ["speke"] },
+  );
 }
 
 export const handler = lambdaHandler(build());

@@ -25,7 +25,12 @@ export function protectedHeader(segment: string): ParsedHeader {
   } catch {
     throw tokenError("TOKEN_MALFORMED", "Token header is not JSON");
   }
-  if (!header || typeof header !== "object" || Array.isArray(header) || typeof (header as { alg?: unknown }).alg !== "string") {
+  if (
+    !header ||
+    typeof header !== "object" ||
+    Array.isArray(header) ||
+    typeof (header as { alg?: unknown }).alg !== "string"
+  ) {
     throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
   }
   const frozen = Object.freeze(header as Record<string, unknown>);

@@ -33,6 +33,10 @@ export function unsecuredHeaderSegment(header: Readonly<Record<string, unknown>>
  * `unsecuredHeader` is `unsecuredHeaderSegment` of its parsed header; jose throws its own error classes (JWTInvalid,
  * JWTExpired, JWTClaimValidationFailed, JOSENotSupported for an unknown `crit`), which the caller maps.
  */
-export function validateVerifiedJwt(unsecuredHeader: string, payloadSegment: string, options: JWTClaimVerificationOptions): JWTPayload {
+export function validateVerifiedJwt(
+  unsecuredHeader: string,
+  payloadSegment: string,
+  options: JWTClaimVerificationOptions,
+): JWTPayload {
   return UnsecuredJWT.decode(`${unsecuredHeader}.${payloadSegment}.`, options).payload;
 }

@@ -28,15 +28,23 @@ interface Candidate {
 
 function candidates(r: TokenRestriction, f: typeof fetch | undefined): Candidate[] {
   const out: Candidate[] = [];
-  const add = (name: string, k: VerificationKey) => out.push({ name, alg: pinnedAlg(k), key: async () => (await importVerificationKey(k)).key });
+  const add = (name: string, k: VerificationKey) =>
+    out.push({ name, alg: pinnedAlg(k), key: async () => (await importVerificationKey(k)).key });
   if (r.primaryVerificationKey) add("primary", r.primaryVerificationKey);
-  r.alternateVerificationKeys.forEach((k, i) => add(`alternate:${i}`, k));
+  r.alternateVerificationKeys.forEach((k, i) => {
+    add(`alternate:${i}`, k);
+  });
   const oidc = r.openIdConnectDiscoveryDocument;
   if (oidc) out.push({ name: "oidc", alg: "RS256", key: () => oidcKeySet(oidc, f ? { fetch: f } : {}) });
   return out;
 }
 
-export async function verifyJwt(token: string, r: TokenRestriction, opts: VerifyOptions, skew: number): Promise<VerifiedToken> {
+export async function verifyJwt(
+  token: string,
+  r: TokenRestriction,
+  opts: VerifyOptions,
+  skew: number,
+): Promise<VerifiedToken> {
   // The exact token text verified under this restriction a moment ago: only the time claims need checking again.
   const cached = recallVerified(token, r, opts.now, opts.verifiedTokenCacheSeconds);
   if (cached) {
@@ -49,7 +57,8 @@ export async function verifyJwt(token: string, r: TokenRestriction, opts: Verify
   if (parts.length !== 3) throw tokenError("TOKEN_MALFORMED", "Not a compact JWS (three segments expected)");
   const [h, p, s] = parts as [string, string, string];
   const sig = decodeCanonicalBase64url(s);
-  if (!sig || !isCanonicalBase64url(p)) throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
+  if (!sig || !isCanonicalBase64url(p))
+    throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
   const { header, unsecured } = protectedHeader(h);
   const alg = header.alg as string;
   const usable = candidates(r, opts.fetch).filter((c) => c.alg === alg);
@@ -72,11 +81,17 @@ export async function verifyJwt(token: string, r: TokenRestriction, opts: Verify
         payload = validateVerifiedJwt(unsecured, p, claimOpts);
       } else {
         const verifyOpts = { ...claimOpts, algorithms: [alg], crit: {} };
-        const res = typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
+        const res =
+          typeof key === "function" ? await jwtVerify(token, key, verifyOpts) : await jwtVerify(token, key, verifyOpts);
         payload = res.payload;
       }
     } catch (e) {
-      if (e instanceof joseErrors.JWSSignatureVerificationFailed || e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys) continue;
+      if (
+        e instanceof joseErrors.JWSSignatureVerificationFailed ||
+        e instanceof joseErrors.JWKSNoMatchingKey ||
+        e instanceof joseErrors.JWKSMultipleMatchingKeys
+      )
+        continue;
       throw mapJoseError(e);
     }
     const exp = payload.exp;
@@ -108,15 +123,26 @@ function mapJoseError(e: unknown): KeyplaneError {
   if (e instanceof joseErrors.JWTClaimValidationFailed) {
     if (e.claim === "nbf") return tokenError("TOKEN_NOT_YET_VALID", "Token is not valid yet (nbf)");
     if (e.claim === "exp") return tokenError("TOKEN_CLAIM_INVALID", "Token exp is required");
-    if (e.claim === "iss" || e.claim === "aud") return tokenError("TOKEN_CLAIM_INVALID", `Token ${e.claim} does not match the policy`);
+    if (e.claim === "iss" || e.claim === "aud")
+      return tokenError("TOKEN_CLAIM_INVALID", `Token ${e.claim} does not match the policy`);
     return tokenError("TOKEN_CLAIM_INVALID", `Token claim ${e.claim} is not valid`);
   }
-  if (e instanceof joseErrors.JOSENotSupported) return tokenError("TOKEN_UNSUPPORTED", "Token uses an unsupported feature (crit or algorithm)");
-  if (e instanceof joseErrors.JOSEAlgNotAllowed) return tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
-  if (e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid) return tokenError("TOKEN_MALFORMED", "Token is malformed");
+  if (e instanceof joseErrors.JOSENotSupported)
+    return tokenError("TOKEN_UNSUPPORTED", "Token uses an unsupported feature (crit or algorithm)");
+  if (e instanceof joseErrors.JOSEAlgNotAllowed)
+    return tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
+  if (e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid)
+    return tokenError("TOKEN_MALFORMED", "Token is malformed");
   if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JWKSInvalid) {
-    return new KeyplaneError("OIDC_UNAVAILABLE", "The OpenID Connect key set could not be loaded", { status: 503, cause: e });
+    return new KeyplaneError("OIDC_UNAVAILABLE", "The OpenID Connect key set could not be loaded", {
+      status: 503,
+      cause: e,
+    });
   }
   if (e instanceof joseErrors.JOSEError) return tokenError("TOKEN_INVALID", "Token is not valid");
-  return new KeyplaneError("TOKEN_VERIFY_FAILED", "Token verification failed", { status: 500, expose: false, cause: e });
+  return new KeyplaneError("TOKEN_VERIFY_FAILED", "Token verification failed", {
+    status: 500,
+    expose: false,
+    cause: e,
+  });
 }

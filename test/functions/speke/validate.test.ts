@@ -19,7 +19,11 @@ function outcome(doc: string, version: "1.0" | "2.0" | "2.1" = "2.0"): [number, 
 }
 
 const base = (over: Partial<RequestSpec> = {}): string =>
-  v2Request({ keys: [{ kid: kidN(1) }, { kid: kidN(2), trackType: "AUDIO" }], systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }], ...over });
+  v2Request({
+    keys: [{ kid: kidN(1) }, { kid: kidN(2), trackType: "AUDIO" }],
+    systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }],
+    ...over,
+  });
 
 describe("SPEKE request validation", () => {
   it("accepts a well-formed v2 request", () => {
@@ -30,29 +34,92 @@ describe("SPEKE request validation", () => {
     assert.deepEqual(outcome(base({ contentId: null })), [422, "Missing CPIX@contentId"]);
     assert.deepEqual(outcome(base({ version: null })), [422, "Missing CPIX@version"]);
     assert.deepEqual(outcome(base({ version: "4.0" })), [422, "Unsupported CPIX@version"]);
-    assert.deepEqual(outcome(base({ keys: [{ kid: kidN(1), scheme: null }] })), [422, `Missing ContentKey@commonEncryptionScheme for KID ${kidN(1)}`]);
-    assert.deepEqual(outcome(base({ keys: [{ kid: kidN(1), scheme: "cenc" }, { kid: kidN(2), scheme: "cbcs", trackType: "AUDIO" }] })),
-      [422, "Non compliant ContentKey@commonEncryptionScheme combination"]);
+    assert.deepEqual(outcome(base({ keys: [{ kid: kidN(1), scheme: null }] })), [
+      422,
+      `Missing ContentKey@commonEncryptionScheme for KID ${kidN(1)}`,
+    ]);
+    assert.deepEqual(
+      outcome(
+        base({
+          keys: [
+            { kid: kidN(1), scheme: "cenc" },
+            { kid: kidN(2), scheme: "cbcs", trackType: "AUDIO" },
+          ],
+        }),
+      ),
+      [422, "Non compliant ContentKey@commonEncryptionScheme combination"],
+    );
   });
 
   it("refuses other malformed requests with 400 and a reason", () => {
     const cases: [string, RegExp][] = [
       [base({ keys: [{ kid: kidN(1), scheme: "abcd" }] }), /commonEncryptionScheme/],
-      [base({ keys: [{ kid: kidN(1), scheme: "cenc" }], systems: [{ systemId: SYS.fairplay, children: FAIRPLAY_CHILDREN }] }), /FairPlay/],
-      [base({ keys: [{ kid: kidN(1), trackType: "ALL" }, { kid: kidN(2), trackType: "HD" }] }), /ALL/],
-      [base({ keys: [{ kid: kidN(1), filter: "<cpix:VideoFilter/><cpix:AudioFilter/>" }] }), /both a VideoFilter and an AudioFilter/],
+      [
+        base({
+          keys: [{ kid: kidN(1), scheme: "cenc" }],
+          systems: [{ systemId: SYS.fairplay, children: FAIRPLAY_CHILDREN }],
+        }),
+        /FairPlay/,
+      ],
+      [
+        base({
+          keys: [
+            { kid: kidN(1), trackType: "ALL" },
+            { kid: kidN(2), trackType: "HD" },
+          ],
+        }),
+        /ALL/,
+      ],
+      [
+        base({ keys: [{ kid: kidN(1), filter: "<cpix:VideoFilter/><cpix:AudioFilter/>" }] }),
+        /both a VideoFilter and an AudioFilter/,
+      ],
       // a v2 usage rule must say which tracks its key encrypts (AWS SPEKE v2 encryption contract)
-      [base({ keys: [{ kid: kidN(1), filter: "" }, { kid: kidN(2), trackType: "AUDIO" }] }), new RegExp(`for KID ${kidN(1)} has neither a VideoFilter nor an AudioFilter`)],
-      [base({ keys: [{ kid: kidN(1) }, { kid: kidN(2), trackType: "AUDIO", filter: '<cpix:BitrateFilter maxBitrate="100000"/>' }] }), /neither a VideoFilter nor an AudioFilter/],
-      [base({ keys: [{ kid: kidN(1), trackType: "ALL", filter: '<cpix:LabelFilter label="x"/>' }] }), /neither a VideoFilter nor an AudioFilter/],
+      [
+        base({
+          keys: [
+            { kid: kidN(1), filter: "" },
+            { kid: kidN(2), trackType: "AUDIO" },
+          ],
+        }),
+        new RegExp(`for KID ${kidN(1)} has neither a VideoFilter nor an AudioFilter`),
+      ],
+      [
+        base({
+          keys: [
+            { kid: kidN(1) },
+            { kid: kidN(2), trackType: "AUDIO", filter: '<cpix:BitrateFilter maxBitrate="100000"/>' },
+          ],
+        }),
+        /neither a VideoFilter nor an AudioFilter/,
+      ],
+      [
+        base({ keys: [{ kid: kidN(1), trackType: "ALL", filter: '<cpix:LabelFilter label="x"/>' }] }),
+        /neither a VideoFilter nor an AudioFilter/,
+      ],
       [base({ keys: [{ kid: kidN(1), trackType: "" }] }), /intendedTrackType/],
       [base({ keys: [{ kid: kidN(1), trackType: "video &lt;script&gt;" }] }), /intendedTrackType/],
-      [base({ systems: [{ systemId: "80a6be7e-1448-4c37-9e70-d5aebe04c8d2", children: "" }] }), /Unsupported DRMSystem/],
-      [base().replace("</cpix:ContentKeyList>", `<cpix:ContentKey kid="${kidN(1)}" commonEncryptionScheme="cenc"/></cpix:ContentKeyList>`), /Duplicate ContentKey/],
-      [base().replace(/<cpix:ContentKeyUsageRuleList>.*<\/cpix:ContentKeyUsageRuleList>/, ""), /ContentKeyUsageRuleList/],
+      [
+        base({ systems: [{ systemId: "80a6be7e-1448-4c37-9e70-d5aebe04c8d2", children: "" }] }),
+        /Unsupported DRMSystem/,
+      ],
+      [
+        base().replace(
+          "</cpix:ContentKeyList>",
+          `<cpix:ContentKey kid="${kidN(1)}" commonEncryptionScheme="cenc"/></cpix:ContentKeyList>`,
+        ),
+        /Duplicate ContentKey/,
+      ],
+      [
+        base().replace(/<cpix:ContentKeyUsageRuleList>.*<\/cpix:ContentKeyUsageRuleList>/, ""),
+        /ContentKeyUsageRuleList/,
+      ],
       [base().replace(/<cpix:DRMSystemList>.*<\/cpix:DRMSystemList>/, ""), /DRMSystemList/],
       [base().replace(/<cpix:ContentKeyList>.*<\/cpix:ContentKeyList>/, "<cpix:ContentKeyList/>"), /ContentKeyList/],
-      [base().replace(`<cpix:DRMSystem kid="${kidN(2)}"`, `<cpix:DRMSystem kid="${kidN(9)}"`), /does not match any ContentKey/],
+      [
+        base().replace(`<cpix:DRMSystem kid="${kidN(2)}"`, `<cpix:DRMSystem kid="${kidN(9)}"`),
+        /does not match any ContentKey/,
+      ],
     ];
     for (const [doc, re] of cases) {
       const [s, m] = outcome(doc);
@@ -63,7 +130,8 @@ describe("SPEKE request validation", () => {
 
   it("accepts SHARED (ALL) alone, and a v1 request without schemes or usage rules", () => {
     assert.equal(outcome(base({ keys: [{ kid: kidN(1), trackType: "ALL" }] }))[0], 200);
-    const v1 = `<cpix:CPIX id="x" xmlns:cpix="urn:dashif:org:cpix"><cpix:ContentKeyList><cpix:ContentKey kid="${kidN(1)}"/></cpix:ContentKeyList>` +
+    const v1 =
+      `<cpix:CPIX id="x" xmlns:cpix="urn:dashif:org:cpix"><cpix:ContentKeyList><cpix:ContentKey kid="${kidN(1)}"/></cpix:ContentKeyList>` +
       `<cpix:DRMSystemList><cpix:DRMSystem kid="${kidN(1)}" systemId="${SYS.hlsAesV1}"><cpix:URIExtXKey/></cpix:DRMSystem></cpix:DRMSystemList></cpix:CPIX>`;
     assert.equal(outcome(v1, "1.0")[0], 200);
   });
@@ -71,7 +139,13 @@ describe("SPEKE request validation", () => {
 
 describe("SPEKE content id limits", () => {
   it("refuses an over-long content id with 400", () => {
-    const [s] = outcome(v2Request({ contentId: "x".repeat(1025), keys: [{ kid: kidN(1) }], systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }] }));
+    const [s] = outcome(
+      v2Request({
+        contentId: "x".repeat(1025),
+        keys: [{ kid: kidN(1) }],
+        systems: [{ systemId: SYS.widevine, children: WIDEVINE_CHILDREN }],
+      }),
+    );
     assert.equal(s, 400);
   });
 });

@@ -42,3 +42,30 @@ export const PACKAGER_SERVICES = [
   "mediapackagev2.amazonaws.com",
   "mediaconvert.amazonaws.com",
 ];
+
+/** `Allow` one action on one resource (an ARN that may be an Output): the shape of most function-role statements. */
+export function allowOn(sid: string, action: string, resource: pulumi.Input<string>): pulumi.Output<PolicyStatement> {
+  return pulumi
+    .output(resource)
+    .apply((arn): PolicyStatement => ({ Sid: sid, Effect: "Allow", Action: action, Resource: arn }));
+}
+
+/**
+ * `kms:Decrypt` with a customer managed key, only when Secrets Manager asks on the role's behalf (`kms:ViaService`,
+ * AWS KMS condition keys): what reading a secret encrypted with that key needs, and nothing more.
+ */
+export function kmsDecryptViaSecretsManager(
+  sid: string,
+  kmsKeyArn: pulumi.Input<string>,
+  region: pulumi.Input<string>,
+): pulumi.Output<PolicyStatement> {
+  return pulumi.all([kmsKeyArn, region]).apply(
+    ([k, r]): PolicyStatement => ({
+      Sid: sid,
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: k,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
+    }),
+  );
+}

@@ -11,7 +11,7 @@ import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
 import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
-import type { PolicyStatement } from "./iam";
+import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
 import {
@@ -289,47 +289,16 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
 
     const region = aws.getRegionOutput({}, opt);
     const statements: pulumi.Input<PolicyStatement>[] = [
-      seedArn.apply(
-        (arn): PolicyStatement => ({
-          Sid: "ReadKeySeedOnly",
-          Effect: "Allow",
-          Action: "secretsmanager:GetSecretValue",
-          Resource: arn,
-        }),
-      ),
-      counterTable.arn.apply(
-        (arn): PolicyStatement => ({
-          Sid: "CountTokenUses",
-          Effect: "Allow",
-          Action: "dynamodb:UpdateItem",
-          Resource: arn,
-        }),
-      ),
+      allowOn("ReadKeySeedOnly", "secretsmanager:GetSecretValue", seedArn),
+      allowOn("CountTokenUses", "dynamodb:UpdateItem", counterTable.arn),
     ];
     const registry = args.contentKeyRegistry;
     if (registry) {
-      statements.push(
-        pulumi.output(registry.tableArn).apply(
-          (arn): PolicyStatement => ({
-            Sid: "ReadContentKeyRegistry",
-            Effect: "Allow",
-            Action: "dynamodb:GetItem",
-            Resource: arn,
-          }),
-        ),
-      );
+      statements.push(allowOn("ReadContentKeyRegistry", "dynamodb:GetItem", registry.tableArn));
     }
     if (args.keySeedKmsKeyArn) {
       statements.push(
-        pulumi.all([args.keySeedKmsKeyArn, region.region]).apply(
-          ([k, r]): PolicyStatement => ({
-            Sid: "DecryptKeySeedViaSecretsManager",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: k,
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-          }),
-        ),
+        kmsDecryptViaSecretsManager("DecryptKeySeedViaSecretsManager", args.keySeedKmsKeyArn, region.region),
       );
     }
 

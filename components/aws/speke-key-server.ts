@@ -13,7 +13,7 @@ import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type
 import { checkInput, shown } from "../shared/inputs";
 import type { CustomDomainTarget } from "./custom-domain";
 import { checkStageName, createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
-import type { PolicyStatement } from "./iam";
+import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import { ContentKeyRegistryTable, type ContentKeyRegistryRef } from "./content-key-registry";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
@@ -134,36 +134,12 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
         })();
 
     const statements: pulumi.Input<PolicyStatement>[] = [
-      secretArn.apply(
-        (arn): PolicyStatement => ({
-          Sid: "ReadKeySeedOnly",
-          Effect: "Allow",
-          Action: "secretsmanager:GetSecretValue",
-          Resource: arn,
-        }),
-      ),
-      registry.tableArn.apply(
-        (arn): PolicyStatement => ({
-          Sid: "RecordServedKids",
-          Effect: "Allow",
-          Action: "dynamodb:PutItem",
-          Resource: arn,
-        }),
-      ),
+      allowOn("ReadKeySeedOnly", "secretsmanager:GetSecretValue", secretArn),
+      allowOn("RecordServedKids", "dynamodb:PutItem", registry.tableArn),
     ];
     if (args.kmsKeyArn) {
       const region = aws.getRegionOutput({}, opt);
-      statements.push(
-        pulumi.all([args.kmsKeyArn, region.region]).apply(
-          ([k, r]): PolicyStatement => ({
-            Sid: "DecryptKeySeedViaSecretsManager",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: k,
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-          }),
-        ),
-      );
+      statements.push(kmsDecryptViaSecretsManager("DecryptKeySeedViaSecretsManager", args.kmsKeyArn, region.region));
     }
 
     const fnArgs = {

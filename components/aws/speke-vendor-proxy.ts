@@ -23,7 +23,7 @@ import {
   VENDOR_PRESETS,
 } from "../../functions/speke-proxy/presets";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
-import type { PolicyStatement } from "./iam";
+import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import { checkInput, shown } from "../shared/inputs";
 import type { CustomDomainTarget } from "./custom-domain";
 import { createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
@@ -158,28 +158,11 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
         { ...opt, additionalSecretOutputs: ["secretString"] },
       );
       const statements: pulumi.Input<PolicyStatement>[] = [
-        secret.arn.apply(
-          (arn): PolicyStatement => ({
-            Sid: "ReadVendorCredentialOnly",
-            Effect: "Allow",
-            Action: "secretsmanager:GetSecretValue",
-            Resource: arn,
-          }),
-        ),
+        allowOn("ReadVendorCredentialOnly", "secretsmanager:GetSecretValue", secret.arn),
       ];
       if (args.kmsKeyArn) {
         const region = aws.getRegionOutput({}, opt);
-        statements.push(
-          pulumi.all([args.kmsKeyArn, region.region]).apply(
-            ([k, r]): PolicyStatement => ({
-              Sid: "DecryptViaSecretsManager",
-              Effect: "Allow",
-              Action: "kms:Decrypt",
-              Resource: k,
-              Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${r}.amazonaws.com` } },
-            }),
-          ),
-        );
+        statements.push(kmsDecryptViaSecretsManager("DecryptViaSecretsManager", args.kmsKeyArn, region.region));
       }
       const { fn, bundleSizeBytes } = createBundledFunction(
         `${name}-proxy`,

@@ -26,3 +26,8 @@ export class KeyplaneError extends Error {
 export function isKeyplaneError(e: unknown): e is KeyplaneError {
   return e instanceof KeyplaneError;
 }
+
+/** 413 BODY_TOO_LARGE: the one answer to a request body over its cap (HTTP layer and CPIX parser alike). */
+export function bodyTooLarge(maxBytes: number): KeyplaneError {
+  return new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`, { status: 413 });
+}

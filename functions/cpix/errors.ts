@@ -9,6 +9,5 @@ export function badRequest(reason: string, detail?: Record<string, unknown>): Ke
   return new KeyplaneError("CPIX_INVALID", reason, detail ? { status: 400, detail } : { status: 400 });
 }
 
-export function tooLarge(maxBytes: number): KeyplaneError {
-  return new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`, { status: 413 });
-}
+/** 413 above the size cap: the core's one BODY_TOO_LARGE. */
+export { bodyTooLarge as tooLarge } from "../errors";

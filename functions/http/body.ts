@@ -10,7 +10,7 @@
  */
 import type { Context } from "./router";
 import type { IncomingMessage } from "node:http";
-import { KeyplaneError } from "../errors";
+import { bodyTooLarge, KeyplaneError } from "../errors";
 
 /** The ceiling for any request body, whatever a route asks for (the base app's default `maxBodyBytes`). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -21,9 +21,7 @@ export interface ReadCappedOptions {
 }
 
 /** The one BODY_TOO_LARGE (413) error: every reader and the base app's Content-Length check build it here. */
-export function bodyTooLarge(maxBytes: number): KeyplaneError {
-  return new KeyplaneError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`, { status: 413 });
-}
+export { bodyTooLarge };
 
 /** True when a `Content-Length` value is a plain decimal number over `maxBytes` (anything else is left to the count). */
 export function declaredLengthExceeds(declared: string | null | undefined, maxBytes: number): boolean {

@@ -135,7 +135,6 @@ async function runProgramModule(file: string, projectDir = dirname(file)): Promi
   if (/\.[cm]?tsx?$/.test(entry)) registerTypeScript(projectDir);
   // A fresh load each time, so a program that registers resources at import time runs again in the same process.
   delete require.cache[entry];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as unknown;
   const main = (mod as { default?: unknown })?.default ?? mod;
   if (typeof main === "function") return await (main as () => unknown)();

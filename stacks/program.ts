@@ -14,7 +14,6 @@ import type { VendorCredential } from "keyplane/core";
 
 /** Compositions are loaded on demand so an AWS-only stack never loads the Azure SDK (and vice versa). */
 function load<T>(path: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path) as T;
 }
 

@@ -75,7 +75,6 @@ function toBundle(code: string): Bundle {
 type Esbuild = typeof import("esbuild");
 function loadEsbuild(entry: string): Esbuild {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("esbuild") as Esbuild;
   } catch (e) {
     throw new KeyplaneError(

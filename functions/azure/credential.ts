@@ -18,7 +18,6 @@ export function hasManagedIdentityEndpoint(env: NodeJS.ProcessEnv = process.env)
 /** The process-wide credential (created once). Pass your own credential to the stores and readers to override it. */
 export function azureCredential(env: NodeJS.ProcessEnv = process.env): TokenCredential {
   if (cached) return cached;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const identity = require("@azure/identity") as typeof import("@azure/identity");
   const clientId = env.AZURE_CLIENT_ID || undefined;
   cached = hasManagedIdentityEndpoint(env)

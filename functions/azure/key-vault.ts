@@ -43,7 +43,6 @@ export function keyVaultSecretReader(credential?: TokenCredential): SecretValueR
       const ref = parseSecretUri(uri);
       let client = clients.get(ref.vaultUrl);
       if (!client) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { SecretClient } = require("@azure/keyvault-secrets") as typeof import("@azure/keyvault-secrets");
         client = new SecretClient(ref.vaultUrl, credential ?? azureCredential());
         clients.set(ref.vaultUrl, client);

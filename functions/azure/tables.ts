@@ -11,7 +11,6 @@ export type TableClientLike = Pick<TableClient, "getEntity" | "createEntity" | "
 
 /** A `TableClient` for `table` at `endpoint` (`https://<account>.table.core.windows.net`) with a token credential. */
 export function azureTableClient(endpoint: string, table: string, credential?: TokenCredential): TableClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TableClient } = require("@azure/data-tables") as typeof import("@azure/data-tables");
   return new TableClient(endpoint, table, credential ?? azureCredential());
 }

@@ -31,7 +31,6 @@ function invalid(reason: string): KeyplaneError {
 
 function quoted(name: string, v: string): string {
   if (typeof v !== "string" || v.length === 0) throw invalid(`${name} must be a non-empty string`);
-  // eslint-disable-next-line no-control-regex
   if (/["\r\n\u0000-\u001f\u007f]/.test(v))
     throw invalid(`${name} must not contain double quotes, line breaks or control characters`);
   return `${name}="${v}"`;

@@ -112,7 +112,6 @@ export const AZURE_HTTP_METHODS = ["GET", "HEAD", "POST", "OPTIONS"] as const;
  * SPEKE, the platform's Entra ID authentication) guard the routes, never function keys.
  */
 export function registerAzureHttp(name: string, handler: ReturnType<typeof azureFunctionsHandler>): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { app } = require("@azure/functions") as typeof import("@azure/functions");
   app.http(name, {
     methods: [...AZURE_HTTP_METHODS],

@@ -15,7 +15,6 @@ let xmldom: XmlDom | undefined;
  * for configured PlayReady custom attributes, so a cold start does not evaluate xmldom for nothing.
  */
 function loadXmlDom(): XmlDom {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (xmldom ??= require("@xmldom/xmldom") as XmlDom);
 }
 
@@ -50,7 +49,6 @@ export function xmlAttr(s: string): string {
 export function assertXmlChars(s: string): string {
   if (typeof s !== "string")
     throw new KeyplaneError("XML_INVALID", "Expected a string for XML content", { status: 400 });
-  // eslint-disable-next-line no-control-regex
   if (
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
       s,

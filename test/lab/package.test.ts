@@ -44,7 +44,6 @@ const DASHIF_NS = "https://dashif.org/CPS";
 const WV = "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed";
 const PR = "9a04f079-9840-4286-ab92-e65be0885f95";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 function parseMp4(buf: Buffer): Any {

@@ -28,10 +28,8 @@ interface AzuriteTableServer {
 }
 
 export async function startAzurite(): Promise<LocalTables> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const TableConfiguration = require("azurite/dist/src/table/TableConfiguration").default;
   const TableServer = require("azurite/dist/src/table/TableServer").default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   // host, port (0: any free one), keep-alive, metadata path (unused in memory), debug log off, access log off,
   // access log stream, debug log path, loose, skipApiVersionCheck, cert, key, pwd, oauth, product-style URLs off,
   // in-memory persistence.

@@ -149,7 +149,6 @@ describe("components/aws KeyDeliveryApi", function () {
     try {
       Object.assign(process.env, env, { KEY_SEED: SEED, LOG_LEVEL: "error" }); // env KEY_SEED wins over KEY_SEED_SECRET_ARN
       writeFileSync(join(dir, "index.js"), bundleFunction(DELIVERY_ENTRY).code);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { handler } = require(join(dir, "index.js")) as {
         handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string; isBase64Encoded?: boolean }>;
       };

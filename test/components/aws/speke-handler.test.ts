@@ -85,7 +85,6 @@ describe("components/aws bundled SPEKE handler (API Gateway REST proxy events)",
     dir = mkdtempSync(join(tmpdir(), "keyplane-speke-bundle-"));
     const file = join(dir, "index.js");
     writeFileSync(file, bundleFunction(SPEKE_ENTRY).code);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     handler = (require(file) as { handler: Handler }).handler;
   });
   after(() => {

@@ -35,7 +35,6 @@ describe("components/aws bundled SPEKE proxy handler", function () {
   const load = (): Handler => {
     const file = join(dir, "index.js");
     delete require.cache[file];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(file) as { handler: Handler }).handler;
   };
 

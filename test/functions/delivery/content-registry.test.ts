@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
@@ -162,7 +162,7 @@ describe("content key registry: the content id comes from SPEKE, never from the 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "keyplane-registry-"));
     const entFile = join(dir, "entitlements.json");
-    require("node:fs").writeFileSync(entFile, JSON.stringify(README_RULES(aliceKid)));
+    writeFileSync(entFile, JSON.stringify(README_RULES(aliceKid)));
     lab = await start(
       {
         delivery: {

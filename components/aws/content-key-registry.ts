@@ -22,6 +22,7 @@ export interface ContentKeyRegistryTableArgs {
    * bindings and the default policy.
    */
   deletionProtection?: pulumi.Input<boolean>;
+  /** Tags for the table. */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

@@ -19,19 +19,28 @@ export const LOG_RETENTION_DAYS = [
 export interface BundledFunctionArgs {
   /** Entry file under `functions/` (bundled with esbuild). */
   entry: string;
+  /** What the function is, for its description and its role's ("Keyplane SPEKE key server"). */
   description: string;
+  /** Environment variables of the function (see `secretEnvironment`). */
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Extra statements for the execution role (logging is added here). */
   statements: pulumi.Input<PolicyStatement>[];
+  /** Lambda runtime, `nodejs20.x` (default) or `nodejs22.x`. */
   runtime?: NodeRuntime;
+  /** Memory in MB (default 512; CPU grows with it). */
   memorySize?: number;
+  /** Timeout in seconds (default 15). */
   timeout?: pulumi.Input<number>;
+  /** Retention of the function's CloudWatch log group, in days: one of the values CloudWatch accepts
+   * (default 90). */
   logRetentionDays?: number;
   /** The environment holds secrets: mark it secret in the function's own state too (`additionalSecretOutputs`). */
   secretEnvironment?: boolean;
   /** Customer managed KMS key encrypting the function's environment variables. */
   kmsKeyArn?: pulumi.Input<string>;
+  /** Reserved concurrency: caps the function's concurrent executions (and reserves them). Default: unreserved. */
   reservedConcurrentExecutions?: number;
+  /** Tags for the function, its role and its log group. */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

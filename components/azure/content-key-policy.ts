@@ -8,7 +8,9 @@ import type { ContentKeyPolicy, ContentKeyPolicyInput } from "../../functions/po
 import { policyHasSecrets, renderContentKeyPolicy, wrapSecrets } from "./render";
 
 export interface AmsContentKeyPolicyArgs {
+  /** Resource group of the Media Services account. */
   resourceGroupName: pulumi.Input<string>;
+  /** The Media Services account the policy belongs to. */
   accountName: pulumi.Input<string>;
   /**
    * The policy in the shared model (functions/policy/model.ts). Plain data is validated while the program runs, so

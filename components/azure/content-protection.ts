@@ -42,13 +42,19 @@ export interface AzureAssetSpec {
 }
 
 export interface AzureContentProtectionArgs {
+  /** Resource group for the account (and the storage account it creates). */
   resourceGroupName: pulumi.Input<string>;
+  /** Azure region of what is created. Default: the resource group's. */
   location?: pulumi.Input<string>;
+  /** `{ existing: { name } }` to use an account you have, or `{ create: { name, storageAccountId?, storageAccountName? } }`. */
   account: AmsAccountSpec;
   /** Base64 key seed (secret), the same one the SPEKE server and key delivery use. */
   keySeed: pulumi.Input<string>;
+  /** Content key policies in the shared model (functions/policy/model.ts), one AMS policy each. */
   contentKeyPolicies?: Array<ContentKeyPolicyInput | ContentKeyPolicy>;
+  /** Streaming policies to create; assets may also name existing or predefined ones. */
   streamingPolicies?: StreamingPolicySpec[];
+  /** Assets to publish, each with a streaming locator whose content keys derive from `keySeed`. */
   assets?: AzureAssetSpec[];
   /**
    * A Keyplane key delivery to point the streaming policies' licence and key URL templates at: an `AzureKeyDelivery`

@@ -11,16 +11,23 @@ import { kidFromUuid } from "../../functions/keys/kid";
 import { resolveLocatorKids, type LocatorKeySpec } from "./render";
 
 export interface AmsProtectedLocatorArgs {
+  /** Resource group of the Media Services account. */
   resourceGroupName: pulumi.Input<string>;
+  /** The Media Services account. */
   accountName: pulumi.Input<string>;
   /** The asset name. */
   assetName: string;
   /** Create the asset (default true); false references an existing asset of that name. */
   createAsset?: boolean;
+  /** Blob container of the created asset. Default: one named by Media Services. */
   assetContainer?: pulumi.Input<string>;
+  /** Storage account of the created asset. Default: the account's primary storage. */
   assetStorageAccountName?: pulumi.Input<string>;
+  /** Description of the created asset. */
   assetDescription?: pulumi.Input<string>;
+  /** The streaming policy of the locator (one you created or a predefined one). */
   streamingPolicyName: pulumi.Input<string>;
+  /** The content key policy of the locator's keys. Default: the streaming policy's. */
   defaultContentKeyPolicyName?: pulumi.Input<string>;
   /** The Keyplane key seed, base64 (at least 30 bytes). Pass a secret (`config.requireSecret`). */
   keySeed: pulumi.Input<string>;
@@ -28,10 +35,15 @@ export interface AmsProtectedLocatorArgs {
   contentKeys: LocatorKeySpec[];
   /** When given, every content key label must be one of these (the streaming policy's labels). */
   policyLabels?: string[];
+  /** Name of the streaming locator. Default: the component's name. */
   streamingLocatorName?: pulumi.Input<string>;
+  /** Your own identifier for the locator (AMS `alternativeMediaId`), e.g. your catalogue's id for the title. */
   alternativeMediaId?: pulumi.Input<string>;
+  /** ISO 8601 time from which the locator serves. Default: now. */
   startTime?: pulumi.Input<string>;
+  /** ISO 8601 time after which the locator stops serving. Default: never. */
   endTime?: pulumi.Input<string>;
+  /** The locator's GUID (it appears in streaming URLs). Default: one chosen by Media Services. */
   streamingLocatorId?: pulumi.Input<string>;
 }
 

@@ -10,8 +10,11 @@ import {
 } from "./render";
 
 export interface AmsStreamingPolicyArgs {
+  /** Resource group of the Media Services account. */
   resourceGroupName: pulumi.Input<string>;
+  /** The Media Services account the policy belongs to. */
   accountName: pulumi.Input<string>;
+  /** The streaming policy: name, protocols and encryption per scheme (cenc, cbcs, envelope), in Keyplane's model. */
   spec: StreamingPolicySpec;
   /**
    * Base URL of a Keyplane key delivery (e.g. `AzureKeyDelivery.url`): licence and key URL templates AMS would

@@ -31,8 +31,7 @@ export interface BundledFunctionArgs {
   memorySize?: number;
   /** Timeout in seconds (default 15). */
   timeout?: pulumi.Input<number>;
-  /** Retention of the function's CloudWatch log group, in days: one of the values CloudWatch accepts
-   * (default 90). */
+  /** Retention of the function's CloudWatch log group in days, one of the values CloudWatch accepts (default 90). */
   logRetentionDays?: number;
   /** The environment holds secrets: mark it secret in the function's own state too (`additionalSecretOutputs`). */
   secretEnvironment?: boolean;

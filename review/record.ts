@@ -17,9 +17,13 @@ export interface RecordedResource {
 }
 
 export interface RecordOptions {
+  /** The Pulumi project name (URNs and config keys are under it). */
   project: string;
+  /** The stack name (in URNs; `pulumi.getStack()`). */
   stack: string;
+  /** The stack config, `project:key` -> value (as `Pulumi.<stack>.yaml` gives it). */
   config: Record<string, string>;
+  /** The config keys whose values are secret (the program sees them as secrets). */
   secretKeys: string[];
   /** Region/account reported by mocked provider calls (aws:region config by default). */
   region?: string;

@@ -17,15 +17,23 @@ import { renderSarif } from "./sarif";
 import { loadStackConfig } from "./stack-config";
 
 export interface ReviewOptions {
+  /** The stack to review: its config is read from `Pulumi.<stack>.yaml`. */
   stack: string;
   /** The Pulumi project folder (holding Pulumi.yaml); `--cwd` overrides it. */
   root: string;
+  /** The stack config file (`--config`). Default: `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
   configFile?: string;
+  /** The program to run (`--program`). Default: Pulumi.yaml's `main`, else the project's package.json `main`. */
   program?: string;
+  /** The policy pack's configuration, JSON (`--policy-config`): enforcement levels and rule settings. */
   policyConfigFile?: string;
+  /** The environment the rules judge (`--environment`). Default: the stack's `<project>:environment`, else its name. */
   environment?: string;
+  /** Write the result as JSON to this file (`--json`). */
   json?: string;
+  /** Write the result as Markdown (a pull request comment) to this file (`--markdown`). */
   markdown?: string;
+  /** Write the findings as SARIF 2.1.0 (code scanning) to this file (`--sarif`). */
   sarif?: string;
 }
 

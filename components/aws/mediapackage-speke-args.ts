@@ -7,6 +7,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AudioPreset, MediaPackageDrmSystem, VideoPreset } from "./mediapackage-encryption";
 
+/** The format of `constantInitializationVector`: 32 hexadecimal characters (16 bytes), in both versions. */
+export const CONSTANT_IV_RE = /^[0-9a-fA-F]{32}$/;
+
 /** The SPEKE key provider of an origin: its URL and the IAM role MediaPackage assumes to call it. */
 export interface MediaPackageSpekeProviderArgs {
   /** The key provider's https URL (`SpekeKeyServer.url`, `SpekeVendorProxy.url`). */

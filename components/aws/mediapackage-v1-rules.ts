@@ -14,6 +14,7 @@ import type {
   Mp1PackageType,
 } from "./mediapackage-v1-args";
 import { assertPresets } from "./mediapackage-encryption";
+import { CONSTANT_IV_RE } from "./mediapackage-speke-args";
 
 export const ID_RE = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -125,7 +126,7 @@ export function validateMp1Live(where: string, r: CheckedEndpoint): void {
   if (iv !== undefined) {
     if (r.type !== "HLS" && r.type !== "CMAF")
       throw new Error(`${where}: encryption.constantInitializationVector is an HLS / CMAF option (type is ${r.type})`);
-    if (typeof iv !== "string" || !/^[0-9a-fA-F]{32}$/.test(iv))
+    if (typeof iv !== "string" || !CONSTANT_IV_RE.test(iv))
       throw new Error(
         `${where}: encryption.constantInitializationVector must be 32 hexadecimal characters (got ${shown(iv)})`,
       );

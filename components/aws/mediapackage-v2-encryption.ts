@@ -12,6 +12,7 @@ import {
   v2VideoPreset,
   type Mp2DrmSystem,
 } from "./mediapackage-encryption";
+import { CONSTANT_IV_RE } from "./mediapackage-speke-args";
 import type { Mp2EncryptionArgs } from "./mediapackage-v2-args";
 import type { Checker, Enum, Mp2Container, Mp2Method } from "./mediapackage-v2-limits";
 import { defined } from "./mediapackage-v2-manifests";
@@ -86,8 +87,7 @@ export function checkMp2Encryption(c: Checker, container: Mp2Container, enc: Mp2
   );
   if (
     enc.constantInitializationVector !== undefined &&
-    (typeof enc.constantInitializationVector !== "string" ||
-      !/^[0-9a-fA-F]{32}$/.test(enc.constantInitializationVector))
+    (typeof enc.constantInitializationVector !== "string" || !CONSTANT_IV_RE.test(enc.constantInitializationVector))
   ) {
     c.fail(
       "encryption.constantInitializationVector",

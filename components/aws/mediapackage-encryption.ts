@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_IDS, type DrmSystemName, type SystemId } from "../../functions/drm/systems";
 import { checkInput, shown } from "../shared/inputs";
+import type { MediaPackageSpekeProviderArgs } from "./mediapackage-speke-args";
 export type VideoPreset = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | "SHARED" | "UNENCRYPTED";
 export type AudioPreset = 1 | 2 | 3 | "SHARED" | "UNENCRYPTED";
 
@@ -99,7 +100,7 @@ const ROLE_ARN_RE = /^arn:[a-z-]+:iam:[a-z0-9-]*:\d{12}:role\/\S+$/;
 /** The SPEKE key provider of an origin (`{ url, roleArn }`, Inputs), checked when known: https URL, IAM role ARN. */
 export function checkSpekeProvider(
   component: string,
-  speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> },
+  speke: MediaPackageSpekeProviderArgs,
 ): { url: pulumi.Output<string>; roleArn: pulumi.Output<string> } {
   return {
     url: checkInput(speke.url, (u) => {

@@ -4,159 +4,42 @@
  * with SPEKE v2 against a key provider (SpekeKeyServer or SpekeVendorProxy), readable by a CDN (header authorization,
  * CloudFront origin access). Values AWS would reject are refused before AWS sees them, with a message naming the
  * endpoint, the argument and the value (rules and ranges: mediapackage-v2-options.ts, docs/mediapackage.md).
+ * Arguments: mediapackage-v2-args.ts; channel: mediapackage-v2-channel.ts; endpoints: mediapackage-v2-endpoint.ts.
  */
-import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { checkInput, isKnownNow, shown } from "../shared/inputs";
-import {
-  cdnAuthResources,
-  checkDistributionArns,
-  checkRoleArns,
-  endpointPolicyStatements,
-  ingestPolicy,
-  type Mp2AccessArgs,
-} from "./mediapackage-access";
-import { checkSpekeProvider, type AudioPreset, type Mp2DrmSystem, type VideoPreset } from "./mediapackage-encryption";
-import {
-  mp2EndpointInputs,
-  mp2Manifests,
-  validateMp2Endpoint,
-  type Mp2Container,
-  type Mp2DashManifestArgs,
-  type Mp2EndpointOptions,
-  type Mp2HlsManifestArgs,
-  type Mp2Method,
-  type Mp2MssManifestArgs,
-  type Mp2ScteArgs,
-} from "./mediapackage-v2-options";
-
-const NAME_RE = /^[a-zA-Z0-9_-]{1,256}$/;
+import { checkInput, shown } from "../shared/inputs";
+import { keyValueTags } from "../shared/tags";
+import { cdnAuthResources, checkDistributionArns, endpointPolicyStatements } from "./mediapackage-access";
+import { checkSpekeProvider } from "./mediapackage-encryption";
+import type {
+  MediaPackageV2OriginArgs,
+  Mp2EncryptionArgs,
+  Mp2EndpointArgs,
+  Mp2EndpointOutputs,
+  Mp2ManifestUrls,
+} from "./mediapackage-v2-args";
+import { mp2ChannelResources } from "./mediapackage-v2-channel";
+import { mp2EndpointInputs, validateMp2Endpoint, type Mp2EndpointOptions } from "./mediapackage-v2-endpoint";
+import { NAME_RE } from "./mediapackage-v2-limits";
+import { mp2Manifests } from "./mediapackage-v2-manifests";
 
 export {
   MP2_MAX_KEY_ROTATION_SECONDS,
   MP2_MIN_KEY_ROTATION_SECONDS,
   mp2AllowedSystems,
-  validateMp2Endpoint,
-} from "./mediapackage-v2-options";
-
-export interface Mp2EncryptionArgs {
-  drmSystems: pulumi.Input<pulumi.Input<Mp2DrmSystem>[]>;
-  /** CMAF: CENC or CBCS. TS: AES_128 (Clear Key AES-128) or SAMPLE_AES (FairPlay). ISM: CENC (PlayReady). */
-  method: pulumi.Input<Mp2Method>;
-  videoPreset: pulumi.Input<VideoPreset>;
-  audioPreset: pulumi.Input<AudioPreset>;
-  /** Key rotation, 300 s to 1 year (MediaPackage v2). Default 300 for CMAF/TS; ISM takes none. */
-  keyRotationIntervalSeconds?: pulumi.Input<number>;
-  /** Constant IV: 32 hexadecimal characters. Default: MediaPackage picks one. Not with ISM. */
-  constantInitializationVector?: pulumi.Input<string>;
-  /** CMAF only: leave the SEIG/SGPD DRM boxes out of segments (PSSH and TENC stay). */
-  excludeSegmentDrmMetadata?: pulumi.Input<boolean>;
-  /** SPEKE resource id (content id). Default: the endpoint name. */
-  resourceId?: pulumi.Input<string>;
-  /** Content key encryption certificate (SpekeCertificate.certificateArn). */
-  certificateArn?: pulumi.Input<string>;
-}
-
-export interface Mp2EndpointArgs {
-  /**
-   * Endpoint name. A plain string (not an Input): it names the child resource, and `endpoints` itself is a plain list
-   * because its length decides how many endpoints exist. Every other field accepts an Input.
-   */
-  name: string;
-  container: pulumi.Input<Mp2Container>;
-  /**
-   * HLS manifests: names or full settings. Default `["index"]` (CMAF, TS) unless low-latency HLS manifests are given;
-   * `[]` for none.
-   */
-  hlsManifests?: pulumi.Input<pulumi.Input<string | Mp2HlsManifestArgs>[]>;
-  /** Low-latency HLS manifests (CMAF, TS); names unique across HLS and LL-HLS. */
-  lowLatencyHlsManifests?: pulumi.Input<pulumi.Input<string | Mp2HlsManifestArgs>[]>;
-  /** DASH manifests (CMAF only). Default `["index"]` for CMAF unless low-latency HLS manifests are given. */
-  dashManifests?: pulumi.Input<pulumi.Input<string | Mp2DashManifestArgs>[]>;
-  /** Microsoft Smooth Streaming manifests (ISM only). Default `["index"]` for ISM. */
-  mssManifests?: pulumi.Input<pulumi.Input<string | Mp2MssManifestArgs>[]>;
-  /** Segment duration, 1..30 s. Default 6. */
-  segmentDurationSeconds?: pulumi.Input<number>;
-  segmentName?: pulumi.Input<string>;
-  includeIframeOnlyStreams?: pulumi.Input<boolean>;
-  scte?: pulumi.Input<Mp2ScteArgs>;
-  /** TS only. */
-  tsUseAudioRenditionGroup?: pulumi.Input<boolean>;
-  /** TS only. */
-  tsIncludeDvbSubtitles?: pulumi.Input<boolean>;
-  /** Startover window, 60 s to 14 days (1,209,600 s). */
-  startoverWindowSeconds?: pulumi.Input<number>;
-  /** Conditions under which the endpoint answers with an error so a CDN fails over (STALE_MANIFEST ...). */
-  forceEndpointErrorConditions?: pulumi.Input<
-    pulumi.Input<NonNullable<Mp2EndpointOptions["forceEndpointErrorConditions"]>[number]>[]
-  >;
-  encryption?: pulumi.Input<Mp2EncryptionArgs>;
-}
-
-/** An existing MediaPackage v2 resource adopted by name: nothing is created for it. */
-export interface Mp2Existing {
-  existing: { name: pulumi.Input<string> };
-}
-
-export interface Mp2ChannelOptions {
-  /** MQCS-based input switching between the two CMAF ingest endpoints (inputType CMAF only). */
-  inputSwitching?: pulumi.Input<{ mqcs?: boolean; preferredInput?: 1 | 2 }>;
-  /** Publish the MQCS in CMSD response headers to the CDN (inputType CMAF only). */
-  publishMqcs?: pulumi.Input<boolean>;
-  /** Roles that may push to the channel (e.g. the MediaLive channel's role): a ChannelPolicy granting mediapackagev2:PutObject. */
-  ingestRoleArns?: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-export interface MediaPackageV2OriginArgs {
-  /** Name of the channel group to create. Default: the component name. Ignored with `channelGroup.existing`. */
-  channelGroupName?: pulumi.Input<string>;
-  /** Name of the channel to create. Default `<component name>-channel`. Ignored with `channel.existing`. */
-  channelName?: pulumi.Input<string>;
-  /**
-   * Adopt an existing channel group (`{ existing: { name } }`): no ChannelGroup is created, the channel and endpoints
-   * reference it. Default: create one.
-   */
-  channelGroup?: Mp2Existing;
-  /**
-   * Adopt an existing channel of that group (`{ existing: { name } }`; needs `channelGroup.existing`): no Channel is
-   * created, the endpoints reference it and `ingestEndpointUrls` is read from it. Default: create one.
-   */
-  channel?: Partial<Mp2Existing> & Mp2ChannelOptions;
-  /** HLS (default) or CMAF ingest. */
-  inputType?: pulumi.Input<"HLS" | "CMAF">;
-  /** The SPEKE key provider: URL and the role MediaPackage assumes (SpekeKeyServer / SpekeVendorProxy outputs). */
-  speke: { url: pulumi.Input<string>; roleArn: pulumi.Input<string> };
-  endpoints: Mp2EndpointArgs[];
-  /** Who may read the endpoints: CDN authorization header secret and/or CloudFront distributions (endpoint policies). */
-  access?: Mp2AccessArgs;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-export interface Mp2EndpointOutputs {
-  hls: string[];
-  lowLatencyHls: string[];
-  dash: string[];
-  mss: string[];
-}
-/** Playback URL per manifest name, per manifest kind. */
-export interface Mp2ManifestUrls {
-  hls: Record<string, string>;
-  lowLatencyHls: Record<string, string>;
-  dash: Record<string, string>;
-  mss: Record<string, string>;
-}
-
-/** An endpoint with every Input resolved (what `validateMp2Endpoint` checks). */
-export type ResolvedMp2Endpoint = pulumi.Unwrap<Mp2EndpointArgs>;
-
-function checkName(arg: string) {
-  return (v: string): string => {
-    if (typeof v !== "string" || !NAME_RE.test(v))
-      throw new Error(`MediaPackageV2Origin: ${arg} ${shown(v)} must match ${NAME_RE}`);
-    return v;
-  };
-}
+} from "./mediapackage-v2-encryption";
+export { validateMp2Endpoint } from "./mediapackage-v2-endpoint";
+export type {
+  MediaPackageV2OriginArgs,
+  Mp2ChannelOptions,
+  Mp2EncryptionArgs,
+  Mp2EndpointArgs,
+  Mp2EndpointOutputs,
+  Mp2Existing,
+  Mp2ManifestUrls,
+  ResolvedMp2Endpoint,
+} from "./mediapackage-v2-args";
 
 /** The encryption fields that are validated, apart from the two references (resourceId, certificateArn) that are not. */
 function splitEncryption(enc: pulumi.Input<Mp2EncryptionArgs> | undefined) {
@@ -235,116 +118,13 @@ export class MediaPackageV2Origin extends pulumi.ComponentResource {
       );
     }
     const speke = checkSpekeProvider(C, args.speke);
-    const inputType = checkInput(args.inputType ?? "HLS", (t) => {
-      if (t !== "HLS" && t !== "CMAF") throw new Error(`${C}: inputType must be HLS or CMAF (got ${shown(t)})`);
-      return t;
-    });
     const opt = { parent: this };
-    const tags = pulumi.output(args.tags ?? {}).apply((t) => Object.entries(t).map(([key, value]) => ({ key, value })));
-
-    let groupName: pulumi.Output<string>;
-    if (args.channelGroup?.existing) {
-      groupName = checkInput(args.channelGroup.existing.name, checkName("channelGroup.existing.name"));
-    } else {
-      const wanted = checkInput(args.channelGroupName ?? name, checkName("channelGroupName"));
-      const group = new awsNative.mediapackagev2.ChannelGroup(
-        `${name}-group`,
-        { channelGroupName: wanted, description: "Keyplane channel group", tags },
-        opt,
-      );
-      groupName = group.channelGroupName;
-    }
-    let channelName: pulumi.Output<string>;
-    if (args.channel?.existing) {
-      channelName = checkInput(args.channel.existing.name, checkName("channel.existing.name"));
-      const region = aws.getRegionOutput({}, opt);
-      const identity = aws.getCallerIdentityOutput({}, opt);
-      const arn = pulumi.interpolate`arn:${identity.arn.apply((a) => a.split(":")[1] ?? "aws")}:mediapackagev2:${region.region}:${identity.accountId}:channelGroup/${groupName}/channel/${channelName}`;
-      this.channelArn = arn;
-      this.ingestEndpointUrls = awsNative.mediapackagev2
-        .getChannelOutput({ arn }, opt)
-        .apply((c) => c.ingestEndpointUrls ?? []);
-    } else {
-      const wanted = checkInput(args.channelName ?? `${name}-channel`, checkName("channelName"));
-      const ch = args.channel ?? {};
-      const cmafOnly = (arg: string) => (t: string) => {
-        if (t !== "CMAF")
-          throw new Error(`${C}: ${arg} needs inputType CMAF (MQCS comes with CMAF ingest; got inputType ${shown(t)})`);
-      };
-      const inputSwitchConfiguration =
-        ch.inputSwitching === undefined
-          ? undefined
-          : pulumi
-              .all([
-                checkInput(ch.inputSwitching, (v) => {
-                  if (!v || typeof v !== "object")
-                    throw new Error(`${C}: channel.inputSwitching must be an object (got ${shown(v)})`);
-                  if (v.preferredInput !== undefined && v.preferredInput !== 1 && v.preferredInput !== 2)
-                    throw new Error(
-                      `${C}: channel.inputSwitching.preferredInput must be 1 or 2 (got ${shown(v.preferredInput)})`,
-                    );
-                  return v;
-                }),
-                inputType,
-              ])
-              .apply(([v, t]) => {
-                cmafOnly("channel.inputSwitching")(t);
-                return {
-                  ...(v.mqcs !== undefined ? { mqcsInputSwitching: v.mqcs } : {}),
-                  ...(v.preferredInput !== undefined ? { preferredInput: v.preferredInput } : {}),
-                };
-              });
-      const outputHeaderConfiguration =
-        ch.publishMqcs === undefined
-          ? undefined
-          : pulumi
-              .all([
-                checkInput(ch.publishMqcs, (v) => {
-                  if (typeof v !== "boolean")
-                    throw new Error(`${C}: channel.publishMqcs must be true or false (got ${shown(v)})`);
-                  return v;
-                }),
-                inputType,
-              ])
-              .apply(([v, t]) => {
-                if (v) cmafOnly("channel.publishMqcs")(t);
-                return { publishMqcs: v };
-              });
-      // Both checks also run synchronously when every value is known (plan-time message, no apply needed).
-      if (isKnownNow(args.inputType)) {
-        const t = (args.inputType ?? "HLS") as string;
-        if (ch.inputSwitching !== undefined && isKnownNow(ch.inputSwitching)) cmafOnly("channel.inputSwitching")(t);
-        if (ch.publishMqcs === true) cmafOnly("channel.publishMqcs")(t);
-      }
-      const channel = new awsNative.mediapackagev2.Channel(
-        `${name}-channel`,
-        {
-          channelGroupName: groupName,
-          channelName: wanted,
-          inputType,
-          ...(inputSwitchConfiguration ? { inputSwitchConfiguration } : {}),
-          ...(outputHeaderConfiguration ? { outputHeaderConfiguration } : {}),
-          description: "Keyplane channel",
-          tags,
-        },
-        opt,
-      );
-      channelName = channel.channelName;
-      this.channelArn = channel.arn;
-      this.ingestEndpointUrls = channel.ingestEndpointUrls;
-    }
-    if (args.channel?.ingestRoleArns !== undefined) {
-      const roles = checkRoleArns(C, "channel.ingestRoleArns", args.channel.ingestRoleArns);
-      new awsNative.mediapackagev2.ChannelPolicy(
-        `${name}-channel-policy`,
-        {
-          channelGroupName: groupName,
-          channelName,
-          policy: pulumi.all([this.channelArn, roles]).apply(([arn, r]) => ingestPolicy(arn, r)),
-        },
-        opt,
-      );
-    }
+    const tags = keyValueTags(args.tags);
+    const channel = mp2ChannelResources(name, args, tags, opt);
+    const groupName = channel.groupName;
+    const channelName = channel.channelName;
+    this.channelArn = channel.channelArn;
+    this.ingestEndpointUrls = channel.ingestEndpointUrls;
 
     // Endpoint access (CDN authorization, CloudFront origin access).
     const access = args.access ?? {};

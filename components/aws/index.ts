@@ -5,6 +5,7 @@ export * from "./certificate-check";
 export * from "./mediapackage-encryption";
 export * from "./mediapackage-v2-origin";
 export * from "./mediapackage-v1-origin";
+export type { MediaPackageSpekeEncryptionArgs, MediaPackageSpekeProviderArgs } from "./mediapackage-speke-args";
 export * from "./key-delivery-api";
 export * from "./content-key-registry";
 export { PACKAGER_SERVICES, type PolicyDocument, type PolicyStatement } from "./iam";

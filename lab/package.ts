@@ -3,35 +3,28 @@
  * and signalling from the running key server over SPEKE v2 (encryption contract PRESET-VIDEO-1 + PRESET-AUDIO-1:
  * separate video and audio keys) -> Shaka Packager in raw-key mode writes DASH `cenc` and HLS fMP4 `cbcs`; ffmpeg
  * writes HLS MPEG-TS with AES-128. The lab then writes the key server's signalling into the manifests (the MPD's
- * ContentProtection elements, the playlists' #EXT-X-KEY lines) and an exchange summary for the demo page.
+ * ContentProtection elements, the playlists' #EXT-X-KEY lines) and an exchange summary for the demo page. The
+ * formats are one function each in package-formats.ts; this file runs them in order and is the CLI.
  *
  *   npm run package -- [input] [outdir] [--key-server URL] [--content-id ID] [--seconds N]
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { promises as fs, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { KeyplaneError, isKeyplaneError } from "../functions/errors";
-import { kidFromUuid, kidToUuid } from "../functions/keys/kid";
-import { hlsAes128, makeTestClip, transcodeClear, type Progress } from "./ffmpeg";
-import { DASHIF_CPS_NS, protectMpd, type ServerContentProtection } from "./dash/mpd";
+import { kidToUuid } from "../functions/keys/kid";
+import { makeTestClip, transcodeClear, type Progress } from "./ffmpeg";
 import {
-  applyKeyLine,
-  applySampleAesLines,
-  identitySampleAesLine,
-  keyAttribute,
-  writeMasterPlaylist,
-} from "./hls/playlists";
-import { packagerVersion, runPackager, type StreamDescriptor } from "./shaka";
-import {
-  keyFor,
-  requestKeys,
-  SPEKE_SYSTEMS,
-  summarizeExchange,
-  type SpekeExchangeSummary,
-  type SpekeKey,
-  type SpekeRequestSpec,
-} from "./speke-client";
+  countFiles,
+  packageDash,
+  packageHlsAes128,
+  packageHlsCbcs,
+  psshCount,
+  requestDashKeys,
+  type FormatJob,
+} from "./package-formats";
+import { packagerVersion } from "./shaka";
 
 export const DEFAULT_KEY_SERVER = "http://127.0.0.1:8787";
 export const MANIFEST_FILE = "keyplane.json";
@@ -91,85 +84,6 @@ async function checkKeyServer(url: string): Promise<void> {
   }
 }
 
-const PSSH_SYSTEMS: readonly string[] = [SPEKE_SYSTEMS.w3cCommon, SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready];
-
-/** Every PSSH box of the response, key by key (Shaka Packager writes them all into every init segment). */
-function psshBoxes(keys: SpekeKey[]): Buffer[] {
-  return keys.flatMap((k) =>
-    PSSH_SYSTEMS.flatMap((id) => k.systems.filter((s) => s.systemId === id && s.pssh).map((s) => s.pssh!)),
-  );
-}
-
-const countFiles = async (dir: string, ext: string) =>
-  (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(ext)).length;
-
-interface Tracks {
-  video: SpekeKey;
-  audio?: SpekeKey;
-}
-
-/** Asks the key server for a video key and (when there is audio) an audio key; PRESET-VIDEO-1 + PRESET-AUDIO-1. */
-async function presetKeys(
-  purpose: string,
-  spec: Omit<SpekeRequestSpec, "keys">,
-  hasAudio: boolean,
-  url: string,
-  headers?: Record<string, string>,
-): Promise<Tracks & { summary: SpekeExchangeSummary }> {
-  const want = { video: kidFromUuid(randomUUID()), audio: kidFromUuid(randomUUID()) };
-  const full: SpekeRequestSpec = {
-    ...spec,
-    keys: [
-      { kid: want.video, trackType: "VIDEO" },
-      ...(hasAudio ? [{ kid: want.audio, trackType: "AUDIO" as const }] : []),
-    ],
-  };
-  const keys = await requestKeys(full, { url, ...(headers ? { headers } : {}) });
-  const video = keyFor(keys, "VIDEO", want.video);
-  const audio = hasAudio ? keyFor(keys, "AUDIO", want.audio) : undefined;
-  return { video, ...(audio ? { audio } : {}), summary: summarizeExchange(purpose, full, keys, url) };
-}
-
-function labelled(t: Tracks): { label: string; key: SpekeKey; type: "video" | "audio" }[] {
-  return [
-    { label: "VIDEO", key: t.video, type: "video" as const },
-    ...(t.audio ? [{ label: "AUDIO", key: t.audio, type: "audio" as const }] : []),
-  ];
-}
-
-/** ContentProtectionData per system (ClearKey first); the lab's own ClearKey Laurl if the key server sent none. */
-function dashSystems(k: SpekeKey, keyServerUrl: string): ServerContentProtection[] {
-  const order = [
-    SPEKE_SYSTEMS.clearKeyAes128,
-    SPEKE_SYSTEMS.w3cCommon,
-    SPEKE_SYSTEMS.widevine,
-    SPEKE_SYSTEMS.playready,
-  ];
-  const out = order.flatMap((id) =>
-    k.systems
-      .filter((s) => s.systemId === id && s.contentProtectionData)
-      .map((s) => ({ systemId: s.systemId, innerXml: s.contentProtectionData! })),
-  );
-  if (!out.some((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128)) {
-    out.unshift({
-      systemId: SPEKE_SYSTEMS.clearKeyAes128,
-      innerXml: `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NS}">${keyServerUrl}/clearkey</dashif:Laurl>`,
-    });
-  }
-  return out;
-}
-
-/** The SAMPLE-AES lines for one cbcs key: the key server's (Widevine, PlayReady, FairPlay), then ClearKey "identity". */
-function cbcsKeyLines(k: SpekeKey, keyServerUrl: string): string[] {
-  const from = (id: string) => k.systems.find((s) => s.systemId === id)?.hlsMedia;
-  const drm = [SPEKE_SYSTEMS.widevine, SPEKE_SYSTEMS.playready, SPEKE_SYSTEMS.fairplay].flatMap((id) => from(id) ?? []);
-  // The key server signals its Clear Key system as AES-128 (MPEG-TS); for fMP4 cbcs the same key URI is the
-  // "identity" SAMPLE-AES key. Players take the KEYFORMAT they support; ffmpeg takes the last line.
-  const clear = from(SPEKE_SYSTEMS.clearKeyAes128);
-  const uri = (clear ? keyAttribute(clear, "URI") : undefined) ?? `${keyServerUrl}/hls/key/${kidToUuid(k.kid)}`;
-  return [...drm, identitySampleAesLine(uri)];
-}
-
 export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
   const log = o.log ?? (() => undefined);
   const step = stepper(log, 7);
@@ -196,7 +110,6 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
   await fs.mkdir(work, { recursive: true });
   // flag files with keys go into a private directory of their own, removed whatever happens
   const secrets = await fs.mkdtemp(join(tmpdir(), "keyplane-keys-"));
-  const headers = o.spekeHeaders;
   try {
     let input = o.input;
     if (input === undefined) {
@@ -210,171 +123,32 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
       keyframeSec: seg,
       progress: (m) => log(`      ${m}`),
     });
-    const exchanges: SpekeExchangeSummary[] = [];
+    const job: FormatJob = {
+      clear,
+      outDir,
+      contentId,
+      keyServerUrl,
+      ...(o.spekeHeaders ? { spekeHeaders: o.spekeHeaders } : {}),
+      segmentSec: seg,
+      secrets,
+      log,
+      exchanges: [],
+    };
 
     step(
       `SPEKE v2.0 to ${keyServerUrl}/speke: DASH keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cenc; ClearKey, Widevine, PlayReady)`,
     );
-    const dashKeys = await presetKeys(
-      "DASH, CMAF cenc",
-      {
-        contentId,
-        scheme: "cenc",
-        systems: [
-          { systemId: SPEKE_SYSTEMS.clearKeyAes128, contentProtectionData: true },
-          { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true, contentProtectionData: true },
-          { systemId: SPEKE_SYSTEMS.widevine, pssh: true, contentProtectionData: true },
-          { systemId: SPEKE_SYSTEMS.playready, pssh: true, contentProtectionData: true },
-        ],
-      },
-      clear.hasAudio,
-      keyServerUrl,
-      headers,
-    );
-    exchanges.push(dashKeys.summary);
-    log(
-      `      video KID ${kidToUuid(dashKeys.video.kid)}${dashKeys.audio ? `, audio KID ${kidToUuid(dashKeys.audio.kid)}` : ""}`,
-    );
-
-    step(
-      `Shaka Packager ${packager}: DASH, cenc (AES-CTR, subsamples), ${psshBoxes([dashKeys.video, ...(dashKeys.audio ? [dashKeys.audio] : [])]).length} PSSH boxes from SPEKE`,
-    );
-    const dashDir = join(outDir, "dash");
-    await fs.rm(dashDir, { recursive: true, force: true });
-    const dashTracks = labelled(dashKeys);
-    const streams = (dir: string, extra: (t: "video" | "audio") => StreamDescriptor) =>
-      dashTracks.map(
-        (t): StreamDescriptor => ({
-          in: clear.file,
-          stream: t.type,
-          drm_label: t.label,
-          init_segment: join(dir, t.type, "init.mp4"),
-          segment_template: join(dir, t.type, "seg-$Number$.m4s"),
-          ...extra(t.type),
-        }),
-      );
-    const common = ["--clear_lead=0", `--segment_duration=${seg}`];
-    await runPackager({
-      streams: streams(dashDir, () => ({})),
-      scheme: "cenc",
-      workDir: secrets,
-      keys: dashTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
-      pssh: psshBoxes(dashTracks.map((t) => t.key)),
-      flags: [...common, "--generate_static_live_mpd", `--mpd_output=${join(dashDir, "manifest.mpd")}`],
-    });
-    const mpdFile = join(dashDir, "manifest.mpd");
-    await fs.writeFile(
-      mpdFile,
-      protectMpd(
-        await fs.readFile(mpdFile, "utf8"),
-        dashTracks.map((t) => ({
-          contentType: t.type,
-          kid: t.key.kid,
-          systems: dashSystems(t.key, keyServerUrl),
-        })),
-      ),
-    );
+    const dashKeys = await requestDashKeys(job);
+    step(`Shaka Packager ${packager}: DASH, cenc (AES-CTR, subsamples), ${psshCount(dashKeys)} PSSH boxes from SPEKE`);
+    const dashDir = await packageDash(job, dashKeys);
 
     step(
       "SPEKE v2.0: HLS fMP4 keys (PRESET-VIDEO-1 + PRESET-AUDIO-1, cbcs) and Shaka Packager: HLS, cbcs (SAMPLE-AES)",
     );
-    const cbcsKeys = await presetKeys(
-      "HLS, fMP4 cbcs (SAMPLE-AES)",
-      {
-        contentId: `${contentId}-cbcs`,
-        scheme: "cbcs",
-        systems: [
-          { systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true },
-          { systemId: SPEKE_SYSTEMS.w3cCommon, pssh: true },
-          { systemId: SPEKE_SYSTEMS.widevine, pssh: true, hls: true },
-          { systemId: SPEKE_SYSTEMS.playready, pssh: true, hls: true },
-          { systemId: SPEKE_SYSTEMS.fairplay, hls: true },
-        ],
-      },
-      clear.hasAudio,
-      keyServerUrl,
-      headers,
-    );
-    exchanges.push(cbcsKeys.summary);
-    log(
-      `      video KID ${kidToUuid(cbcsKeys.video.kid)}${cbcsKeys.audio ? `, audio KID ${kidToUuid(cbcsKeys.audio.kid)}` : ""}`,
-    );
-    const cbcsDir = join(outDir, "hls-cbcs");
-    await fs.rm(cbcsDir, { recursive: true, force: true });
-    const cbcsTracks = labelled(cbcsKeys);
-    await runPackager({
-      streams: cbcsTracks.map(
-        (t): StreamDescriptor => ({
-          in: clear.file,
-          stream: t.type,
-          drm_label: t.label,
-          init_segment: join(cbcsDir, t.type, "init.mp4"),
-          segment_template: join(cbcsDir, t.type, "seg-$Number$.m4s"),
-          playlist_name: `${t.type}.m3u8`,
-          ...(t.type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
-        }),
-      ),
-      scheme: "cbcs",
-      workDir: secrets,
-      keys: cbcsTracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
-      pssh: psshBoxes(cbcsTracks.map((t) => t.key)),
-      flags: [...common, "--hls_playlist_type=VOD", `--hls_master_playlist_output=${join(cbcsDir, "master.m3u8")}`],
-    });
-    for (const t of cbcsTracks) {
-      const file = join(cbcsDir, `${t.type}.m3u8`);
-      await fs.writeFile(file, applySampleAesLines(await fs.readFile(file, "utf8"), cbcsKeyLines(t.key, keyServerUrl)));
-    }
+    const { dir: cbcsDir, keys: cbcsKeys } = await packageHlsCbcs(job);
 
     step("SPEKE v2.0: the HLS MPEG-TS key (SHARED, Clear Key AES-128) and ffmpeg: HLS AES-128");
-    const wantHls = kidFromUuid(randomUUID());
-    const hlsSpec: SpekeRequestSpec = {
-      contentId: `${contentId}-hls`,
-      scheme: "cbcs",
-      keys: [{ kid: wantHls, trackType: "ALL" }],
-      systems: [{ systemId: SPEKE_SYSTEMS.clearKeyAes128, hls: true }],
-    };
-    const hlsKeys = await requestKeys(hlsSpec, { url: keyServerUrl, ...(headers ? { headers } : {}) });
-    exchanges.push(summarizeExchange("HLS, MPEG-TS AES-128", hlsSpec, hlsKeys, keyServerUrl));
-    const hlsKey = keyFor(hlsKeys, "ALL", wantHls);
-    const sig = hlsKey.systems.find((s) => s.systemId === SPEKE_SYSTEMS.clearKeyAes128);
-    const mediaLine =
-      sig?.hlsMedia ?? `#EXT-X-KEY:METHOD=AES-128,URI="${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}"`;
-    const keyUri = keyAttribute(mediaLine, "URI") ?? `${keyServerUrl}/hls/key/${kidToUuid(hlsKey.kid)}`;
-    const hlsDir = join(outDir, "hls");
-    await fs.rm(hlsDir, { recursive: true, force: true });
-    const iv = randomBytes(16);
-    const playlist = await hlsAes128(
-      {
-        input: clear.file,
-        outDir: hlsDir,
-        key: hlsKey.key,
-        keyUri,
-        iv,
-        segmentSec: seg,
-        durationSec: clear.durationSec,
-        progress: (m) => log(`      ${m}`),
-      },
-      join(secrets, "hls.key"),
-      join(secrets, "hls.keyinfo"),
-    );
-    await fs.writeFile(playlist, applyKeyLine(await fs.readFile(playlist, "utf8"), mediaLine, iv));
-    const tsFiles = (await fs.readdir(hlsDir)).filter((f) => f.endsWith(".ts"));
-    const tsBytes = (await Promise.all(tsFiles.map((f) => fs.stat(join(hlsDir, f))))).reduce((n, s) => n + s.size, 0);
-    // CODECS and RESOLUTION as Shaka Packager worked them out for the same mezzanine
-    const cbcsMaster = await fs.readFile(join(cbcsDir, "master.m3u8"), "utf8");
-    const inf = /^#EXT-X-STREAM-INF:(.*)$/m.exec(cbcsMaster)?.[1] ?? "";
-    const codecs = keyAttribute(inf, "CODECS") ?? "avc1.4d401e";
-    const res = /^(\d+)x(\d+)$/.exec(keyAttribute(inf, "RESOLUTION") ?? "");
-    await fs.writeFile(
-      join(hlsDir, "master.m3u8"),
-      writeMasterPlaylist({
-        mediaUri: "stream.m3u8",
-        bandwidth: (tsBytes * 8) / Math.max(clear.durationSec, 0.001),
-        codecs,
-        ...(res ? { resolution: { width: Number(res[1]), height: Number(res[2]) } } : {}),
-        ...(sig?.hlsMaster ? { sessionKeyLine: sig.hlsMaster } : {}),
-      }),
-    );
+    const hls = await packageHlsAes128(job, cbcsDir);
 
     const result: PackageResult = {
       contentId,
@@ -389,7 +163,7 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
         ...(dashKeys.audio ? { audio: kidToUuid(dashKeys.audio.kid) } : {}),
         cbcsVideo: kidToUuid(cbcsKeys.video.kid),
         ...(cbcsKeys.audio ? { cbcsAudio: kidToUuid(cbcsKeys.audio.kid) } : {}),
-        hls: kidToUuid(hlsKey.kid),
+        hls: kidToUuid(hls.kid),
       },
       durationSec: clear.durationSec,
       segments: {
@@ -397,12 +171,12 @@ export async function packageMedia(o: PackageOptions): Promise<PackageResult> {
         audio: await countFiles(join(dashDir, "audio"), ".m4s"),
         cbcsVideo: await countFiles(join(cbcsDir, "video"), ".m4s"),
         cbcsAudio: await countFiles(join(cbcsDir, "audio"), ".m4s"),
-        hls: tsFiles.length,
+        hls: hls.segments,
       },
     };
     await fs.writeFile(
       join(outDir, EXCHANGE_FILE),
-      JSON.stringify({ keyServerUrl, packager, exchanges }, null, 2) + "\n",
+      JSON.stringify({ keyServerUrl, packager, exchanges: job.exchanges }, null, 2) + "\n",
     );
     await fs.writeFile(join(outDir, MANIFEST_FILE), JSON.stringify(result, null, 2) + "\n");
     step(`Done: ${join(outDir, result.dash)}, ${join(outDir, result.hlsCbcs)} and ${join(outDir, result.hls)}`);

@@ -18,15 +18,8 @@ import {
   writeMasterPlaylist,
 } from "./hls/playlists";
 import { runPackager, type StreamDescriptor } from "./shaka";
-import {
-  keyFor,
-  requestKeys,
-  SPEKE_SYSTEMS,
-  summarizeExchange,
-  type SpekeExchangeSummary,
-  type SpekeKey,
-  type SpekeRequestSpec,
-} from "./speke-client";
+import { keyFor, requestKeys, SPEKE_SYSTEMS, type SpekeKey, type SpekeRequestSpec } from "./speke-client";
+import { summarizeExchange, type SpekeExchangeSummary } from "./speke-exchange";
 
 /** What every format step needs: the clear mezzanine, where to write, the key server and the private key directory. */
 export interface FormatJob {

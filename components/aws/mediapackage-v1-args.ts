@@ -69,22 +69,48 @@ export interface Mp1EndpointArgs {
    * its length decides how many endpoints exist. Every other field accepts an Input.
    */
   id: string;
+  /**
+   * Package type: HLS, DASH, CMAF or MSS. It picks the endpoint's package block (`HlsPackage`, `DashPackage`,
+   * `CmafPackage` or `MssPackage` of AWS::MediaPackage::OriginEndpoint) and which `hls` / `dash` / `mss` options apply.
+   */
   type: pulumi.Input<Mp1PackageType>;
+  /**
+   * Segment (MSS: fragment) duration in seconds, the package block's `SegmentDurationSeconds`; MediaPackage rounds it
+   * to the nearest multiple of the source segment duration. Default 6.
+   */
   segmentDurationSeconds?: pulumi.Input<number>;
+  /**
+   * How much content, in seconds, MediaPackage keeps for startover playback (`StartoverWindowSeconds`): a non-negative
+   * integer. Default: unset (startover disabled).
+   */
   startoverWindowSeconds?: pulumi.Input<number>;
   /** Delay before content is served, in seconds: less than the startover window, at most 86,400 without one. */
   timeDelaySeconds?: pulumi.Input<number>;
   /** Package settings for HLS endpoints and the CMAF endpoint's HLS manifest. */
   hls?: pulumi.Input<Mp1HlsOptions>;
+  /** Package settings for DASH endpoints only (`DashPackage`: manifest window, MPD timing, period triggers, profile ...). */
   dash?: pulumi.Input<Mp1DashOptions>;
+  /** Package settings for MSS endpoints only (`MssPackage.ManifestWindowSeconds`). */
   mss?: pulumi.Input<Mp1MssOptions>;
+  /**
+   * SPEKE encryption of the endpoint (the package block's `Encryption`); DRM systems per type and method as
+   * `mp1AllowedSystems`. Default: unset (unencrypted).
+   */
   encryption?: pulumi.Input<Mp1EncryptionArgs>;
 }
 
 export interface Mp1VodConfigurationArgs {
   /** Configuration id: a plain string naming the child resource (see `Mp1EndpointArgs.id`). */
   id: string;
+  /**
+   * Package type: HLS, DASH, CMAF or MSS, the package block of AWS::MediaPackage::PackagingConfiguration (one manifest
+   * with MediaPackage's defaults).
+   */
   type: pulumi.Input<Mp1PackageType>;
+  /**
+   * SPEKE encryption of the configuration, as `Mp1EndpointArgs.encryption` without the live-only fields (key rotation,
+   * resource id, certificate). Default: unset (unencrypted).
+   */
   encryption?: pulumi.Input<Omit<Mp1EncryptionArgs, "keyRotationIntervalSeconds" | "resourceId" | "certificateArn">>;
 }
 
@@ -93,12 +119,26 @@ export interface MediaPackageV1OriginArgs {
   speke: MediaPackageSpekeProviderArgs;
   /** Live channel id; default the component name. Omit `endpoints` for a VOD-only origin. */
   channelId?: pulumi.Input<string>;
+  /**
+   * Live origin endpoints of the channel (AWS::MediaPackage::OriginEndpoint), ids unique. Default: none; give
+   * `endpoints`, `vod` or both.
+   */
   endpoints?: Mp1EndpointArgs[];
-  vod?: { packagingGroupId?: pulumi.Input<string>; configurations: Mp1VodConfigurationArgs[] };
+  /** VOD packaging group (AWS::MediaPackage::PackagingGroup) and its packaging configurations. Default: none. */
+  vod?: {
+    /** Packaging group id, matching `[A-Za-z0-9_-]{1,256}`. Default `<component name>-vod`. */
+    packagingGroupId?: pulumi.Input<string>;
+    /** Packaging configurations (AWS::MediaPackage::PackagingConfiguration): at least one. */
+    configurations: Mp1VodConfigurationArgs[];
+  };
   /**
    * CDN authorization on every live endpoint (v1: one secret `{"MediaPackageCDNIdentifier": "<value>"}` and a role
    * assumed by mediapackage.amazonaws.com). Created or adopted as for MediaPackageV2Origin (`existingSecretArns`: one ARN).
    */
   cdnAuth?: Mp2CdnAuthArgs;
+  /**
+   * Tags on every taggable resource the component creates (channel, endpoints, packaging group and configurations,
+   * CDN authorization secret and role). Default: none.
+   */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

@@ -28,6 +28,10 @@ export interface Mp2EndpointArgs {
    * because its length decides how many endpoints exist. Every other field accepts an Input.
    */
   name: string;
+  /**
+   * Container (`ContainerType` of AWS::MediaPackageV2::OriginEndpoint): CMAF, TS or ISM (Microsoft Smooth Streaming).
+   * It decides which manifests, encryption methods and TS options the endpoint takes.
+   */
   container: pulumi.Input<Mp2Container>;
   /**
    * HLS manifests: names or full settings. Default `["index"]` (CMAF, TS) unless low-latency HLS manifests are given;
@@ -42,8 +46,17 @@ export interface Mp2EndpointArgs {
   mssManifests?: pulumi.Input<pulumi.Input<string | Mp2MssManifestArgs>[]>;
   /** Segment duration, 1..30 s. Default 6. */
   segmentDurationSeconds?: pulumi.Input<number>;
+  /**
+   * Base name of the segments in every manifest of the endpoint (`Segment.SegmentName`), `[a-zA-Z0-9_-]{1,256}`.
+   * Default: unset (MediaPackage's default).
+   */
   segmentName?: pulumi.Input<string>;
+  /**
+   * Add an I-frame-only stream (trick play) built from the first rendition (`Segment.IncludeIframeOnlyStreams`).
+   * Default: unset (MediaPackage's default).
+   */
   includeIframeOnlyStreams?: pulumi.Input<boolean>;
+  /** SCTE-35 handling in segments (`Segment.Scte`); CMAF and TS only. Default: unset (MediaPackage's defaults). */
   scte?: pulumi.Input<Mp2ScteArgs>;
   /** TS only. */
   tsUseAudioRenditionGroup?: pulumi.Input<boolean>;
@@ -55,6 +68,10 @@ export interface Mp2EndpointArgs {
   forceEndpointErrorConditions?: pulumi.Input<
     pulumi.Input<NonNullable<Mp2EndpointOptions["forceEndpointErrorConditions"]>[number]>[]
   >;
+  /**
+   * SPEKE encryption of the endpoint's segments (`Segment.Encryption`): method and DRM systems per container as
+   * `mp2AllowedSystems`. Default: unset (unencrypted).
+   */
   encryption?: pulumi.Input<Mp2EncryptionArgs>;
 }
 
@@ -91,9 +108,14 @@ export interface MediaPackageV2OriginArgs {
   inputType?: pulumi.Input<"HLS" | "CMAF">;
   /** The SPEKE key provider: URL and the role MediaPackage assumes (SpekeKeyServer / SpekeVendorProxy outputs). */
   speke: MediaPackageSpekeProviderArgs;
+  /** Origin endpoints of the channel (AWS::MediaPackageV2::OriginEndpoint): at least one, names unique. */
   endpoints: Mp2EndpointArgs[];
   /** Who may read the endpoints: CDN authorization header secret and/or CloudFront distributions (endpoint policies). */
   access?: Mp2AccessArgs;
+  /**
+   * Tags on every taggable resource the component creates (channel group, channel, endpoints, CDN authorization secret
+   * and role). Default: none.
+   */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

@@ -35,26 +35,55 @@ import {
 export interface Mp2ScteArgs {
   /** SCTE-35 message types treated as ad markers. */
   filter?: Enum<"OriginEndpointScteFilter">[];
+  /**
+   * Whether SCTE-35 messages are carried in the segments (`Scte.ScteInSegments`): NONE, ALL or MATCHES_FILTER.
+   * Default: unset (MediaPackage's default, NONE).
+   */
   inSegments?: Enum<"OriginEndpointScteInSegments">;
+  /**
+   * Non-ad SCTE-35 event types also treated as ads (`Scte.CustomAdTypes`), each at most once: PROGRAM, CHAPTER,
+   * UNSCHEDULED_EVENT, ALTERNATE_CONTENT_OPPORTUNITY, NETWORK. Default: unset (none).
+   */
   customAdTypes?: Enum<"OriginEndpointCustomAdType">[];
 }
 
-/** What one endpoint's options look like once every Input is resolved (the checked part of `Mp2EndpointArgs`). */
+/**
+ * What one endpoint's options look like once every Input is resolved (the checked part of `Mp2EndpointArgs`). Each
+ * field means what the `Mp2EndpointArgs` field of the same name means; the rules are checked by `validateMp2Endpoint`.
+ */
 export interface Mp2EndpointOptions {
+  /** Endpoint name, `[a-zA-Z0-9_-]{1,256}` (as `Mp2EndpointArgs.name`). */
   name: string;
+  /** Container: CMAF, TS or ISM (as `Mp2EndpointArgs.container`). */
   container: Mp2Container;
+  /** HLS manifests (CMAF, TS); default `["index"]` unless low-latency HLS manifests are given (as `Mp2EndpointArgs`). */
   hlsManifests?: (string | Mp2HlsManifestArgs)[];
+  /** Low-latency HLS manifests (CMAF, TS); names unique across HLS and LL-HLS (as `Mp2EndpointArgs`). */
   lowLatencyHlsManifests?: (string | Mp2HlsManifestArgs)[];
+  /** DASH manifests (CMAF only); default `["index"]` for CMAF unless LL-HLS manifests are given (as `Mp2EndpointArgs`). */
   dashManifests?: (string | Mp2DashManifestArgs)[];
+  /** MSS manifests (ISM only); default `["index"]` for ISM (as `Mp2EndpointArgs.mssManifests`). */
   mssManifests?: (string | Mp2MssManifestArgs)[];
+  /** Segment duration, 1..30 s. Default 6 (as `Mp2EndpointArgs.segmentDurationSeconds`). */
   segmentDurationSeconds?: number;
+  /** Segment base name, `[a-zA-Z0-9_-]{1,256}` (as `Mp2EndpointArgs.segmentName`). */
   segmentName?: string;
+  /** Add an I-frame-only stream (as `Mp2EndpointArgs.includeIframeOnlyStreams`). */
   includeIframeOnlyStreams?: boolean;
+  /** SCTE-35 segment settings; not with ISM (as `Mp2EndpointArgs.scte`). */
   scte?: Mp2ScteArgs;
+  /** TS only (as `Mp2EndpointArgs.tsUseAudioRenditionGroup`). */
   tsUseAudioRenditionGroup?: boolean;
+  /** TS only (as `Mp2EndpointArgs.tsIncludeDvbSubtitles`). */
   tsIncludeDvbSubtitles?: boolean;
+  /** Startover window, 60..1,209,600 s (as `Mp2EndpointArgs.startoverWindowSeconds`). */
   startoverWindowSeconds?: number;
+  /**
+   * STALE_MANIFEST, INCOMPLETE_MANIFEST, MISSING_DRM_KEY (needs encryption), SLATE_INPUT, each at most once (as
+   * `Mp2EndpointArgs.forceEndpointErrorConditions`).
+   */
   forceEndpointErrorConditions?: Enum<"OriginEndpointEndpointErrorCondition">[];
+  /** Encryption without `resourceId` / `certificateArn`, which the component resolves apart (as `Mp2EndpointArgs`). */
   encryption?: Mp2EncryptionOptions;
 }
 

@@ -15,7 +15,15 @@ export interface Mp2FilterArgs {
   manifestFilter?: string;
   /** Delay in seconds applied to every request of this manifest (0..1,209,600; smaller than the startover window). */
   timeDelaySeconds?: number;
+  /**
+   * Start time of every egress request of this manifest (`FilterConfiguration.Start`), ISO 8601; not with
+   * `clipStartTime`. The manifest's URL then cannot take a start query parameter.
+   */
   start?: string;
+  /**
+   * End time of every egress request of this manifest (`FilterConfiguration.End`), ISO 8601, after `start`; not with
+   * `clipStartTime`. The manifest's URL then cannot take an end query parameter.
+   */
   end?: string;
   /** Not together with start/end. */
   clipStartTime?: string;
@@ -26,12 +34,17 @@ export interface Mp2FilterArgs {
 export interface Mp2StartTagArgs {
   /** EXT-X-START TIME-OFFSET in seconds: positive < window - 3 x segment; negative with 3 x segment < |offset| < window. */
   timeOffset: number;
+  /** EXT-X-START PRECISE=YES when true (`StartTag.Precise`). Default: unset (MediaPackage's default, PRECISE=NO). */
   precise?: boolean;
 }
 
 export interface Mp2HlsManifestArgs {
   /** Manifest name (`[a-zA-Z0-9_-]{1,256}`), unique within its list and across HLS and LL-HLS (both `.m3u8`). */
   name: string;
+  /**
+   * Name of the child (media) playlists, `[a-zA-Z0-9_-]{1,256}` (`ChildManifestName`). Default: unset (MediaPackage's
+   * default, `index_1`).
+   */
   childManifestName?: string;
   /** Manifest window, at least 30 s. */
   manifestWindowSeconds?: number;
@@ -39,14 +52,32 @@ export interface Mp2HlsManifestArgs {
   programDateTimeIntervalSeconds?: number;
   /** SCTE-35 ad markers: DATERANGE or SCTE35_ENHANCED. */
   adMarkers?: Enum<"OriginEndpointAdMarkerHls">;
+  /**
+   * Which SCTE-35 events appear in the playlist (`ScteHls.ScteInManifests`): ALL, or MATCHES_FILTER (only the types in
+   * the endpoint's `scte.filter`). Default: unset (MediaPackage's default, ALL).
+   */
   scteInManifests?: Enum<"OriginEndpointScteInManifests">;
+  /** An EXT-X-START tag in the playlist (`StartTag`). Default: unset (no tag). */
   startTag?: Mp2StartTagArgs;
+  /**
+   * URL-encode the query string of child manifest requests so they fit AWS SigV4 signing (`UrlEncodeChildManifest`).
+   * Default: unset (MediaPackage's default).
+   */
   urlEncodeChildManifest?: boolean;
+  /** Filter applied to every request of this manifest (`FilterConfiguration`). Default: unset (no filter). */
   filter?: Mp2FilterArgs;
 }
 
 export interface Mp2DashManifestArgs {
+  /**
+   * Manifest name (`[a-zA-Z0-9_-]{1,256}`, `ManifestName`), unique within `dashManifests`; may match an HLS manifest's
+   * name (`.mpd` and `.m3u8`).
+   */
   name: string;
+  /**
+   * `ManifestWindowSeconds` of the DASH manifest (AWS::MediaPackageV2::OriginEndpoint): content it spans, an integer of
+   * at least 30. Default: unset (MediaPackage's default).
+   */
   manifestWindowSeconds?: number;
   /** 1..3600 s. */
   minUpdatePeriodSeconds?: number;
@@ -54,6 +85,10 @@ export interface Mp2DashManifestArgs {
   minBufferTimeSeconds?: number;
   /** 0..3600 s. */
   suggestedPresentationDelaySeconds?: number;
+  /**
+   * `SegmentTemplate` addressing (`SegmentTemplateFormat`): NUMBER_WITH_TIMELINE (`$Number$` in the media URL and a
+   * full `SegmentTimeline`), the only value. Default: unset (MediaPackage's default).
+   */
   segmentTemplateFormat?: Enum<"OriginEndpointDashSegmentTemplateFormat">;
   /** At most 100. */
   periodTriggers?: Enum<"OriginEndpointDashPeriodTrigger">[];
@@ -61,12 +96,24 @@ export interface Mp2DashManifestArgs {
   drmSignaling?: Enum<"OriginEndpointDashDrmSignaling">;
   /** UTC timing; UTC_DIRECT takes no source. Source 1..1024 characters. */
   utcTiming?: { mode?: Enum<"OriginEndpointDashUtcTimingMode">; source?: string };
+  /**
+   * Profiles the MPD complies with (`Profiles`): `["DVB_DASH"]` is the only value; `dvbSettings` and base URL DVB
+   * priority/weight need it. Default: unset (none).
+   */
   profiles?: Enum<"OriginEndpointDashProfile">[];
   /** DVB-DASH only (profiles: ["DVB_DASH"]). */
   dvbSettings?: awsNative.types.input.mediapackagev2.OriginEndpointDashDvbSettingsArgs;
   /** At most 20; dvbPriority/dvbWeight need the DVB_DASH profile. */
   baseUrls?: { url: string; serviceLocation?: string; dvbPriority?: number; dvbWeight?: number }[];
+  /**
+   * MPD layout (`Compactness`): STANDARD (compacted: shared attributes moved up to the AdaptationSet) or NONE (full).
+   * Default: unset (MediaPackage's default, STANDARD).
+   */
   compactness?: Enum<"OriginEndpointDashCompactness">;
+  /**
+   * Program details passed through to the MPD's ProgramInformation (`ProgramInformation`: title, source, copyright,
+   * language code, more-information URL). Default: unset (none).
+   */
   programInformation?: {
     title?: string;
     source?: string;
@@ -74,17 +121,33 @@ export interface Mp2DashManifestArgs {
     languageCode?: string;
     moreInformationUrl?: string;
   };
+  /**
+   * TTML subtitle profile signalled in the MPD (`SubtitleConfiguration.TtmlConfiguration.TtmlProfile`): IMSC_1 or
+   * EBU_TT_D_101. Default: unset (MediaPackage's default, IMSC).
+   */
   ttmlProfile?: Enum<"OriginEndpointDashTtmlProfile">;
   /** SCTE-35 markers in the MPD: BINARY or XML. */
   adMarkers?: Enum<"OriginEndpointAdMarkerDash">;
+  /**
+   * Which SCTE-35 events appear in the MPD (`ScteDash.ScteInManifests`): ALL, or MATCHES_FILTER (only the types in the
+   * endpoint's `scte.filter`). Default: unset (MediaPackage's default, ALL).
+   */
   scteInManifests?: Enum<"OriginEndpointScteInManifests">;
+  /** Filter applied to every request of this manifest (`FilterConfiguration`). Default: unset (no filter). */
   filter?: Mp2FilterArgs;
 }
 
 export interface Mp2MssManifestArgs {
+  /** Manifest name (`[a-zA-Z0-9_-]{1,256}`, `ManifestName`), unique within `mssManifests`. */
   name: string;
+  /**
+   * `ManifestWindowSeconds` of the MSS manifest: content it spans, an integer of at least 30. Default: unset
+   * (MediaPackage's default).
+   */
   manifestWindowSeconds?: number;
+  /** Manifest layout (`ManifestLayout`): FULL or COMPACT. Default: unset (MediaPackage's default). */
   layout?: Enum<"OriginEndpointMssManifestLayout">;
+  /** Filter applied to every request of this manifest (`FilterConfiguration`). Default: unset (no filter). */
   filter?: Mp2FilterArgs;
 }
 

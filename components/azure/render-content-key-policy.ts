@@ -8,8 +8,17 @@ import { contentKeyPolicyToArm, ODATA_KEY, type ArmObject } from "../../function
 
 /** One option in azure-native input form (`odataType` discriminators). */
 export interface AmsContentKeyPolicyOptionArgs {
+  /** Option name (ARM `options[].name`): 1..256 characters, unique within the policy (checked by the policy schema). */
   name: string;
+  /**
+   * The key delivery configuration (ARM `options[].configuration`): `odataType`
+   * `#Microsoft.Media.ContentKeyPolicy{ClearKey,PlayReady,Widevine,FairPlay}Configuration` with that type's fields.
+   */
   configuration: ArmObject & { odataType: string };
+  /**
+   * Who may get the key (ARM `options[].restriction`): `odataType` `#Microsoft.Media.ContentKeyPolicyOpenRestriction`
+   * or `#Microsoft.Media.ContentKeyPolicyTokenRestriction` (issuer, audience, token type, verification keys, claims).
+   */
   restriction: ArmObject & { odataType: string };
 }
 

@@ -47,8 +47,8 @@ export interface MediaPackageSpekeEncryptionArgs<Drm extends MediaPackageDrmSyst
    */
   keyRotationIntervalSeconds?: pulumi.Input<number>;
   /**
-   * Constant initialization vector: 32 hexadecimal characters (16 bytes). Default: MediaPackage picks one. v1: live
-   * HLS / CMAF only; v2: not with ISM.
+   * Constant initialization vector: 32 hexadecimal characters (16 bytes). Default: MediaPackage picks one. v1: HLS
+   * (live and VOD) and live CMAF; v2: not with ISM.
    */
   constantInitializationVector?: pulumi.Input<string>;
   /** SPEKE resource id (content id). Default: the endpoint's id (v1) or name (v2). v1: live only. */

@@ -15,7 +15,13 @@ import { cdnAuthResources } from "./mediapackage-access";
 import { checkSpekeProvider } from "./mediapackage-encryption";
 import type { MediaPackageV1OriginArgs, Mp1EndpointArgs, Mp1PackageType } from "./mediapackage-v1-args";
 import { mp1LivePackage, mp1SpekeKeyProvider, mp1VodPackage } from "./mediapackage-v1-packages";
-import { checkId, checkMp1Endpoint, ID_RE, type CheckedEndpoint } from "./mediapackage-v1-rules";
+import {
+  checkId,
+  checkMp1Endpoint,
+  checkMp1VodConfiguration,
+  ID_RE,
+  type CheckedEndpoint,
+} from "./mediapackage-v1-rules";
 
 export {
   MP1_DRM_SYSTEMS,
@@ -72,7 +78,11 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
     const tags = keyValueTags(args.tags);
 
     // Validated now when plain, else when resolved (the messages name the endpoint and the value).
-    const checkedEndpoint = (where: string, e: Partial<Omit<Mp1EndpointArgs, "id">> & Pick<Mp1EndpointArgs, "type">) =>
+    const checkedEndpoint = (
+      where: string,
+      e: Partial<Omit<Mp1EndpointArgs, "id">> & Pick<Mp1EndpointArgs, "type">,
+      check = checkMp1Endpoint,
+    ) =>
       checkInput(
         {
           type: e.type,
@@ -84,7 +94,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
           mss: e.mss,
           enc: e.encryption,
         } as pulumi.Input<CheckedEndpoint>,
-        (r): CheckedEndpoint => checkMp1Endpoint(where, r as CheckedEndpoint),
+        (r): CheckedEndpoint => check(where, r as CheckedEndpoint),
       ) as pulumi.Output<CheckedEndpoint>;
 
     let channel: awsNative.mediapackage.Channel | undefined;
@@ -155,7 +165,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
       );
       group = new awsNative.mediapackage.PackagingGroup(`${name}-vod`, { awsId: groupId, tags }, opt);
       for (const cfg of args.vod.configurations) {
-        const c = checkedEndpoint(`MediaPackageV1Origin VOD configuration "${cfg.id}"`, cfg);
+        const c = checkedEndpoint(`MediaPackageV1Origin VOD configuration "${cfg.id}"`, cfg, checkMp1VodConfiguration);
         const block = (type: Mp1PackageType) =>
           pulumi
             .all([c, speke.url, speke.roleArn])

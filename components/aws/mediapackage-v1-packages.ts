@@ -97,7 +97,17 @@ export function mp1VodPackage(type: Mp1PackageType, r: CheckedEndpoint, speke: {
   if (type === "HLS")
     return {
       hlsManifests: [{}],
-      ...(provider ? { encryption: { encryptionMethod: enc!.method ?? "AES_128", spekeKeyProvider: provider } } : {}),
+      ...(provider
+        ? {
+            encryption: {
+              encryptionMethod: enc!.method ?? "AES_128",
+              ...(enc!.constantInitializationVector
+                ? { constantInitializationVector: enc!.constantInitializationVector }
+                : {}),
+              spekeKeyProvider: provider,
+            },
+          }
+        : {}),
     };
   if (type === "DASH")
     return { dashManifests: [{}], ...(provider ? { encryption: { spekeKeyProvider: provider } } : {}) };

@@ -133,6 +133,19 @@ export function validateMp1Live(where: string, r: CheckedEndpoint): void {
   }
 }
 
+/**
+ * A VOD packaging configuration takes a constant IV on HLS only: CloudFormation's
+ * AWS::MediaPackage::PackagingConfiguration CmafEncryption has no ConstantInitializationVector (HlsEncryption has).
+ */
+export function checkMp1VodConfiguration(where: string, r: CheckedEndpoint): CheckedEndpoint {
+  checkMp1Endpoint(where, r);
+  if (r.type === "CMAF" && r.enc?.constantInitializationVector !== undefined)
+    throw new Error(
+      `${where}: encryption.constantInitializationVector is not available on VOD CMAF configurations (only live CMAF endpoints and HLS)`,
+    );
+  return r;
+}
+
 /** Every rule of one resolved endpoint or VOD configuration (type, encryption, live settings). */
 export function checkMp1Endpoint(where: string, r: CheckedEndpoint): CheckedEndpoint {
   checkType(where, r.type);

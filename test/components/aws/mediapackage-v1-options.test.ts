@@ -110,6 +110,46 @@ describe("components/aws MediaPackageV1Origin options", function () {
     );
     assert.equal(ep().hlsPackage.encryption.constantInitializationVector, "000102030405060708090a0b0c0d0e0f");
   });
+  it("constant IV on a VOD HLS configuration (CloudFormation PackagingConfiguration HlsEncryption has ConstantInitializationVector)", async () => {
+    const iv = "000102030405060708090a0b0c0d0e0f";
+    await settle(
+      new MediaPackageV1Origin("v1", {
+        speke,
+        vod: {
+          configurations: [
+            { id: "hls", type: "HLS", encryption: { drmSystems: ["AES_128"], constantInitializationVector: iv } },
+          ],
+        },
+      }),
+    );
+    const cfg = reveal(ofType(rec, "aws-native:mediapackage:PackagingConfiguration")[0]!.inputs) as Record<string, any>;
+    assert.equal(cfg.hlsPackage.encryption.constantInitializationVector, iv);
+    assert.equal(cfg.hlsPackage.encryption.encryptionMethod, "AES_128");
+  });
+  it("refuses a constant IV on a VOD CMAF configuration (PackagingConfiguration CmafEncryption has only SpekeKeyProvider)", () => {
+    assert.throws(
+      () =>
+        new MediaPackageV1Origin("v1", {
+          speke,
+          vod: {
+            configurations: [
+              {
+                id: "cmaf",
+                type: "CMAF",
+                encryption: {
+                  drmSystems: ["WIDEVINE"],
+                  constantInitializationVector: "000102030405060708090a0b0c0d0e0f",
+                },
+              },
+            ],
+          },
+        }),
+      {
+        message:
+          'MediaPackageV1Origin VOD configuration "cmaf": encryption.constantInitializationVector is not available on VOD CMAF configurations (only live CMAF endpoints and HLS)',
+      },
+    );
+  });
   it("CDN authorization: created secret (JSON key MediaPackageCDNIdentifier) and a role for mediapackage.amazonaws.com on every live endpoint", async () => {
     const mp = one({}, { cdnAuth: {} });
     await settle(mp);

@@ -149,14 +149,12 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       description: "Keyplane SPEKE key server",
       environment: {
         KEY_SEED_SECRET_ARN: secretArn,
-        KEYPLANE_CONFIG: pulumi
-          .all([pulumi.output(args.speke ?? {}), registry.tableName])
-          .apply(([speke, tableName]) =>
-            keyplaneConfigJson("SpekeKeyServer", {
-              speke: speke as KeyplaneConfigInput["speke"],
-              contentKeyRegistry: { type: "dynamodb", tableName },
-            }),
-          ),
+        KEYPLANE_CONFIG: pulumi.all([pulumi.output(args.speke ?? {}), registry.tableName]).apply(([speke, tableName]) =>
+          keyplaneConfigJson("SpekeKeyServer", {
+            speke: speke as KeyplaneConfigInput["speke"],
+            contentKeyRegistry: { type: "dynamodb", tableName },
+          }),
+        ),
       },
       statements,
       memorySize: args.memorySize ?? 512,

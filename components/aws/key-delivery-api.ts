@@ -14,7 +14,7 @@ import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type
 import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
-import { deliverySection, keyplaneConfigJson, type DeliverySettings } from "../shared/keyplane-config";
+import { deliveryDocument, type DeliverySettings } from "../shared/keyplane-config";
 import {
   checkCustomDomain,
   httpApiCustomDomain,
@@ -84,24 +84,6 @@ export interface KeyDeliveryApiArgs {
 }
 
 export type KeyDeliveryKnobs = DeliverySettings;
-
-/** The `KEYPLANE_CONFIG` document of the delivery function, validated with the core's schema. */
-export function deliveryDocument(p: {
-  knobs?: KeyDeliveryKnobs;
-  corsAllowOrigins: string[];
-  useCounterTable: string;
-  registryTable?: string;
-  license?: Record<string, unknown>;
-}): string {
-  return keyplaneConfigJson("KeyDeliveryApi", {
-    delivery: deliverySection(p.knobs, {
-      cors: { allowOrigins: p.corsAllowOrigins },
-      useCounter: { type: "dynamodb", tableName: p.useCounterTable },
-    }),
-    ...(p.license ? { license: p.license as never } : {}),
-    ...(p.registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: p.registryTable } } : {}),
-  });
-}
 
 const ORIGIN_RE = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
 
@@ -174,7 +156,11 @@ export function checkPolicies(
 
 /** Token service knobs, validated with the core's schema (in a document of their own); returns them. */
 export function checkDeliveryKnobs(k: KeyDeliveryKnobs): KeyDeliveryKnobs {
-  deliveryDocument({ knobs: k ?? {}, corsAllowOrigins: [], useCounterTable: "plan-time-check" });
+  deliveryDocument("KeyDeliveryApi", {
+    settings: k ?? {},
+    corsAllowOrigins: [],
+    useCounter: { type: "dynamodb", tableName: "plan-time-check" },
+  });
   return k ?? {};
 }
 
@@ -299,13 +285,13 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
         pulumi.output(args.license),
         knobs,
       ])
-      .apply(([useCounterTable, registryTable, corsAllowOrigins, license, k]) =>
-        deliveryDocument({
-          knobs: k,
+      .apply(([useCounterTable, registryTable, corsAllowOrigins, license, settings]) =>
+        deliveryDocument("KeyDeliveryApi", {
+          settings,
           corsAllowOrigins,
-          useCounterTable,
-          ...(registryTable ? { registryTable } : {}),
-          ...(license ? { license } : {}),
+          useCounter: { type: "dynamodb", tableName: useCounterTable },
+          ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
+          license,
         }),
       );
     const environment = pulumi.secret(

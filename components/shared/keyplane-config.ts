@@ -44,3 +44,28 @@ export function deliverySection(
     ...own,
   } as NonNullable<KeyplaneConfigInput["delivery"]>;
 }
+
+type DeliveryInput = NonNullable<KeyplaneConfigInput["delivery"]>;
+
+/** The `KEYPLANE_CONFIG` of a key-delivery function (KeyDeliveryApi, AzureKeyDelivery), validated with the core's schema. */
+export function deliveryDocument(
+  component: string,
+  p: {
+    settings?: DeliverySettings | undefined;
+    corsAllowOrigins: string[];
+    useCounter: DeliveryInput["useCounter"];
+    contentKeyRegistry?: KeyplaneConfigInput["contentKeyRegistry"];
+    entitlements?: Record<string, unknown> | undefined;
+    license?: Record<string, unknown> | undefined;
+  },
+): string {
+  return keyplaneConfigJson(component, {
+    delivery: deliverySection(p.settings, {
+      cors: { allowOrigins: p.corsAllowOrigins },
+      useCounter: p.useCounter,
+      ...(p.entitlements ? { entitlements: p.entitlements as DeliveryInput["entitlements"] } : {}),
+    }),
+    ...(p.license ? { license: p.license as KeyplaneConfigInput["license"] } : {}),
+    ...(p.contentKeyRegistry ? { contentKeyRegistry: p.contentKeyRegistry } : {}),
+  });
+}

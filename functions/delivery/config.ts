@@ -17,7 +17,7 @@ import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS 
 import { entitlementRulesSchema } from "./entitlements";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
-  z.object({
+  z.strictObject({
     alg: z.literal("HS256"),
     keyBase64: z.string().check(
       z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
@@ -25,7 +25,7 @@ const signingKeySchema = z.discriminatedUnion("alg", [
     ),
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
-  z.object({
+  z.strictObject({
     alg: z.enum(["RS256", "ES256"]),
     privateKeyPem: z
       .string()
@@ -41,7 +41,7 @@ const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(
 const positiveInt = z.number().check(z.int(), z.positive());
 
 export const deliveryConfigSchema = z
-  .object({
+  .strictObject({
     /** Path to a JSON file with `{ policies, bindings, defaultPolicy }` (re-read after policyCacheTtlSeconds). */
     policyFile: z.optional(nonEmpty),
     /** Name of an env var holding the same JSON inline (Lambda). Used when policyFile is absent. */
@@ -49,7 +49,7 @@ export const deliveryConfigSchema = z
     /** How long loaded policies (and imported keys) are reused before the source is read again. */
     policyCacheTtlSeconds: z._default(intIn(0, 86400), 60),
     tokenIssuer: z._default(
-      z.object({
+      z.strictObject({
         issuer: z._default(nonEmpty, "keyplane-lab"),
         audience: z._default(nonEmpty, "keyplane-lab-player"),
         /** Absent: lab mode uses the HKDF lab key; otherwise /token is disabled. */
@@ -75,7 +75,7 @@ export const deliveryConfigSchema = z
       intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS),
       DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS,
     ),
-    cors: z._default(z.object({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
+    cors: z._default(z.strictObject({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
     /**
      * JSON entitlement rules for /token (see delivery/entitlements.ts), from a file or inline (`entitlements`; not
      * both). Absent: lab rules in lab mode, deny-all otherwise.
@@ -92,11 +92,11 @@ export const deliveryConfigSchema = z
      */
     useCounter: z._default(
       z.discriminatedUnion("type", [
-        z.object({
+        z.strictObject({
           type: z.literal("memory"),
           maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES),
         }),
-        z.object({ type: z.literal("dynamodb"), tableName: nonEmpty }),
+        z.strictObject({ type: z.literal("dynamodb"), tableName: nonEmpty }),
         azureTableStoreSchema,
       ]),
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },

@@ -13,6 +13,7 @@ import { deliveryRoutes } from "./delivery/routes";
 import { licenseRoutes } from "./license/routes";
 import { createUseCounter } from "./delivery/use-counter";
 import { createContentKeyRegistry } from "./registry/config";
+import { azureRegistry, azureUseCounter } from "./azure/apps";
 
 export { ALL_AREAS, type Area } from "./compose";
 export type CreateAppOptions = ComposeOptions;
@@ -25,8 +26,10 @@ export function createApp(ctx: KeyplaneContext, config: KeyplaneConfig, opts: Cr
       speke: spekeRoutes,
       delivery: deliveryRoutes,
       license: licenseRoutes,
-      createContentKeyRegistry,
-      createUseCounter,
+      // Every store kind here, the Azure tables too (the Lambda entries carry only their own).
+      createContentKeyRegistry: (c) => (c.type === "azureTable" ? azureRegistry(c) : createContentKeyRegistry(c)),
+      createUseCounter: (c, d) =>
+        d.useCounter.type === "azureTable" ? azureUseCounter(c, d.useCounter) : createUseCounter(c, d),
     },
     opts,
   );

@@ -1,6 +1,9 @@
 /**
- * The whole runtime configuration, validated once at start-up: one section per area, each with safe defaults, so
- * `{}` is a working lab configuration. Errors name the bad path (`speke.maxContentKeys: ...`).
+ * The one Keyplane configuration: a JSON document with a section per area, each section's schema in its area's
+ * `config.ts`, validated once at start-up with safe defaults, so `{}` is a working lab configuration. Unknown fields are
+ * refused and errors name the bad path (`speke.maxContentKeys: ...`). Where the document comes from and the
+ * environment overrides: functions/config-source.ts and functions/config-env.ts. `npm run schema` writes the JSON
+ * Schema of `keyplaneConfigSchema` to schema/keyplane.config.schema.json (editor completion via `"$schema"`).
  */
 import * as z from "./zod";
 import { KeyplaneError } from "./errors";
@@ -9,18 +12,28 @@ import { spekeConfigSchema } from "./speke/config";
 import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";
 import { contentKeyRegistryConfigSchema } from "./registry/config";
+import { spekeProxyConfigSchema } from "./speke-proxy/config";
+import { certificateWatchdogConfigSchema } from "./cert-watchdog/config";
+import { parseConfigValue, resolveConfigDocument, type ConfigSourceOptions } from "./config-source";
 
 export const keyplaneConfigSchema = z.strictObject({
+  /** The JSON Schema this document follows (for editors; ignored by Keyplane). */
+  $schema: z.optional(z.string()),
   speke: z.prefault(spekeConfigSchema, {}),
   delivery: z.prefault(deliveryConfigSchema, {}),
   license: z.prefault(licenseConfigSchema, {}),
   /** Where SPEKE records which content id each served KID belongs to, and where key delivery looks it up. */
   contentKeyRegistry: contentKeyRegistryConfigSchema,
+  /** The vendor SPEKE proxy function (SpekeVendorProxy); only that function reads it. */
+  spekeProxy: z.optional(spekeProxyConfigSchema),
+  /** The certificate expiry watchdog function (SpekeCertificate); only that function reads it. */
+  certificateWatchdog: z.optional(certificateWatchdogConfigSchema),
 });
 
 export type KeyplaneConfig = z.infer<typeof keyplaneConfigSchema>;
 export type KeyplaneConfigInput = z.input<typeof keyplaneConfigSchema>;
 
+/** Validates a whole document you already hold (no environment): `parseKeyplaneConfig(JSON.parse(text))`. */
 export function parseKeyplaneConfig(input: unknown, origin = "configuration"): KeyplaneConfig {
   const r = keyplaneConfigSchema.safeParse(input ?? {});
   if (!r.success)
@@ -28,15 +41,16 @@ export function parseKeyplaneConfig(input: unknown, origin = "configuration"): K
   return r.data;
 }
 
-/** Reads JSON configuration from an environment variable (Lambda: `KEYPLANE_CONFIG`). */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env, name = "KEYPLANE_CONFIG"): KeyplaneConfig {
-  const text = env[name];
-  if (!text) return parseKeyplaneConfig({}, name);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new KeyplaneError("CONFIG_INVALID", `${name} is not valid JSON`, { status: 500 });
-  }
-  return parseKeyplaneConfig(json, name);
+export interface LoadKeyplaneConfigOptions extends Omit<ConfigSourceOptions, "defaults" | "overrides"> {
+  defaults?: KeyplaneConfigInput;
+  overrides?: KeyplaneConfigInput;
+}
+
+/**
+ * The configuration of a process: the document from `KEYPLANE_CONFIG_FILE` or `KEYPLANE_CONFIG` (or `document` /
+ * `file`), then the `KEYPLANE_<SECTION>_<FIELD>` environment overrides, then `overrides`; every section validated.
+ */
+export function loadKeyplaneConfig(o: LoadKeyplaneConfigOptions = {}): KeyplaneConfig {
+  const source = resolveConfigDocument(o as ConfigSourceOptions);
+  return parseConfigValue(keyplaneConfigSchema, source.document, [], source);
 }

@@ -4,8 +4,9 @@
  * `functions/` is internal and may change between minor versions.
  *
  * ```ts
- * import { createApp, parseKeyplaneConfig, staticContext, KeySeed, listen } from "keyplane/core";
- * const app = createApp(staticContext(KeySeed.fromBase64(seedB64)), parseKeyplaneConfig(json));
+ * import { createApp, loadKeyplaneConfig, staticContext, KeySeed, listen } from "keyplane/core";
+ * // KEYPLANE_CONFIG_FILE (or KEYPLANE_CONFIG) plus the KEYPLANE_<SECTION>_<FIELD> overrides
+ * const app = createApp(staticContext(KeySeed.fromBase64(seedB64)), loadKeyplaneConfig());
  * const { url } = await listen(app, { port: 8787 });
  * ```
  *
@@ -16,11 +17,13 @@
 export { createApp, ALL_AREAS, type Area, type CreateAppOptions } from "./app";
 export {
   parseKeyplaneConfig,
-  configFromEnv,
+  loadKeyplaneConfig,
   keyplaneConfigSchema,
   type KeyplaneConfig,
   type KeyplaneConfigInput,
+  type LoadKeyplaneConfigOptions,
 } from "./config";
+export { ENV_OVERRIDES, BOOTSTRAP_ENV, RENAMED_ENV, type EnvOverride } from "./config-env";
 export type { AppEnv } from "./http/env";
 
 // Runtimes: node:http on a port, API Gateway / Lambda

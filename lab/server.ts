@@ -1,17 +1,17 @@
 /**
  * The local lab: the whole key-exchange core on loopback (`npm start`). Seed from `KEY_SEED` or `.keyplane/key-seed`
- * (generated on first start, mode 0600), optional JSON configuration from `KEYPLANE_CONFIG_FILE`
- * (default `keyplane.config.json` when present), the demo page and packaged demo media (web/, demo-media.ts). The core's own generic
+ * (generated on first start, mode 0600), the Keyplane configuration from `KEYPLANE_CONFIG_FILE` or `KEYPLANE_CONFIG`
+ * (default `keyplane.config.json` when present) plus the environment overrides (functions/config-source.ts), the demo page and packaged demo media (web/, demo-media.ts). The core's own generic
  * node:http server is functions/runtimes/listen.ts; this is the lab around it. Every route sits
  * behind the lab guard (lab/web/guard.ts): loopback and configured `Host` names only, security headers.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import type { App, PlainRequest, PlainResponse } from "../functions/http/router";
 import { createApp } from "../functions/app";
-import { parseKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../functions/config";
+import { loadKeyplaneConfig, type KeyplaneConfig, type KeyplaneConfigInput } from "../functions/config";
+import { CONFIG_ENV, CONFIG_FILE_ENV } from "../functions/config-env";
 import type { KeyplaneContext } from "../functions/context";
-import { KeyplaneError } from "../functions/errors";
 import { localSeed } from "../functions/keys/seed-source";
 import type { KeySeed } from "../functions/keys/seed";
 import { createLogger, type Logger } from "../functions/log";
@@ -28,6 +28,9 @@ import {
 } from "./web/guard";
 import { ensureDemoMedia } from "./demo-media";
 
+/** The lab's configuration file when the environment names none. */
+export const DEFAULT_CONFIG_FILE = "keyplane.config.json";
+
 export interface StartLabOptions {
   port?: number;
   hostname?: string;
@@ -35,9 +38,11 @@ export interface StartLabOptions {
   seed?: KeySeed;
   /** Default `.keyplane` in the working directory. */
   dataDir?: string;
-  /** Configuration object; otherwise read from `configFile`. */
+  /** Configuration document; otherwise read from `configFile`, else `KEYPLANE_CONFIG_FILE` / `KEYPLANE_CONFIG`. */
   config?: KeyplaneConfigInput;
   configFile?: string;
+  /** Environment for the configuration overrides and sources (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Packages the demo clip into `<dataDir>/media` after start (default true when run by `npm start`). */
   demoMedia?: boolean;
   /**
@@ -62,36 +67,16 @@ export interface RunningLab {
   close(): Promise<void>;
 }
 
-function readConfigFile(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new KeyplaneError("CONFIG_INVALID", `Cannot read configuration file ${file}: ${(e as Error).message}`, {
-      status: 500,
-    });
-  }
-}
-
 /**
- * Lab defaults: URL knobs point at the lab's own address (SPEKE key templates point at our key delivery), key
- * delivery may fall back to the seed-derived lab policy when no policy file is configured, and the content key registry
- * is `<dataDir>/content-keys.jsonl`.
+ * Lab defaults, below the document: URL knobs point at the lab's own address (SPEKE key templates point at our key
+ * delivery), key delivery may fall back to the seed-derived lab policy when no policy source is configured, and the
+ * content key registry is `<dataDir>/content-keys.jsonl` (so content-id bindings hold across restarts).
  */
-function withBaseUrl(input: KeyplaneConfigInput, url: string, dataDir: string): KeyplaneConfigInput {
-  const speke = { ...(input.speke ?? {}) } as Record<string, unknown>;
-  if (speke.publicBaseUrl === undefined) speke.publicBaseUrl = url;
-  const delivery = { ...(input.delivery ?? {}) } as Record<string, unknown>;
-  if (delivery.lab === undefined) delivery.lab = true;
-  // The content key registry lives in the data directory, so content-id bindings hold across restarts.
-  const contentKeyRegistry = input.contentKeyRegistry ?? {
-    type: "file" as const,
-    path: join(dataDir, CONTENT_KEY_REGISTRY_FILE),
-  };
+function labDefaults(url: string, dataDir: string): KeyplaneConfigInput {
   return {
-    ...input,
-    speke: speke as KeyplaneConfigInput["speke"],
-    delivery: delivery as KeyplaneConfigInput["delivery"],
-    contentKeyRegistry,
+    speke: { publicBaseUrl: url },
+    delivery: { lab: true },
+    contentKeyRegistry: { type: "file", path: join(dataDir, CONTENT_KEY_REGISTRY_FILE) },
   };
 }
 
@@ -103,11 +88,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const seedPromise = Promise.resolve(loaded.seed);
   const ctx: KeyplaneContext = { seed: () => seedPromise, logger, now: Date.now };
 
+  const env = opts.env ?? process.env;
+  // The default file only when the environment names no document.
   const configFile =
     opts.configFile ??
-    process.env.KEYPLANE_CONFIG_FILE ??
-    (existsSync("keyplane.config.json") ? "keyplane.config.json" : undefined);
-  const input = (opts.config ?? (configFile ? readConfigFile(configFile) : {})) as KeyplaneConfigInput;
+    (!env[CONFIG_FILE_ENV] && !env[CONFIG_ENV] && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const hostname = opts.hostname ?? "127.0.0.1";
   const ownHost = bindAddressHost(hostname);
   const allowedHosts = [
@@ -124,7 +109,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<RunningLab> 
   const server = await listen(front, { port: opts.port ?? 8787, hostname });
   let config: KeyplaneConfig;
   try {
-    config = parseKeyplaneConfig(withBaseUrl(input, server.url, dataDir), configFile ?? "lab configuration");
+    config = loadKeyplaneConfig({
+      env,
+      ...(opts.config !== undefined ? { document: opts.config } : configFile ? { file: configFile } : {}),
+      defaults: labDefaults(server.url, dataDir),
+    });
     app = createApp(ctx, config, { extra: [labWebRoutes({ mediaDir })], guard: labGuard({ allowedHosts }) });
   } catch (e) {
     await server.close();

@@ -1,19 +1,20 @@
 /**
  * KeyDeliveryApi: the token service, key delivery (ClearKey, HLS AES-128) and license proxy functions behind an API
  * Gateway HTTP API, with CORS allow-lists, throttling, and a DynamoDB table (TTL) for maxuses / replay counters.
- * Content key policies are validated at plan time with the same zod schemas key delivery enforces, then passed as
- * configuration (environment, marked secret in state: policies can hold verification keys).
+ * Content key policies are validated at plan time with the same zod schemas key delivery enforces, then passed in
+ * `KEYPLANE_DELIVERY_POLICIES` beside the one `KEYPLANE_CONFIG` document (environment, marked secret in state: policies
+ * can hold verification keys, the document a token signing key).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
-import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
+import { deliveryDocument, type DeliverySettings } from "../shared/keyplane-config";
 import {
   checkCustomDomain,
   httpApiCustomDomain,
@@ -53,7 +54,7 @@ export interface KeyDeliveryApiArgs {
   /** Browser origins allowed to call the API (https://… or http://localhost). `*` is refused. */
   corsAllowOrigins: pulumi.Input<pulumi.Input<string>[]>;
   throttle?: { burstLimit?: pulumi.Input<number>; rateLimit?: pulumi.Input<number> };
-  /** Token service and verification knobs (functions/delivery/config.ts), passed as the delivery's environment knobs. */
+  /** Token service and verification knobs (functions/delivery/config.ts), passed in the `delivery` section. */
   delivery?: pulumi.Input<KeyDeliveryKnobs>;
   /** License proxy configuration (`KEYPLANE_CONFIG.license`, functions/license/config.ts); kept secret in state. */
   license?: pulumi.Input<Record<string, unknown>>;
@@ -82,34 +83,7 @@ export interface KeyDeliveryApiArgs {
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-export interface KeyDeliveryKnobs {
-  tokenIssuer?: {
-    issuer?: string;
-    audience?: string;
-    /** `{ alg: "HS256", keyBase64 }` or `{ alg: "RS256" | "ES256", privateKeyPem }`: a secret (kept secret in state). */
-    signingKey?: Record<string, unknown>;
-  };
-  tokenLifetimeSeconds?: number;
-  maxTokenLifetimeSeconds?: number;
-  clockSkewSeconds?: number;
-  policyCacheTtlSeconds?: number;
-}
-
-/** The environment variables the delivery entry reads (functions/delivery/config.ts `loadDeliveryConfig`). */
-export function deliveryKnobEnv(k: KeyDeliveryKnobs = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  const num = (name: string, v: number | undefined) => {
-    if (v !== undefined) env[name] = String(v);
-  };
-  if (k.tokenIssuer?.issuer) env.KEYPLANE_TOKEN_ISSUER = k.tokenIssuer.issuer;
-  if (k.tokenIssuer?.audience) env.KEYPLANE_TOKEN_AUDIENCE = k.tokenIssuer.audience;
-  if (k.tokenIssuer?.signingKey) env.KEYPLANE_TOKEN_SIGNING_KEY = JSON.stringify(k.tokenIssuer.signingKey);
-  num("KEYPLANE_TOKEN_LIFETIME_SECONDS", k.tokenLifetimeSeconds);
-  num("KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS", k.maxTokenLifetimeSeconds);
-  num("KEYPLANE_CLOCK_SKEW_SECONDS", k.clockSkewSeconds);
-  num("KEYPLANE_POLICY_CACHE_TTL_SECONDS", k.policyCacheTtlSeconds);
-  return env;
-}
+export type KeyDeliveryKnobs = DeliverySettings;
 
 const ORIGIN_RE = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
 
@@ -180,15 +154,14 @@ export function checkPolicies(
   return json;
 }
 
-/** Token service knobs, validated with the delivery config schema; returns the environment variables. */
-export function checkDeliveryKnobs(k: KeyDeliveryKnobs): Record<string, string> {
-  const knobs = deliveryConfigSchema.safeParse({
-    ...(k ?? {}),
-    cors: { allowOrigins: ["https://plan-time-check.invalid"] },
+/** Token service knobs, validated with the core's schema (in a document of their own); returns them. */
+export function checkDeliveryKnobs(k: KeyDeliveryKnobs): KeyDeliveryKnobs {
+  deliveryDocument("KeyDeliveryApi", {
+    settings: k ?? {},
+    corsAllowOrigins: [],
     useCounter: { type: "dynamodb", tableName: "plan-time-check" },
   });
-  if (!knobs.success) throw new Error(`KeyDeliveryApi: invalid delivery settings: ${formatIssues(knobs.error)}`);
-  return deliveryKnobEnv(k);
+  return k ?? {};
 }
 
 /** All plan-time checks on plain settings (the component runs the same checks per argument, on Inputs). */
@@ -244,7 +217,7 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       { policies: args.policies, bindings: args.bindings ?? [], defaultPolicy: args.defaultPolicy },
       (p) => checkPolicies(p as Parameters<typeof checkPolicies>[0], !!args.contentKeyRegistry),
     );
-    const knobEnv = checkInput(args.delivery ?? {}, (k) => checkDeliveryKnobs(k as KeyDeliveryKnobs));
+    const knobs = checkInput(args.delivery ?? {}, (k) => checkDeliveryKnobs(k as KeyDeliveryKnobs));
     const seedArn = checkInput(args.keySeedSecretArn, (a) => {
       if (typeof a !== "string" || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret[:/]\S+$/.test(a))
         throw new Error(`KeyDeliveryApi: keySeedSecretArn ${shown(a)} is not a Secrets Manager secret ARN`);
@@ -302,37 +275,31 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
       );
     }
 
-    // The delivery entry builds its delivery section from environment knobs (loadDeliveryConfig); KEYPLANE_CONFIG
-    // carries the same values for the shared parser, plus the license proxy section.
+    // One document (KEYPLANE_CONFIG) for the delivery, license and registry sections; the policies beside it in the
+    // variable `delivery.policyEnv` names by default.
     const keyplaneConfig = pulumi
       .all([
         counterTable.name,
         registry ? pulumi.output(registry.tableName) : undefined,
         cors,
-        pulumi.output(args.license ?? {}),
+        pulumi.output(args.license),
+        knobs,
       ])
-      .apply(([tableName, registryTable, origins, license]) =>
-        JSON.stringify({
-          delivery: {
-            cors: { allowOrigins: origins },
-            useCounter: { type: "dynamodb", tableName },
-            policyEnv: "KEYPLANE_DELIVERY_POLICIES",
-          },
-          license,
+      .apply(([useCounterTable, registryTable, corsAllowOrigins, license, settings]) =>
+        deliveryDocument("KeyDeliveryApi", {
+          settings,
+          corsAllowOrigins,
+          useCounter: { type: "dynamodb", tableName: useCounterTable },
           ...(registryTable ? { contentKeyRegistry: { type: "dynamodb", tableName: registryTable } } : {}),
+          license,
         }),
       );
     const environment = pulumi.secret(
-      pulumi
-        .all([keyplaneConfig, counterTable.name, seedArn, policiesJson, cors, knobEnv])
-        .apply(([cfg, tableName, arn, json, origins, knobs]) => ({
-          KEY_SEED_SECRET_ARN: arn,
-          KEYPLANE_CONFIG: cfg,
-          KEYPLANE_DELIVERY_POLICIES: json,
-          KEYPLANE_USE_COUNTER_TABLE: tableName,
-          KEYPLANE_CORS_ORIGINS: origins.join(","),
-          ...knobs,
-        })),
+      pulumi.all([keyplaneConfig, seedArn, policiesJson]).apply(([cfg, arn, json]) => ({
+        KEY_SEED_SECRET_ARN: arn,
+        KEYPLANE_CONFIG: cfg,
+        KEYPLANE_DELIVERY_POLICIES: json,
+      })),
     );
     const { fn, bundleSizeBytes } = createBundledFunction(
       `${name}-delivery`,

@@ -10,6 +10,7 @@ import { DEFAULT_METRIC_NAMESPACE, DAYS_TO_EXPIRY_METRIC } from "../../functions
 import { checkSpekeCertificate } from "./certificate-check";
 import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
 import type { PolicyStatement } from "./iam";
+import { keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const CERT_WATCHDOG_ENTRY = "functions/runtimes/entries/cert-watchdog.ts";
 
@@ -109,7 +110,9 @@ export class SpekeCertificate extends pulumi.ComponentResource {
         entry: CERT_WATCHDOG_ENTRY,
         description: "Keyplane certificate expiry watchdog",
         environment: {
-          KEYPLANE_CONFIG: certificate.arn.apply((arn) => JSON.stringify({ certificateArns: [arn], namespace })),
+          KEYPLANE_CONFIG: certificate.arn.apply((arn) =>
+            keyplaneConfigJson("SpekeCertificate", { certificateWatchdog: { certificateArns: [arn], namespace } }),
+          ),
         },
         statements,
         memorySize: 256,

@@ -15,6 +15,8 @@ import type { CustomDomainTarget } from "./custom-domain";
 import { checkStageName, createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
 import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import { ContentKeyRegistryTable, type ContentKeyRegistryRef } from "./content-key-registry";
+import type { KeyplaneConfigInput } from "../../functions/config";
+import { keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
 
@@ -147,11 +149,12 @@ export class SpekeKeyServer extends pulumi.ComponentResource {
       description: "Keyplane SPEKE key server",
       environment: {
         KEY_SEED_SECRET_ARN: secretArn,
-        KEYPLANE_CONFIG: pulumi
-          .all([pulumi.output(args.speke ?? {}), registry.tableName])
-          .apply(([speke, tableName]) =>
-            JSON.stringify({ speke, contentKeyRegistry: { type: "dynamodb", tableName } }),
-          ),
+        KEYPLANE_CONFIG: pulumi.all([pulumi.output(args.speke ?? {}), registry.tableName]).apply(([speke, tableName]) =>
+          keyplaneConfigJson("SpekeKeyServer", {
+            speke: speke as KeyplaneConfigInput["speke"],
+            contentKeyRegistry: { type: "dynamodb", tableName },
+          }),
+        ),
       },
       statements,
       memorySize: args.memorySize ?? 512,

@@ -27,6 +27,7 @@ import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./ia
 import { checkInput, shown } from "../shared/inputs";
 import type { CustomDomainTarget } from "./custom-domain";
 import { createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
+import { keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const SPEKE_PROXY_ENTRY = "functions/runtimes/entries/speke-proxy.ts";
 /** Tag the policy pack reads: the vendor credential is stored in the API Gateway integration. */
@@ -172,10 +173,12 @@ export class SpekeVendorProxy extends pulumi.ComponentResource {
           environment: {
             VENDOR_CREDENTIAL_SECRET_ARN: secret.arn,
             KEYPLANE_CONFIG: vendor.apply((r) =>
-              JSON.stringify({
-                vendorUrl: r.url,
-                ...headerConfig(r),
-                ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}),
+              keyplaneConfigJson("SpekeVendorProxy", {
+                spekeProxy: {
+                  vendorUrl: r.url,
+                  ...headerConfig(r),
+                  ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}),
+                },
               }),
             ),
           },

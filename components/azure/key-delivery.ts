@@ -37,6 +37,7 @@ import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
 import { bundleFunction } from "../shared/bundle";
 import { checkInput, checkOptional, shown } from "../shared/inputs";
+import { deliveryDocument, keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const AZURE_DELIVERY_ENTRY = "functions/runtimes/entries/azure-delivery.ts";
 export const AZURE_SPEKE_ENTRY = "functions/runtimes/entries/azure-speke.ts";
@@ -418,16 +419,30 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
       seedSecretName = s.name;
     }
 
-    const knobs = pulumi.output(args.delivery ?? {});
+    // The one configuration document (KEYPLANE_CONFIG) and the policies, both in the Key Vault secret environment.
+    const stores = pulumi.all([tableEndpoint, registryTable.name, usesTable.name]);
     const secretEnvJson = pulumi.secret(
       pulumi
-        .all([policiesJson, knobs, pulumi.output(args.entitlements), pulumi.output(args.license)])
-        .apply(([policies, k, ent, license]) => {
-          const env: Record<string, string> = { KEYPLANE_DELIVERY_POLICIES: policies };
-          if (k.tokenIssuer?.signingKey) env.KEYPLANE_TOKEN_SIGNING_KEY = JSON.stringify(k.tokenIssuer.signingKey);
-          if (ent) env.KEYPLANE_ENTITLEMENTS_JSON = JSON.stringify(ent);
-          if (license) env.KEYPLANE_CONFIG = JSON.stringify({ license });
-          const json = JSON.stringify(env);
+        .all([
+          policiesJson,
+          pulumi.output(args.delivery),
+          pulumi.output(args.entitlements),
+          pulumi.output(args.license),
+          cors,
+          stores,
+        ])
+        .apply(([policies, settings, entitlements, license, corsAllowOrigins, [endpoint, registry, uses]]) => {
+          const json = JSON.stringify({
+            KEYPLANE_DELIVERY_POLICIES: policies,
+            KEYPLANE_CONFIG: deliveryDocument("AzureKeyDelivery", {
+              settings,
+              corsAllowOrigins,
+              useCounter: { type: "azureTable", endpoint, tableName: uses },
+              contentKeyRegistry: { type: "azureTable", endpoint, tableName: registry },
+              entitlements,
+              license,
+            }),
+          });
           if (Buffer.byteLength(json) > MAX_SECRET_ENV_BYTES)
             fail(
               `the secret configuration takes ${Buffer.byteLength(json)} bytes; a Key Vault secret holds ${MAX_SECRET_ENV_BYTES} (use OpenID discovery or fewer keys)`,
@@ -484,31 +499,10 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
       opt,
     );
 
-    const plainSettings = pulumi.all([knobs, cors]).apply(([k, origins]) => {
-      const s: Record<string, string> = { KEYPLANE_CORS_ORIGINS: origins.join(",") };
-      if (k.tokenIssuer?.issuer) s.KEYPLANE_TOKEN_ISSUER = k.tokenIssuer.issuer;
-      if (k.tokenIssuer?.audience) s.KEYPLANE_TOKEN_AUDIENCE = k.tokenIssuer.audience;
-      const num = (n: string, v: number | undefined) => {
-        if (v !== undefined) s[n] = String(v);
-      };
-      num("KEYPLANE_TOKEN_LIFETIME_SECONDS", k.tokenLifetimeSeconds);
-      num("KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS", k.maxTokenLifetimeSeconds);
-      num("KEYPLANE_CLOCK_SKEW_SECONDS", k.clockSkewSeconds);
-      num("KEYPLANE_POLICY_CACHE_TTL_SECONDS", k.policyCacheTtlSeconds);
-      return s;
-    });
-    const stores = pulumi.all([tableEndpoint, registryTable.name, usesTable.name]);
+    // App settings: bootstrap names only (the configuration is in the secret environment).
     const appSettings = pulumi
-      .all([
-        plainSettings,
-        account.name,
-        id.clientId,
-        ai.connectionString,
-        secretUri(seedSecretName),
-        secretUri(envSecret.name),
-        stores,
-      ])
-      .apply(([plain, accountName, clientId, aiConn, seedUri, envUri, [tables, reg, uses]]) =>
+      .all([account.name, id.clientId, ai.connectionString, secretUri(seedSecretName), secretUri(envSecret.name)])
+      .apply(([accountName, clientId, aiConn, seedUri, envUri]) =>
         Object.entries<string>({
           AzureWebJobsStorage__accountName: accountName,
           AzureWebJobsStorage__credential: "managedidentity",
@@ -519,12 +513,8 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
           APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
           KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
           KEYPLANE_SECRET_ENV_URI: envUri,
-          KEYPLANE_TABLE_ENDPOINT: tables,
-          KEYPLANE_REGISTRY_TABLE: reg,
-          KEYPLANE_USE_COUNTER_TABLE_AZURE: uses,
           // A new package changes this setting, which restarts the app onto the new blob.
           KEYPLANE_PACKAGE_SHA256: pkg.sha256,
-          ...plain,
         }).map(([n, value]) => ({ name: n, value })),
       );
 
@@ -615,9 +605,11 @@ export class AzureKeyDelivery extends pulumi.ComponentResource {
             APPLICATIONINSIGHTS_CONNECTION_STRING: aiConn,
             APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
             KEYPLANE_KEY_SEED_SECRET_URI: seedUri,
-            KEYPLANE_TABLE_ENDPOINT: tables,
-            KEYPLANE_REGISTRY_TABLE: reg,
-            KEYPLANE_CONFIG: JSON.stringify({ speke: spekeConfig }),
+            // Nothing secret in SPEKE's document (templates, the registry table), so no secret environment here.
+            KEYPLANE_CONFIG: keyplaneConfigJson("AzureKeyDelivery", {
+              speke: spekeConfig,
+              contentKeyRegistry: { type: "azureTable", endpoint: tables, tableName: reg },
+            }),
             KEYPLANE_PACKAGE_SHA256: spPkg.sha256,
           }).map(([n, value]) => ({ name: n, value })),
         );

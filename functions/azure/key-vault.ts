@@ -85,7 +85,7 @@ export async function azureSeed(env: NodeJS.ProcessEnv = process.env, reader?: S
 /**
  * The secret environment: a Key Vault secret whose value is a JSON object of `KEYPLANE_*` string settings, merged over
  * the app settings at cold start. Empty when KEYPLANE_SECRET_ENV_URI is unset. Other keys are refused, so the secret can
- * never redirect the identity or the stores.
+ * never redirect the identity or the key seed.
  */
 export async function secretEnvironment(
   env: NodeJS.ProcessEnv = process.env,

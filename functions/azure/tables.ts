@@ -21,8 +21,7 @@ export function tableStatus(e: unknown): number | undefined {
   return typeof s === "number" ? s : undefined;
 }
 
-/** A table name Azure accepts: 3-63 letters and digits, not starting with a digit. */
-export const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+export { TABLE_NAME_RE } from "./table-config";
 
 /** The service's error code (`x-ms-error-code`: `ResourceNotFound`, `TableNotFound`, `EntityAlreadyExists`, ...). */
 export function tableErrorCode(e: unknown): string | undefined {

@@ -9,13 +9,12 @@
  */
 import { ACMClient, DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
-import { KeyplaneError } from "../errors";
 import type { Logger } from "../log";
+import { DEFAULT_METRIC_NAMESPACE } from "./config";
 
-export const DEFAULT_METRIC_NAMESPACE = "Keyplane/Certificates";
+export { DEFAULT_METRIC_NAMESPACE };
 export const DAYS_TO_EXPIRY_METRIC = "DaysToExpiry";
 const DAY_MS = 86_400_000;
-const ACM_ARN_RE = /^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 /** Whole days from `now` to `notAfter`, rounded down (expires in 23 h → 0; expired 1 h ago → -1). */
 export function daysToExpiry(notAfter: Date, now: number): number {
@@ -32,6 +31,7 @@ export interface CertificateStatus {
   error?: string;
 }
 
+/** The `certificateWatchdog` section (cert-watchdog/config.ts), plus what a program may add. */
 export interface WatchdogConfig {
   certificateArns: string[];
   namespace?: string;
@@ -44,44 +44,6 @@ export interface WatchdogDeps {
   cloudwatch: Pick<CloudWatchClient, "send">;
   logger: Logger;
   now?: () => number;
-}
-
-export function parseWatchdogConfig(json: string | undefined): WatchdogConfig {
-  if (!json) throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "KEYPLANE_CONFIG is not set", { status: 500 });
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 });
-  }
-  const o = v as Partial<WatchdogConfig>;
-  if (!Array.isArray(o.certificateArns) || o.certificateArns.length === 0 || o.certificateArns.length > 100) {
-    throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", "certificateArns must list 1 to 100 ACM certificate ARNs", {
-      status: 500,
-    });
-  }
-  for (const a of o.certificateArns) {
-    if (typeof a !== "string" || !ACM_ARN_RE.test(a))
-      throw new KeyplaneError("WATCHDOG_CONFIG_INVALID", `"${String(a)}" is not an ACM certificate ARN`, {
-        status: 500,
-      });
-  }
-  if (
-    o.namespace !== undefined &&
-    (typeof o.namespace !== "string" ||
-      !/^[A-Za-z0-9/_.#:-]{1,255}$/.test(o.namespace) ||
-      o.namespace.startsWith("AWS/"))
-  ) {
-    throw new KeyplaneError(
-      "WATCHDOG_CONFIG_INVALID",
-      "namespace must be a custom CloudWatch namespace (not AWS/...)",
-      { status: 500 },
-    );
-  }
-  const out: WatchdogConfig = { certificateArns: o.certificateArns };
-  if (o.namespace !== undefined) out.namespace = o.namespace;
-  if (typeof o.daysOnError === "number") out.daysOnError = o.daysOnError;
-  return out;
 }
 
 /** Describes each certificate, publishes one metric datum per certificate, returns what it published. */

@@ -1,21 +1,23 @@
 /**
- * Key-delivery configuration: where the policies come from, how /token signs, token lifetimes, clock skew, the policy
- * cache TTL, CORS origins, the entitlement rules file and the replay counter. Loaded from a JSON file
- * (`KEYPLANE_DELIVERY_CONFIG`) and/or environment variables (Lambda); errors name the bad path.
+ * Key-delivery configuration (the `delivery` section of the Keyplane configuration, functions/config.ts): where the
+ * policies come from, how /token signs, token lifetimes, clock skew, the policy cache TTL, CORS origins, the
+ * entitlement rules (a file or inline) and the replay counter. Its environment overrides (`KEYPLANE_DELIVERY_*`) are
+ * rows of the one table in functions/config-env.ts; errors name the bad path.
  *
  * With `lab: true` (set by the local lab only) and no policy file or policy env var, the delivery runs in LAB mode
  * (see lab.ts); without `lab`, a missing policy source is refused at start-up.
  */
-import { readFileSync } from "node:fs";
 import * as z from "../zod";
+import { azureTableStoreSchema } from "../azure/table-config";
 import { KeyplaneError } from "../errors";
 import { formatIssues } from "../validation";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
 import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/claims";
 import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verified-cache";
+import { entitlementRulesSchema } from "./entitlements";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
-  z.object({
+  z.strictObject({
     alg: z.literal("HS256"),
     keyBase64: z.string().check(
       z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
@@ -23,7 +25,7 @@ const signingKeySchema = z.discriminatedUnion("alg", [
     ),
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
-  z.object({
+  z.strictObject({
     alg: z.enum(["RS256", "ES256"]),
     privateKeyPem: z
       .string()
@@ -39,7 +41,7 @@ const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(
 const positiveInt = z.number().check(z.int(), z.positive());
 
 export const deliveryConfigSchema = z
-  .object({
+  .strictObject({
     /** Path to a JSON file with `{ policies, bindings, defaultPolicy }` (re-read after policyCacheTtlSeconds). */
     policyFile: z.optional(nonEmpty),
     /** Name of an env var holding the same JSON inline (Lambda). Used when policyFile is absent. */
@@ -47,7 +49,7 @@ export const deliveryConfigSchema = z
     /** How long loaded policies (and imported keys) are reused before the source is read again. */
     policyCacheTtlSeconds: z._default(intIn(0, 86400), 60),
     tokenIssuer: z._default(
-      z.object({
+      z.strictObject({
         issuer: z._default(nonEmpty, "keyplane-lab"),
         audience: z._default(nonEmpty, "keyplane-lab-player"),
         /** Absent: lab mode uses the HKDF lab key; otherwise /token is disabled. */
@@ -73,23 +75,29 @@ export const deliveryConfigSchema = z
       intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS),
       DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS,
     ),
-    cors: z._default(z.object({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
-    /** JSON entitlement rules for /token (see delivery/entitlements.ts). Absent: lab rules in lab mode, deny-all otherwise. */
+    cors: z._default(z.strictObject({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
+    /**
+     * JSON entitlement rules for /token (see delivery/entitlements.ts), from a file or inline (`entitlements`; not
+     * both). Absent: lab rules in lab mode, deny-all otherwise.
+     */
     entitlementsFile: z.optional(nonEmpty),
+    entitlements: z.optional(entitlementRulesSchema),
     /**
      * The maxuses replay counter. `memory` (one process: the lab, a single container) holds at most `maxEntries` live
      * tokens, about 210 bytes of heap each (~21 MB for the default 100,000; see tokens/counter.ts). It never forgets a
      * token before it expires: when full of live tokens it refuses new maxuses tokens with 503 USE_COUNTER_FULL until
      * some expire (tokens without maxuses are unaffected). Size it above the maxuses tokens live at once. `dynamodb`
-     * is shared by every instance and unbounded (DynamoDB TTL removes expired items).
+     * is shared by every instance and unbounded (DynamoDB TTL removes expired items); `azureTable` likewise on Azure
+     * (conditional writes; built by the Azure apps and createApp, not by the Lambda entry).
      */
     useCounter: z._default(
       z.discriminatedUnion("type", [
-        z.object({
+        z.strictObject({
           type: z.literal("memory"),
           maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES),
         }),
-        z.object({ type: z.literal("dynamodb"), tableName: nonEmpty }),
+        z.strictObject({ type: z.literal("dynamodb"), tableName: nonEmpty }),
+        azureTableStoreSchema,
       ]),
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
     ),
@@ -110,102 +118,27 @@ export const deliveryConfigSchema = z
           message: "must not exceed maxTokenLifetimeSeconds",
         });
       }
+      if (c.entitlements && c.entitlementsFile) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["entitlements"],
+          message: "give the entitlement rules inline (entitlements) or as a file (entitlementsFile), not both",
+        });
+      }
     }),
   );
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type DeliveryConfigInput = z.input<typeof deliveryConfigSchema>;
 
-function configError(message: string): KeyplaneError {
-  return new KeyplaneError("DELIVERY_CONFIG_INVALID", message, { status: 500, expose: false });
-}
-
-/** Validates a config object; `source` names where it came from in the error. */
+/** Validates a `delivery` section on its own (tests, programs that build one); `source` names it in the error. */
 export function parseDeliveryConfig(input: unknown, source = "delivery config"): DeliveryConfig {
   const r = deliveryConfigSchema.safeParse(input);
-  if (!r.success) throw configError(`Invalid ${source}: ${formatIssues(r.error)}`);
+  if (!r.success)
+    throw new KeyplaneError("DELIVERY_CONFIG_INVALID", `Invalid ${source}: ${formatIssues(r.error)}`, {
+      status: 500,
+      expose: false,
+    });
   return r.data;
-}
-
-export interface LoadDeliveryConfigOptions {
-  /** Environment (default process.env). */
-  env?: Record<string, string | undefined>;
-  /** JSON config file; default env KEYPLANE_DELIVERY_CONFIG. */
-  file?: string;
-  /** Applied last (tests, the integrator). */
-  overrides?: DeliveryConfigInput;
-}
-
-function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
-  const v = env[name];
-  if (v === undefined || v === "") return undefined;
-  if (!/^\d+$/.test(v)) throw configError(`Invalid environment: ${name} must be a whole number`);
-  return Number(v);
-}
-
-/**
- * Builds the config from (lowest to highest precedence) a JSON file, environment variables and overrides.
- * Environment knobs: KEYPLANE_DELIVERY_CONFIG, KEYPLANE_POLICY_FILE, KEYPLANE_POLICY_ENV, KEYPLANE_ENTITLEMENTS_FILE,
- * KEYPLANE_TOKEN_ISSUER, KEYPLANE_TOKEN_AUDIENCE, KEYPLANE_TOKEN_SIGNING_KEY (JSON signing key), KEYPLANE_TOKEN_LIFETIME_SECONDS,
- * KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS, KEYPLANE_CLOCK_SKEW_SECONDS, KEYPLANE_POLICY_CACHE_TTL_SECONDS,
- * KEYPLANE_CORS_ORIGINS (comma separated), KEYPLANE_USE_COUNTER_TABLE (DynamoDB table name).
- */
-export function loadDeliveryConfig(opts: LoadDeliveryConfigOptions = {}): DeliveryConfig {
-  const env = opts.env ?? process.env;
-  const file = opts.file ?? env.KEYPLANE_DELIVERY_CONFIG;
-  let fromFile: Record<string, unknown> = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw configError(`Cannot read delivery config ${file}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
-    }
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
-      fromFile = parsed as Record<string, unknown>;
-    } catch (e) {
-      throw configError(`Invalid delivery config ${file}: not a JSON object (${(e as Error).message})`);
-    }
-  }
-  const merged: Record<string, unknown> = { ...fromFile };
-  const setIf = (k: string, v: unknown) => {
-    if (v !== undefined && v !== "") merged[k] = v;
-  };
-  setIf("policyFile", env.KEYPLANE_POLICY_FILE);
-  setIf("policyEnv", env.KEYPLANE_POLICY_ENV);
-  setIf("entitlementsFile", env.KEYPLANE_ENTITLEMENTS_FILE);
-  setIf("tokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_LIFETIME_SECONDS"));
-  setIf("maxTokenLifetimeSeconds", intEnv(env, "KEYPLANE_TOKEN_MAX_LIFETIME_SECONDS"));
-  setIf("clockSkewSeconds", intEnv(env, "KEYPLANE_CLOCK_SKEW_SECONDS"));
-  setIf("verifiedTokenCacheSeconds", intEnv(env, "KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS"));
-  setIf("policyCacheTtlSeconds", intEnv(env, "KEYPLANE_POLICY_CACHE_TTL_SECONDS"));
-  if (env.KEYPLANE_CORS_ORIGINS)
-    merged.cors = {
-      allowOrigins: env.KEYPLANE_CORS_ORIGINS.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    };
-  if (env.KEYPLANE_USE_COUNTER_TABLE)
-    merged.useCounter = { type: "dynamodb", tableName: env.KEYPLANE_USE_COUNTER_TABLE };
-  const issuer = { ...((fromFile.tokenIssuer as Record<string, unknown> | undefined) ?? {}) };
-  if (env.KEYPLANE_TOKEN_ISSUER) issuer.issuer = env.KEYPLANE_TOKEN_ISSUER;
-  if (env.KEYPLANE_TOKEN_AUDIENCE) issuer.audience = env.KEYPLANE_TOKEN_AUDIENCE;
-  if (env.KEYPLANE_TOKEN_SIGNING_KEY) {
-    try {
-      issuer.signingKey = JSON.parse(env.KEYPLANE_TOKEN_SIGNING_KEY);
-    } catch {
-      throw configError(
-        'Invalid environment: KEYPLANE_TOKEN_SIGNING_KEY must be JSON like {"alg":"HS256","keyBase64":"..."}',
-      );
-    }
-  }
-  if (Object.keys(issuer).length) merged.tokenIssuer = issuer;
-  Object.assign(merged, opts.overrides ?? {});
-  return parseDeliveryConfig(
-    merged,
-    file ? `delivery config (${file} + environment)` : "delivery config (environment)",
-  );
 }
 
 /** True when no policy source is configured. */

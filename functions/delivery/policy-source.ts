@@ -21,7 +21,7 @@ export function createPolicyStore(
   if (!config.lab) {
     throw new KeyplaneError(
       "POLICY_SOURCE_MISSING",
-      `Key delivery has no content key policies: set policyFile (KEYPLANE_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`,
+      `Key delivery has no content key policies: set delivery.policyFile (KEYPLANE_DELIVERY_POLICY_FILE) or the ${config.policyEnv} environment variable; the seed-derived lab policy is only for the local lab (lab: true)`,
       { status: 500, expose: false },
     );
   }

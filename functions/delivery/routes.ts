@@ -49,11 +49,13 @@ export function deliveryRoutes(ctx: KeyplaneContext, config: DeliveryConfig, dep
   const useCounter = deps.useCounter ?? createUseCounter(ctx, config);
   const entitlements =
     deps.entitlements ??
-    (config.entitlementsFile
-      ? RulesEntitlements.fromFile(config.entitlementsFile, env)
-      : lab
-        ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env)
-        : denyAllEntitlements);
+    (config.entitlements
+      ? new RulesEntitlements(config.entitlements, env)
+      : config.entitlementsFile
+        ? RulesEntitlements.fromFile(config.entitlementsFile, env)
+        : lab
+          ? new RulesEntitlements(parseEntitlementRules(LAB_ENTITLEMENT_RULES), env)
+          : denyAllEntitlements);
   const registry = deps.contentKeyRegistry ?? new MemoryContentKeyRegistry();
   const authorizer = createKeyAuthorizer(ctx, config, store, {
     useCounter,

@@ -186,7 +186,7 @@ export const licenseConfigSchema = z.strictObject({
   vendors: z._default(z.record(vendorName, vendorConfigSchema), {}),
   /** CORS for the license routes (browser players). Absent: no CORS headers. */
   cors: z.optional(
-    z.object({
+    z.strictObject({
       allowOrigins: z.array(z.string()).check(z.minLength(1)),
       allowHeaders: z.optional(z.array(z.string())),
       maxAgeSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),

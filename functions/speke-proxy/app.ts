@@ -5,7 +5,8 @@ import type { KeyplaneContext } from "../context";
 import { createBaseApp } from "../http/base";
 import type { AppEnv } from "../http/env";
 import { createLogger, type Logger } from "../log";
-import { parseSpekeProxyConfig } from "./config";
+import { loadConfigSections } from "../config-source";
+import { spekeProxyConfigSchema, spekeProxySettings } from "./config";
 import { vendorCredentialLoader } from "./credential";
 import { spekeProxyRoutes, type SpekeProxyConfig, type SpekeProxyDeps } from "./proxy";
 
@@ -29,8 +30,8 @@ export function createSpekeProxyApp(
   return app;
 }
 
-/** What the Lambda entry calls: configuration from `KEYPLANE_CONFIG`, credential from Secrets Manager. */
+/** What the Lambda entry calls: the `spekeProxy` section of the configuration, the credential from Secrets Manager. */
 export function createSpekeProxyFromEnv(env: Record<string, string | undefined> = process.env): App<AppEnv> {
-  const config = parseSpekeProxyConfig(env.KEYPLANE_CONFIG);
-  return createSpekeProxyApp({ credential: vendorCredentialLoader({ env }) }, config);
+  const { spekeProxy } = loadConfigSections({ spekeProxy: spekeProxyConfigSchema }, { env });
+  return createSpekeProxyApp({ credential: vendorCredentialLoader({ env }) }, spekeProxySettings(spekeProxy));
 }

@@ -1,64 +1,37 @@
 /**
- * Run-time configuration of the SPEKE proxy function: `KEYPLANE_CONFIG` (JSON). Validated by hand rather than with
- * zod so the proxy bundle stays small (cold starts sit in the packager's key request path).
+ * The `spekeProxy` section of the Keyplane configuration: the vendor SPEKE proxy function's settings (the vendor URL,
+ * its preset and header names, deadlines). The credential is never here: it comes from Secrets Manager
+ * (`VENDOR_CREDENTIAL_SECRET_ARN`) at run time.
  */
-import { KeyplaneError } from "../errors";
-import { VENDOR_PRESETS, type VendorPreset } from "./presets";
+import * as z from "../zod";
+import type { VendorPreset } from "./presets";
 import type { SpekeProxyConfig } from "./proxy";
 
-export interface SpekeProxyConfigInput {
-  vendorUrl: string;
-  preset: VendorPreset;
-  headerName?: string;
-  kidOverrideHeaderName?: string;
-  kidOverrideValue?: string;
-  timeoutMs?: number;
-  maxResponseBytes?: number;
-}
+const PRESETS = ["ezdrm", "keyos", "axinom", "generic"] as const satisfies readonly VendorPreset[];
+const headerText = z.string().check(z.minLength(1), z.maxLength(1024));
+const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
-const KNOWN = new Set([
-  "vendorUrl",
-  "preset",
-  "headerName",
-  "kidOverrideHeaderName",
-  "kidOverrideValue",
-  "timeoutMs",
-  "maxResponseBytes",
-]);
+export const spekeProxyConfigSchema = z.strictObject({
+  /** The vendor's SPEKE URL (https). */
+  vendorUrl: z.url().check(z.maxLength(2048)),
+  /** How the credential travels (docs/aws.md#knobs-and-rules). */
+  preset: z.enum(PRESETS),
+  /** The credential header (per preset by default). */
+  headerName: z.optional(headerText),
+  /** KeyOS's KID override header and value. */
+  kidOverrideHeaderName: z.optional(headerText),
+  kidOverrideValue: z.optional(headerText),
+  /** Upstream deadline; default 10000. */
+  timeoutMs: z.optional(intIn(100, 29_000)),
+  /** Largest vendor answer; default 4 MiB. */
+  maxResponseBytes: z.optional(intIn(1024, 6 * 1024 * 1024)),
+});
+export type SpekeProxySection = z.infer<typeof spekeProxyConfigSchema>;
 
-function bad(message: string): KeyplaneError {
-  return new KeyplaneError("VENDOR_CONFIG_INVALID", `Invalid SPEKE proxy configuration: ${message}`, { status: 500 });
-}
-
-/** Parses `KEYPLANE_CONFIG`; throws `VENDOR_CONFIG_INVALID` naming the bad field. */
-export function parseSpekeProxyConfig(json: string | undefined): SpekeProxyConfig {
-  if (!json) throw new KeyplaneError("VENDOR_CONFIG_INVALID", "KEYPLANE_CONFIG is not set", { status: 500 });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new KeyplaneError("VENDOR_CONFIG_INVALID", "KEYPLANE_CONFIG is not valid JSON", { status: 500 });
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw bad("(root): must be an object");
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw bad(`${k}: unknown field`);
-  if (typeof o.vendorUrl !== "string" || !URL.canParse(o.vendorUrl)) throw bad("vendorUrl: must be a URL");
-  if (typeof o.preset !== "string" || !VENDOR_PRESETS.includes(o.preset as VendorPreset))
-    throw bad(`preset: must be one of ${VENDOR_PRESETS.join(", ")}`);
-  const out: SpekeProxyConfig = { vendorUrl: o.vendorUrl, preset: o.preset as VendorPreset };
-  for (const k of ["headerName", "kidOverrideHeaderName", "kidOverrideValue"] as const) {
-    if (o[k] === undefined) continue;
-    if (typeof o[k] !== "string" || o[k].length === 0 || o[k].length > 1024)
-      throw bad(`${k}: must be a non-empty string`);
-    out[k] = o[k];
-  }
-  const int = (k: "timeoutMs" | "maxResponseBytes", min: number, max: number) => {
-    if (o[k] === undefined) return;
-    if (typeof o[k] !== "number" || !Number.isInteger(o[k]) || o[k] < min || o[k] > max)
-      throw bad(`${k}: must be an integer from ${min} to ${max}`);
-    out[k] = o[k];
-  };
-  int("timeoutMs", 100, 29_000);
-  int("maxResponseBytes", 1024, 6 * 1024 * 1024);
+/** The proxy's settings from a parsed section (optional fields absent stay absent). */
+export function spekeProxySettings(s: SpekeProxySection): SpekeProxyConfig {
+  const out: SpekeProxyConfig = { vendorUrl: s.vendorUrl, preset: s.preset };
+  for (const k of ["headerName", "kidOverrideHeaderName", "kidOverrideValue", "timeoutMs", "maxResponseBytes"] as const)
+    if (s[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = s[k];
   return out;
 }

@@ -48,7 +48,7 @@ const SECRET_VALUE =
   /(AccountKey=|SharedAccessSignature=|[?&]sig=|Password=|ClientSecret=|-----BEGIN [A-Z ]*PRIVATE KEY-----)/i;
 /** Keyplane settings that hold secrets: they belong in the secret environment (Key Vault), never in app settings. */
 const SECRET_SETTING =
-  /^(KEY_SEED|KEYPLANE_DELIVERY_POLICIES|KEYPLANE_TOKEN_SIGNING_KEY|KEYPLANE_ENTITLEMENTS_JSON|AzureWebJobsStorage|WEBSITE_CONTENTAZUREFILECONNECTIONSTRING|.*_CONNECTION_?STRING)$/i;
+  /^(KEY_SEED|KEYPLANE_DELIVERY_POLICIES|KEYPLANE_(DELIVERY_)?TOKEN_SIGNING_KEY|KEYPLANE_ENTITLEMENTS_JSON|AzureWebJobsStorage|WEBSITE_CONTENTAZUREFILECONNECTIONSTRING|.*_CONNECTION_?STRING)$/i;
 /** Connection strings without a credential: Application Insights' (an ingestion id; send with Entra ID, local auth off). */
 const ALLOWED_SETTING = /^APPLICATIONINSIGHTS_CONNECTION_STRING$/i;
 

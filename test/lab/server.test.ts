@@ -3,7 +3,7 @@
  * and key delivery, the lab data directory, and the error contract shared by all routes.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
@@ -159,5 +159,56 @@ describe("local lab seed on disk", function () {
       if (prev !== undefined) process.env.KEY_SEED = prev;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("local lab configuration (the one loader)", function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "kp-lab-config-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const quiet = () => ({
+    port: 0,
+    seed: SEED,
+    dataDir: join(dir, ".keyplane"),
+    demoMedia: false,
+    logger: createLogger({ sink: () => undefined }),
+  });
+
+  it("reads KEYPLANE_CONFIG_FILE (with $schema), applies the environment overrides, and keeps its own defaults", async () => {
+    const file = join(dir, "keyplane.config.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        $schema: "./node_modules/keyplane/schema/keyplane.config.schema.json",
+        delivery: { tokenLifetimeSeconds: 600 },
+      }),
+    );
+    const lab = await startLab({
+      ...quiet(),
+      env: { KEYPLANE_CONFIG_FILE: file, KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS: "5" },
+    });
+    try {
+      assert.equal(lab.config.delivery.tokenLifetimeSeconds, 600);
+      assert.equal(lab.config.delivery.clockSkewSeconds, 5);
+      assert.equal(lab.config.delivery.lab, true);
+      assert.equal(lab.config.speke.publicBaseUrl, lab.url);
+      assert.equal(lab.config.contentKeyRegistry.type, "file");
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it("refuses both sources, and old variable names, at start", async () => {
+    await assert.rejects(
+      startLab({ ...quiet(), env: { KEYPLANE_CONFIG_FILE: join(dir, "x.json"), KEYPLANE_CONFIG: "{}" } }),
+      /not both/,
+    );
+    await assert.rejects(
+      startLab({ ...quiet(), env: { KEYPLANE_TOKEN_ISSUER: "x" } }),
+      /KEYPLANE_TOKEN_ISSUER is no longer read: use KEYPLANE_DELIVERY_TOKEN_ISSUER/,
+    );
   });
 });

@@ -5,8 +5,8 @@
  *  (a) the consumer's own strict tsc (no skipLibCheck) compiles it and plain node runs the JS under Pulumi mocks;
  *  (b) the same index.ts runs through ts-node registered as @pulumi/pulumi's language host registers it
  *      (cmd/run/run.js; ts-node does not compile .ts inside node_modules, so the package must ship JS + .d.ts);
- * both create the SpekeKeyServer + KeyDeliveryApi resources and outputs. Also: the tarball holds only dist/, README,
- * LICENSE and package.json; the Lambda code deployed from the package is byte-identical to what bundleFunction builds
+ * both create the SpekeKeyServer + KeyDeliveryApi resources and outputs. Also: the tarball holds only dist/, the
+ * configuration's JSON Schema (`keyplane/config.schema.json`), README, LICENSE and package.json; the Lambda code deployed from the package is byte-identical to what bundleFunction builds
  * from source; no esbuild, tsx or @pulumi/azure-native is needed; every subpath imports without side effects.
  * Nothing here sets the `keyplane-source` condition: consumers never do.
  */
@@ -130,10 +130,12 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("packs only dist/, README.md, LICENSE and package.json, with the bin and every export target inside", () => {
+  it("packs only dist/, the configuration's JSON Schema, README.md, LICENSE and package.json, with the bin and every export target inside", () => {
     const files = packed.files.map((f) => f.path);
     const outside = files.filter(
-      (p) => !p.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(p),
+      (p) =>
+        !p.startsWith("dist/") &&
+        !["schema/keyplane.config.schema.json", "README.md", "LICENSE", "package.json"].includes(p),
     );
     assert.deepEqual(outside, [], "npm pack ships nothing but the allow-list");
     for (const f of ["README.md", "LICENSE", "package.json", "dist/bin/keyplane.js"])
@@ -157,6 +159,11 @@ describe("package: keyplane installed from its tarball into a Pulumi TypeScript 
       );
     }
     assert.ok(files.includes(pkg.bin.keyplane!), "bin points at a packed file");
+    assert.equal(
+      readFileSync(join(app, "node_modules", "keyplane", "schema", "keyplane.config.schema.json"), "utf8"),
+      readFileSync(join(REPO_ROOT, "schema", "keyplane.config.schema.json"), "utf8"),
+      "keyplane/config.schema.json is the repository's JSON Schema",
+    );
     assert.ok(
       !files.some((p) => /^dist\/(stacks\/(index|program|config)|test|lab|bench)\b/.test(p)),
       "no stack program, tests, lab or bench",

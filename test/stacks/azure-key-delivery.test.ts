@@ -24,8 +24,8 @@ describe("stacks/compositions/azure-key-delivery (mocks)", function () {
           if (a.type === "azure-native:web/v20240401:WebApp") extra.defaultHostName = `${a.name}.azurewebsites.net`;
           if (a.type === "azure-native:storage:StorageAccount")
             extra.primaryEndpoints = {
-              blob: "https://st.blob.core.windows.net/",
-              table: "https://st.table.core.windows.net/",
+              blob: "https://stkp.blob.core.windows.net/",
+              table: "https://stkp.table.core.windows.net/",
             };
           if (a.type === "azure-native:keyvault:Vault") extra.properties = { vaultUri: "https://kv.vault.azure.net/" };
           if (a.type === "azure-native:managedidentity:UserAssignedIdentity")

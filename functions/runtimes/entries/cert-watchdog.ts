@@ -1,11 +1,14 @@
 /**
- * Lambda entry for the certificate expiry watchdog: an EventBridge-scheduled handler (not HTTP). Configuration from
- * `KEYPLANE_CONFIG` (`{"certificateArns":[...],"namespace":"Keyplane/Certificates"}`), validated at cold start.
+ * Lambda entry for the certificate expiry watchdog: an EventBridge-scheduled handler (not HTTP). Configuration: the
+ * `certificateWatchdog` section (`{"certificateArns":[...],"namespace":"Keyplane/Certificates"}`) of
+ * `KEYPLANE_CONFIG`, validated at cold start.
  */
-import { defaultWatchdogClients, parseWatchdogConfig, runWatchdog } from "../../cert-watchdog/watchdog";
+import { certificateWatchdogConfigSchema } from "../../cert-watchdog/config";
+import { defaultWatchdogClients, runWatchdog } from "../../cert-watchdog/watchdog";
+import { loadConfigSections } from "../../config-source";
 import { createLogger } from "../../log";
 
-const config = parseWatchdogConfig(process.env.KEYPLANE_CONFIG);
+const config = loadConfigSections({ certificateWatchdog: certificateWatchdogConfigSchema }).certificateWatchdog;
 const logger = createLogger({ base: { fn: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "keyplane-cert-watchdog" } });
 const clients = defaultWatchdogClients();
 

@@ -1,6 +1,6 @@
 /**
- * Lambda entry for the vendor SPEKE proxy (bundled by components/aws with esbuild). Configuration from
- * `KEYPLANE_CONFIG` (vendorUrl, preset, header names); the credential from Secrets Manager
+ * Lambda entry for the vendor SPEKE proxy (bundled by components/aws with esbuild). Configuration: the `spekeProxy`
+ * section (vendorUrl, preset, header names) of `KEYPLANE_CONFIG`; the credential from Secrets Manager
  * `VENDOR_CREDENTIAL_SECRET_ARN`, read at run time and cached for five minutes.
  */
 import { createSpekeProxyFromEnv } from "../../speke-proxy/app";

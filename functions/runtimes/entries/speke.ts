@@ -1,9 +1,10 @@
 /**
  * Lambda entry for the SPEKE key server (bundled by components/aws with esbuild). It composes the SPEKE area only
- * (no delivery or license code in the bundle) and reads only its own sections of `KEYPLANE_CONFIG`.
+ * (no delivery or license code in the bundle) and parses only its own sections of the configuration (`KEYPLANE_CONFIG`
+ * plus the environment overrides).
  */
 import { composeApp } from "../../compose";
-import { configJsonFromEnv, parseConfigSection } from "../../config-env";
+import { loadConfigSections } from "../../config-source";
 import { contentKeyRegistryConfigSchema, createContentKeyRegistry } from "../../registry/config";
 import { spekeConfigSchema } from "../../speke/config";
 import { spekeRoutes } from "../../speke/routes";
@@ -11,13 +12,10 @@ import { lambdaContext, lambdaHandler } from "../lambda";
 import * as z from "../../zod";
 
 function build() {
-  const json = configJsonFromEnv();
-  const speke = parseConfigSection(z.prefault(spekeConfigSchema, {}), json.speke, "speke");
-  const contentKeyRegistry = parseConfigSection(
-    contentKeyRegistryConfigSchema,
-    json.contentKeyRegistry,
-    "contentKeyRegistry",
-  );
+  const { speke, contentKeyRegistry } = loadConfigSections({
+    speke: z.prefault(spekeConfigSchema, {}),
+    contentKeyRegistry: contentKeyRegistryConfigSchema,
+  });
   return composeApp(
     lambdaContext(),
     { speke, contentKeyRegistry },

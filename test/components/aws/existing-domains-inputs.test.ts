@@ -23,6 +23,7 @@ import {
   value,
   type Recorded,
 } from "../../support/pulumi-mocks";
+import { loadKeyplaneConfig } from "../../../functions/config";
 
 const CERT = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`;
 const WAF = `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/keyplane/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
@@ -124,7 +125,10 @@ describe("components/aws existing resources, custom domains and WAF", function (
         variables: Record<string, string>;
       }
     ).variables;
-    assert.equal(env.KEYPLANE_USE_COUNTER_TABLE, "shared-counters");
+    assert.deepEqual(loadKeyplaneConfig({ env }).delivery.useCounter, {
+      type: "dynamodb",
+      tableName: "shared-counters",
+    });
     assert.equal(await value(kd.replayTableName), "shared-counters");
 
     const dn = reveal(ofType(rec, "aws:apigatewayv2/domainName:DomainName")[0]!.inputs) as Record<string, any>;

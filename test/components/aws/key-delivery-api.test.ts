@@ -26,6 +26,8 @@ import {
   type Recorded,
 } from "../../support/pulumi-mocks";
 import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
+import { loadKeyplaneConfig } from "../../../functions/config";
+import { RENAMED_ENV } from "../../../functions/config-env";
 
 const SEED = MICROSOFT_TEST_SEED_B64; // Microsoft's published PlayReady test key seed
 const KID = "0f083e4e-b831-4a3d-917e-ce78076e54aa";
@@ -102,16 +104,21 @@ describe("components/aws KeyDeliveryApi", function () {
     assert.ok(isSecretValue(fn.inputs.environment), "the environment (with verification keys) is secret in state");
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
     assert.equal(env.KEY_SEED_SECRET_ARN, SEED_ARN);
-    assert.equal(env.KEYPLANE_USE_COUNTER_TABLE, "kd-replay");
+    // One document plus the policies and the seed reference; none of the 0.1.0 variables.
+    assert.deepEqual(Object.keys(env).sort(), ["KEYPLANE_CONFIG", "KEYPLANE_DELIVERY_POLICIES", "KEY_SEED_SECRET_ARN"]);
+    for (const r of RENAMED_ENV) assert.equal(env[r.old], undefined, `${r.old} is not emitted`);
     const policies = JSON.parse(env.KEYPLANE_DELIVERY_POLICIES!) as {
       policies: { name: string }[];
       defaultPolicy: string;
     };
     assert.equal(policies.policies[0]!.name, "premium");
     assert.equal(policies.defaultPolicy, "premium");
-    const cfg = JSON.parse(env.KEYPLANE_CONFIG!) as { delivery: Record<string, any> };
+    // Read back by the core's one loader, from exactly this environment.
+    const cfg = loadKeyplaneConfig({ env });
     assert.deepEqual(cfg.delivery.useCounter, { type: "dynamodb", tableName: "kd-replay" });
     assert.deepEqual(cfg.delivery.cors, { allowOrigins: ["https://player.example.com"] });
+    assert.equal(cfg.delivery.policyEnv, "KEYPLANE_DELIVERY_POLICIES");
+    assert.equal(cfg.delivery.lab, false);
     assert.deepEqual(fn.inputs.architectures, ["arm64"]);
 
     const url = await value(kd.url);
@@ -141,8 +148,10 @@ describe("components/aws KeyDeliveryApi", function () {
         variables: Record<string, string>;
       }
     ).variables;
-    assert.equal(env.KEYPLANE_TOKEN_ISSUER, "https://issuer.example");
-    assert.equal(env.KEYPLANE_TOKEN_LIFETIME_SECONDS, "600");
+    const { delivery } = loadKeyplaneConfig({ env });
+    assert.equal(delivery.tokenIssuer.issuer, "https://issuer.example");
+    assert.equal(delivery.tokenIssuer.audience, "urn:player");
+    assert.equal(delivery.tokenLifetimeSeconds, 600);
 
     const saved = { ...process.env };
     const dir = mkdtempSync(join(tmpdir(), "keyplane-delivery-bundle-"));
@@ -216,7 +225,7 @@ describe("components/aws KeyDeliveryApi", function () {
     assert.throws(() => new KeyDeliveryApi("b7", { ...base, keySeedSecretArn: "" }), /keySeedSecretArn is required/);
     assert.throws(
       () => new KeyDeliveryApi("b8", { ...base, delivery: { clockSkewSeconds: 600 } }),
-      /invalid delivery settings: clockSkewSeconds/,
+      /KeyDeliveryApi: invalid configuration: delivery\.clockSkewSeconds: /,
     );
   });
 });

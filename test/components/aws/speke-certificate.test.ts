@@ -17,6 +17,8 @@ import {
   value,
   type Recorded,
 } from "../../support/pulumi-mocks";
+import { loadConfigSections } from "../../../functions/config-source";
+import { certificateWatchdogConfigSchema } from "../../../functions/cert-watchdog/config";
 
 /** Self-signed certificates made with the openssl CLI (real X.509, independent of node:crypto). */
 function makeCert(dir: string, name: string, keyArgs: string[], days = 365): { cert: string; key: string } {
@@ -109,10 +111,11 @@ describe("components/aws SpekeCertificate", function () {
 
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
-      certificateArns: [certArn],
-      namespace: "Keyplane/Certificates",
-    });
+    // Read back as the watchdog's entry reads it (the core's section parser, from exactly this environment).
+    assert.deepEqual(
+      loadConfigSections({ certificateWatchdog: certificateWatchdogConfigSchema }, { env }).certificateWatchdog,
+      { certificateArns: [certArn], namespace: "Keyplane/Certificates" },
+    );
     assert.deepEqual(fn.inputs.architectures, ["arm64"]);
 
     const alarm = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm")[0]!;

@@ -1,6 +1,6 @@
 /**
  * The bundled SPEKE proxy handler (what SpekeVendorProxy deploys), driven with an API Gateway REST proxy event.
- * The vendor URL must be https, so this checks the deployed wiring (config from KEYPLANE_CONFIG, credential from the
+ * The vendor URL must be https, so this checks the deployed wiring (config from the `spekeProxy` section of KEYPLANE_CONFIG, credential from the
  * VENDOR_CREDENTIAL fallback, error mapping) against an unreachable vendor; the forwarding itself is tested over real
  * loopback HTTP in test/functions/speke-proxy.
  */
@@ -40,9 +40,7 @@ describe("components/aws bundled SPEKE proxy handler", function () {
 
   it("maps an unreachable vendor to 502 UPSTREAM_UNAVAILABLE for a REST proxy event", async () => {
     process.env.KEYPLANE_CONFIG = JSON.stringify({
-      vendorUrl: "https://127.0.0.1:1/speke",
-      preset: "ezdrm",
-      timeoutMs: 2000,
+      spekeProxy: { vendorUrl: "https://127.0.0.1:1/speke", preset: "ezdrm", timeoutMs: 2000 },
     });
     // EZDRM takes its account credentials as the `u` / `p` query parameters (Unified Streaming and Qencode EZDRM docs).
     process.env.VENDOR_CREDENTIAL = JSON.stringify({ username: "ez-user", password: "ez-key" });
@@ -79,7 +77,9 @@ describe("components/aws bundled SPEKE proxy handler", function () {
   });
 
   it("fails at cold start on a bad configuration", () => {
-    process.env.KEYPLANE_CONFIG = JSON.stringify({ vendorUrl: "http://vendor.example/speke", preset: "ezdrm" });
+    process.env.KEYPLANE_CONFIG = JSON.stringify({
+      spekeProxy: { vendorUrl: "http://vendor.example/speke", preset: "ezdrm" },
+    });
     assert.throws(() => load(), /vendorUrl must use https/);
   });
 });

@@ -14,6 +14,8 @@ import {
   value,
   type Recorded,
 } from "../../support/pulumi-mocks";
+import { loadConfigSections } from "../../../functions/config-source";
+import { spekeProxyConfigSchema } from "../../../functions/speke-proxy/config";
 
 describe("components/aws SpekeVendorProxy", function () {
   this.timeout(20_000);
@@ -42,7 +44,7 @@ describe("components/aws SpekeVendorProxy", function () {
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
     assert.ok(!JSON.stringify(env).includes("mk-1"), "credential is not in the function configuration");
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
+    assert.deepEqual(loadConfigSections({ spekeProxy: spekeProxyConfigSchema }, { env }).spekeProxy, {
       vendorUrl: "https://key-server-management.axprod.net/api/SpekeV2",
       preset: "axinom",
     });
@@ -123,7 +125,7 @@ describe("components/aws SpekeVendorProxy", function () {
     await settle(vp);
     const fn = ofType(rec, "aws:lambda/function:Function")[0]!;
     const env = (reveal(fn.inputs.environment) as { variables: Record<string, string> }).variables;
-    assert.deepEqual(JSON.parse(env.KEYPLANE_CONFIG!), {
+    assert.deepEqual(loadConfigSections({ spekeProxy: spekeProxyConfigSchema }, { env }).spekeProxy, {
       vendorUrl: "https://cpix.ezdrm.com/KeyGenerator/cpix.aspx",
       preset: "ezdrm",
     });

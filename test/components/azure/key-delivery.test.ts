@@ -10,6 +10,11 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureKeyDelivery, type AzureKeyDeliveryArgs } from "../../../components/azure";
 import { isSecretValue, promiseOf, reveal } from "../../support/azure-mocks";
+import { loadKeyplaneConfig } from "../../../functions/config";
+import { loadConfigSections } from "../../../functions/config-source";
+import { contentKeyRegistryConfigSchema } from "../../../functions/registry/config";
+import { spekeConfigSchema } from "../../../functions/speke/config";
+import * as z from "../../../functions/zod";
 
 interface Rec {
   type: string;
@@ -250,13 +255,28 @@ describe("components/azure AzureKeyDelivery (mocks)", function () {
     }
     const env = of("azure-native:keyvault:Secret").find((s) => s.inputs.secretName === "keyplane-delivery-env")!;
     const envJson = JSON.parse((reveal(env.inputs.properties) as any).value);
-    assert.deepEqual(Object.keys(envJson).sort(), [
-      "KEYPLANE_CONFIG",
-      "KEYPLANE_DELIVERY_POLICIES",
-      "KEYPLANE_ENTITLEMENTS_JSON",
-      "KEYPLANE_TOKEN_SIGNING_KEY",
-    ]);
+    assert.deepEqual(Object.keys(envJson).sort(), ["KEYPLANE_CONFIG", "KEYPLANE_DELIVERY_POLICIES"]);
     const s = appSettings(of("azure-native:web/v20240401:WebApp")[0]!);
+    // What the app sees (app settings, the secret environment over them), read back by the core's one loader.
+    const { delivery, contentKeyRegistry, license } = loadKeyplaneConfig({ env: { ...s, ...envJson } });
+    assert.deepEqual(delivery.tokenIssuer, {
+      issuer: "iss",
+      audience: "aud",
+      signingKey: { alg: "HS256", keyBase64: SIGNING },
+    });
+    assert.deepEqual(delivery.cors.allowOrigins, ["https://player.example.com"]);
+    assert.deepEqual(delivery.useCounter, {
+      type: "azureTable",
+      endpoint: "https://stkp.table.core.windows.net",
+      tableName: "keyplaneuses",
+    });
+    assert.deepEqual(contentKeyRegistry, {
+      type: "azureTable",
+      endpoint: "https://stkp.table.core.windows.net",
+      tableName: "keyplaneregistry",
+    });
+    assert.equal(delivery.entitlements?.auth.mode, "clientSecret");
+    assert.deepEqual(license.vendors, {});
     for (const [k, v] of Object.entries(s)) {
       assert.doesNotMatch(v, /AccountKey=|SharedAccessSignature=|sig=|Password=|ClientSecret/i, k);
       assert.ok(
@@ -269,9 +289,13 @@ describe("components/azure AzureKeyDelivery (mocks)", function () {
     assert.equal(s.AzureWebJobsStorage__credential, "managedidentity");
     assert.equal(s.KEYPLANE_KEY_SEED_SECRET_URI, "https://kv-kp.vault.azure.net/secrets/keyplane-key-seed");
     assert.equal(s.KEYPLANE_SECRET_ENV_URI, "https://kv-kp.vault.azure.net/secrets/keyplane-delivery-env");
-    assert.equal(s.KEYPLANE_TABLE_ENDPOINT, "https://stkp.table.core.windows.net");
-    assert.equal(s.KEYPLANE_CORS_ORIGINS, "https://player.example.com");
-    assert.equal(s.KEYPLANE_TOKEN_ISSUER, "iss");
+    // App settings keep only bootstrap names: no configuration, none of the 0.1.0 variables.
+    assert.deepEqual(
+      Object.keys(s)
+        .filter((k) => k.startsWith("KEYPLANE_"))
+        .sort(),
+      ["KEYPLANE_KEY_SEED_SECRET_URI", "KEYPLANE_PACKAGE_SHA256", "KEYPLANE_SECRET_ENV_URI"],
+    );
     assert.equal((reveal(of("azure-native:insights:Component")[0]!.inputs) as any).disableLocalAuth, true);
     const sa = reveal(of("azure-native:storage:StorageAccount")[0]!.inputs) as any;
     assert.equal(sa.allowBlobPublicAccess, false);
@@ -387,6 +411,17 @@ describe("components/azure AzureKeyDelivery (mocks)", function () {
       !ras.some((r) => r.scope.endsWith("/secrets/keyplane-delivery-env")),
       "SPEKE never reads delivery's secrets",
     );
+    // SPEKE's document (nothing secret: templates and the registry table) in its app settings, read back by the core.
+    const sp = appSettings(apps.find((x) => x.name === "kd-speke")!);
+    const cfg = loadConfigSections(
+      { speke: z.prefault(spekeConfigSchema, {}), contentKeyRegistry: contentKeyRegistryConfigSchema },
+      { env: sp },
+    );
+    assert.deepEqual(cfg.contentKeyRegistry, {
+      type: "azureTable",
+      endpoint: "https://stkp.table.core.windows.net",
+      tableName: "keyplaneregistry",
+    });
     assert.equal(await promiseOf(c.spekeUrl), "https://kd-speke.azurewebsites.net/speke");
   });
 

@@ -7,7 +7,16 @@ import * as assert from "node:assert/strict";
 import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { App } from "../../../functions/http/router";
-import { daysToExpiry, parseWatchdogConfig, runWatchdog } from "../../../functions/cert-watchdog/watchdog";
+import { daysToExpiry, runWatchdog } from "../../../functions/cert-watchdog/watchdog";
+import { certificateWatchdogConfigSchema } from "../../../functions/cert-watchdog/config";
+import { loadConfigSections } from "../../../functions/config-source";
+
+/** The `certificateWatchdog` section as the watchdog's entry reads it, from `KEYPLANE_CONFIG`. */
+const parseWatchdogConfig = (json: string | undefined) =>
+  loadConfigSections(
+    { certificateWatchdog: certificateWatchdogConfigSchema },
+    { env: json === undefined ? {} : { KEYPLANE_CONFIG: json } },
+  ).certificateWatchdog;
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
 
@@ -107,17 +116,21 @@ describe("cert-watchdog", () => {
   });
 
   it("validates its configuration", () => {
-    assert.deepEqual(parseWatchdogConfig(JSON.stringify({ certificateArns: [ARN_OK] })), { certificateArns: [ARN_OK] });
-    assert.throws(() => parseWatchdogConfig(undefined), /KEYPLANE_CONFIG/);
-    assert.throws(() => parseWatchdogConfig("{"), /JSON/);
-    assert.throws(() => parseWatchdogConfig(JSON.stringify({ certificateArns: [] })), /1 to 100/);
+    const doc = (s: unknown) => JSON.stringify({ certificateWatchdog: s });
+    assert.deepEqual(parseWatchdogConfig(doc({ certificateArns: [ARN_OK] })), {
+      certificateArns: [ARN_OK],
+      namespace: "Keyplane/Certificates",
+    });
+    assert.throws(() => parseWatchdogConfig(undefined), /certificateWatchdog: /);
+    assert.throws(() => parseWatchdogConfig("{"), /KEYPLANE_CONFIG is not valid JSON/);
+    assert.throws(() => parseWatchdogConfig(doc({ certificateArns: [] })), /1 to 100/);
     assert.throws(
-      () => parseWatchdogConfig(JSON.stringify({ certificateArns: ["arn:aws:iam::123456789012:role/x"] })),
-      /not an ACM certificate ARN/,
+      () => parseWatchdogConfig(doc({ certificateArns: ["arn:aws:iam::123456789012:role/x"] })),
+      /certificateWatchdog\.certificateArns\.0: must be an ACM certificate ARN/,
     );
     assert.throws(
-      () => parseWatchdogConfig(JSON.stringify({ certificateArns: [ARN_OK], namespace: "AWS/ACM" })),
-      /custom CloudWatch namespace/,
+      () => parseWatchdogConfig(doc({ certificateArns: [ARN_OK], namespace: "AWS/ACM" })),
+      /certificateWatchdog\.namespace: must be a custom CloudWatch namespace/,
     );
   });
 });

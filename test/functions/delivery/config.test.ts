@@ -1,9 +1,13 @@
-/** Delivery configuration: defaults, file + environment precedence, and errors naming the bad path. */
+/**
+ * The `delivery` section: defaults, file + environment precedence, and errors naming the bad path (through the one
+ * loader, functions/config.ts `loadKeyplaneConfig`).
+ */
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadDeliveryConfig, isLabMode } from "../../../functions/delivery/config";
+import { isLabMode, type DeliveryConfigInput } from "../../../functions/delivery/config";
+import { loadKeyplaneConfig, type LoadKeyplaneConfigOptions } from "../../../functions/config";
 import { createPolicyStore } from "../../../functions/delivery/policy-source";
 import { parseEntitlementRules, RulesEntitlements } from "../../../functions/delivery/entitlements";
 import { staticContext } from "../../../functions/context";
@@ -12,6 +16,9 @@ import { KeyplaneError } from "../../../functions/errors";
 import { seed } from "../../support/delivery";
 
 const dir = mkdtempSync(join(tmpdir(), "keyplane-cfg-"));
+/** The delivery section as a process loads it; `overrides` are delivery fields. */
+const loadDeliveryConfig = (o: Omit<LoadKeyplaneConfigOptions, "overrides"> & { overrides?: DeliveryConfigInput }) =>
+  loadKeyplaneConfig({ ...o, overrides: { delivery: o.overrides ?? {} } }).delivery;
 const message = (f: () => unknown) => {
   try {
     f();
@@ -39,23 +46,25 @@ describe("delivery config", () => {
   });
 
   it("reads a JSON file, then environment variables override it", () => {
-    const f = join(dir, "delivery.json");
+    const f = join(dir, "keyplane.json");
     writeFileSync(
       f,
-      JSON.stringify({ clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } }),
+      JSON.stringify({
+        delivery: { clockSkewSeconds: 30, tokenLifetimeSeconds: 600, tokenIssuer: { issuer: "https://sts" } },
+      }),
     );
     const c = loadDeliveryConfig({
       env: {
-        KEYPLANE_DELIVERY_CONFIG: f,
-        KEYPLANE_CLOCK_SKEW_SECONDS: "90",
-        KEYPLANE_CORS_ORIGINS: "https://a.example, https://b.example",
-        KEYPLANE_USE_COUNTER_TABLE: "uses",
+        KEYPLANE_CONFIG_FILE: f,
+        KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS: "90",
+        KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS: "https://a.example, https://b.example",
+        KEYPLANE_DELIVERY_USE_COUNTER: JSON.stringify({ type: "dynamodb", tableName: "uses" }),
       },
     });
     assert.equal(c.clockSkewSeconds, 90);
     assert.equal(c.verifiedTokenCacheSeconds, 60);
     assert.equal(
-      loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "0" } }).verifiedTokenCacheSeconds,
+      loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_VERIFIED_TOKEN_CACHE_SECONDS: "0" } }).verifiedTokenCacheSeconds,
       0,
     );
     assert.equal(c.tokenLifetimeSeconds, 600);
@@ -66,16 +75,16 @@ describe("delivery config", () => {
 
   it("errors name the bad path", () => {
     assert.match(
-      message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "300" } })),
-      /DELIVERY_CONFIG_INVALID: .*clockSkewSeconds: /,
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS: "300" } })),
+      /CONFIG_INVALID: .*delivery\.clockSkewSeconds: .*\(from KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS\)/,
     );
     assert.match(
-      message(() => loadDeliveryConfig({ env: { KEYPLANE_VERIFIED_TOKEN_CACHE_SECONDS: "301" } })),
-      /DELIVERY_CONFIG_INVALID: .*verifiedTokenCacheSeconds: /,
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_VERIFIED_TOKEN_CACHE_SECONDS: "301" } })),
+      /CONFIG_INVALID: .*delivery\.verifiedTokenCacheSeconds: /,
     );
     assert.match(
-      message(() => loadDeliveryConfig({ env: { KEYPLANE_CLOCK_SKEW_SECONDS: "abc" } })),
-      /KEYPLANE_CLOCK_SKEW_SECONDS must be a whole number/,
+      message(() => loadDeliveryConfig({ env: { KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS: "abc" } })),
+      /KEYPLANE_DELIVERY_CLOCK_SKEW_SECONDS \(delivery\.clockSkewSeconds\) must be a whole number/,
     );
     assert.match(
       message(() =>
@@ -86,20 +95,30 @@ describe("delivery config", () => {
     assert.match(
       message(() =>
         loadDeliveryConfig({
-          env: { KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) },
+          env: { KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: "c2hvcnQ=" }) },
         }),
       ),
-      /tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes/,
+      /delivery\.tokenIssuer\.signingKey\.keyBase64: HS256 keys must be at least 32 bytes \(from KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY\)/,
     );
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "[1,2]");
     assert.match(
       message(() => loadDeliveryConfig({ env: {}, file: bad })),
-      /bad\.json: not a JSON object/,
+      /bad\.json: \(root\): expected an object/,
     );
     assert.match(
       message(() => loadDeliveryConfig({ env: {}, file: join(dir, "missing.json") })),
-      /Cannot read delivery config .*missing\.json: ENOENT/,
+      /Cannot read the configuration file .*missing\.json: ENOENT/,
+    );
+  });
+
+  it("takes entitlement rules inline or from a file, not both", () => {
+    const rules = { auth: { mode: "open" as const }, rules: [{ subjects: ["*"], kids: ["*"] }] };
+    const c = loadDeliveryConfig({ env: {}, overrides: { entitlements: rules } });
+    assert.deepEqual(c.entitlements?.rules[0]?.subjects, ["*"]);
+    assert.match(
+      message(() => loadDeliveryConfig({ env: {}, overrides: { entitlements: rules, entitlementsFile: "r.json" } })),
+      /delivery\.entitlements: give the entitlement rules inline \(entitlements\) or as a file/,
     );
   });
 });

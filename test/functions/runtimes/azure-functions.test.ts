@@ -15,7 +15,16 @@ import { join } from "node:path";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { DOMParser } from "@xmldom/xmldom";
 import { azureFunctionsHandler, toAzureResponse } from "../../../functions/runtimes/azure-functions";
-import { buildAzureDeliveryApp, buildAzureSpekeApp } from "../../../functions/azure/apps";
+import {
+  azureRegistry,
+  azureUseCounter,
+  buildAzureDeliveryApp,
+  buildAzureSpekeApp,
+} from "../../../functions/azure/apps";
+import { loadConfigSections } from "../../../functions/config-source";
+import { AzureTableContentKeyRegistry } from "../../../functions/registry/azure-table";
+import { contentKeyRegistryConfigSchema } from "../../../functions/registry/config";
+import { AzureTableUseCounter } from "../../../functions/tokens/counter-azure-table";
 import { azureSeed, parseSecretUri, secretEnvironment } from "../../../functions/azure/key-vault";
 import { staticContext } from "../../../functions/context";
 import { KeySeed } from "../../../functions/keys/seed";
@@ -71,19 +80,28 @@ const policies = {
   ],
   defaultPolicy: "token",
 };
+/** The secret environment as AzureKeyDelivery writes it: the one configuration document plus the policies. */
 const secretEnv = {
   KEYPLANE_DELIVERY_POLICIES: JSON.stringify(policies),
-  KEYPLANE_TOKEN_SIGNING_KEY: JSON.stringify({ alg: "HS256", keyBase64: SIGNING_KEY }),
-  KEYPLANE_ENTITLEMENTS_JSON: JSON.stringify({
-    auth: { mode: "clientSecret", secretSha256: [createHash("sha256").update(CLIENT_SECRET).digest("hex")] },
-    rules: [{ subjects: ["viewer-1"], kids: ["*"], maxUses: 2 }],
+  KEYPLANE_CONFIG: JSON.stringify({
+    delivery: {
+      tokenIssuer: {
+        issuer: "keyplane-azure",
+        audience: "players",
+        signingKey: { alg: "HS256", keyBase64: SIGNING_KEY },
+      },
+      // Inline rules: no temporary file.
+      entitlements: {
+        auth: { mode: "clientSecret", secretSha256: [createHash("sha256").update(CLIENT_SECRET).digest("hex")] },
+        rules: [{ subjects: ["viewer-1"], kids: ["*"], maxUses: 2 }],
+      },
+    },
   }),
 };
+/** App settings: the bootstrap names, and (here) one environment override merged under the document. */
 const appSettings = {
   KEYPLANE_SECRET_ENV_URI: ENV_URI,
-  KEYPLANE_CORS_ORIGINS: ORIGIN,
-  KEYPLANE_TOKEN_ISSUER: "keyplane-azure",
-  KEYPLANE_TOKEN_AUDIENCE: "players",
+  KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS: ORIGIN,
 };
 
 type Handler = ReturnType<typeof azureFunctionsHandler>;
@@ -274,6 +292,49 @@ describe("Azure Functions adapter (functions/runtimes/azure-functions.ts) with @
     assert.match(local.join("\n"), /app_build_failed.*CONFIG_INVALID/);
     fail = false;
     assert.equal((await call(h, "GET", "/healthz")).status, 200);
+  });
+
+  it("refuses the old settings at start-up, naming the replacement", async () => {
+    for (const [old, replacement] of [
+      ["KEYPLANE_ENTITLEMENTS_JSON", "delivery.entitlements"],
+      ["KEYPLANE_TABLE_ENDPOINT", "endpoint"],
+      ["KEYPLANE_REGISTRY_TABLE", "contentKeyRegistry"],
+      ["KEYPLANE_USE_COUNTER_TABLE_AZURE", "delivery.useCounter"],
+      ["KEYPLANE_CORS_ORIGINS", "KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS"],
+    ] as const) {
+      await assert.rejects(
+        buildAzureDeliveryApp({ ctx, env: { ...appSettings, [old]: "x" }, reader: kv, registry, useCounter }),
+        (e: Error) => e.message.includes(`${old} is no longer read`) && e.message.includes(replacement),
+      );
+    }
+  });
+
+  it("builds the Azure Table stores from the configuration, and refuses store kinds Azure does not serve", () => {
+    const endpoint = "https://stkp.table.core.windows.net/";
+    const reg = azureRegistry({ type: "azureTable", endpoint, tableName: "keyplaneregistry" });
+    assert.ok(reg instanceof AzureTableContentKeyRegistry);
+    assert.equal(reg.description, "azure-table keyplaneregistry");
+    const uses = azureUseCounter(ctx, { type: "azureTable", endpoint, tableName: "keyplaneuses" });
+    assert.ok(uses instanceof AzureTableUseCounter);
+    assert.ok(azureRegistry({ type: "memory" }) instanceof MemoryContentKeyRegistry);
+    assert.throws(() => azureRegistry({ type: "dynamodb", tableName: "t" }), /not available on Azure Functions/);
+    // The endpoint is checked as the table endpoint of a storage account, in the document and in the overrides.
+    assert.throws(
+      () =>
+        loadConfigSections(
+          { contentKeyRegistry: contentKeyRegistryConfigSchema },
+          {
+            env: {
+              KEYPLANE_CONTENT_KEY_REGISTRY: JSON.stringify({
+                type: "azureTable",
+                endpoint: "https://evil.example/",
+                tableName: "keyplaneregistry",
+              }),
+            },
+          },
+        ),
+      /contentKeyRegistry\.endpoint: must be the storage account's table endpoint .*\(from KEYPLANE_CONTENT_KEY_REGISTRY\)/,
+    );
   });
 
   it("plain responses map to HttpResponseInit: bytes stay bytes, HEAD has no body", () => {

@@ -4,7 +4,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App } from "../../../functions/http/router";
 import { createSpekeProxyApp } from "../../../functions/speke-proxy/app";
-import { parseSpekeProxyConfig } from "../../../functions/speke-proxy/config";
+import { spekeProxyConfigSchema, spekeProxySettings } from "../../../functions/speke-proxy/config";
+import { loadConfigSections } from "../../../functions/config-source";
 import { vendorCredentialLoader } from "../../../functions/speke-proxy/credential";
 import {
   credentialTransport,
@@ -16,6 +17,15 @@ import { assertVendorUrl } from "../../../functions/speke-proxy/proxy";
 import { createLogger } from "../../../functions/log";
 import { listen, type Listening } from "../../../functions/runtimes/listen";
 import { SPEKE_REQUESTS_DIR, itShared, SHARED_DIR } from "../../support/shared";
+
+/** The `spekeProxy` section as the proxy's entry reads it (the one configuration loader, no environment). */
+const parseSpekeProxyConfig = (section: unknown) =>
+  spekeProxySettings(
+    loadConfigSections(
+      { spekeProxy: spekeProxyConfigSchema },
+      { env: {}, document: section === undefined ? {} : { spekeProxy: section } },
+    ).spekeProxy,
+  );
 
 const CONFORMANCE = SPEKE_REQUESTS_DIR;
 const V2_REQUEST = !SHARED_DIR
@@ -106,9 +116,7 @@ describe("speke-proxy", () => {
     servers.push(vendor.server);
     const lines: string[] = [];
     const { urlPath = "/api/SpekeV2", ...rest } = extra;
-    const config = parseSpekeProxyConfig(
-      JSON.stringify({ vendorUrl: `${vendor.server.url}${String(urlPath)}`, preset, ...rest }),
-    );
+    const config = parseSpekeProxyConfig({ vendorUrl: `${vendor.server.url}${String(urlPath)}`, preset, ...rest });
     config.allowInsecureLoopback = true;
     const app = createSpekeProxyApp(
       { credential: vendorCredentialLoader({ env: { VENDOR_CREDENTIAL: credential } }) },
@@ -298,7 +306,7 @@ describe("speke-proxy", () => {
     const dead = await listen(new App());
     const url = dead.url;
     await dead.close();
-    const config = parseSpekeProxyConfig(JSON.stringify({ vendorUrl: `${url}/speke`, preset: "ezdrm" }));
+    const config = parseSpekeProxyConfig({ vendorUrl: `${url}/speke`, preset: "ezdrm" });
     config.allowInsecureLoopback = true;
     const lines: string[] = [];
     const proxy = await listen(
@@ -330,28 +338,24 @@ describe("speke-proxy", () => {
     assert.throws(() => assertVendorUrl("http://vendor.example/speke"), /https/);
     assert.throws(() => assertVendorUrl("https://u:p@vendor.example/speke"), /credentials/);
     assert.doesNotThrow(() => assertVendorUrl("https://vendor.example/speke"));
+    assert.throws(() => parseSpekeProxyConfig({ vendorUrl: "https://v.example", preset: "acme" }), /preset/);
+    assert.throws(() => parseSpekeProxyConfig(undefined), /spekeProxy: /);
     assert.throws(
-      () => parseSpekeProxyConfig(JSON.stringify({ vendorUrl: "https://v.example", preset: "acme" })),
-      /preset/,
-    );
-    assert.throws(() => parseSpekeProxyConfig(undefined), /KEYPLANE_CONFIG/);
-    assert.throws(
-      () =>
-        parseSpekeProxyConfig(JSON.stringify({ vendorUrl: "https://v.example", preset: "ezdrm", timeoutMs: 60_000 })),
-      /timeoutMs: must be an integer from 100 to 29000/,
+      () => parseSpekeProxyConfig({ vendorUrl: "https://v.example", preset: "ezdrm", timeoutMs: 60_000 }),
+      /spekeProxy\.timeoutMs: Too big/,
     );
     assert.throws(
-      () => parseSpekeProxyConfig(JSON.stringify({ vendorUrl: "https://v.example", preset: "ezdrm", credential: "k" })),
-      /credential: unknown field/,
+      () => parseSpekeProxyConfig({ vendorUrl: "https://v.example", preset: "ezdrm", credential: "k" }),
+      /Unrecognized key: "credential"/,
     );
-    assert.throws(
-      () => parseSpekeProxyConfig(JSON.stringify({ vendorUrl: "not a url", preset: "ezdrm" })),
-      /vendorUrl: must be a URL/,
-    );
+    assert.throws(() => parseSpekeProxyConfig({ vendorUrl: "not a url", preset: "ezdrm" }), /spekeProxy\.vendorUrl: /);
     assert.deepEqual(
-      parseSpekeProxyConfig(
-        JSON.stringify({ vendorUrl: "https://v.example/s", preset: "keyos", kidOverrideValue: "1", timeoutMs: 5000 }),
-      ),
+      parseSpekeProxyConfig({
+        vendorUrl: "https://v.example/s",
+        preset: "keyos",
+        kidOverrideValue: "1",
+        timeoutMs: 5000,
+      }),
       { vendorUrl: "https://v.example/s", preset: "keyos", kidOverrideValue: "1", timeoutMs: 5000 },
     );
     assert.throws(() => vendorHeaders({ preset: "generic" }, { key: "k" }), /headerName/);

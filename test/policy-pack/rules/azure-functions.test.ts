@@ -95,7 +95,7 @@ describe("policy-pack/rules/azure-functions", () => {
           { name: "AzureWebJobsStorage", value: "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=abc==" },
           { name: "PACKAGE_URL", value: "https://st.blob.core.windows.net/c/p.zip?sv=2022&sig=abc" },
           { name: "KEY_SEED", value: "XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I" },
-          { name: "KEYPLANE_TOKEN_SIGNING_KEY", value: '{"alg":"HS256"}' },
+          { name: "KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY", value: '{"alg":"HS256"}' },
           { name: "KEYPLANE_DELIVERY_POLICIES", value: "{}" },
           { name: "MY_DB_CONNECTION_STRING", value: "Server=x" },
         ]),
@@ -105,7 +105,7 @@ describe("policy-pack/rules/azure-functions", () => {
         [R, /app setting AzureWebJobsStorage holds a secret/, "siteConfig.appSettings[0]"],
         [R, /app setting PACKAGE_URL carries a credential/, "siteConfig.appSettings[1]"],
         [R, /app setting KEY_SEED holds a secret/, "siteConfig.appSettings[2]"],
-        [R, /app setting KEYPLANE_TOKEN_SIGNING_KEY holds a secret/, "siteConfig.appSettings[3]"],
+        [R, /app setting KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY holds a secret/, "siteConfig.appSettings[3]"],
         [R, /app setting KEYPLANE_DELIVERY_POLICIES holds a secret/, "siteConfig.appSettings[4]"],
         [R, /app setting MY_DB_CONNECTION_STRING holds a secret/, "siteConfig.appSettings[5]"],
         [R, /declares connection strings/, "siteConfig.connectionStrings"],
@@ -179,8 +179,8 @@ describe("policy-pack/rules/azure-functions", () => {
             const extra: Record<string, unknown> = {};
             if (a.type === "azure-native:storage:StorageAccount")
               extra.primaryEndpoints = {
-                blob: "https://st.blob.core.windows.net/",
-                table: "https://st.table.core.windows.net/",
+                blob: "https://stkp.blob.core.windows.net/",
+                table: "https://stkp.table.core.windows.net/",
               };
             if (a.type === "azure-native:keyvault:Vault")
               extra.properties = { vaultUri: "https://kv.vault.azure.net/" };
@@ -188,6 +188,7 @@ describe("policy-pack/rules/azure-functions", () => {
             if (a.type === "azure-native:managedidentity:UserAssignedIdentity")
               Object.assign(extra, { principalId: "p", clientId: "c" });
             if (a.type === "azure-native:web/v20240401:WebApp") extra.defaultHostName = "h";
+            if (a.type === "azure-native:storage:Table") extra.name = a.inputs.tableName;
             if (a.type === "random:index/randomBytes:RandomBytes")
               extra.base64 = Buffer.alloc(32, 1).toString("base64");
             return { id: `${a.name}-id`, state: { ...a.inputs, ...extra } };

@@ -40,8 +40,7 @@ describe("public argument interfaces are documented (TSDoc on every property)", 
       const moduleSymbol = checker.getSymbolAtLocation(source);
       assert.ok(moduleSymbol, `entry ${entry} is a module`);
       for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-        const symbol =
-          exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+        const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
         if (!(symbol.flags & ts.SymbolFlags.Interface) || !/(Args|Options)$/.test(symbol.name)) continue;
         const type = checker.getDeclaredTypeOfSymbol(symbol);
         for (const prop of checker.getPropertiesOfType(type)) {

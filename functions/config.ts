@@ -42,7 +42,9 @@ export function parseKeyplaneConfig(input: unknown, origin = "configuration"): K
 }
 
 export interface LoadKeyplaneConfigOptions extends Omit<ConfigSourceOptions, "defaults" | "overrides"> {
+  /** Values under the document (the lab's own URL, lab mode, its registry file): the document and env win. */
   defaults?: KeyplaneConfigInput;
+  /** Values over everything else (tests, an integrator's fixed settings): they win over the document and env. */
   overrides?: KeyplaneConfigInput;
 }
 

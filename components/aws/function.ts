@@ -16,7 +16,20 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-export interface BundledFunctionArgs {
+/** The function settings every Keyplane component with a Lambda function takes. */
+export interface FunctionSettingsArgs {
+  /** Lambda runtime: `nodejs22.x` (default) or `nodejs20.x`. */
+  runtime?: NodeRuntime;
+  /**
+   * Retention in days of the component's CloudWatch log groups (the function's, and the API's access logs where it has
+   * them): one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653). Default 90.
+   */
+  logRetentionDays?: number;
+  /** Tags for every taggable child resource. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface BundledFunctionArgs extends FunctionSettingsArgs {
   /** Entry file under `functions/` (bundled with esbuild). */
   entry: string;
   /** What the function is, for its description and its role's ("Keyplane SPEKE key server"). */
@@ -25,22 +38,16 @@ export interface BundledFunctionArgs {
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Extra statements for the execution role (logging is added here). */
   statements: pulumi.Input<PolicyStatement>[];
-  /** Lambda runtime, `nodejs20.x` (default) or `nodejs22.x`. */
-  runtime?: NodeRuntime;
-  /** Memory in MB (default 512; CPU grows with it). */
+  /** Memory in MB (default 512; Lambda allots CPU in proportion). */
   memorySize?: number;
   /** Timeout in seconds (default 15). */
   timeout?: pulumi.Input<number>;
-  /** Retention of the function's CloudWatch log group in days, one of the values CloudWatch accepts (default 90). */
-  logRetentionDays?: number;
   /** The environment holds secrets: mark it secret in the function's own state too (`additionalSecretOutputs`). */
   secretEnvironment?: boolean;
   /** Customer managed KMS key encrypting the function's environment variables. */
   kmsKeyArn?: pulumi.Input<string>;
   /** Reserved concurrency: caps the function's concurrent executions (and reserves them). Default: unreserved. */
   reservedConcurrentExecutions?: number;
-  /** Tags for the function, its role and its log group. */
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export interface BundledFunction {

@@ -8,13 +8,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_METRIC_NAMESPACE, DAYS_TO_EXPIRY_METRIC } from "../../functions/cert-watchdog/watchdog";
 import { checkSpekeCertificate } from "./certificate-check";
-import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
+import {
+  createBundledFunction,
+  DEFAULT_LOG_RETENTION_DAYS,
+  validateCommon,
+  type FunctionSettingsArgs,
+} from "./function";
 import type { PolicyStatement } from "./iam";
 import { keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const CERT_WATCHDOG_ENTRY = "functions/runtimes/entries/cert-watchdog.ts";
 
-export interface SpekeCertificateArgs {
+export interface SpekeCertificateArgs extends FunctionSettingsArgs {
   /** PEM certificate (2048-bit RSA). Public, but accepted as a secret too. */
   certificateBody: pulumi.Input<string>;
   /** PEM private key (unencrypted). Must be a Pulumi secret. */
@@ -32,10 +37,8 @@ export interface SpekeCertificateArgs {
   schedule?: string;
   /** CloudWatch namespace for the metric. Default `Keyplane/Certificates`. */
   metricNamespace?: string;
+  /** SNS topic ARNs notified when the expiry alarm fires and when it clears. */
   alarmActions?: pulumi.Input<string>[];
-  runtime?: NodeRuntime;
-  logRetentionDays?: number;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export class SpekeCertificate extends pulumi.ComponentResource {

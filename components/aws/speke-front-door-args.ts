@@ -57,6 +57,7 @@ export interface SpekeFrontDoorOptions {
   alarmActions?: pulumi.Input<string>[];
   /** p99 latency alarm threshold. Default 2000 ms. */
   latencyAlarmMs?: pulumi.Input<number>;
+  /** Tags for every taggable child resource. */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

@@ -9,7 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SpekeConfigInput } from "../../functions/speke/config";
 import { KeySeed } from "../../functions/keys/seed";
-import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
+import {
+  createBundledFunction,
+  DEFAULT_LOG_RETENTION_DAYS,
+  validateCommon,
+  type FunctionSettingsArgs,
+} from "./function";
 import { checkInput, shown } from "../shared/inputs";
 import type { CustomDomainTarget } from "./custom-domain";
 import { checkStageName, createSpekeFrontDoor, frontDoorOptions, type SpekeFrontDoorOptions } from "./speke-front-door";
@@ -20,7 +25,7 @@ import { keyplaneConfigJson } from "../shared/keyplane-config";
 
 export const SPEKE_ENTRY = "functions/runtimes/entries/speke.ts";
 
-export interface SpekeKeyServerArgs extends SpekeFrontDoorOptions {
+export interface SpekeKeyServerArgs extends SpekeFrontDoorOptions, FunctionSettingsArgs {
   /** Base64 key seed (at least 30 bytes). Must be a Pulumi secret. Omit to generate 30 random bytes at create time. */
   keySeed?: pulumi.Input<string>;
   /**
@@ -39,9 +44,8 @@ export interface SpekeKeyServerArgs extends SpekeFrontDoorOptions {
   contentKeyRegistry?: ContentKeyRegistryRef;
   /** API Gateway stage name. Default `v1`. */
   stageName?: pulumi.Input<string>;
-  runtime?: NodeRuntime;
+  /** Memory of the SPEKE function in MB (default 512; Lambda allots CPU in proportion). */
   memorySize?: number;
-  logRetentionDays?: number;
   /** Days Secrets Manager waits before deleting the seed secret (7..30). Default 30 (the maximum). */
   secretRecoveryWindowInDays?: pulumi.Input<number>;
 }

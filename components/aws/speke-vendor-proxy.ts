@@ -22,7 +22,12 @@ import {
   type VendorPreset,
   VENDOR_PRESETS,
 } from "../../functions/speke-proxy/presets";
-import { createBundledFunction, DEFAULT_LOG_RETENTION_DAYS, validateCommon, type NodeRuntime } from "./function";
+import {
+  createBundledFunction,
+  DEFAULT_LOG_RETENTION_DAYS,
+  validateCommon,
+  type FunctionSettingsArgs,
+} from "./function";
 import { allowOn, kmsDecryptViaSecretsManager, type PolicyStatement } from "./iam";
 import { checkInput, shown } from "../shared/inputs";
 import type { CustomDomainTarget } from "./custom-domain";
@@ -41,25 +46,26 @@ export interface SpekeVendorArgs {
   /** Credential header name: required for `keyos` and `generic` (no public default); for `ezdrm` switches from the
    * documented `u` / `p` query parameters to the (unverified) header variant carrying `key`. */
   headerName?: pulumi.Input<string>;
-  /** KeyOS: header (required, no public default) and value asking KeyOS to override KIDs. */
+  /** KeyOS: the header asking KeyOS to override KIDs (required with `kidOverrideValue`; there is no public default). */
   kidOverrideHeaderName?: pulumi.Input<string>;
+  /** KeyOS: the value of `kidOverrideHeaderName`. */
   kidOverrideValue?: pulumi.Input<string>;
   /** Upstream timeout for the proxy function (ms, 100..29000). */
   timeoutMs?: pulumi.Input<number>;
 }
 
-export interface SpekeVendorProxyArgs extends SpekeFrontDoorOptions {
+export interface SpekeVendorProxyArgs extends SpekeFrontDoorOptions, FunctionSettingsArgs {
+  /** The vendor's SPEKE endpoint and how to call it. */
   vendor: SpekeVendorArgs;
   /** The vendor credential: `{ username, password }` (EZDRM), `{ tenantId, managementKey }` (Axinom), `{ key }` (KeyOS,
    * generic, EZDRM header variant). Must be a Pulumi secret. */
   credential: pulumi.Input<VendorCredential>;
   /** A plain value: it decides which children exist (a proxy function and secret, or none). */
   mode?: "function" | "integration";
+  /** Customer managed KMS key of the credential secret. Default: the AWS managed key. */
   kmsKeyArn?: pulumi.Input<string>;
   /** API Gateway stage name. Default `v1`. */
   stageName?: pulumi.Input<string>;
-  runtime?: NodeRuntime;
-  logRetentionDays?: number;
 }
 
 type ResolvedVendor = pulumi.Unwrap<SpekeVendorArgs>;

@@ -2,7 +2,8 @@
  * `npm run schema`: what is generated from the one configuration (functions/config.ts, functions/config-env.ts).
  * 1. schema/keyplane.config.schema.json: the JSON Schema of `keyplaneConfigSchema` (zod 4's `toJSONSchema`, input side,
  *    so fields with defaults are optional), shipped in the package as `keyplane/config.schema.json` for editors
- *    (`"$schema"` in a configuration file).
+ *    (`"$schema"` in a configuration file), with each property's doc comment as its `description` (editor hover
+ *    text; scripts/schema-descriptions.ts).
  * 2. The environment tables of docs/configuration.md (overrides, bootstrap variables, old names), between
  *    `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`.
  * test/scripts/schema.test.ts fails when either is stale.
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { toJSONSchema } from "zod/v4/core";
 import { keyplaneConfigSchema } from "../functions/config";
 import { BOOTSTRAP_ENV, ENV_OVERRIDES, NOT_OVERRIDES, RENAMED_ENV } from "../functions/config-env";
+import { addDescriptions, zodObjectDocs } from "./schema-descriptions";
 
 export const REPO_ROOT = join(__dirname, "..");
 export const SCHEMA_FILE = "schema/keyplane.config.schema.json";
@@ -19,7 +21,10 @@ export const CONFIG_DOC = "docs/configuration.md";
 
 /** The JSON Schema text, as committed. */
 export function configJsonSchema(): string {
-  const schema = toJSONSchema(keyplaneConfigSchema, { io: "input", unrepresentable: "any" });
+  const schema = addDescriptions(
+    toJSONSchema(keyplaneConfigSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+    zodObjectDocs(join(REPO_ROOT, "functions")),
+  );
   return `${JSON.stringify(
     {
       ...schema,

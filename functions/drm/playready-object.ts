@@ -19,16 +19,16 @@ function err(code: string, message: string): KeyplaneError {
 export function playReadyObject(wrmHeaderXml: string): Buffer {
   if (typeof wrmHeaderXml !== "string" || wrmHeaderXml.length === 0)
     throw err("PLAYREADY_OBJECT_INVALID", "The WRMHEADER is empty");
-  const value = Buffer.from(wrmHeaderXml, "utf16le");
-  const total = 4 + 2 + 2 + 2 + value.length;
-  if (value.length > 0xffff || total > PRO_MAX_BYTES)
+  const valueLength = wrmHeaderXml.length * 2; // UTF-16LE: two bytes per UTF-16 code unit
+  const total = 4 + 2 + 2 + 2 + valueLength;
+  if (valueLength > 0xffff || total > PRO_MAX_BYTES)
     throw err("PLAYREADY_OBJECT_INVALID", `PlayReady Object would be ${total} bytes (max ${PRO_MAX_BYTES})`);
   const out = Buffer.alloc(total);
   out.writeUInt32LE(total, 0);
   out.writeUInt16LE(1, 4);
   out.writeUInt16LE(1, 6);
-  out.writeUInt16LE(value.length, 8);
-  value.copy(out, 10);
+  out.writeUInt16LE(valueLength, 8);
+  out.write(wrmHeaderXml, 10, "utf16le");
   return out;
 }
 
@@ -71,14 +71,19 @@ export function parsePlayReadyObject(buf: Uint8Array): { records: PlayReadyObjec
 /** PlayReady PSSH box. Version defaults to 1 when KIDs are given (KIDs big-endian in the box), else 0. */
 export function playReadyPssh(o: { pro: Buffer; kids?: Buffer[]; version?: 0 | 1 }): Buffer {
   parsePlayReadyObject(o.pro); // refuse garbage early
-  const kids = o.kids ?? [];
-  const version = o.version ?? (kids.length > 0 ? 1 : 0);
-  const box: PsshBox = {
-    version,
-    systemId: SYSTEM_IDS.playready,
-    kids: version === 1 ? kids.map((k) => Buffer.from(k)) : [],
-    data: o.pro,
-  };
+  return playReadyPsshOfObject(o.pro, o.kids, o.version);
+}
+
+/**
+ * `playReadyPssh` for a PlayReady Object `playReadyObject` has just built (so it is not parsed again): what SPEKE
+ * signalling uses for every new KID.
+ */
+export function playReadyPsshOfObject(
+  pro: Buffer,
+  kids: Buffer[] = [],
+  version: 0 | 1 = kids.length > 0 ? 1 : 0,
+): Buffer {
+  const box: PsshBox = { version, systemId: SYSTEM_IDS.playready, kids: version === 1 ? kids : [], data: pro };
   return buildPssh(box);
 }
 

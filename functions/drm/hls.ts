@@ -7,6 +7,11 @@
 import { KeyplaneError } from "../errors";
 import { assertKid, kidToBase64url, kidToUuid } from "../keys/kid";
 
+/** base64 of bytes, read in place (no copy). */
+function base64Of(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
 export type HlsKeyMethod = "AES-128" | "SAMPLE-AES" | "SAMPLE-AES-CTR";
 
 export interface HlsKeyAttributes {
@@ -150,7 +155,7 @@ function placeholderValue(name: string, kid: Buffer, vars: TemplateVars): string
 
 /** `data:` URI carrying base64 bytes, as used for Widevine (PSSH box) and PlayReady (PRO) HLS key URIs. */
 export function dataUri(bytes: Uint8Array, mediaType = "text/plain"): string {
-  return `data:${mediaType};base64,${Buffer.from(bytes).toString("base64")}`;
+  return `data:${mediaType};base64,${base64Of(bytes)}`;
 }
 
 /** Widevine HLS signalling attributes: URI is the PSSH box as a data URI. */

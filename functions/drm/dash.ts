@@ -72,10 +72,8 @@ export function contentProtectionDataXml(o: ContentProtectionDataOptions): strin
     );
   }
   let s = "";
-  if (o.pssh !== undefined)
-    s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${base64Of(o.pssh)}</cenc:pssh>`;
-  if (o.pro !== undefined)
-    s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${base64Of(o.pro)}</mspr:pro>`;
+  if (o.pssh !== undefined) s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${base64Of(o.pssh)}</cenc:pssh>`;
+  if (o.pro !== undefined) s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${base64Of(o.pro)}</mspr:pro>`;
   if (o.laUrl !== undefined)
     s += `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NAMESPACE}">${xmlText(o.laUrl)}</dashif:Laurl>`;
   if (s === "")

@@ -86,9 +86,11 @@ export async function benchSpeke(): Promise<void> {
     { name: "(b) VIDEO-8+AUDIO-3, 7 keys, WV+PR+FP", body: request(PRESET_V8_A3) },
     { name: "(c) (a) + content key encryption", body: request(TWO_KEYS, cert) },
   ];
+  const responseBytes: number[] = [];
   for (const s of scenarios) {
     const r = await handleSpeke({ body: s.body, spekeVersion: "2.0" }, ctx, config);
     if (r.status !== 200) throw new Error(`${s.name}: status ${r.status}: ${r.body}`);
+    responseBytes.push(Buffer.byteLength(r.body));
   }
 
   console.log(
@@ -142,7 +144,15 @@ export async function benchSpeke(): Promise<void> {
   }
 
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  const spekeHeaders = { "content-type": "application/xml", "x-speke-version": "2.0" };
   const rows: LoadResult[] = [await calibrate(connections)];
+  // A second floor: plain node:http reading the same (a) request and answering as many bytes as (a)'s response, so
+  // what the bytes cost the kernel and node's HTTP layer is told apart from what SPEKE adds.
+  const sameSize = await calibrate(connections, {
+    responseBytes: responseBytes[0]!,
+    request: { method: "POST", path: "/speke", body: scenarios[0]!.body, headers: spekeHeaders },
+  });
+  rows.push(sameSize);
   const server = await startServerProcess({ areas: ["speke"], seedBase64: seed.exportBase64() });
   try {
     for (const s of scenarios) {
@@ -152,7 +162,7 @@ export async function benchSpeke(): Promise<void> {
           method: "POST",
           body: s.body,
           connections,
-          headers: { "content-type": "application/xml", "x-speke-version": "2.0" },
+          headers: spekeHeaders,
         }),
       );
     }
@@ -164,6 +174,9 @@ export async function benchSpeke(): Promise<void> {
   );
   console.log(formatHeader(42));
   for (const r of rows) console.log(formatRow(r, 42, rows[0]));
+  const a = rows[2]?.serverCpuUsPerRequest;
+  if (a !== undefined && sameSize.serverCpuUsPerRequest !== undefined)
+    console.log(`  (a) against the same-size floor: ${(a / sameSize.serverCpuUsPerRequest).toFixed(2)}x`);
 }
 
 if (require.main === module) {

@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
   seedBase64: string;
   /** Serve plain node:http "ok" instead of the app (the machine's reference point, see load.ts `calibrate`). */
   plain?: boolean;
+  /** With `plain`: answer this many bytes instead of "ok" (a floor with the same response size as a scenario's). */
+  plainBytes?: number;
   /** Build the server from another checkout of this repository (bench/ab.ts); default this one. */
   root?: string;
 }
@@ -63,6 +65,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
       BENCH_AREAS: opts.areas.join(","),
       BENCH_CONFIG: JSON.stringify(opts.config ?? {}),
       BENCH_PLAIN: opts.plain ? "1" : "",
+      BENCH_PLAIN_BYTES: opts.plainBytes === undefined ? "" : String(opts.plainBytes),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

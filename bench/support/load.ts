@@ -59,10 +59,25 @@ export async function measureLoad(
  * The machine's reference point, measured the same way: node:http answering a constant "ok" (no framework, no work).
  * Lets a reader compare numbers from runs on differently loaded or differently fast machines.
  */
-export async function calibrate(connections: number): Promise<LoadResult> {
-  const server = await startServerProcess({ areas: [], seedBase64: "", plain: true });
+export async function calibrate(
+  connections: number,
+  same?: { responseBytes: number; request: Omit<autocannon.Request, "path"> & { path: string } },
+): Promise<LoadResult> {
+  const server = await startServerProcess({
+    areas: [],
+    seedBase64: "",
+    plain: true,
+    ...(same ? { plainBytes: same.responseBytes } : {}),
+  });
   try {
-    return await measureLoad(server, "reference: plain node:http, constant 'ok'", { url: server.url, connections });
+    if (!same)
+      return await measureLoad(server, "reference: plain node:http, constant 'ok'", { url: server.url, connections });
+    const { path, ...request } = same.request;
+    return await measureLoad(server, "floor: plain node:http, same bytes in/out", {
+      url: `${server.url}${path}`,
+      connections,
+      ...request,
+    });
   } finally {
     await server.close();
   }

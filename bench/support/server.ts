@@ -2,7 +2,8 @@
  * The benchmark server: the real app from functions/app.ts (`createApp`, the same code the lab and the Lambda entries
  * run), started in its own process by bench/support/child.ts so the load generator never shares its CPU.
  * Input (environment): BENCH_AREAS (comma-separated areas), BENCH_CONFIG (JSON KeyplaneConfigInput), KEY_SEED.
- * BENCH_PLAIN=1 serves plain node:http "ok" instead (the machine's reference point).
+ * BENCH_PLAIN=1 serves plain node:http "ok" instead (the machine's reference point); with BENCH_PLAIN_BYTES=n it
+ * answers n bytes instead (a floor with a scenario's response size).
  * Output: one JSON line `{"url": "..."}` on stdout once listening. Logging is at `warn` (no per-request info line),
  * as a production deployment would set LOG_LEVEL=warn under load.
  */
@@ -17,10 +18,12 @@ import type { AddressInfo } from "node:net";
 
 async function main(): Promise<void> {
   if (process.env.BENCH_PLAIN === "1") {
-    // The reference point: node:http with no framework answering a constant.
+    // The reference point: node:http with no framework answering a constant (the request body, if any, read whole).
+    const body = process.env.BENCH_PLAIN_BYTES ? "x".repeat(Number(process.env.BENCH_PLAIN_BYTES)) : "ok";
+    const length = String(Buffer.byteLength(body));
     const server = createServer((req, res) => {
       req.resume();
-      req.on("end", () => res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": "2" }).end("ok"));
+      req.on("end", () => res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": length }).end(body));
     });
     server.listen(0, "127.0.0.1", () =>
       process.stdout.write(

@@ -18,6 +18,11 @@ import { kidToUuid } from "../keys/kid";
 import { DASHIF_CLEARKEY_SCHEME, normalizeSystemId, SYSTEM_IDS } from "./systems";
 import { xmlAttr, xmlText } from "../xml/strict";
 
+/** base64 of bytes, read in place (no copy). */
+function base64Of(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
 export const MPD_NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
 export const CENC_NAMESPACE = "urn:mpeg:cenc:2013";
 export const MSPR_NAMESPACE = "urn:microsoft:playready";
@@ -67,10 +72,8 @@ export function contentProtectionDataXml(o: ContentProtectionDataOptions): strin
     );
   }
   let s = "";
-  if (o.pssh !== undefined)
-    s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${Buffer.from(o.pssh).toString("base64")}</cenc:pssh>`;
-  if (o.pro !== undefined)
-    s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${Buffer.from(o.pro).toString("base64")}</mspr:pro>`;
+  if (o.pssh !== undefined) s += `<cenc:pssh xmlns:cenc="${CENC_NAMESPACE}">${base64Of(o.pssh)}</cenc:pssh>`;
+  if (o.pro !== undefined) s += `<mspr:pro xmlns:mspr="${MSPR_NAMESPACE}">${base64Of(o.pro)}</mspr:pro>`;
   if (o.laUrl !== undefined)
     s += `<dashif:Laurl xmlns:dashif="${DASHIF_CPS_NAMESPACE}">${xmlText(o.laUrl)}</dashif:Laurl>`;
   if (s === "")
@@ -96,8 +99,8 @@ export function contentProtectionXml(o: ContentProtectionOptions): string {
   if (value !== undefined) attrs += ` value="${xmlAttr(value)}"`;
   if (o.defaultKid !== undefined) attrs += ` cenc:default_KID="${kidToUuid(o.defaultKid)}"`;
   let body = "";
-  if (o.pssh !== undefined) body += `<cenc:pssh>${Buffer.from(o.pssh).toString("base64")}</cenc:pssh>`;
-  if (o.pro !== undefined) body += `<mspr:pro>${Buffer.from(o.pro).toString("base64")}</mspr:pro>`;
+  if (o.pssh !== undefined) body += `<cenc:pssh>${base64Of(o.pssh)}</cenc:pssh>`;
+  if (o.pro !== undefined) body += `<mspr:pro>${base64Of(o.pro)}</mspr:pro>`;
   if (o.laUrl !== undefined) body += `<dashif:Laurl>${xmlText(o.laUrl)}</dashif:Laurl>`;
   return `<ContentProtection${attrs}>${body}</ContentProtection>`;
 }

@@ -7,6 +7,11 @@
 import { KeyplaneError } from "../errors";
 import { assertKid, kidToBase64url, kidToUuid } from "../keys/kid";
 
+/** base64 of bytes, read in place (no copy). */
+function base64Of(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
 export type HlsKeyMethod = "AES-128" | "SAMPLE-AES" | "SAMPLE-AES-CTR";
 
 export interface HlsKeyAttributes {
@@ -36,7 +41,11 @@ function quoted(name: string, v: string): string {
   return `${name}="${v}"`;
 }
 
-function attributeList(a: HlsKeyAttributes): string {
+/**
+ * The validated attribute list shared by `#EXT-X-KEY` and `#EXT-X-SESSION-KEY` (`METHOD=...,URI="...",...`): built
+ * once when a caller writes both lines.
+ */
+export function hlsKeyAttributeList(a: HlsKeyAttributes): string {
   if (a.method !== "AES-128" && a.method !== "SAMPLE-AES" && a.method !== "SAMPLE-AES-CTR")
     throw invalid(`unknown METHOD ${String(a.method)}`);
   const parts = [`METHOD=${a.method}`, quoted("URI", a.uri)];
@@ -55,12 +64,12 @@ function attributeList(a: HlsKeyAttributes): string {
 
 /** `#EXT-X-KEY:METHOD=...,URI="...",[IV=0x...,]KEYFORMAT="...",KEYFORMATVERSIONS="..."` (no trailing newline). */
 export function extXKey(a: HlsKeyAttributes): string {
-  return `#EXT-X-KEY:${attributeList(a)}`;
+  return `#EXT-X-KEY:${hlsKeyAttributeList(a)}`;
 }
 
 /** The same attributes under `#EXT-X-SESSION-KEY` (for the multivariant/master playlist). */
 export function extXSessionKey(a: HlsKeyAttributes): string {
-  return `#EXT-X-SESSION-KEY:${attributeList(a)}`;
+  return `#EXT-X-SESSION-KEY:${hlsKeyAttributeList(a)}`;
 }
 
 export interface TemplateVars {
@@ -77,50 +86,76 @@ export const TEMPLATE_PLACEHOLDERS = ["kid", "kid_hex", "kid_b64url", "content_i
  * placeholder whose value is missing, or a stray brace throws `TEMPLATE_INVALID`.
  */
 export function expandTemplate(template: string, vars: TemplateVars): string {
+  const parts = parsedTemplate(template);
+  const kid = assertKid(vars.kid);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += placeholderValue(parts[i]!, kid, vars) + parts[i + 1]!;
+  return out;
+}
+
+/**
+ * A template split into [literal, placeholder name, literal, ...], kept per template text (a deployment has one or
+ * two): the brace check runs once, the placeholders are looked up per KID. Bounded; cleared when full.
+ */
+const TEMPLATE_CACHE_MAX = 64;
+const templateParts = new Map<string, readonly string[]>();
+function parsedTemplate(template: string): readonly string[] {
   if (typeof template !== "string")
     throw new KeyplaneError("TEMPLATE_INVALID", "The key URI template must be a string", { status: 400 });
+  const cached = templateParts.get(template);
+  if (cached) return cached;
   if (/[{}]/.test(template.replace(/\{([^{}]*)\}/g, ""))) {
     throw new KeyplaneError("TEMPLATE_INVALID", "Unbalanced brace in the key URI template", { status: 400 });
   }
-  const kid = assertKid(vars.kid);
-  const out = template.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
-    switch (name) {
-      case "kid":
-        return kidToUuid(kid);
-      case "kid_hex":
-        return Buffer.from(kid).toString("hex");
-      case "kid_b64url":
-        return kidToBase64url(kid);
-      case "content_id":
-        if (vars.contentId === undefined)
-          throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {content_id} but no content id is known", {
-            status: 400,
-          });
-        try {
-          return encodeURIComponent(vars.contentId);
-        } catch {
-          throw new KeyplaneError("TEMPLATE_INVALID", "The content id is not valid Unicode text", { status: 400 });
-        }
-      case "base_url":
-        if (vars.baseUrl === undefined)
-          throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {base_url} but no base URL is configured", {
-            status: 400,
-          });
-        return vars.baseUrl.replace(/\/+$/, "");
-      default:
-        throw new KeyplaneError(
-          "TEMPLATE_INVALID",
-          `Unknown placeholder {${name}} in the key URI template; known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
-          { status: 400 },
-        );
-    }
-  });
-  return out;
+  const parts: string[] = [];
+  const re = /\{([^{}]*)\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+    parts.push(template.slice(last, m.index), m[1]!);
+    last = m.index + m[0].length;
+  }
+  parts.push(template.slice(last));
+  if (templateParts.size >= TEMPLATE_CACHE_MAX) templateParts.clear();
+  templateParts.set(template, parts);
+  return parts;
+}
+
+function placeholderValue(name: string, kid: Buffer, vars: TemplateVars): string {
+  switch (name) {
+    case "kid":
+      return kidToUuid(kid);
+    case "kid_hex":
+      return kid.toString("hex");
+    case "kid_b64url":
+      return kidToBase64url(kid);
+    case "content_id":
+      if (vars.contentId === undefined)
+        throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {content_id} but no content id is known", {
+          status: 400,
+        });
+      try {
+        return encodeURIComponent(vars.contentId);
+      } catch {
+        throw new KeyplaneError("TEMPLATE_INVALID", "The content id is not valid Unicode text", { status: 400 });
+      }
+    case "base_url":
+      if (vars.baseUrl === undefined)
+        throw new KeyplaneError("TEMPLATE_INVALID", "The template uses {base_url} but no base URL is configured", {
+          status: 400,
+        });
+      return vars.baseUrl.replace(/\/+$/, "");
+    default:
+      throw new KeyplaneError(
+        "TEMPLATE_INVALID",
+        `Unknown placeholder {${name}} in the key URI template; known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+        { status: 400 },
+      );
+  }
 }
 
 /** `data:` URI carrying base64 bytes, as used for Widevine (PSSH box) and PlayReady (PRO) HLS key URIs. */
 export function dataUri(bytes: Uint8Array, mediaType = "text/plain"): string {
-  return `data:${mediaType};base64,${Buffer.from(bytes).toString("base64")}`;
+  return `data:${mediaType};base64,${base64Of(bytes)}`;
 }
 
 /** Widevine HLS signalling attributes: URI is the PSSH box as a data URI. */

@@ -5,7 +5,7 @@
  */
 import { KeyplaneError } from "../errors";
 import { KID_LENGTH } from "../keys/kid";
-import { systemIdBytes, systemIdFromBytes } from "./systems";
+import { SYSTEM_IDS, systemIdBytes, systemIdFromBytes } from "./systems";
 
 export interface PsshBox {
   version: 0 | 1;
@@ -19,9 +19,19 @@ export interface PsshBox {
 /** Upper bound for one PSSH box we build or parse (PlayReady objects are at most 64 KiB; this leaves room). */
 export const PSSH_MAX_BYTES = 256 * 1024;
 const HEADER = 8 + 4 + 16;
+const EMPTY = Buffer.alloc(0);
 
 function invalid(reason: string): KeyplaneError {
   return new KeyplaneError("PSSH_INVALID", `Invalid PSSH box: ${reason}`, { status: 400 });
+}
+
+/** The 16 SystemID bytes of each registered system, parsed on first use (read only: copied into each box). */
+const knownSystemIdBytes = new Map<string, Buffer>();
+function registeredSystemIdBytes(systemId: string): Buffer | undefined {
+  let b = knownSystemIdBytes.get(systemId);
+  if (b === undefined && (Object.values(SYSTEM_IDS) as string[]).includes(systemId))
+    knownSystemIdBytes.set(systemId, (b = systemIdBytes(systemId)));
+  return b;
 }
 
 /** Serialises a PSSH box. Refuses KIDs in a version 0 box and KIDs that are not 16 bytes. */
@@ -31,36 +41,34 @@ export function buildPssh(box: PsshBox): Buffer {
   if (box.version === 0 && kids.length > 0) throw invalid("a version 0 box cannot carry KIDs");
   for (const k of kids)
     if (!(k instanceof Uint8Array) || k.length !== KID_LENGTH) throw invalid("every KID must be 16 bytes");
-  let sid: Buffer;
-  try {
-    sid = systemIdBytes(box.systemId);
-  } catch {
-    throw invalid("systemId must be a UUID");
+  let sid = registeredSystemIdBytes(box.systemId);
+  if (sid === undefined) {
+    try {
+      sid = systemIdBytes(box.systemId);
+    } catch {
+      throw invalid("systemId must be a UUID");
+    }
   }
-  const data = box.data ?? Buffer.alloc(0);
+  const data = box.data ?? EMPTY;
   const size = HEADER + (box.version === 1 ? 4 + KID_LENGTH * kids.length : 0) + 4 + data.length;
   if (size > PSSH_MAX_BYTES) throw invalid(`box would be ${size} bytes (max ${PSSH_MAX_BYTES})`);
+  // One allocation; every byte is written below (the zero fill covers the flags).
   const out = Buffer.alloc(size);
-  let o = 0;
-  out.writeUInt32BE(size, o);
-  o += 4;
-  out.write("pssh", o, "latin1");
-  o += 4;
-  out.writeUInt32BE(box.version << 24, o);
-  o += 4; // version u8 + flags u24 = 0
-  sid.copy(out, o);
-  o += 16;
+  out.writeUInt32BE(size, 0);
+  out.write("pssh", 4, "latin1");
+  out[8] = box.version; // version u8, then flags u24 = 0
+  out.set(sid, 12);
+  let o = HEADER;
   if (box.version === 1) {
     out.writeUInt32BE(kids.length, o);
     o += 4;
     for (const k of kids) {
-      Buffer.from(k).copy(out, o);
+      out.set(k, o);
       o += KID_LENGTH;
     }
   }
   out.writeUInt32BE(data.length, o);
-  o += 4;
-  Buffer.from(data).copy(out, o);
+  out.set(data, o + 4);
   return out;
 }
 

@@ -61,29 +61,54 @@ export function uint32ToFourCc(n: number): string | undefined {
  * Protobuf wire encoding (protobuf.dev/programming-guides/encoding): a tag is `field << 3 | wire type` as a varint;
  * wire type 0 is a varint (unsigned values here, at most 32 bits), 2 is a varint length then the bytes.
  */
-class WireWriter {
-  private parts: Buffer[] = [];
-  private varint(n: number): void {
-    const out: number[] = [];
-    let v = n >>> 0;
-    while (v > 0x7f) {
-      out.push((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out.push(v);
-    this.parts.push(Buffer.from(out));
+type WireField =
+  | { tag: number; value: number; bytes?: undefined }
+  | { tag: number; value?: undefined; bytes: Uint8Array };
+
+function varintSize(n: number): number {
+  let size = 1;
+  for (let v = n >>> 0; v > 0x7f; v >>>= 7) size++;
+  return size;
+}
+
+function writeVarint(out: Buffer, o: number, n: number): number {
+  let v = n >>> 0;
+  while (v > 0x7f) {
+    out[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
   }
+  out[o++] = v;
+  return o;
+}
+
+/** Collects the fields, then writes them into one buffer of the exact size. */
+class WireWriter {
+  private fields: WireField[] = [];
+  private size = 0;
   varintField(field: number, value: number): void {
-    this.varint(field << 3);
-    this.varint(value);
+    const tag = field << 3;
+    this.fields.push({ tag, value });
+    this.size += varintSize(tag) + varintSize(value);
   }
   bytesField(field: number, value: Uint8Array): void {
-    this.varint((field << 3) | 2);
-    this.varint(value.length);
-    this.parts.push(Buffer.from(value));
+    const tag = (field << 3) | 2;
+    this.fields.push({ tag, bytes: value });
+    this.size += varintSize(tag) + varintSize(value.length) + value.length;
   }
   finish(): Buffer {
-    return Buffer.concat(this.parts);
+    const out = Buffer.alloc(this.size);
+    let o = 0;
+    for (const f of this.fields) {
+      o = writeVarint(out, o, f.tag);
+      if (f.bytes === undefined) {
+        o = writeVarint(out, o, f.value);
+      } else {
+        o = writeVarint(out, o, f.bytes.length);
+        out.set(f.bytes, o);
+        o += f.bytes.length;
+      }
+    }
+    return out;
   }
 }
 
@@ -123,7 +148,7 @@ export function widevinePssh(o: WidevinePsshDataOptions & { boxVersion?: 0 | 1 }
   return buildPssh({
     version,
     systemId: SYSTEM_IDS.widevine,
-    kids: version === 1 ? o.kids.map((k) => Buffer.from(k)) : [],
+    kids: version === 1 ? o.kids : [],
     data,
   });
 }

@@ -11,14 +11,19 @@ import { contentProtectionDataXml } from "../drm/dash";
 import { fairPlayHlsAttributes } from "../drm/fairplay";
 import {
   expandTemplate,
-  extXKey,
-  extXSessionKey,
   HLS_KEYFORMATS,
+  hlsKeyAttributeList,
   playReadyHlsAttributes,
   widevineHlsAttributes,
   type HlsKeyAttributes,
 } from "../drm/hls";
-import { chooseHeaderVersion, playReadyAlgId, playReadyObject, playReadyPssh, wrmHeader } from "../drm/playready";
+import {
+  chooseHeaderVersion,
+  playReadyAlgId,
+  playReadyObject,
+  playReadyPsshOfObject,
+  wrmHeader,
+} from "../drm/playready";
 import { DASHIF_CLEARKEY_SCHEME, drmSystemName, SYSTEM_IDS } from "../drm/systems";
 import { widevinePssh } from "../drm/widevine";
 import type { DrmSystemRequest, DrmSystemResponse } from "../cpix/model";
@@ -40,12 +45,25 @@ export interface KeyContext {
   v1: boolean;
 }
 
-const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
-const B64_ONE = b64("1");
+/**
+ * base64 of the UTF-8 text, encoded through one reused scratch buffer (no Buffer per value: a request writes about
+ * twenty of these). Synchronous, so the scratch is never shared between two calls.
+ */
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
+const b64 = (s: string): string => {
+  if (s.length * 3 > SCRATCH_BYTES) return Buffer.from(s, "utf8").toString("base64");
+  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  return scratch.toString("base64", 0, scratch.write(s, 0, "utf8"));
+};
+const B64_ONE = Buffer.from("1", "utf8").toString("base64");
 
 function hlsLines(d: DrmSystemRequest, out: DrmSystemResponse, attrs: HlsKeyAttributes): void {
-  if (d.hlsMedia) out.hlsMedia = b64(extXKey(attrs));
-  if (d.hlsMaster) out.hlsMaster = b64(extXSessionKey(attrs));
+  if (d.hlsMedia || d.hlsMaster) {
+    const list = hlsKeyAttributeList(attrs);
+    if (d.hlsMedia) out.hlsMedia = b64(`#EXT-X-KEY:${list}`);
+    if (d.hlsMaster) out.hlsMaster = b64(`#EXT-X-SESSION-KEY:${list}`);
+  }
   if (d.uriExtXKey) out.uriExtXKey = b64(attrs.uri);
   if (d.spekeKeyFormat && attrs.keyformat !== undefined) out.spekeKeyFormat = b64(attrs.keyformat);
   if (d.spekeKeyFormatVersions && attrs.keyformatversions !== undefined)
@@ -93,7 +111,7 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
         ...(config.playready.luiUrl === undefined ? {} : { luiUrl: config.playready.luiUrl }),
       });
       const pro = playReadyObject(header);
-      const pssh = playReadyPssh({ pro });
+      const pssh = playReadyPsshOfObject(pro);
       if (d.pssh) out.pssh = pssh.toString("base64");
       if (d.contentProtectionData)
         out.contentProtectionData = b64(contentProtectionDataXml({ systemId: SYSTEM_IDS.playready, pssh, pro }));
@@ -160,8 +178,17 @@ export function signalDrmSystem(d: DrmSystemRequest, k: KeyContext, config: Spek
  * entries), holds only public signalling (PSSH boxes, PlayReady objects, HLS lines; no content keys), and errors
  * are never cached.
  */
-const SIGNALLING_CACHE_MAX = 2048;
-type SignallingLru = Map<string, Readonly<DrmSystemResponse>>;
+const SIGNALLING_GENERATION_MAX = 1024;
+/**
+ * Two generations (as the verified-token cache, tokens/verified-cache.ts): lookups try the current map, then the
+ * previous one (a hit there moves to the current one); when the current map is full it becomes the previous one and a
+ * fresh map starts. At most 2 x SIGNALLING_GENERATION_MAX entries, O(1) per request even when every KID is new
+ * (evicting a Map's oldest entry one at a time scans the deleted slots V8 leaves at its front).
+ */
+interface SignallingLru {
+  current: Map<string, Readonly<DrmSystemResponse>>;
+  previous: Map<string, Readonly<DrmSystemResponse>>;
+}
 const signallingCaches = new WeakMap<object, WeakMap<SpekeConfig, SignallingLru>>();
 
 function signallingKey(d: DrmSystemRequest, k: KeyContext): string {
@@ -194,16 +221,23 @@ export function signalDrmSystemCached(
   let byConfig = signallingCaches.get(seed);
   if (!byConfig) signallingCaches.set(seed, (byConfig = new WeakMap()));
   let lru = byConfig.get(config);
-  if (!lru) byConfig.set(config, (lru = new Map()));
+  if (!lru) byConfig.set(config, (lru = { current: new Map(), previous: new Map() }));
   const key = signallingKey(d, k);
-  const hit = lru.get(key);
-  if (hit) {
-    lru.delete(key);
-    lru.set(key, hit);
-    return { ...hit, kidText: k.kidText };
+  let hit = lru.current.get(key);
+  if (hit === undefined) {
+    hit = lru.previous.get(key);
+    if (hit !== undefined) remember(lru, key, hit);
   }
+  if (hit) return { ...hit, kidText: k.kidText };
   const out = signalDrmSystem(d, k, config);
-  if (lru.size >= SIGNALLING_CACHE_MAX) lru.delete(lru.keys().next().value!);
-  lru.set(key, Object.freeze({ ...out }));
+  remember(lru, key, Object.freeze({ ...out }));
   return out;
+}
+
+function remember(lru: SignallingLru, key: string, value: Readonly<DrmSystemResponse>): void {
+  if (lru.current.size >= SIGNALLING_GENERATION_MAX) {
+    lru.previous = lru.current;
+    lru.current = new Map();
+  }
+  lru.current.set(key, value);
 }

@@ -1,16 +1,17 @@
 /**
- * JWT protected headers: the parsed protected header of a JWS, by its exact (canonical) segment, with its `alg: "none"` re-encoding for the
- * HS256 claims check (hs256.ts). A deployment sees a handful of distinct headers (`{"alg":"HS256","typ":"JWT"}` and a
- * `kid` or two), so each is decoded, parsed and re-encoded once; the result is frozen and only read. Anything else
- * about the header (`crit`, `b64`) is still checked per token by jose.
+ * JWT protected headers: the parsed protected header of a JWS, by its exact (canonical) segment, with jose's verdict
+ * on it (crit, b64) for the HS256 path (hs256.ts). A deployment sees a handful of distinct headers
+ * (`{"alg":"HS256","typ":"JWT"}` and a `kid` or two), so each is decoded, parsed and judged once; the result is frozen
+ * and only read. (RS256 tokens go through jose's `jwtVerify`, which judges the header itself.)
  */
 import { decodeCanonicalBase64url } from "../../encoding/base64url";
 import { tokenError } from "../errors";
-import { unsecuredHeaderSegment } from "./hs256";
+import { joseHeaderError } from "./hs256";
 
 export interface ParsedHeader {
   header: Readonly<Record<string, unknown>>;
-  unsecured: string;
+  /** What jose throws for this header on the HS256 path (`joseHeaderError`), or undefined when it passes. */
+  joseError: unknown;
 }
 const HEADER_CACHE_MAX = 64;
 const headerCache = new Map<string, ParsedHeader>();
@@ -34,7 +35,7 @@ export function protectedHeader(segment: string): ParsedHeader {
     throw tokenError("TOKEN_MALFORMED", "Token header has no alg");
   }
   const frozen = Object.freeze(header as Record<string, unknown>);
-  const parsed: ParsedHeader = Object.freeze({ header: frozen, unsecured: unsecuredHeaderSegment(frozen) });
+  const parsed: ParsedHeader = Object.freeze({ header: frozen, joseError: joseHeaderError(frozen) });
   if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
   headerCache.set(segment, parsed);
   return parsed;

@@ -5,13 +5,14 @@
  * keys:
  *   1. the MAC over `header.payload` is computed with node:crypto and compared in constant time with the decoded
  *      signature bytes (the caller has already refused non-canonical base64url);
- *   2. everything else is still jose's: the protected header (crit, b64) and the claims set (iss, aud, exp, nbf,
- *      required claims, clock tolerance) go through jose's `UnsecuredJWT.decode`, fed the same header with its `alg`
- *      replaced by `none` and the original payload segment. That is the same claims validation `jwtVerify` runs.
+ *   2. the protected header's checks (crit, b64) are jose's: `UnsecuredJWT.decode` of the same header with its `alg`
+ *      replaced by `none` and an empty claims set, once per distinct header (header.ts caches the verdict);
+ *   3. the claims set (iss, aud, exp, nbf, iat type, required claims, clock tolerance) is checked by claims-set.ts,
+ *      which follows jose's `validateClaimsSet` rule for rule (and is tested against it).
  * Asymmetric algorithms (RS256, OIDC JWKS) stay on `jwtVerify`.
  */
 import { createHmac, timingSafeEqual, type KeyObject } from "node:crypto";
-import { UnsecuredJWT, type JWTClaimVerificationOptions, type JWTPayload } from "jose";
+import { UnsecuredJWT } from "jose";
 
 /** True when `sig` is the HMAC-SHA256 of the JWS signing input `${h}.${p}` under `key` (constant-time compare). */
 export function hs256SignatureMatches(signingInput: string, sig: Uint8Array, key: KeyObject): boolean {
@@ -20,23 +21,20 @@ export function hs256SignatureMatches(signingInput: string, sig: Uint8Array, key
   return timingSafeEqual(mac, sig);
 }
 
-/**
- * The protected header re-encoded with `alg: "none"`: what `validateVerifiedJwt` feeds jose's unsecured-JWT decoder
- * in place of the token's own first segment (callers encode each distinct header once, see verify.ts).
- */
-export function unsecuredHeaderSegment(header: Readonly<Record<string, unknown>>): string {
-  return Buffer.from(JSON.stringify({ ...header, alg: "none" }), "utf8").toString("base64url");
-}
+/** An empty claims set (`{}`): what the header check feeds jose besides the header. */
+const EMPTY_CLAIMS_SEGMENT = Buffer.from("{}", "utf8").toString("base64url");
 
 /**
- * Validates the protected header and claims set of a JWS whose signature has already been checked.
- * `unsecuredHeader` is `unsecuredHeaderSegment` of its parsed header; jose throws its own error classes (JWTInvalid,
- * JWTExpired, JWTClaimValidationFailed, JOSENotSupported for an unknown `crit`), which the caller maps.
+ * jose's verdict on a protected header (crit, b64), as `jwtVerify` would give it for an HS256 token: the header
+ * re-encoded with `alg: "none"` and decoded by `UnsecuredJWT.decode` with an empty claims set and no claim options.
+ * Returns the error jose throws (JWTInvalid, JOSENotSupported for an unknown `crit`), or undefined when it passes.
  */
-export function validateVerifiedJwt(
-  unsecuredHeader: string,
-  payloadSegment: string,
-  options: JWTClaimVerificationOptions,
-): JWTPayload {
-  return UnsecuredJWT.decode(`${unsecuredHeader}.${payloadSegment}.`, options).payload;
+export function joseHeaderError(header: Readonly<Record<string, unknown>>): unknown {
+  const unsecured = Buffer.from(JSON.stringify({ ...header, alg: "none" }), "utf8").toString("base64url");
+  try {
+    UnsecuredJWT.decode(`${unsecured}.${EMPTY_CLAIMS_SEGMENT}.`);
+    return undefined;
+  } catch (e) {
+    return e;
+  }
 }

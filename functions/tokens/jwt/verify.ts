@@ -3,7 +3,7 @@
  * (HS256 symmetric, RS256 RSA/X.509/OIDC JWKS); `alg: none`, HS/RS confusion and unknown `crit` are refused; iss and
  * aud must match; `exp` is required; every segment must be canonical base64url. Keys: primary first, then each
  * alternate, then the OpenID Connect JWKS (from the configured discovery URL only). HS256 MACs run on node:crypto
- * (hs256.ts), everything else through jose. A token verified a moment ago comes from the verified-token cache
+ * (hs256.ts) with the claims set checked by claims-set.ts (jose's rules), everything else through jose. A token verified a moment ago comes from the verified-token cache
  * (verified-cache.ts) with its time claims checked again.
  */
 import { KeyObject } from "node:crypto";
@@ -18,7 +18,8 @@ import { oidcKeySet } from "../oidc";
 import { recallVerified, rememberVerified, verifiedCacheMs } from "../verified-cache";
 import { replayIdFor, type VerifiedToken, type VerifyOptions } from "../verified-token";
 import { protectedHeader } from "./header";
-import { hs256SignatureMatches, validateVerifiedJwt } from "./hs256";
+import { validateClaimsSet } from "./claims-set";
+import { hs256SignatureMatches } from "./hs256";
 
 interface Candidate {
   name: string;
@@ -59,7 +60,7 @@ export async function verifyJwt(
   const sig = decodeCanonicalBase64url(s);
   if (!sig || !isCanonicalBase64url(p))
     throw tokenError("TOKEN_MALFORMED", "Token segments must be canonical base64url");
-  const { header, unsecured } = protectedHeader(h);
+  const { header, joseError } = protectedHeader(h);
   const alg = header.alg as string;
   const usable = candidates(r, opts.fetch).filter((c) => c.alg === alg);
   if (usable.length === 0) throw tokenError("TOKEN_INVALID", "Token algorithm is not allowed for this policy");
@@ -76,9 +77,11 @@ export async function verifyJwt(
     try {
       const key = await c.key();
       if (key instanceof KeyObject) {
-        // HS256 (the only algorithm a symmetric key verifies): MAC on node:crypto, header and claims through jose.
+        // HS256 (the only algorithm a symmetric key verifies): MAC on node:crypto, then jose's verdict on the header
+        // (once per distinct header), then the claims set (claims-set.ts, jose's rules).
         if (!hs256SignatureMatches(`${h}.${p}`, sig, key)) continue;
-        payload = validateVerifiedJwt(unsecured, p, claimOpts);
+        if (joseError !== undefined) throw joseError;
+        payload = validateClaimsSet(p, claimOpts);
       } else {
         const verifyOpts = { ...claimOpts, algorithms: [alg], crit: {} };
         const res =

@@ -74,9 +74,11 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 export interface LoggerOptions {
+  /** Lowest level written: `debug`, `info` (default; every request writes a line), `warn` or `error`. */
   level?: LogLevel;
   /** Where lines go; defaults to stdout. Tests pass an array collector. */
   sink?: (line: string) => void;
+  /** Fields written on every line (e.g. `{ fn: "speke" }`); never put a secret here. */
   base?: LogFields;
 }
 

@@ -63,7 +63,10 @@ type JsonSchema = { [k: string]: unknown };
 /** `schema` with `description` set on each property whose zod object literal documents it (in place; returned). */
 export function addDescriptions(schema: JsonSchema, objects: readonly ObjectDocs[]): JsonSchema {
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const n = node as JsonSchema;
     const props = n.properties as Record<string, JsonSchema> | undefined;

@@ -74,7 +74,10 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 export interface LoggerOptions {
-  /** Lowest level written: `debug`, `info` (every request writes a line), `warn` or `error`. Default: `LOG_LEVEL`, else `info`. */
+  /**
+   * Lowest level written: `debug`, `info` (every request writes a line), `warn` or `error`. Default: `LOG_LEVEL`,
+   * else `info`.
+   */
   level?: LogLevel;
   /** Where lines go; defaults to stdout. Tests pass an array collector. */
   sink?: (line: string) => void;

@@ -2,7 +2,7 @@
  * The key seed and Microsoft's PlayReady key-seed derivation: any KID maps to the same 16-byte content key on every
  * instance with no database. The seed never appears in logs, errors or `toString()`/`JSON.stringify` output.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, hash, randomBytes } from "node:crypto";
 import { KeyplaneError } from "../errors";
 import { assertKid, toLittleEndianGuid } from "./kid";
 
@@ -24,9 +24,15 @@ export function deriveContentKey(seed: Uint8Array, kid: Uint8Array): Buffer {
     });
   const s = seed.subarray(0, KEY_SEED_MIN_BYTES);
   const k = toLittleEndianGuid(assertKid(kid));
-  const a = createHash("sha256").update(s).update(k).digest();
-  const b = createHash("sha256").update(s).update(k).update(s).digest();
-  const c = createHash("sha256").update(s).update(k).update(s).update(k).digest();
+  // seed‖k‖seed‖k once; A, B and C hash its three prefixes (one-shot `hash` skips a Hash object per digest).
+  const sk = Buffer.allocUnsafe(2 * (KEY_SEED_MIN_BYTES + 16));
+  sk.set(s, 0);
+  sk.set(k, KEY_SEED_MIN_BYTES);
+  sk.set(s, KEY_SEED_MIN_BYTES + 16);
+  sk.set(k, 2 * KEY_SEED_MIN_BYTES + 16);
+  const a = hash("sha256", sk.subarray(0, KEY_SEED_MIN_BYTES + 16), "buffer");
+  const b = hash("sha256", sk.subarray(0, 2 * KEY_SEED_MIN_BYTES + 16), "buffer");
+  const c = hash("sha256", sk, "buffer");
   const key = Buffer.alloc(16);
   for (let i = 0; i < 16; i++) key[i] = a[i]! ^ a[i + 16]! ^ b[i]! ^ b[i + 16]! ^ c[i]! ^ c[i + 16]!;
   return key;

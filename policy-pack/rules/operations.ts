@@ -34,7 +34,7 @@ function wildcardList(v: unknown): boolean {
 export const corsNoWildcard: RuleDefinition = {
   name: "keyplane-cors-no-wildcard",
   description:
-    "CORS on key delivery, token and license endpoints names its origins: no `*` in HTTP API corsConfiguration, Lambda function URL cors, Access-Control-Allow-Origin response parameters, S3 CORS rules or a function's allowed-origins setting.",
+    "CORS on key delivery, token and license endpoints names its origins: no `*` in HTTP API corsConfiguration, Lambda function URL cors, Access-Control-Allow-Origin response parameters, S3 CORS rules, a function's allowed-origins setting or the CORS origins in a Keyplane function's KEYPLANE_CONFIG.",
   enforcementLevel: "mandatory",
   configKeys: [],
   check: (resource) => {
@@ -77,6 +77,13 @@ export const corsNoWildcard: RuleDefinition = {
         value.split(/[,\s]+/).includes("*")
       )
         flag(`environment.variables.${name}`);
+    }
+    // Keyplane's own functions carry CORS inside the one configuration document (KEYPLANE_CONFIG), when it is readable
+    // at review time (a secret-marked environment is not).
+    const config = tryJson(lambdaEnvironment(resource).KEYPLANE_CONFIG);
+    for (const section of ["delivery", "license"]) {
+      if (wildcardList(get(config, [section, "cors", "allowOrigins"])))
+        flag(`environment.variables.KEYPLANE_CONFIG.${section}.cors.allowOrigins`);
     }
     return out;
   },

@@ -71,16 +71,43 @@ describe("policy-pack/rules/operations", () => {
         run(
           corsNoWildcard,
           res("aws:lambda/function:Function", {
-            environment: { variables: { KEYPLANE_CORS_ORIGINS: "https://a.example.com,*" } },
+            environment: { variables: { KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS: "https://a.example.com,*" } },
           }),
         ),
         [
           [
             "keyplane-cors-no-wildcard",
-            "environment.variables.KEYPLANE_CORS_ORIGINS allows any origin (*); list the player origins instead",
-            "environment.variables.KEYPLANE_CORS_ORIGINS",
+            "environment.variables.KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS allows any origin (*); list the player origins instead",
+            "environment.variables.KEYPLANE_DELIVERY_CORS_ALLOW_ORIGINS",
           ],
         ],
+      );
+      // The one configuration document (docs/configuration.md: delivery.cors.allowOrigins, license.cors.allowOrigins).
+      const config = (cors: unknown) =>
+        res("aws:lambda/function:Function", {
+          environment: { variables: { KEYPLANE_CONFIG: JSON.stringify(cors) } },
+        });
+      assertFindings(
+        run(
+          corsNoWildcard,
+          config({ delivery: { cors: { allowOrigins: ["*"] } }, license: { cors: { allowOrigins: ["*"] } } }),
+        ),
+        [
+          [
+            "keyplane-cors-no-wildcard",
+            "environment.variables.KEYPLANE_CONFIG.delivery.cors.allowOrigins allows any origin (*); list the player origins instead",
+            "environment.variables.KEYPLANE_CONFIG.delivery.cors.allowOrigins",
+          ],
+          [
+            "keyplane-cors-no-wildcard",
+            "environment.variables.KEYPLANE_CONFIG.license.cors.allowOrigins allows any origin (*); list the player origins instead",
+            "environment.variables.KEYPLANE_CONFIG.license.cors.allowOrigins",
+          ],
+        ],
+      );
+      assertFindings(
+        run(corsNoWildcard, config({ delivery: { cors: { allowOrigins: ["https://player.example.com"] } } })),
+        [],
       );
     });
   });

@@ -3,7 +3,7 @@
  * Function App's settings, transport security and stated network exposure. Types match any azure-native API version
  * module (`azure-native:web:WebApp`, `azure-native:web/v20240401:WebApp`, ...).
  */
-import { isRecord } from "./inspect";
+import { get, isRecord, tryJson } from "./inspect";
 import type { ResourceUnderReview, RuleDefinition, RuleFinding } from "./types";
 
 const azureType = (type: string, module: string, name: string) =>
@@ -71,7 +71,7 @@ function settingsOf(resource: ResourceUnderReview): Array<{ name: string; value:
 export const azureNoSecretsInAppSettings: RuleDefinition = {
   name: "keyplane-azure-no-secrets-in-app-settings",
   description:
-    "Function App settings carry no secrets: no storage connection strings or account keys, SAS tokens, passwords, private keys, key seeds, token signing keys or policies with verification keys. Use the managed identity (`AzureWebJobsStorage__accountName`) and Key Vault secret URIs read at run time.",
+    "Function App settings carry no secrets: no storage connection strings or account keys, SAS tokens, passwords, private keys, key seeds, token signing keys (also inside a KEYPLANE_CONFIG document) or policies with verification keys. Use the managed identity (`AzureWebJobsStorage__accountName`) and Key Vault secret URIs read at run time.",
   enforcementLevel: "mandatory",
   configKeys: [],
   check(resource) {
@@ -92,6 +92,12 @@ export const azureNoSecretsInAppSettings: RuleDefinition = {
         out.push({
           path: s.path,
           message: `app setting ${s.name} carries a credential (account key, SAS, password or private key)`,
+        });
+      else if (s.name === "KEYPLANE_CONFIG" && get(tryJson(s.value), ["delivery", "tokenIssuer", "signingKey"]))
+        out.push({
+          path: s.path,
+          message:
+            "app setting KEYPLANE_CONFIG holds a token signing key (delivery.tokenIssuer.signingKey); keep the document in the Key Vault secret environment",
         });
     }
     const site = isRecord(resource.props.siteConfig) ? resource.props.siteConfig : {};

@@ -98,6 +98,15 @@ describe("policy-pack/rules/azure-functions", () => {
           { name: "KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY", value: '{"alg":"HS256"}' },
           { name: "KEYPLANE_DELIVERY_POLICIES", value: "{}" },
           { name: "MY_DB_CONNECTION_STRING", value: "Server=x" },
+          // docs/configuration.md: delivery.tokenIssuer.signingKey inside the one document
+          {
+            name: "KEYPLANE_CONFIG",
+            value: JSON.stringify({
+              delivery: {
+                tokenIssuer: { signingKey: { alg: "HS256", keyBase64: "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0" } },
+              },
+            }),
+          },
         ]),
       );
       const R = "keyplane-azure-no-secrets-in-app-settings";
@@ -108,10 +117,15 @@ describe("policy-pack/rules/azure-functions", () => {
         [R, /app setting KEYPLANE_DELIVERY_TOKEN_SIGNING_KEY holds a secret/, "siteConfig.appSettings[3]"],
         [R, /app setting KEYPLANE_DELIVERY_POLICIES holds a secret/, "siteConfig.appSettings[4]"],
         [R, /app setting MY_DB_CONNECTION_STRING holds a secret/, "siteConfig.appSettings[5]"],
+        [
+          R,
+          /app setting KEYPLANE_CONFIG holds a token signing key \(delivery\.tokenIssuer\.signingKey\)/,
+          "siteConfig.appSettings[6]",
+        ],
         [R, /declares connection strings/, "siteConfig.connectionStrings"],
       ]);
       assert.ok(
-        v.every((x) => !x.message.includes("abc==") && !x.message.includes("XVBov")),
+        v.every((x) => !x.message.includes("abc==") && !x.message.includes("XVBov") && !x.message.includes("c2VjcmV0")),
         "messages never echo the secret",
       );
     });

@@ -147,10 +147,18 @@ export function psshCount(t: Tracks): number {
   return psshBoxes(labelled(t).map((x) => x.key)).length;
 }
 
-/** DASH, CMAF, `cenc` (Shaka Packager), then SPEKE's ContentProtection elements into the MPD. */
-export async function packageDash(job: FormatJob, keys: Tracks): Promise<string> {
-  const dashDir = join(job.outDir, "dash");
-  await fs.rm(dashDir, { recursive: true, force: true });
+/**
+ * One Shaka Packager run in raw-key mode over the clear mezzanine: a stream per track (init segment and numbered
+ * fragments under `dir/<video|audio>/`), SPEKE's keys and PSSH boxes, the key files in the private directory.
+ */
+async function packageTracks(
+  job: FormatJob,
+  dir: string,
+  scheme: "cenc" | "cbcs",
+  keys: Tracks,
+  extra: { stream?: (type: "video" | "audio") => Partial<StreamDescriptor>; flags: string[] },
+): Promise<ReturnType<typeof labelled>> {
+  await fs.rm(dir, { recursive: true, force: true });
   const tracks = labelled(keys);
   await runPackager({
     streams: tracks.map(
@@ -158,20 +166,25 @@ export async function packageDash(job: FormatJob, keys: Tracks): Promise<string>
         in: job.clear.file,
         stream: t.type,
         drm_label: t.label,
-        init_segment: join(dashDir, t.type, "init.mp4"),
-        segment_template: join(dashDir, t.type, "seg-$Number$.m4s"),
+        init_segment: join(dir, t.type, "init.mp4"),
+        segment_template: join(dir, t.type, "seg-$Number$.m4s"),
+        ...extra.stream?.(t.type),
       }),
     ),
-    scheme: "cenc",
+    scheme,
     workDir: job.secrets,
     keys: tracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
     pssh: psshBoxes(tracks.map((t) => t.key)),
-    flags: [
-      "--clear_lead=0",
-      `--segment_duration=${job.segmentSec}`,
-      "--generate_static_live_mpd",
-      `--mpd_output=${join(dashDir, "manifest.mpd")}`,
-    ],
+    flags: ["--clear_lead=0", `--segment_duration=${job.segmentSec}`, ...extra.flags],
+  });
+  return tracks;
+}
+
+/** DASH, CMAF, `cenc` (Shaka Packager), then SPEKE's ContentProtection elements into the MPD. */
+export async function packageDash(job: FormatJob, keys: Tracks): Promise<string> {
+  const dashDir = join(job.outDir, "dash");
+  const tracks = await packageTracks(job, dashDir, "cenc", keys, {
+    flags: ["--generate_static_live_mpd", `--mpd_output=${join(dashDir, "manifest.mpd")}`],
   });
   const mpdFile = join(dashDir, "manifest.mpd");
   await fs.writeFile(
@@ -206,30 +219,12 @@ export async function packageHlsCbcs(job: FormatJob): Promise<{ dir: string; key
   job.exchanges.push(keys.summary);
   job.log(kidLine(keys));
   const dir = join(job.outDir, "hls-cbcs");
-  await fs.rm(dir, { recursive: true, force: true });
-  const tracks = labelled(keys);
-  await runPackager({
-    streams: tracks.map(
-      (t): StreamDescriptor => ({
-        in: job.clear.file,
-        stream: t.type,
-        drm_label: t.label,
-        init_segment: join(dir, t.type, "init.mp4"),
-        segment_template: join(dir, t.type, "seg-$Number$.m4s"),
-        playlist_name: `${t.type}.m3u8`,
-        ...(t.type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
-      }),
-    ),
-    scheme: "cbcs",
-    workDir: job.secrets,
-    keys: tracks.map((t) => ({ label: t.label, kid: t.key.kid, key: t.key.key })),
-    pssh: psshBoxes(tracks.map((t) => t.key)),
-    flags: [
-      "--clear_lead=0",
-      `--segment_duration=${job.segmentSec}`,
-      "--hls_playlist_type=VOD",
-      `--hls_master_playlist_output=${join(dir, "master.m3u8")}`,
-    ],
+  const tracks = await packageTracks(job, dir, "cbcs", keys, {
+    stream: (type) => ({
+      playlist_name: `${type}.m3u8`,
+      ...(type === "audio" ? { hls_group_id: "audio", hls_name: "audio" } : {}),
+    }),
+    flags: ["--hls_playlist_type=VOD", `--hls_master_playlist_output=${join(dir, "master.m3u8")}`],
   });
   for (const t of tracks) {
     const file = join(dir, `${t.type}.m3u8`);

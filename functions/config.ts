@@ -19,8 +19,11 @@ import { parseConfigValue, resolveConfigDocument, type ConfigSourceOptions } fro
 export const keyplaneConfigSchema = z.strictObject({
   /** The JSON Schema this document follows (for editors; ignored by Keyplane). */
   $schema: z.optional(z.string()),
+  /** The SPEKE key server: KID override, key URI templates, PSSH/WRMHEADER fields, request limits. Default `{}`. */
   speke: z.prefault(spekeConfigSchema, {}),
+  /** Key delivery and the token service: policies, /token signing, lifetimes, CORS, entitlements, replay counter. */
   delivery: z.prefault(deliveryConfigSchema, {}),
+  /** The license proxy (`POST /license/:vendor`): one entry per DRM vendor, and CORS. Default: no vendors. */
   license: z.prefault(licenseConfigSchema, {}),
   /** Where SPEKE records which content id each served KID belongs to, and where key delivery looks it up. */
   contentKeyRegistry: contentKeyRegistryConfigSchema,

@@ -11,6 +11,7 @@ export const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 export const TABLE_ENDPOINT_RE = /^https:\/\/[a-z0-9]{3,24}\.table\.[a-z0-9.-]+\/?$/;
 
 export const azureTableStoreSchema = z.strictObject({
+  /** `azureTable`: an Azure Storage table reached with the managed identity (AzureKeyDelivery creates it). */
   type: z.literal("azureTable"),
   /** The storage account's table endpoint; the table is reached with the managed identity (no key, no SAS). */
   endpoint: z
@@ -21,6 +22,7 @@ export const azureTableStoreSchema = z.strictObject({
         "must be the storage account's table endpoint (https://<account>.table.core.windows.net)",
       ),
     ),
+  /** The table's name: 3-63 letters and digits, starting with a letter. */
   tableName: z.string().check(z.regex(TABLE_NAME_RE, "must be 3-63 letters and digits, starting with a letter")),
 });
 export type AzureTableStoreConfig = z.infer<typeof azureTableStoreSchema>;

@@ -12,7 +12,7 @@ export const certificateWatchdogConfigSchema = z.strictObject({
       z.minLength(1, "must list 1 to 100 ACM certificate ARNs"),
       z.maxLength(100, "must list 1 to 100 ACM certificate ARNs"),
     ),
-  /** Custom CloudWatch namespace of the `DaysToExpiry` metric (not `AWS/...`). */
+  /** Custom CloudWatch namespace of the `DaysToExpiry` metric (not `AWS/...`). Default `Keyplane/Certificates`. */
   namespace: z._default(
     z.string().check(
       z.regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, "must be a custom CloudWatch namespace"),

@@ -18,18 +18,24 @@ import { entitlementRulesSchema } from "./entitlements";
 
 const signingKeySchema = z.discriminatedUnion("alg", [
   z.strictObject({
+    /** `HS256`: tokens are signed with an HMAC key (the one SWT tokens can use). */
     alg: z.literal("HS256"),
+    /** The HMAC key, base64; at least 32 bytes. */
     keyBase64: z.string().check(
       z.regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
       z.refine<string>((s) => Buffer.from(s, "base64").length >= 32, "HS256 keys must be at least 32 bytes"),
     ),
+    /** Written as the JWT header `kid` of issued tokens (at most 256 characters). Default: none. */
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
   z.strictObject({
+    /** `RS256` (RSA) or `ES256` (ECDSA P-256): tokens are signed with a private key. */
     alg: z.enum(["RS256", "ES256"]),
+    /** The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). */
     privateKeyPem: z
       .string()
       .check(z.includes("-----BEGIN PRIVATE KEY-----", { message: "must be a PKCS#8 PEM private key" })),
+    /** Written as the JWT header `kid` of issued tokens (at most 256 characters). Default: none. */
     kid: z.optional(z.string().check(z.maxLength(256))),
   }),
 ]);
@@ -46,41 +52,56 @@ export const deliveryConfigSchema = z
     policyFile: z.optional(nonEmpty),
     /** Name of an env var holding the same JSON inline (Lambda). Used when policyFile is absent. */
     policyEnv: z._default(nonEmpty, DEFAULT_POLICY_ENV),
-    /** How long loaded policies (and imported keys) are reused before the source is read again. */
+    /** How long loaded policies (and imported keys) are reused before the source is re-read (0–86400; default 60). */
     policyCacheTtlSeconds: z._default(intIn(0, 86400), 60),
+    /** How /token signs: the `iss` and `aud` it writes and its signing key. */
     tokenIssuer: z._default(
       z.strictObject({
+        /** `iss` of tokens from /token. Default `keyplane-lab`. */
         issuer: z._default(nonEmpty, "keyplane-lab"),
+        /** `aud` of tokens from /token. Default `keyplane-lab-player`. */
         audience: z._default(nonEmpty, "keyplane-lab-player"),
-        /** Absent: lab mode uses the HKDF lab key; otherwise /token is disabled. */
+        /**
+         * `{ alg: "HS256", keyBase64 }` or `{ alg: "RS256" | "ES256", privateKeyPem }`, optional `kid`. Absent: lab
+         * mode uses the HKDF lab key; otherwise /token is disabled.
+         */
         signingKey: z.optional(signingKeySchema),
       }),
       { issuer: "keyplane-lab", audience: "keyplane-lab-player" },
     ),
-    /** Default lifetime of tokens from /token. */
+    /** Default lifetime of tokens from /token (seconds; default 3600; at most maxTokenLifetimeSeconds). */
     tokenLifetimeSeconds: z._default(positiveInt, 3600),
     /**
-     * Longest lifetime a /token caller or rule may ask for. (Verification caps tokens by their policy's token
-     * restriction, `maxTokenLifetimeSeconds` there, default also 24 h: exp - nbf/iat, and exp - now + clock skew.)
+     * Longest lifetime a /token caller or rule may ask for (default 86400, at most 31 days). (Verification caps tokens
+     * by their policy's token restriction, `maxTokenLifetimeSeconds` there, default also 24 h: exp - nbf/iat, and exp -
+     * now + clock skew.)
      */
     maxTokenLifetimeSeconds: z._default(z.number().check(z.int(), z.positive(), z.maximum(31 * 24 * 3600)), 86400),
-    /** Clock skew allowed when checking exp/nbf/iat and the exp - now lifetime cap; at most 120 s. */
+    /** Clock skew allowed when checking exp/nbf/iat and the exp - now lifetime cap (0–120 s; default 60). */
     clockSkewSeconds: z._default(intIn(0, MAX_CLOCK_SKEW_SECONDS), 60),
     /**
      * How long a token whose signature verified is remembered so a player's next key request with the same token skips
      * the signature check (exp, nbf, iat, the lifetime cap, KID binding and maxuses are still checked every time).
-     * 0 turns it off.
+     * 0 turns it off (0–300; default 60).
      */
     verifiedTokenCacheSeconds: z._default(
       intIn(0, MAX_VERIFIED_TOKEN_CACHE_SECONDS),
       DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS,
     ),
-    cors: z._default(z.strictObject({ allowOrigins: z._default(z.array(nonEmpty), []) }), { allowOrigins: [] }),
+    /** CORS for /token, /clearkey and /hls/key (browser players). */
+    cors: z._default(
+      z.strictObject({
+        /** Browser origins allowed to call them (exact `scheme://host[:port]`, or `*` alone). Default `[]`: no CORS. */
+        allowOrigins: z._default(z.array(nonEmpty), []),
+      }),
+      { allowOrigins: [] },
+    ),
     /**
      * JSON entitlement rules for /token (see delivery/entitlements.ts), from a file or inline (`entitlements`; not
      * both). Absent: lab rules in lab mode, deny-all otherwise.
      */
     entitlementsFile: z.optional(nonEmpty),
+    /** The entitlement rules for /token inline (`{ auth, rules }`, as in a rules file); not with entitlementsFile. */
     entitlements: z.optional(entitlementRulesSchema),
     /**
      * The maxuses replay counter. `memory` (one process: the lab, a single container) holds at most `maxEntries` live
@@ -93,10 +114,17 @@ export const deliveryConfigSchema = z
     useCounter: z._default(
       z.discriminatedUnion("type", [
         z.strictObject({
+          /** `memory`: counted in this process only (the lab, a single container). The default. */
           type: z.literal("memory"),
+          /** Most live maxuses tokens held (default 100,000, about 21 MB); when full, new maxuses tokens get 503. */
           maxEntries: z._default(positiveInt, DEFAULT_MEMORY_USE_COUNTER_ENTRIES),
         }),
-        z.strictObject({ type: z.literal("dynamodb"), tableName: nonEmpty }),
+        z.strictObject({
+          /** `dynamodb`: one DynamoDB table shared by every instance (hash key `pk`, TTL attribute `expiresAt`). */
+          type: z.literal("dynamodb"),
+          /** The replay counter's DynamoDB table (KeyDeliveryApi creates it). */
+          tableName: nonEmpty,
+        }),
         azureTableStoreSchema,
       ]),
       { type: "memory", maxEntries: DEFAULT_MEMORY_USE_COUNTER_ENTRIES },
@@ -106,7 +134,7 @@ export const deliveryConfigSchema = z
      * the local lab (`npm start`); everywhere else a missing policy source is a start-up error (fail closed).
      */
     lab: z._default(z.boolean(), false),
-    /** Largest /clearkey body accepted (bytes). */
+    /** Largest /clearkey body accepted (bytes; at most 1 MiB; default 65536). */
     maxLicenseRequestBytes: z._default(z.number().check(z.int(), z.positive(), z.maximum(1024 * 1024)), 64 * 1024),
   })
   .check(

@@ -68,26 +68,41 @@ const kidOrStar = z.string().check(
 );
 
 export const entitlementRulesSchema = z.object({
+  /** Who may call /token: `{ mode: "open" }` (lab only) or `{ mode: "clientSecret", ... }` (your backend). */
   auth: z.discriminatedUnion("mode", [
-    z.object({ mode: z.literal("open") }),
     z.object({
+      /** `open`: anyone may call /token (the lab only). */
+      mode: z.literal("open"),
+    }),
+    z.object({
+      /** `clientSecret`: callers send a client secret in `header`; a missing or wrong one is 401. */
       mode: z.literal("clientSecret"),
+      /** The request header carrying the client secret (letters, digits, -). Default `x-keyplane-client-secret`. */
       header: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]+$/)), "x-keyplane-client-secret"),
+      /** Accepted client secrets as hex SHA-256 digests (64 hex digits). Default `[]`; this or secretEnv is needed. */
       secretSha256: z._default(
         z.array(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "must be a hex SHA-256 digest"))),
         [],
       ),
+      /** Name of an env var holding accepted client secrets in clear, comma-separated (added to secretSha256). */
       secretEnv: z.optional(z.string().check(z.minLength(1))),
     }),
   ]),
+  /** The rules, at most 10,000; the first matching the subject, every requested KID and the content id wins. */
   rules: z
     .array(
       z.object({
+        /** Viewer ids (the /token `subject`) the rule applies to, at least one; `*` matches any subject. */
         subjects: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+        /** KIDs (UUID, 32 hex digits or 22 base64url) it covers; `*`: any, and unbound tokens. Default `[]`: none. */
         kids: z._default(z.array(kidOrStar), []),
+        /** Content ids it is scoped to (only KIDs the registry holds for them); `*`: any. Default `[]`: none named. */
         contentIds: z._default(z.array(z.string().check(z.minLength(1))), []),
+        /** The tokens' `maxuses` (1–1,000,000), or fewer if the caller asks. Absent: what the caller asks. */
         maxUses: z.optional(z.number().check(z.int(), z.positive(), z.maximum(1_000_000))),
+        /** Token lifetime (seconds, positive), or less if the caller asks. Absent: the caller's, else the default. */
         lifetimeSeconds: z.optional(z.number().check(z.int(), z.positive())),
+        /** Extra claims written into the tokens this rule issues (string, number or boolean values). */
         claims: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
       }),
     )

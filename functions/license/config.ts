@@ -6,17 +6,20 @@
 import * as z from "../zod";
 import { restrictionSchema } from "../policy/model";
 
-/** Where a credential lives. `jsonKey` picks one field when the secret text is a JSON object. */
 const nonEmpty = z.string().check(z.minLength(1));
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const intIn = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
+/** Where a credential lives. `jsonKey` picks one field when the secret text is a JSON object. */
 export const secretRefSchema = z.union([
   z.strictObject({
+    /** Name of the environment variable holding the secret, read at start-up. */
     env: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name")),
+    /** When the secret text is a JSON object: the field holding the secret. Absent: the whole text. */
     jsonKey: z.optional(nonEmpty),
   }),
   z.strictObject({
+    /** ARN of the Secrets Manager secret holding it, read at start-up. */
     secretsManagerArn: z
       .string()
       .check(
@@ -25,6 +28,7 @@ export const secretRefSchema = z.union([
           "must be a Secrets Manager secret ARN",
         ),
       ),
+    /** When the secret text is a JSON object: the field holding the secret. Absent: the whole text. */
     jsonKey: z.optional(nonEmpty),
   }),
 ]);
@@ -83,66 +87,75 @@ export const DEFAULT_MAX_CHALLENGE_BYTES = 64 * 1024;
 export const MAX_MAX_CHALLENGE_BYTES = 1024 * 1024;
 
 const commonVendorFields = {
-  /** The vendor's license acquisition URL. */
+  /** The vendor's license acquisition URL (required): https, plain http only on loopback; no userinfo. */
   upstreamUrl,
-  /** Deadline for the whole upstream exchange (connect, send, answer). Past it: 504. */
+  /** Deadline for the whole upstream exchange (connect, send, answer) in ms, 100–60000; default 5000. Past it: 504. */
   timeoutMs: z._default(intIn(100, 60_000), DEFAULT_UPSTREAM_TIMEOUT_MS),
-  /** The restriction every viewer must satisfy (the content key policy option's restriction). */
+  /** The restriction every viewer must satisfy (required): `Open` or a `Token` restriction, same model as policies. */
   restriction: restrictionSchema,
   /**
    * KIDs the policy governs (UUIDs). With a token that names KIDs, the viewer gets the intersection; with a token that
-   * names none (or an open restriction), the viewer gets all of these.
+   * names none (or an open restriction), the viewer gets all of these. At most 256; default: none.
    */
   kids: z.optional(z.array(kidText).check(z.maxLength(256))),
-  /** Player request headers passed to the vendor (allow-list, case-insensitive). */
+  /**
+   * Player request headers passed to the vendor (allow-list, case-insensitive; at most 32). Default `["content-type"]`;
+   * `authorization`, `cookie`, hop-by-hop and the vendor credential headers can never be added.
+   */
   forwardHeaders: z._default(z.array(headerName).check(z.maxLength(32)), ["content-type"]),
-  /** Largest license challenge accepted from a player. */
+  /** Largest license challenge accepted from a player (bytes, at most 1 MiB; default 65536). */
   maxChallengeBytes: z._default(intIn(1, MAX_MAX_CHALLENGE_BYTES), DEFAULT_MAX_CHALLENGE_BYTES),
 };
 
 /** Axinom DRM: `X-AxDRM-Message`, an HS256 JWT signed with the communication key's bytes. */
 export const axinomVendorSchema = z.strictObject({
+  /** `axinom`: Axinom DRM, an entitlement message signed with the communication key. */
   kind: z.literal("axinom"),
   ...commonVendorFields,
   /** Communication Key ID (a UUID, from the Axinom DRM configuration). Not a secret. */
   comKeyId: z.string().check(z.regex(GUID_RE, "must be a GUID")),
-  /** The communication key (32 bytes; Axinom shows it as base64). */
+  /** The communication key, a secret reference (must decode to 32 bytes; Axinom shows it as base64). */
   comKey: secretRefSchema,
-  /** How the communication key text is encoded; `auto` takes 64 hex digits as hex, anything else as base64. */
+  /** How the communication key text is encoded: `auto` (default; 64 hex digits: hex, else base64), `base64`, `hex`. */
   comKeyEncoding: z._default(z.enum(["auto", "base64", "hex"]), "auto"),
-  /** Lifetime of each entitlement message (`expiration_date` - now). Axinom advises short-lived messages. */
+  /** Lifetime of each entitlement message (`expiration_date` - now): 5–3600 s, default 60 (Axinom advises short). */
   messageTtlSeconds: z._default(intIn(5, 3600), 60),
-  /** Copied into `message.license` (Axinom Entitlement Message v2 license configuration), e.g. `{ "duration": 3600 }`. */
+  /** Copied into `message.license` (Entitlement Message v2 license configuration), e.g. `{ "duration": 3600 }`. */
   license: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** castLabs DRMtoday: an upfront authorization token (JWT with `optData` and `crt`) in `x-dt-auth-token`. */
 export const drmtodayVendorSchema = z.strictObject({
+  /** `drmtoday`: castLabs DRMtoday, an upfront authorization token signed with the shared secret. */
   kind: z.literal("drmtoday"),
   ...commonVendorFields,
   /** The DRMtoday merchant (organization API name), written into `optData.merchant`. */
   merchant: text(256),
-  /** The shared secret (DRMtoday dashboard shows it as a hex string). */
+  /** The shared secret, a secret reference (the DRMtoday dashboard shows it as a hex string). */
   sharedSecret: secretRefSchema,
-  /** Encoding of the shared secret text. DRMtoday's dashboard uses hex. */
+  /** Encoding of the shared secret text: `hex` (default, as DRMtoday's dashboard shows it), `base64` or `utf8`. */
   sharedSecretEncoding: z._default(z.enum(["hex", "base64", "utf8"]), "hex"),
   /** The shared secret's id in DRMtoday, sent as the JWT header `kid`. */
   sharedSecretId: text(256),
-  /** DRMtoday accepts HS256, HS384 and HS512 (HS256 recommended). */
+  /** JWT algorithm: `HS256` (default, recommended), `HS384` or `HS512`, all accepted by DRMtoday. */
   alg: z._default(z.enum(["HS256", "HS384", "HS512"]), "HS256"),
-  /** Customer Rights Token template(s), sent as the `crt` claim (a JSON string of this array). */
+  /** Customer Rights Token template(s), 1–16, sent as the `crt` claim (a JSON string of this array). */
   crt: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1), z.maxLength(16)),
   /** When set, the verified viewer token's claim of this name becomes `assetId` of every CRT entry. */
   assetIdClaim: z.optional(text(256)),
-  /** Lifetime of each upfront token (`exp` - `iat`). */
+  /** Lifetime of each upfront token (`exp` - `iat`), 5–3600 s; default 60. */
   tokenTtlSeconds: z._default(intIn(5, 3600), 60),
 });
 
 /** Generic header injection (EZDRM, BuyDRM KeyOS, ...): fixed credential headers added to the upstream request. */
 export const headersVendorSchema = z.strictObject({
+  /** `headers`: fixed credential headers added to the upstream request (EZDRM, BuyDRM KeyOS, ...). */
   kind: z.literal("headers"),
   ...commonVendorFields,
-  /** Header name -> credential reference. */
+  /**
+   * Header name -> secret reference, 1–16 headers; not `host`, `content-length`, `content-type`, `transfer-encoding`,
+   * `connection`, nor a forwarded header.
+   */
   headers: z
     .record(headerName, secretRefSchema)
     .check(
@@ -187,8 +200,11 @@ export const licenseConfigSchema = z.strictObject({
   /** CORS for the license routes (browser players). Absent: no CORS headers. */
   cors: z.optional(
     z.strictObject({
+      /** Browser origins allowed (exact `scheme://host[:port]`, or `*` alone); at least one. */
       allowOrigins: z.array(z.string()).check(z.minLength(1)),
+      /** Request headers a browser may send besides `Authorization` and `Content-Type` (always allowed). */
       allowHeaders: z.optional(z.array(z.string())),
+      /** How long a browser may cache a preflight answer (seconds, 0 or more; capped at 86400). Default 600. */
       maxAgeSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),
     }),
   ),

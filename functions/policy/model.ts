@@ -28,6 +28,7 @@ const intIn = (min: number, max?: number) =>
 // ---------- verification keys and restrictions ----------
 
 export const symmetricKeySchema = z.object({
+  /** `Symmetric`: an HMAC key (HS256 JWTs, SWTs). */
   type: z.literal("Symmetric"),
   /** Base64 key bytes. HS256 needs at least 256 bits (RFC 7518 §3.2). */
   keyValue: z.string().check(
@@ -39,15 +40,18 @@ export const symmetricKeySchema = z.object({
   ),
 });
 export const rsaKeySchema = z.object({
+  /** `Rsa`: an RSA public key given by its exponent and modulus (RS256 JWTs). */
   type: z.literal("Rsa"),
   /** Base64 big-endian exponent and modulus (as AMS `ContentKeyPolicyRsaTokenKey`). */
   exponent: z.string().check(...base64Check, z.minLength(1)),
+  /** Base64 big-endian modulus; at least 2048 bits. */
   modulus: z.string().check(
     ...base64Check,
     z.refine<string>((s) => Buffer.from(s, "base64").length >= 256, "RSA modulus must be at least 2048 bits"),
   ),
 });
 export const x509KeySchema = z.object({
+  /** `X509`: the public key of a certificate (RS256 JWTs). */
   type: z.literal("X509"),
   /** The certificate: base64 DER (AMS `rawBody`) or PEM text. */
   rawBody: nonEmpty,
@@ -56,6 +60,7 @@ export const verificationKeySchema = z.discriminatedUnion("type", [symmetricKeyS
 export type VerificationKey = z.infer<typeof verificationKeySchema>;
 
 export const requiredClaimSchema = z.object({
+  /** The claim's name (e.g. `urn:microsoft:azure:mediaservices:contentkeyidentifier`). */
   claimType: nonEmpty,
   /** Absent: the claim must be present with any value. Present: it must equal this. */
   claimValue: z.optional(z.string()),
@@ -65,15 +70,25 @@ export type RequiredClaim = z.infer<typeof requiredClaimSchema>;
 export const CONTENT_KEY_IDENTIFIER_CLAIM = "urn:microsoft:azure:mediaservices:contentkeyidentifier";
 export const MAX_USES_CLAIM = "urn:microsoft:azure:mediaservices:maxuses";
 
-export const openRestrictionSchema = z.object({ type: z.literal("Open") });
+export const openRestrictionSchema = z.object({
+  /** `Open`: no token needed; anyone gets the key or license. */
+  type: z.literal("Open"),
+});
 export const tokenRestrictionSchema = z
   .object({
+    /** `Token`: the viewer presents a token (JWT or SWT) that this restriction verifies. */
     type: z.literal("Token"),
+    /** The token's required issuer (`iss`; SWT `Issuer`). */
     issuer: nonEmpty,
+    /** The token's required audience (`aud`; SWT `Audience`). */
     audience: nonEmpty,
+    /** `Jwt` or `Swt` (SWT: symmetric keys only, no OpenID Connect discovery). */
     tokenType: z.enum(["Jwt", "Swt"]),
+    /** The key tokens are verified with first; this or openIdConnectDiscoveryDocument is required. */
     primaryVerificationKey: z.optional(verificationKeySchema),
+    /** Keys tried after the primary (key rotation), at most 16. Default `[]`. */
     alternateVerificationKeys: z._default(z.array(verificationKeySchema).check(z.maxLength(16)), []),
+    /** Claims the token must carry, at most 64. Default `[]`. */
     requiredClaims: z._default(z.array(requiredClaimSchema).check(z.maxLength(64)), []),
     /** OpenID Connect discovery document URL; JWKS is fetched from its `jwks_uri` only. */
     openIdConnectDiscoveryDocument: z.optional(z.url()),

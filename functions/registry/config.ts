@@ -14,9 +14,22 @@ import { MemoryContentKeyRegistry, type ContentKeyRegistry } from "./registry";
 
 export const contentKeyRegistryConfigSchema = z._default(
   z.discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("memory") }),
-    z.strictObject({ type: z.literal("file"), path: z.string().check(z.minLength(1)) }),
-    z.strictObject({ type: z.literal("dynamodb"), tableName: z.string().check(z.minLength(1), z.maxLength(255)) }),
+    z.strictObject({
+      /** `memory`: one process (tests, a single self-hosted server); forgotten on restart. The default. */
+      type: z.literal("memory"),
+    }),
+    z.strictObject({
+      /** `file`: one JSON line per KID in a local file, survives restarts (the lab). */
+      type: z.literal("file"),
+      /** The JSONL file (the lab: `.keyplane/content-keys.jsonl`). */
+      path: z.string().check(z.minLength(1)),
+    }),
+    z.strictObject({
+      /** `dynamodb`: a table shared by SPEKE (PutItem only) and key delivery (GetItem only); hash key `kid`. */
+      type: z.literal("dynamodb"),
+      /** The registry's DynamoDB table (1–255 characters; the AWS components create a ContentKeyRegistryTable). */
+      tableName: z.string().check(z.minLength(1), z.maxLength(255)),
+    }),
     azureTableStoreSchema,
   ]),
   { type: "memory" },

@@ -11,12 +11,13 @@ const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(mi
 export const spekeConfigSchema = z.strictObject({
   /** Replace every requested KID with a deterministic one derived from (contentId, KID, period). Off by default. */
   kidOverride: z._default(z.boolean(), false),
-  /** URI written into HLS AES-128 / Clear Key signalling; points at our key delivery (`GET /hls/key/:kid`). */
+  /** Key URI for HLS AES-128 / Clear Key signalling (our `GET /hls/key/:kid`). Default `{base_url}/hls/key/{kid}`. */
   hlsKeyUrlTemplate: z._default(text(2048), "{base_url}/hls/key/{kid}"),
-  /** FairPlay `skd://` URI written into `#EXT-X-KEY`. */
+  /** FairPlay `skd://` URI written into `#EXT-X-KEY`. Default `skd://{kid}`. */
   fairplaySkdTemplate: z._default(text(2048), "skd://{kid}"),
-  /** Public base URL of the key delivery service (replaces `{base_url}`). */
+  /** Public base URL of the key delivery service (replaces `{base_url}`). Default `http://127.0.0.1:8787`. */
   publicBaseUrl: z._default(url, "http://127.0.0.1:8787"),
+  /** PlayReady: fields of the WRMHEADER written into the PSSH (`laUrl`, `luiUrl`, `headerVersion`). */
   playready: z.prefault(
     z.strictObject({
       /** License acquisition URL put in the WRMHEADER (`LA_URL`). */
@@ -28,6 +29,7 @@ export const spekeConfigSchema = z.strictObject({
     }),
     {},
   ),
+  /** Widevine: what goes into the Widevine PSSH data (`provider`). */
   widevine: z.prefault(
     z.strictObject({
       /** `provider` field of the Widevine PSSH data (e.g. "widevine_test"). */
@@ -35,11 +37,11 @@ export const spekeConfigSchema = z.strictObject({
     }),
     {},
   ),
-  /** Upper bound of ContentKey elements per request (400 above). */
+  /** Upper bound of ContentKey elements per request (400 above): 1–4096, default 64. */
   maxContentKeys: z._default(int(1, 4096), 64),
-  /** Upper bound of DRMSystem elements per key (400 above). */
+  /** Upper bound of DRMSystem elements per key (400 above): 1–256, default 16. */
   maxDrmSystems: z._default(int(1, 256), 16),
-  /** Value of the `Speke-User-Agent` (v1) / `X-Speke-User-Agent` (v2) response header. */
+  /** Value of the `Speke-User-Agent` (v1) / `X-Speke-User-Agent` (v2) response header. Default `Keyplane SPEKE`. */
   userAgent: z._default(text(256), "Keyplane SPEKE"),
 });
 

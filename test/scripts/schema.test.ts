@@ -1,6 +1,7 @@
 /**
  * What `npm run schema` generates (scripts/schema.ts) cannot go stale: the committed JSON Schema equals a fresh
- * generation, and the environment tables of docs/configuration.md equal the data they come from. Then a second
+ * generation, and the environment tables of docs/configuration.md equal the data they come from. Every property of the
+ * JSON Schema has hover text (a zod doc comment, scripts/schema-descriptions.ts). Then a second
  * implementation, Ajv (JSON Schema 2020-12), must agree with our zod parser: it accepts the documented example and the
  * documents the components emit (recorded under Pulumi mocks), and rejects what our parser rejects.
  */
@@ -11,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { CONFIG_DOC, REPO_ROOT, SCHEMA_FILE, configJsonSchema, withGeneratedTables } from "../../scripts/schema";
+import { addDescriptions } from "../../scripts/schema-descriptions";
 import { parseKeyplaneConfig } from "../../functions/config";
 import { KeyDeliveryApi } from "../../components/aws/key-delivery-api";
 import { SpekeKeyServer } from "../../components/aws/speke-key-server";
@@ -47,6 +49,52 @@ describe("scripts/schema.ts (npm run schema)", function () {
   it("the environment tables of docs/configuration.md are generated from the override data", () => {
     const doc = read(CONFIG_DOC);
     assert.equal(doc, withGeneratedTables(doc), "run npm run schema");
+  });
+
+  it("every property of the JSON Schema has a description (editor hover text)", () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (!node || typeof node !== "object") return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k !== "properties" || !v || typeof v !== "object") {
+          walk(v, path);
+          continue;
+        }
+        for (const [name, prop] of Object.entries(v as Record<string, { description?: unknown }>)) {
+          const d = prop.description;
+          if (typeof d !== "string" || !d.trim()) missing.push(`${path}${name}`);
+          walk(prop, `${path}${name}.`);
+        }
+      }
+    };
+    walk(JSON.parse(read(SCHEMA_FILE)), "");
+    assert.deepEqual(
+      [...new Set(missing)],
+      [],
+      "give these properties a /** doc comment */ in their zod object literal (functions/), then npm run schema",
+    );
+  });
+
+  it("zod objects with the same property names are told apart by their z.literal values and nesting, else refused", () => {
+    const schema = JSON.parse(read(SCHEMA_FILE));
+    const variants = (s: { oneOf: { properties: Record<string, { const?: string; description?: string }> }[] }) =>
+      Object.fromEntries(s.oneOf.map((v) => [v.properties.type?.const, v.properties.tableName?.description]));
+    // `{ type: "dynamodb", tableName }` is both the registry's and the replay counter's setting.
+    const registry = variants(schema.properties.contentKeyRegistry);
+    const counter = variants(schema.properties.delivery.properties.useCounter);
+    assert.match(registry.dynamodb, /registry/);
+    assert.match(counter.dynamodb, /replay counter/);
+
+    const same = { keys: "a,type", docs: new Map([["a", "one"]]), literals: new Map([["type", "t"]]), nesting: [] };
+    const json = () => ({ properties: { x: { properties: { type: { const: "t" }, a: {} } } } });
+    assert.throws(
+      () => addDescriptions(json(), [same, { ...same, docs: new Map([["a", "two"]]) }]),
+      /x: 2 zod object literals have the properties a,type/,
+    );
+    const byNesting = addDescriptions(json(), [same, { ...same, docs: new Map([["a", "two"]]), nesting: ["x"] }]) as {
+      properties: { x: { properties: { a: { description?: string } } } };
+    };
+    assert.equal(byNesting.properties.x.properties.a.description, "two");
   });
 
   it("Ajv and our parser agree: the documented example and the documents the components emit are accepted", async () => {

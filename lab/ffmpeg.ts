@@ -128,6 +128,9 @@ export interface TestClipOptions {
   fps?: number;
 }
 
+/** H.264 Main, 4:2:0, the x264 preset both the test clip and the mezzanine use (what every player decodes). */
+const H264_MAIN = ["-c:v", "libx264", "-profile:v", "main", "-pix_fmt", "yuv420p", "-preset", "veryfast"];
+
 /** A short synthetic clip (moving test pattern with a frame counter + 440 Hz tone), H.264 + AAC. */
 export async function makeTestClip(out: string, o: TestClipOptions = {}, progress?: Progress): Promise<string> {
   const seconds = o.seconds ?? 8;
@@ -142,14 +145,7 @@ export async function makeTestClip(out: string, o: TestClipOptions = {}, progres
       "lavfi",
       "-i",
       `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-      "-c:v",
-      "libx264",
-      "-profile:v",
-      "main",
-      "-pix_fmt",
-      "yuv420p",
-      "-preset",
-      "veryfast",
+      ...H264_MAIN,
       "-c:a",
       "aac",
       "-b:a",
@@ -188,14 +184,7 @@ export async function transcodeClear(
     input,
     "-map",
     "0:v:0",
-    "-c:v",
-    "libx264",
-    "-profile:v",
-    "main",
-    "-pix_fmt",
-    "yuv420p",
-    "-preset",
-    "veryfast",
+    ...H264_MAIN,
     "-vf",
     "scale=-2:'min(720,ih)'",
     "-force_key_frames",

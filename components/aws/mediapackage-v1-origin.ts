@@ -37,6 +37,11 @@ export {
 } from "./mediapackage-v1-args";
 export { mp1AllowedSystems, validateMp1Encryption, validateMp1Live } from "./mediapackage-v1-rules";
 
+/** The four package blocks of an origin endpoint or a VOD packaging configuration (only the kind's is defined). */
+function packageBlocks(block: (type: Mp1PackageType) => pulumi.Output<never>) {
+  return { hlsPackage: block("HLS"), dashPackage: block("DASH"), cmafPackage: block("CMAF"), mssPackage: block("MSS") };
+}
+
 export class MediaPackageV1Origin extends pulumi.ComponentResource {
   readonly channelId: pulumi.Output<string | undefined>;
   /** HLS ingest endpoints (URL, username, password): a secret, the password lets anyone push to the channel. */
@@ -145,10 +150,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
             startoverWindowSeconds: c.apply((r) => r.startover) as pulumi.Output<number>,
             timeDelaySeconds: c.apply((r) => r.delay) as pulumi.Output<number>,
             ...(authorization ? { authorization } : {}),
-            hlsPackage: block("HLS"),
-            dashPackage: block("DASH"),
-            cmafPackage: block("CMAF"),
-            mssPackage: block("MSS"),
+            ...packageBlocks(block),
             tags,
           },
           opt,
@@ -175,10 +177,7 @@ export class MediaPackageV1Origin extends pulumi.ComponentResource {
           {
             awsId: cfg.id,
             packagingGroupId: group.awsId,
-            hlsPackage: block("HLS"),
-            dashPackage: block("DASH"),
-            cmafPackage: block("CMAF"),
-            mssPackage: block("MSS"),
+            ...packageBlocks(block),
             tags,
           },
           opt,

@@ -6,10 +6,10 @@
  * (AMS itself was retired on 30 June 2024); the AzureKeyDelivery part deploys today.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AzureContentProtection, AzureKeyDelivery, type AzureKeyDeliveryArgs } from "keyplane/azure";
+import { AzureKeyDelivery, type AzureKeyDeliveryArgs } from "keyplane/azure";
 import type { ContentKeyPolicyInput } from "keyplane/policy";
 import type { AzureSettings, ContentProtectionSettings } from "../config";
-import { streamingPolicies } from "./azure-vod";
+import { azureVod } from "./azure-vod";
 
 export interface AzureKeyDeliveryInputs {
   azure: AzureSettings;
@@ -47,27 +47,14 @@ export function azureKeyDelivery(name: string, i: AzureKeyDeliveryInputs) {
     identityPrincipalId: kd.identity.apply((x) => x.principalId),
   };
   if (i.withMediaServices !== false) {
-    // Custom URLs come from the key delivery; any configured licenseUrls are left out so every DRM points at it.
-    const specs = streamingPolicies({ ...i.azure, licenseUrls: {} }, i.contentProtection, i.policy.name);
-    const first = specs[0];
-    if (!first) throw new Error("contentProtection.drm yields no streaming policy");
-    const cp = new AzureContentProtection(`${name}-ams`, {
-      resourceGroupName: i.azure.resourceGroupName,
-      ...(i.azure.location ? { location: i.azure.location } : {}),
-      account: i.azure.account,
+    const { amsAccountName } = azureVod(name, {
+      azure: i.azure,
       keySeed: i.keySeed,
-      contentKeyPolicies: [i.policy],
-      streamingPolicies: specs,
+      policy: i.policy,
+      contentProtection: i.contentProtection,
       keyDelivery: kd,
-      assets: i.azure.assets.map((a) => ({
-        name: a.name,
-        streamingPolicy: first.name,
-        contentKeyPolicy: i.policy.name,
-        existingAsset: a.existingAsset,
-        ...(a.alternativeMediaId ? { alternativeMediaId: a.alternativeMediaId } : {}),
-      })),
     });
-    out.amsAccountName = cp.accountName;
+    out.amsAccountName = amsAccountName;
   }
   return out;
 }

@@ -13,6 +13,11 @@ export interface AzureVodInputs {
   keySeed: pulumi.Output<string>;
   policy: ContentKeyPolicyInput;
   contentProtection: ContentProtectionSettings;
+  /**
+   * A Keyplane key delivery (e.g. an `AzureKeyDelivery`) the streaming policies' licence and key URL templates point
+   * at; configured `licenseUrls` are then left out so every DRM points at it.
+   */
+  keyDelivery?: { url: pulumi.Input<string> };
 }
 
 export function streamingPolicies(
@@ -59,7 +64,8 @@ export function streamingPolicies(
 }
 
 export function azureVod(name: string, i: AzureVodInputs) {
-  const specs = streamingPolicies(i.azure, i.contentProtection, i.policy.name);
+  const azure = i.keyDelivery ? { ...i.azure, licenseUrls: {} } : i.azure;
+  const specs = streamingPolicies(azure, i.contentProtection, i.policy.name);
   const first = specs[0];
   if (!first) throw new Error("contentProtection.drm yields no streaming policy");
   const cp = new AzureContentProtection(`${name}-ams`, {
@@ -69,6 +75,7 @@ export function azureVod(name: string, i: AzureVodInputs) {
     keySeed: i.keySeed,
     contentKeyPolicies: [i.policy],
     streamingPolicies: specs,
+    ...(i.keyDelivery ? { keyDelivery: i.keyDelivery } : {}),
     assets: i.azure.assets.map((a) => ({
       name: a.name,
       streamingPolicy: first.name,

@@ -4,7 +4,7 @@
  * namespace URI + local name, never on prefix; attributes are read only when they have no namespace. Structural
  * problems (unknown namespace, missing attributes, bad KIDs, too many elements) are 400s; SPEKE semantic rules and the
  * exact 422s live in speke/validate.ts.
- * Size: about 390 lines, one reader per CPIX element type (ContentKey, DRMSystem, ContentKeyPeriod, usage rule and its
+ * Size: over 300 lines, one reader per CPIX element type (ContentKey, DRMSystem, ContentKeyPeriod, usage rule and its
  * filters, DeliveryData) beside the limits they share; split, each piece would still need all the shared helpers.
  */
 import { kidFromUuid } from "../keys/kid";

@@ -8,7 +8,7 @@
  * query/header`, `c.json/text/body/html`, `c.header`, `c.get/set`, `onError`, `notFound`, `app.request` for tests),
  * so route modules read the same; the handlers return plain `{status, headers, body}` objects.
  *
- * Size: a little over 300 lines, kept in one file because the request view, the context and the app's matching and
+ * Size: over 300 lines, kept in one file because the request view, the context and the app's matching and
  * dispatch are one object graph (a context holds its request view and app; the app builds both per request).
  */
 import type { AppEnv } from "./env";

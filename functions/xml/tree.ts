@@ -1,5 +1,5 @@
 /**
- * (Size: about 490 lines on purpose: one single-pass parser whose checks share one cursor and one namespace scope
+ * (Size: over 300 lines on purpose: one single-pass parser whose checks share one cursor and one namespace scope
  * stack; split, the hot loop would cross module boundaries.)
  * A strict, namespace-resolving XML 1.0 parser for small request documents (the SPEKE / CPIX hot path): text in,
  * a minimal element tree out (namespace URI, local name, attributes without namespace, element children, direct

@@ -15,6 +15,23 @@ import type { FunctionSettingsArgs } from "./function";
 
 /** Lambda caps all environment variables at 4 KiB together; keep room for the rest. */
 export const MAX_POLICY_ENV_BYTES = 3 * 1024;
+/** The Lambda limit on all environment variables together: names and values, 4 KB (Lambda developer guide, quotas). */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4 * 1024;
+
+/**
+ * The function's environment, refused at plan time when it would not fit Lambda's 4 KB (AWS would refuse it at
+ * deploy time): the message names the variables by size, never their values (they are secrets).
+ */
+export function checkEnvironmentSize(env: Record<string, string>): Record<string, string> {
+  const sizes = Object.entries(env).map(([k, v]) => [k, Buffer.byteLength(k) + Buffer.byteLength(v)] as const);
+  const total = sizes.reduce((n, [, b]) => n + b, 0);
+  if (total > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+    throw new Error(
+      `KeyDeliveryApi: the function's environment takes ${total} bytes (${sizes.map(([k, b]) => `${k} ${b}`).join(", ")}); Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} in all: use fewer or smaller policies (OpenID discovery instead of inline keys), an HS256 signing key instead of a PEM, or a smaller license section`,
+    );
+  }
+  return env;
+}
 
 export interface KeyDeliveryApiArgs extends FunctionSettingsArgs {
   /** The seed secret (SpekeKeyServer.keySeedSecretArn): delivery derives the same keys. */

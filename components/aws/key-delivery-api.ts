@@ -16,6 +16,7 @@ import {
   checkBurst,
   checkCorsOrigins,
   checkDeliveryKnobs,
+  checkEnvironmentSize,
   checkPolicies,
   checkRate,
   type KeyDeliveryApiArgs,
@@ -25,6 +26,8 @@ import { deliveryHttpApi } from "./key-delivery-api-http";
 
 export {
   checkCorsOrigins,
+  checkEnvironmentSize,
+  LAMBDA_ENVIRONMENT_MAX_BYTES,
   checkDeliveryKnobs,
   checkPolicies,
   MAX_POLICY_ENV_BYTES,
@@ -155,11 +158,11 @@ export class KeyDeliveryApi extends pulumi.ComponentResource {
         }),
       );
     const environment = pulumi.secret(
-      pulumi.all([keyplaneConfig, seedArn, policiesJson]).apply(([cfg, arn, json]) => ({
-        KEY_SEED_SECRET_ARN: arn,
-        KEYPLANE_CONFIG: cfg,
-        KEYPLANE_DELIVERY_POLICIES: json,
-      })),
+      pulumi
+        .all([keyplaneConfig, seedArn, policiesJson])
+        .apply(([cfg, arn, json]) =>
+          checkEnvironmentSize({ KEY_SEED_SECRET_ARN: arn, KEYPLANE_CONFIG: cfg, KEYPLANE_DELIVERY_POLICIES: json }),
+        ),
     );
     const { fn, bundleSizeBytes } = createBundledFunction(
       `${name}-delivery`,

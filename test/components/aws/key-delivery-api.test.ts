@@ -21,10 +21,12 @@ import {
   ofType,
   policyOf,
   reveal,
+  applyErrors,
   settle,
   value,
   type Recorded,
 } from "../../support/pulumi-mocks";
+import { generateKeyPairSync } from "node:crypto";
 import { MICROSOFT_TEST_SEED_B64 } from "../../support/seed";
 import { loadKeyplaneConfig } from "../../../functions/config";
 import { RENAMED_ENV } from "../../../functions/config-env";
@@ -203,6 +205,32 @@ describe("components/aws KeyDeliveryApi", function () {
       Object.assign(process.env, saved);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("refuses at plan time an environment over Lambda's 4 KB (names and sizes, never the values)", async () => {
+    // Lambda developer guide, quotas: "Function environment variables: 4 KB, for all environment variables
+    // associated with the function, in aggregate". A PKCS#8 RSA-2048 PEM is about 1.7 KB; policies near their 3 KiB
+    // budget (inline symmetric keys) take the rest.
+    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const many: ContentKeyPolicyInput[] = Array.from({ length: 5 }, (_, i) => ({ ...policy, name: `p${i}` }));
+    const errors = await applyErrors(
+      () =>
+        new KeyDeliveryApi("big", {
+          ...base,
+          policies: many,
+          defaultPolicy: "p0",
+          delivery: { tokenIssuer: { signingKey: { alg: "RS256", privateKeyPem: pem } } },
+        }),
+    );
+    const m = errors.find((e) => e.includes("Lambda allows 4096 in all"));
+    assert.ok(m, errors.join("\n"));
+    assert.match(
+      m,
+      /^KeyDeliveryApi: the function's environment takes \d+ bytes \(KEY_SEED_SECRET_ARN \d+, KEYPLANE_CONFIG \d+, KEYPLANE_DELIVERY_POLICIES \d+\)/,
+    );
+    assert.ok(!m.includes("PRIVATE KEY") && !m.includes(pem.slice(40, 80)), "the message never carries the key");
   });
 
   it("refuses invalid arguments with clear errors", () => {

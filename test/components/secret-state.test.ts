@@ -7,11 +7,8 @@
  * (Pulumi docs, "Secrets": additionalSecretOutputs marks outputs secret; secret inputs make the same-named output
  * secret). A secret nested inside a plain object property would land in plain state, so it counts as a leak.
  */
+import { selfSignedCertificate } from "../support/openssl";
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   KeyDeliveryApi,
@@ -82,33 +79,10 @@ function leaks(rec: Recorded[], aso: Map<string, pulumi.CustomResourceOptions>, 
 
 describe("components: no known secret in plain text in any child's inputs or state", function () {
   this.timeout(60_000);
-  let dir: string;
   let cert: string, key: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "keyplane-secret-walk-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        join(dir, "k.pem"),
-        "-out",
-        join(dir, "c.pem"),
-        "-days",
-        "365",
-        "-subj",
-        "/CN=walk",
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(join(dir, "c.pem"), "utf8");
-    key = readFileSync(join(dir, "k.pem"), "utf8");
+    ({ certPem: cert, keyPem: key } = selfSignedCertificate(["rsa:2048"], { days: 365, commonName: "walk" }));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("walks every child of every component", async () => {
     const rec = await installMocks();

@@ -4,8 +4,8 @@
  * mock runtime once; config validation and the policy rules are then checked on its recording and on broken copies.
  * Certificates for the failing cases are made with the openssl CLI (independent of node:crypto).
  */
+import { selfSignedCertificate } from "../support/openssl";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,29 +30,9 @@ const exampleText = readFileSync(join(ROOT, EXAMPLE), "utf8");
 const raw = (text: string) =>
   rawSettingsFromConfig(parseStackConfig(text, "keyplane", EXAMPLE).values) as Record<string, any>;
 
-function makeCert(dir: string, name: string, bits: number): { cert: string; key: string } {
-  const key = join(dir, `${name}.key`),
-    cert = join(dir, `${name}.pem`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      `rsa:${bits}`,
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "30",
-      "-subj",
-      `/CN=${name}`,
-    ],
-    { stdio: "ignore" },
-  );
-  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+function makeCert(name: string, bits: number): { cert: string; key: string } {
+  const c = selfSignedCertificate([`rsa:${bits}`], { commonName: name });
+  return { cert: c.certPem, key: c.keyPem };
 }
 
 describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.mediapackage.yaml)", function () {
@@ -199,7 +179,7 @@ describe("stacks: MediaPackage v1 + v2 with a SPEKE certificate (example Pulumi.
   });
 
   it("config validation refuses a 1024-bit certificate, v1 rotation with presets and a plain private key, naming the key", () => {
-    const weak = makeCert(dir, "weak", 1024);
+    const weak = makeCert("weak", 1024);
     const r1 = raw(exampleText);
     r1.aws.spekeCertificate.certificatePem = weak.cert;
     assert.equal(

@@ -1,8 +1,5 @@
 /** Shared fixtures for the key-delivery tests: a seed, keys, an X.509 certificate (made with the openssl CLI), helpers. */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { selfSignedCertificate } from "./openssl";
 import { createBaseApp } from "../../functions/http/base";
 import { staticContext, type KeyplaneContext } from "../../functions/context";
 import { KeySeed } from "../../functions/keys/seed";
@@ -16,31 +13,7 @@ export const seed = KeySeed.fromBase64(MICROSOFT_TEST_SEED_B64);
 
 /** An RSA key pair and a self-signed certificate for it, from the openssl CLI (independent of our code). */
 export function makeRsaCert(): { keyPem: string; certPem: string } {
-  const dir = mkdtempSync(join(tmpdir(), "keyplane-cert-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        join(dir, "k.pem"),
-        "-out",
-        join(dir, "c.pem"),
-        "-subj",
-        "/CN=keyplane-test",
-        "-days",
-        "2",
-      ],
-      { stdio: "ignore" },
-    );
-    return { keyPem: readFileSync(join(dir, "k.pem"), "utf8"), certPem: readFileSync(join(dir, "c.pem"), "utf8") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return selfSignedCertificate(["rsa:2048"], { days: 2 });
 }
 
 export interface Server {

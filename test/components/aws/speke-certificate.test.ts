@@ -1,8 +1,5 @@
+import { selfSignedCertificate } from "../../support/openssl";
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkSpekeCertificate } from "../../../components/aws/certificate-check";
 import { SpekeCertificate } from "../../../components/aws/speke-certificate";
@@ -21,48 +18,25 @@ import { loadConfigSections } from "../../../functions/config-source";
 import { certificateWatchdogConfigSchema } from "../../../functions/cert-watchdog/config";
 
 /** Self-signed certificates made with the openssl CLI (real X.509, independent of node:crypto). */
-function makeCert(dir: string, name: string, keyArgs: string[], days = 365): { cert: string; key: string } {
-  const key = join(dir, `${name}.key`),
-    cert = join(dir, `${name}.pem`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      ...keyArgs,
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      String(days),
-      "-subj",
-      `/CN=${name}`,
-    ],
-    { stdio: "ignore" },
-  );
-  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+function makeCert(name: string, keyArgs: string[], days = 365): { cert: string; key: string } {
+  const c = selfSignedCertificate(keyArgs, { days, commonName: name });
+  return { cert: c.certPem, key: c.keyPem };
 }
 
 describe("components/aws SpekeCertificate", function () {
   this.timeout(20_000);
   let rec: Recorded[];
-  let dir: string;
   let rsa2048: { cert: string; key: string };
   let rsa3072: { cert: string; key: string };
   let ec: { cert: string; key: string };
   let other2048: { cert: string; key: string };
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "keyplane-cert-"));
-    rsa2048 = makeCert(dir, "speke", ["rsa:2048"]);
-    other2048 = makeCert(dir, "other", ["rsa:2048"]);
-    rsa3072 = makeCert(dir, "big", ["rsa:3072"]);
-    ec = makeCert(dir, "ec", ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
+    rsa2048 = makeCert("speke", ["rsa:2048"]);
+    other2048 = makeCert("other", ["rsa:2048"]);
+    rsa3072 = makeCert("big", ["rsa:3072"]);
+    ec = makeCert("ec", ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     rec = await installMocks();
   });

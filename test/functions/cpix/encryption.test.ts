@@ -1,7 +1,8 @@
+import { selfSignedCertificate } from "../../support/openssl";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { constants, createDecipheriv, createHmac, privateDecrypt, timingSafeEqual, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -18,29 +19,9 @@ let dir = "";
 const certs: Record<string, { certB64: string; keyPem: string; pem: string }> = {};
 
 function makeCert(name: string, newkey: string[]): void {
-  const keyPath = join(dir, `${name}.key`);
-  const certPath = join(dir, `${name}.pem`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      ...newkey,
-      "-nodes",
-      "-keyout",
-      keyPath,
-      "-out",
-      certPath,
-      "-days",
-      "30",
-      "-subj",
-      `/CN=keyplane-test-${name}`,
-    ],
-    { stdio: "pipe" },
-  );
-  const pem = readFileSync(certPath, "utf8");
+  const { certPem: pem, keyPem } = selfSignedCertificate(newkey, { commonName: `keyplane-test-${name}` });
   const certB64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
-  certs[name] = { certB64, keyPem: readFileSync(keyPath, "utf8"), pem };
+  certs[name] = { certB64, keyPem, pem };
 }
 
 const refused = (reason: RegExp) => (e: unknown) =>
@@ -51,9 +32,9 @@ describe("cpix/encryption", function () {
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "keyplane-cpix-enc-"));
-    makeCert("rsa2048", ["-newkey", "rsa:2048"]);
-    makeCert("rsa1024", ["-newkey", "rsa:1024"]);
-    makeCert("ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
+    makeCert("rsa2048", ["rsa:2048"]);
+    makeCert("rsa1024", ["rsa:1024"]);
+    makeCert("ec", ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]);
   });
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

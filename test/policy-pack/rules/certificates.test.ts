@@ -1,39 +1,10 @@
+import { selfSignedCertificate } from "../../support/openssl";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { certificateRsa2048 } from "../../../policy-pack/rules";
 import { assertFindings, res, run } from "../../support/policy-rules";
 
 /** A real self-signed certificate made by OpenSSL (independent of our code). */
-function selfSigned(keyArgs: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "kp-cert-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-nodes",
-        "-newkey",
-        ...keyArgs,
-        "-keyout",
-        join(dir, "k.pem"),
-        "-out",
-        join(dir, "c.pem"),
-        "-days",
-        "1",
-        "-subj",
-        "/CN=keyplane-test",
-      ],
-      { stdio: "ignore" },
-    );
-    return readFileSync(join(dir, "c.pem"), "utf8");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const selfSigned = (keyArgs: string[]): string => selfSignedCertificate(keyArgs, { days: 1 }).certPem;
 
 describe("policy-pack/rules/certificates: keyplane-certificate-rsa-2048", () => {
   let rsa2048 = "";

@@ -6,8 +6,8 @@
  * server with another seed (the media really is encrypted). The page shows the exchange (SPEKE summary, token claims
  * without the signature, each license/key request with status and time).
  */
+import { runCommand } from "../support/process";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,22 +63,6 @@ async function token(url: string, kids: string[]): Promise<string> {
   });
   assert.equal(r.status, 200);
   return ((await r.json()) as { token: string }).token;
-}
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    p.stderr.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-20000);
-    });
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
@@ -281,7 +265,7 @@ describe("lab end to end (Chromium + Shaka Player, ffmpeg)", function () {
     const args = ["-hide_banner", "-nostdin", "-loglevel", "error"];
     if (headers) args.push("-headers", headers);
     args.push("-i", url, "-map", "0:v:0", "-f", "framemd5", "-");
-    return run("ffmpeg", args).then((r) => {
+    return runCommand("ffmpeg", args).then((r) => {
       const lines = r.stdout.split("\n").filter((l) => /^0,/.test(l));
       return { ...r, frames: lines.length, md5s: lines.map((l) => l.split(",").pop()!.trim()) };
     });

@@ -10,8 +10,8 @@
  * partial block clear. RFC 8216 4.3.2.4: AES-128 = whole segment AES-128-CBC, PKCS#7, IV from EXT-X-KEY; SAMPLE-AES in
  * fMP4 = 'cbcs'; KEYFORMAT "identity" = the key itself at URI.
  */
+import { runCommand } from "../support/process";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createDecipheriv } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,22 +21,6 @@ import { createFile, MP4BoxBuffer } from "mp4box";
 import { startLab, type RunningLab } from "../../lab/server";
 import { KeySeed } from "../../functions/keys/seed";
 import { packageMedia, parseArgs, USAGE, type PackageResult } from "../../lab/package";
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    p.stderr.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-20000);
-    });
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const MPD_NS = "urn:mpeg:dash:schema:mpd:2011";
 const CENC_NS = "urn:mpeg:cenc:2013";
@@ -233,7 +217,7 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
 
   it("MPD: valid XML; per AdaptationSet cenc + its own default_KID, ClearKey Laurl, Widevine and PlayReady from SPEKE", async () => {
     const file = join(dir, "out", r.dash);
-    const lint = await run("xmllint", ["--noout", file]);
+    const lint = await runCommand("xmllint", ["--noout", file]);
     assert.equal(lint.code, 0, lint.stderr);
     const doc = new DOMParser().parseFromString(await fs.readFile(file, "utf8"), "text/xml");
     const sets = Array.from(doc.getElementsByTagNameNS(MPD_NS, "AdaptationSet"));
@@ -357,7 +341,7 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
 
   /** Packet md5s (stream, size, md5) as ffmpeg's demuxer hands them out; with -decryption_key mov decrypts CENC. */
   async function packets(args: string[], map = "0"): Promise<string[]> {
-    const p = await run("ffmpeg", [
+    const p = await runCommand("ffmpeg", [
       "-hide_banner",
       "-nostdin",
       "-loglevel",
@@ -461,10 +445,17 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
   it("CLI: bad input gets a clear message and exit code 2; missing key server fails before transcoding", async () => {
     const bad = join(dir, "not-video.mp4");
     await fs.writeFile(bad, "this is not a video");
-    const a = await run(process.execPath, ["bin/keyplane.js", "package", bad, join(dir, "x"), "--key-server", lab.url]);
+    const a = await runCommand(process.execPath, [
+      "bin/keyplane.js",
+      "package",
+      bad,
+      join(dir, "x"),
+      "--key-server",
+      lab.url,
+    ]);
     assert.equal(a.code, 2);
     assert.match(a.stderr, /not-video\.mp4 is not a readable media file/);
-    const b = await run(process.execPath, [
+    const b = await runCommand(process.execPath, [
       "bin/keyplane.js",
       "package",
       join(dir, "missing.mp4"),
@@ -474,7 +465,7 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     ]);
     assert.equal(b.code, 2);
     assert.match(b.stderr, /Input file not found: .*missing\.mp4/);
-    const c = await run(process.execPath, [
+    const c = await runCommand(process.execPath, [
       "bin/keyplane.js",
       "package",
       join(dir, "x"),
@@ -484,13 +475,13 @@ describe("lab/package: Shaka Packager + ffmpeg against the running key server", 
     assert.equal(c.code, 1);
     assert.match(c.stderr, /Cannot reach the key server at http:\/\/127\.0\.0\.1:9/);
     assert.doesNotMatch(c.stderr, /Transcoding/);
-    const d = await run(process.execPath, ["bin/keyplane.js", "package", "--bogus"]);
+    const d = await runCommand(process.execPath, ["bin/keyplane.js", "package", "--bogus"]);
     assert.equal(d.code, 2);
     assert.match(d.stderr, /Unknown option --bogus/);
   });
 
   it("CLI: --help documents the three formats", async () => {
-    const h = await run(process.execPath, ["bin/keyplane.js", "package", "--help"]);
+    const h = await runCommand(process.execPath, ["bin/keyplane.js", "package", "--help"]);
     assert.equal(h.code, 0);
     assert.equal(h.stdout.trim(), USAGE);
     for (const w of [

@@ -10,8 +10,9 @@
  * from source; no esbuild, tsx or @pulumi/azure-native is needed; every subpath imports without side effects.
  * Nothing here sets the `keyplane-source` condition: consumers never do.
  */
+import { runCommand, type CommandResult } from "../support/process";
 import * as assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -41,12 +42,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: cleanEnv(), maxBuffer: 64 << 20, timeout: 300_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+function run(cmd: string, args: string[], cwd: string): Promise<CommandResult> {
+  return runCommand(cmd, args, { cwd, env: cleanEnv() });
 }
 
 async function ok(cmd: string, args: string[], cwd: string): Promise<string> {

@@ -8,8 +8,8 @@
  * a draft-04 schema, hence ajv-draft-04) and against what GitHub code scanning requires on top (every result has a
  * location with region.startLine, "SARIF support for code scanning", docs.github.com).
  */
+import { runCommand, type CommandResult } from "../support/process";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,28 +21,10 @@ import { main } from "../../review";
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "keyplane.js");
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CommandResult;
 
 function keyplane(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, timeout: 120_000, maxBuffer: 8 << 20, env: { ...process.env, NODE_OPTIONS: "" } },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === "number"
-            ? (err as { code: number }).code
-            : -1
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCommand(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NODE_OPTIONS: "" } });
 }
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";

@@ -3,35 +3,21 @@
  * stack config, on Pulumi's mock runtime (no Pulumi CLI, no credentials, no network). The runs start in parallel in
  * `before` because each loads the cloud SDKs.
  */
+import { runCommand, type CommandResult } from "../support/process";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CommandResult;
 
 function review(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import=tsx", "--conditions=keyplane-source", join(ROOT, "stacks/review.ts"), ...args],
-      { cwd: ROOT, timeout: 120_000, maxBuffer: 8 << 20 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === "number"
-            ? (err as { code: number }).code
-            : -1
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCommand(
+    process.execPath,
+    ["--import=tsx", "--conditions=keyplane-source", join(ROOT, "stacks/review.ts"), ...args],
+    { cwd: ROOT },
+  );
 }
 
 describe("stacks/review (child process)", function () {

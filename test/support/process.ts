@@ -8,9 +8,13 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function runCommand(cmd: string, args: string[]): Promise<CommandResult> {
+export function runCommand(
+  cmd: string,
+  args: string[],
+  o: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...o });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d: Buffer) => {

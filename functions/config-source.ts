@@ -7,7 +7,7 @@
  * (functions/config.ts) parses them all. Errors name the variable and the config path, never a value.
  */
 import { readFileSync } from "node:fs";
-import type { $ZodError, $ZodType, output } from "zod/v4/core";
+import type { $ZodType, output } from "zod/v4/core";
 import * as z from "./zod";
 import {
   CONFIG_ENV,
@@ -20,6 +20,7 @@ import {
   SECTION_PREFIXES,
 } from "./config-env";
 import { KeyplaneError } from "./errors";
+import { formatIssues } from "./validation";
 
 type Env = Record<string, string | undefined>;
 type Doc = Record<string, unknown>;
@@ -173,17 +174,6 @@ export function resolveConfigDocument(o: ConfigSourceOptions = {}): ConfigDocume
   return { document: doc, origin: applied.length ? `${read.origin} + environment` : read.origin, applied };
 }
 
-/** `path: message; ...` naming the variable an issue came from, never a value. */
-export function formatConfigIssues(error: $ZodError, at: readonly PropertyKey[], applied: readonly EnvOverride[]) {
-  return error.issues
-    .map((i) => {
-      const path = [...at, ...i.path].join(".");
-      const from = applied.find((o) => path === o.path || path.startsWith(`${o.path}.`));
-      return `${path || "(root)"}: ${i.message}${from ? ` (from ${from.env})` : ""}`;
-    })
-    .join("; ");
-}
-
 /** Parses one value with its schema; a failure names the origin, the path and the variable it came from. */
 export function parseConfigValue<S extends $ZodType>(
   schema: S,
@@ -192,7 +182,15 @@ export function parseConfigValue<S extends $ZodType>(
   source: Pick<ConfigDocument, "origin" | "applied">,
 ): output<S> {
   const r = z.safeParse(schema, value);
-  if (!r.success) throw configError(`Invalid ${source.origin}: ${formatConfigIssues(r.error, at, source.applied)}`);
+  if (!r.success) {
+    // Name the variable an issue came from, never a value.
+    const from = (path: string) => source.applied.find((o) => path === o.path || path.startsWith(`${o.path}.`))?.env;
+    const note = (path: string) => {
+      const env = from(path);
+      return env ? `(from ${env})` : undefined;
+    };
+    throw configError(`Invalid ${source.origin}: ${formatIssues(r.error, at, note)}`);
+  }
   return r.data;
 }
 

@@ -6,8 +6,6 @@
  * Schema of `keyplaneConfigSchema` to schema/keyplane.config.schema.json (editor completion via `"$schema"`).
  */
 import * as z from "./zod";
-import { KeyplaneError } from "./errors";
-import { formatIssues } from "./validation";
 import { spekeConfigSchema } from "./speke/config";
 import { deliveryConfigSchema } from "./delivery/config";
 import { licenseConfigSchema } from "./license/config";
@@ -38,10 +36,7 @@ export type KeyplaneConfigInput = z.input<typeof keyplaneConfigSchema>;
 
 /** Validates a whole document you already hold (no environment): `parseKeyplaneConfig(JSON.parse(text))`. */
 export function parseKeyplaneConfig(input: unknown, origin = "configuration"): KeyplaneConfig {
-  const r = keyplaneConfigSchema.safeParse(input ?? {});
-  if (!r.success)
-    throw new KeyplaneError("CONFIG_INVALID", `Invalid ${origin}: ${formatIssues(r.error)}`, { status: 500 });
-  return r.data;
+  return parseConfigValue(keyplaneConfigSchema, input ?? {}, [], { origin, applied: [] });
 }
 
 export interface LoadKeyplaneConfigOptions extends Omit<ConfigSourceOptions, "defaults" | "overrides"> {

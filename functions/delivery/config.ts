@@ -9,8 +9,7 @@
  */
 import * as z from "../zod";
 import { azureTableStoreSchema } from "../azure/table-config";
-import { KeyplaneError } from "../errors";
-import { formatIssues } from "../validation";
+import { parseConfigValue } from "../config-source";
 import { DEFAULT_MEMORY_USE_COUNTER_ENTRIES } from "../tokens/counter";
 import { MAX_CLOCK_SKEW_SECONDS } from "../tokens/claims";
 import { DEFAULT_VERIFIED_TOKEN_CACHE_SECONDS, MAX_VERIFIED_TOKEN_CACHE_SECONDS } from "../tokens/verified-cache";
@@ -160,13 +159,7 @@ export type DeliveryConfigInput = z.input<typeof deliveryConfigSchema>;
 
 /** Validates a `delivery` section on its own (tests, programs that build one); `source` names it in the error. */
 export function parseDeliveryConfig(input: unknown, source = "delivery config"): DeliveryConfig {
-  const r = deliveryConfigSchema.safeParse(input);
-  if (!r.success)
-    throw new KeyplaneError("DELIVERY_CONFIG_INVALID", `Invalid ${source}: ${formatIssues(r.error)}`, {
-      status: 500,
-      expose: false,
-    });
-  return r.data;
+  return parseConfigValue(deliveryConfigSchema, input, [], { origin: source, applied: [] });
 }
 
 /** True when no policy source is configured. */

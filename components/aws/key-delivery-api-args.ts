@@ -8,7 +8,7 @@ import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/p
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
 import { shown } from "../shared/inputs";
-import { deliveryDocument, type DeliverySettings } from "../shared/keyplane-config";
+import { checkDeliverySettings, type DeliverySettings } from "../shared/keyplane-config";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import type { ApiCustomDomainArgs } from "./custom-domain";
 import type { FunctionSettingsArgs } from "./function";
@@ -162,14 +162,9 @@ export function checkPolicies(
   return json;
 }
 
-/** Token service knobs, validated with the core's schema (in a document of their own); returns them. */
+/** Token service knobs, validated with the core's `delivery` schema on their own; returns them. */
 export function checkDeliveryKnobs(k: KeyDeliveryKnobs): KeyDeliveryKnobs {
-  deliveryDocument("KeyDeliveryApi", {
-    settings: k ?? {},
-    corsAllowOrigins: [],
-    useCounter: { type: "dynamodb", tableName: "plan-time-check" },
-  });
-  return k ?? {};
+  return checkDeliverySettings("KeyDeliveryApi", k ?? {});
 }
 
 /** All plan-time checks on plain settings (the component runs the same checks per argument, on Inputs). */

@@ -5,6 +5,7 @@
  * environments hold 4 KiB in all).
  */
 import { keyplaneConfigSchema, type KeyplaneConfigInput } from "../../functions/config";
+import { deliveryConfigSchema } from "../../functions/delivery/config";
 import { formatIssues } from "../../functions/validation";
 
 /** The document as JSON, after the core validated it; errors name the component and the path, never a value. */
@@ -46,6 +47,16 @@ export function deliverySection(
 }
 
 type DeliveryInput = NonNullable<KeyplaneConfigInput["delivery"]>;
+
+/**
+ * The token service settings checked with the core's `delivery` schema before the rest of the document is known (its
+ * tables are Outputs), so a bad value fails `pulumi preview`; returns them.
+ */
+export function checkDeliverySettings(component: string, settings: DeliverySettings): DeliverySettings {
+  const r = deliveryConfigSchema.safeParse(deliverySection(settings, {}));
+  if (!r.success) throw new Error(`${component}: invalid configuration: ${formatIssues(r.error, ["delivery"])}`);
+  return settings;
+}
 
 /** The `KEYPLANE_CONFIG` of a key-delivery function (KeyDeliveryApi, AzureKeyDelivery), validated with the core's schema. */
 export function deliveryDocument(

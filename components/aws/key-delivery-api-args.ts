@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
+import { checkPlayerOrigins } from "../shared/cors";
 import { shown } from "../shared/inputs";
 import { checkDeliverySettings, type DeliverySettings } from "../shared/keyplane-config";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
@@ -93,8 +94,6 @@ export interface KeyDeliveryApiArgs extends FunctionSettingsArgs {
 
 export type KeyDeliveryKnobs = DeliverySettings;
 
-const ORIGIN_RE = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
-
 /** The plain (resolved) settings `validateKeyDeliveryArgs` checks. */
 export interface KeyDeliverySettings {
   keySeedSecretArn?: unknown;
@@ -108,16 +107,7 @@ export interface KeyDeliverySettings {
 }
 
 export function checkCorsOrigins(origins: string[]): string[] {
-  if (!Array.isArray(origins))
-    throw new Error(`KeyDeliveryApi: corsAllowOrigins must be a list of origins (got ${shown(origins)})`);
-  for (const o of origins) {
-    if (o === "*") throw new Error('KeyDeliveryApi: corsAllowOrigins cannot be "*"; list the player origins');
-    if (typeof o !== "string" || !ORIGIN_RE.test(o))
-      throw new Error(
-        `KeyDeliveryApi: corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`,
-      );
-  }
-  return origins;
+  return checkPlayerOrigins("KeyDeliveryApi", origins);
 }
 
 export function checkBurst(b: number): number {

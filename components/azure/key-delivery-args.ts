@@ -3,6 +3,7 @@
  * plain scale and retention settings, the CORS origins, the policies and the custom host name, each message naming the
  * component, the argument and the value. `checkAzureKeyDeliveryArgs` returns the settings the constructor builds from.
  */
+import { checkPlayerOrigins } from "../shared/cors";
 import type * as pulumi from "@pulumi/pulumi";
 import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
@@ -161,7 +162,6 @@ export interface AzureKeyDeliverySettings {
   customHost?: pulumi.Output<string>;
 }
 
-const ORIGIN_RE = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
 const HOST_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function fail(message: string): never {
@@ -169,14 +169,7 @@ export function fail(message: string): never {
 }
 
 export function checkAzureCorsOrigins(origins: string[]): string[] {
-  if (!Array.isArray(origins) || origins.length === 0)
-    fail(`corsAllowOrigins must be a non-empty list of origins (got ${shown(origins)})`);
-  for (const o of origins) {
-    if (o === "*") fail('corsAllowOrigins cannot be "*"; list the player origins');
-    if (typeof o !== "string" || !ORIGIN_RE.test(o))
-      fail(`corsAllowOrigins ${shown(o)} is not an origin (https://host[:port], or http://localhost for development)`);
-  }
-  return origins;
+  return checkPlayerOrigins("AzureKeyDelivery", origins, { nonEmpty: true });
 }
 
 /** Policies, bindings and default policy validated with the policy model; returns their JSON (KEYPLANE_DELIVERY_POLICIES). */

@@ -4,12 +4,11 @@
  * service settings (with the core's configuration schema).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
+import type { PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
-import { formatIssues } from "../../functions/validation";
 import { checkPlayerOrigins } from "../shared/cors";
 import { shown } from "../shared/inputs";
-import { checkDeliverySettings, type DeliverySettings } from "../shared/keyplane-config";
+import { checkDeliveryPolicies, checkDeliverySettings, type DeliverySettings } from "../shared/keyplane-config";
 import type { ContentKeyRegistryRef } from "./content-key-registry";
 import type { ApiCustomDomainArgs } from "./custom-domain";
 import type { FunctionSettingsArgs } from "./function";
@@ -126,13 +125,8 @@ export function checkPolicies(
   p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string },
   hasRegistry: boolean,
 ): string {
-  const r = keyDeliveryPoliciesSchema.safeParse({
-    policies: p.policies,
-    bindings: p.bindings ?? [],
-    ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}),
-  });
-  if (!r.success) throw new Error(`KeyDeliveryApi: invalid policies: ${formatIssues(r.error)}`);
-  const contentIds = r.data.bindings.flatMap((b) => b.contentIds ?? []);
+  const policies = checkDeliveryPolicies("KeyDeliveryApi", p);
+  const contentIds = policies.bindings.flatMap((b) => b.contentIds ?? []);
   if (contentIds.length > 0 && !hasRegistry) {
     throw new Error(
       `KeyDeliveryApi: bindings name content ids (${contentIds
@@ -143,7 +137,7 @@ export function checkPolicies(
         )}${contentIds.length > 3 ? ", …" : ""}) but contentKeyRegistry is not set: key delivery learns which content a KID belongs to only from the registry SPEKE writes (pass SpekeKeyServer.contentKeyRegistry)`,
     );
   }
-  const json = JSON.stringify(r.data);
+  const json = JSON.stringify(policies);
   if (Buffer.byteLength(json) > MAX_POLICY_ENV_BYTES) {
     throw new Error(
       `KeyDeliveryApi: the policies take ${Buffer.byteLength(json)} bytes as JSON; Lambda environments hold 4 KiB in all, so keep them under ${MAX_POLICY_ENV_BYTES} bytes (use OpenID discovery or fewer keys)`,

@@ -4,10 +4,10 @@
  * component, the argument and the value. `checkAzureKeyDeliveryArgs` returns the settings the constructor builds from.
  */
 import { checkPlayerOrigins } from "../shared/cors";
+import { checkDeliveryPolicies } from "../shared/keyplane-config";
 import type * as pulumi from "@pulumi/pulumi";
-import { keyDeliveryPoliciesSchema, type PolicyBinding } from "../../functions/policy/bindings";
+import type { PolicyBinding } from "../../functions/policy/bindings";
 import type { ContentKeyPolicyInput } from "../../functions/policy/model";
-import { formatIssues } from "../../functions/validation";
 import { checkInput, shown } from "../shared/inputs";
 
 /** Where the key seed comes from. One of the three shapes; default `{ generate: true }`. */
@@ -178,13 +178,7 @@ export function checkAzurePolicies(p: {
   bindings?: PolicyBinding[];
   defaultPolicy?: string;
 }): string {
-  const r = keyDeliveryPoliciesSchema.safeParse({
-    policies: p.policies,
-    bindings: p.bindings ?? [],
-    ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}),
-  });
-  if (!r.success) fail(`invalid policies: ${formatIssues(r.error)}`);
-  return JSON.stringify(r.data);
+  return JSON.stringify(checkDeliveryPolicies("AzureKeyDelivery", p));
 }
 
 /** Every argument check that needs no resource, in the order the constructor made them. */

@@ -6,6 +6,12 @@
  */
 import { keyplaneConfigSchema, type KeyplaneConfigInput } from "../../functions/config";
 import { deliveryConfigSchema } from "../../functions/delivery/config";
+import {
+  keyDeliveryPoliciesSchema,
+  type KeyDeliveryPolicies,
+  type PolicyBinding,
+} from "../../functions/policy/bindings";
+import type { ContentKeyPolicyInput } from "../../functions/policy/model";
 import { formatIssues } from "../../functions/validation";
 
 /** The document as JSON, after the core validated it; errors name the component and the path, never a value. */
@@ -13,6 +19,23 @@ export function keyplaneConfigJson(component: string, doc: KeyplaneConfigInput):
   const r = keyplaneConfigSchema.safeParse(doc);
   if (!r.success) throw new Error(`${component}: invalid configuration: ${formatIssues(r.error)}`);
   return JSON.stringify(doc);
+}
+
+/**
+ * A key delivery component's `policies`, `bindings` and `defaultPolicy`, validated together with the policy model key
+ * delivery enforces; errors name the component.
+ */
+export function checkDeliveryPolicies(
+  component: string,
+  p: { policies: ContentKeyPolicyInput[]; bindings?: PolicyBinding[]; defaultPolicy?: string },
+): KeyDeliveryPolicies {
+  const r = keyDeliveryPoliciesSchema.safeParse({
+    policies: p.policies,
+    bindings: p.bindings ?? [],
+    ...(p.defaultPolicy ? { defaultPolicy: p.defaultPolicy } : {}),
+  });
+  if (!r.success) throw new Error(`${component}: invalid policies: ${formatIssues(r.error)}`);
+  return r.data;
 }
 
 /** Token service and verification settings a component passes through to the `delivery` section. */
